@@ -1,0 +1,84 @@
+#pragma once
+// What a model rule is to the engine. A rule owns its agent state as arrays
+// and advances all its agents in one call to step(): no object per agent, no
+// virtual call per agent. Register a rule with
+//   GROUNDSWELL_REGISTER_MODEL(ident, "name", "summary", params, metrics, factory)
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/engine/params.hpp"
+#include "sim/engine/registry.hpp"
+#include "sim/graph/graph.hpp"
+
+namespace gs {
+
+struct MetricSpec {
+  std::string name;
+  std::string description;
+  std::string units;  // empty where none applies
+};
+
+// Which replicate and step is being computed, and the random-number key.
+struct StepContext {
+  std::uint64_t seed;
+  std::uint32_t replicate;
+  std::uint32_t step;  // 0 for initialise(), t for the step that produces state t
+};
+
+// A named block of agent state, for checkpoints.
+struct StateArray {
+  std::string name;
+  void* data;
+  std::size_t bytes;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual void initialise(const StepContext& ctx) = 0;  // state at step 0
+  virtual void step(const StepContext& ctx) = 0;        // state t-1 -> state t
+  // One value per declared metric, in declaration order, for the current state.
+  virtual void measure(std::span<double> values) const = 0;
+  virtual std::vector<StateArray> state_arrays() { return {}; }
+};
+
+struct ModelInfo {
+  std::string name;
+  std::string summary;
+  std::vector<ParamSpec> params;
+  std::vector<MetricSpec> metrics;
+  std::function<std::unique_ptr<Model>(const ParamValues&, const World&)> create;
+};
+
+using ModelRegistry = Registry<ModelInfo>;
+
+// Sum f(i) for i in [0, n) in a fixed order of fixed-size blocks, so that a
+// floating-point total is bitwise the same for any thread count.
+template <class F>
+double ordered_sum(std::size_t n, F&& f) {
+  constexpr std::size_t block = 8192;
+  const std::size_t blocks = (n + block - 1) / block;
+  std::vector<double> partial(blocks, 0.0);
+  const auto nb = static_cast<std::int64_t>(blocks);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t b = 0; b < nb; ++b) {
+    double s = 0.0;
+    const std::size_t end = std::min(n, static_cast<std::size_t>(b + 1) * block);
+    for (std::size_t i = static_cast<std::size_t>(b) * block; i < end; ++i) s += f(i);
+    partial[static_cast<std::size_t>(b)] = s;
+  }
+  double total = 0.0;
+  for (double s : partial) total += s;
+  return total;
+}
+
+}  // namespace gs
+
+#define GROUNDSWELL_REGISTER_MODEL(ident, ...)                                                      \
+  namespace {                                                                                       \
+  const bool registered_model_##ident = ::gs::ModelRegistry::instance().add(::gs::ModelInfo{__VA_ARGS__}); \
+  }

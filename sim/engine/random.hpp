@@ -1,0 +1,79 @@
+#pragma once
+// Counter-based random numbers: every draw is a pure function of
+// (seed, replicate, step, agent, purpose, draw index), so results do not
+// depend on thread count, schedule or MPI rank count. Philox4x32-10 from
+// Random123 (Salmon et al. 2011). No std:: distributions: their output differs
+// between standard libraries.
+#include <Random123/philox.h>
+
+#include <cmath>
+#include <cstdint>
+
+namespace gs {
+
+// Purposes keep independent decisions of one agent in one step apart. Each
+// model or generator picks its own small constants; the engine never looks.
+using Purpose = std::uint32_t;
+
+__extension__ using uint128 = unsigned __int128;
+
+class Stream {
+ public:
+  Stream(std::uint64_t seed, std::uint32_t replicate, std::uint32_t step, std::uint32_t agent,
+         Purpose purpose)
+      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
+        ctr_{{replicate, step, agent, purpose << 16}} {}
+
+  // Uniform double in [0, 1) with 53 random bits.
+  double uniform() {
+    const std::uint32_t a = next_word(), b = next_word();
+    return (static_cast<double>(a >> 5) * 67108864.0 + static_cast<double>(b >> 6)) *
+           (1.0 / 9007199254740992.0);
+  }
+
+  bool bernoulli(double p) { return uniform() < p; }
+
+  // Uniform integer in [0, n), n > 0, via a 64x64 -> 128 bit multiply (Lemire):
+  // the bias is at most n / 2^64.
+  std::uint64_t below(std::uint64_t n) {
+    const std::uint64_t x = (static_cast<std::uint64_t>(next_word()) << 32) | next_word();
+    return static_cast<std::uint64_t>((static_cast<uint128>(x) * n) >> 64);
+  }
+
+  // Standard normal by Box-Muller (one of the pair is discarded for simplicity).
+  double normal() {
+    const double u1 = 1.0 - uniform();  // (0, 1]
+    const double u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+
+  // Poisson by inversion; fine for the small means used for tie counts.
+  std::uint32_t poisson(double mean) {
+    const double limit = std::exp(-mean);
+    double product = uniform();
+    std::uint32_t k = 0;
+    while (product > limit && k < 10000) {
+      product *= uniform();
+      ++k;
+    }
+    return k;
+  }
+
+ private:
+  std::uint32_t next_word() {
+    if (used_ == 4) {
+      block_ = philox_(ctr_, key_);
+      ctr_.v[3] += 1;  // low 16 bits of the purpose word count blocks
+      used_ = 0;
+    }
+    return block_.v[used_++];
+  }
+
+  r123::Philox4x32 philox_;
+  r123::Philox4x32::key_type key_;
+  r123::Philox4x32::ctr_type ctr_;
+  r123::Philox4x32::ctr_type block_{};
+  int used_ = 4;
+};
+
+}  // namespace gs

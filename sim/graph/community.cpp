@@ -1,0 +1,130 @@
+// Synthetic community graph: citizens in households (complete subgraphs),
+// households in neighbourhoods (English LSOAs), neighbourhoods in regions
+// (local authority districts). Each citizen also has ties inside their
+// neighbourhood, ties to nearby neighbourhoods of their region (work, school)
+// and a few long-range ties. Defaults and sources: docs/scenario-format.md.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "sim/engine/random.hpp"
+#include "sim/graph/generator.hpp"
+
+namespace gs {
+namespace {
+
+enum : Purpose { household_size = 1, local_tie, regional_tie, long_tie, group_draw, region_score, neighbourhood_score };
+
+std::vector<ParamSpec> community_params() {
+  return {
+      ParamSpec::integer("population", 100000).range(1, 2000000000).scales().units("citizens")
+          .describe("Number of citizens (UK mid-2023: 68,265,209, ONS)"),
+      ParamSpec::real_list("household_size_shares", {0.30, 0.35, 0.15, 0.13, 0.05, 0.02}).range(0, 1)
+          .describe("Shares of households with 1, 2, 3, ... people (mean about 2.35; ONS Families and households)"),
+      ParamSpec::integer("neighbourhood_size", 1670).range(2, 10000000).units("citizens")
+          .describe("Citizens per neighbourhood (mean English/Welsh LSOA, 59.6m / 35,672)"),
+      ParamSpec::integer("neighbourhoods_per_region", 100).range(1, 10000000)
+          .describe("Neighbourhoods per region (about 108 LSOAs per local authority district)"),
+      ParamSpec::real("local_ties", 3.5).range(0, 1000).units("ties per citizen")
+          .describe("Mean ties each citizen starts with random residents of their own neighbourhood (Poisson)"),
+      ParamSpec::real("regional_ties", 2.0).range(0, 1000).units("ties per citizen")
+          .describe("Mean ties each citizen starts with residents of nearby neighbourhoods of their region (Poisson)"),
+      ParamSpec::integer("regional_radius", 5).range(1, 1000000).units("neighbourhoods")
+          .describe("How many neighbourhoods on either side (in id order, within the region) count as nearby"),
+      ParamSpec::real("long_range_ties", 0.5).range(0, 1000).units("ties per citizen")
+          .describe("Mean ties each citizen starts with anyone in the country (Poisson)"),
+  };
+}
+
+World generate_community(const ParamValues& p, std::uint64_t seed) {
+  const auto population = static_cast<std::uint64_t>(p.integer("population"));
+  const auto size = static_cast<std::uint64_t>(p.integer("neighbourhood_size"));
+  const auto per_region = static_cast<std::uint64_t>(p.integer("neighbourhoods_per_region"));
+  const auto radius = static_cast<std::int64_t>(p.integer("regional_radius"));
+  const double local = p.real("local_ties"), regional = p.real("regional_ties"), longr = p.real("long_range_ties");
+  std::vector<double> cumulative_shares = p.real_list("household_size_shares");
+  std::partial_sum(cumulative_shares.begin(), cumulative_shares.end(), cumulative_shares.begin());
+
+  World w;
+  Population& pop = w.population;
+  const std::uint64_t hoods = std::max<std::uint64_t>(1, (population + size / 2) / size);
+  pop.neighbourhood_start.resize(hoods + 1);
+  for (std::uint64_t h = 0; h <= hoods; ++h) pop.neighbourhood_start[h] = population * h / hoods;
+  pop.region.resize(hoods);
+  for (std::uint64_t h = 0; h < hoods; ++h) pop.region[h] = static_cast<std::uint32_t>(h / per_region);
+
+  // Deprivation: a national rank from a score shared within the region plus a
+  // neighbourhood's own part, so deprived areas cluster as in the IMD.
+  std::vector<double> score(hoods);
+  for (std::uint64_t h = 0; h < hoods; ++h) {
+    Stream r(seed, 0, 0, pop.region[h], region_score);
+    Stream n(seed, 0, 0, static_cast<std::uint32_t>(h), neighbourhood_score);
+    score[h] = 0.6 * r.uniform() + 0.4 * n.uniform();
+  }
+  std::vector<std::uint32_t> order(hoods);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return score[a] < score[b]; });
+  pop.deprivation.resize(hoods);
+  for (std::uint64_t rank = 0; rank < hoods; ++rank)
+    pop.deprivation[order[rank]] = static_cast<float>(static_cast<double>(rank) / static_cast<double>(hoods));
+
+  pop.neighbourhood.resize(population);
+  pop.group.resize(population);
+  std::vector<std::vector<std::pair<NodeId, NodeId>>> chunks(hoods);
+  const auto hood_count = static_cast<std::int64_t>(hoods);
+
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t hs = 0; hs < hood_count; ++hs) {
+    const auto h = static_cast<std::uint64_t>(hs);
+    const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
+    const std::uint64_t region_first = pop.region[h] * per_region;
+    const std::uint64_t region_last = std::min(hoods, region_first + per_region);  // exclusive
+    auto& edges = chunks[h];
+    edges.reserve(static_cast<std::size_t>(static_cast<double>(last - first) * (1.5 + local + regional + longr)));
+
+    // Households: complete subgraphs of consecutive ids.
+    Stream sizes(seed, 0, 0, static_cast<std::uint32_t>(h), household_size);
+    for (std::uint64_t start = first; start < last;) {
+      const double u = sizes.uniform() * cumulative_shares.back();
+      std::uint64_t k = 1;
+      while (k < cumulative_shares.size() && u >= cumulative_shares[k - 1]) ++k;
+      const std::uint64_t end = std::min(last, start + k);
+      for (std::uint64_t a = start; a < end; ++a)
+        for (std::uint64_t b = a + 1; b < end; ++b) edges.emplace_back(NodeId(a), NodeId(b));
+      start = end;
+    }
+
+    for (std::uint64_t v = first; v < last; ++v) {
+      const auto id = static_cast<std::uint32_t>(v);
+      pop.neighbourhood[v] = static_cast<std::uint32_t>(h);
+      pop.group[v] = draw_group(Stream(seed, 0, 0, id, group_draw).uniform());
+
+      Stream lr(seed, 0, 0, id, local_tie);
+      for (std::uint32_t t = lr.poisson(local); t > 0; --t)
+        edges.emplace_back(id, NodeId(first + lr.below(last - first)));
+
+      Stream rr(seed, 0, 0, id, regional_tie);
+      const auto span = static_cast<std::int64_t>(region_last - region_first);
+      for (std::uint32_t t = rr.poisson(regional); t > 0; --t) {
+        std::int64_t offset = static_cast<std::int64_t>(rr.below(static_cast<std::uint64_t>(2 * radius))) - radius;
+        if (offset >= 0) ++offset;  // never 0: the tie leaves the neighbourhood when it can
+        const std::int64_t rel = static_cast<std::int64_t>(h - region_first) + offset;
+        const auto other = region_first + static_cast<std::uint64_t>(((rel % span) + span) % span);
+        const std::uint64_t o_first = pop.neighbourhood_start[other], o_last = pop.neighbourhood_start[other + 1];
+        edges.emplace_back(id, NodeId(o_first + rr.below(o_last - o_first)));
+      }
+
+      Stream gr(seed, 0, 0, id, long_tie);
+      for (std::uint32_t t = gr.poisson(longr); t > 0; --t) edges.emplace_back(id, NodeId(gr.below(population)));
+    }
+  }
+  w.graph = build_csr(population, chunks);
+  return w;
+}
+
+}  // namespace
+}  // namespace gs
+
+GROUNDSWELL_REGISTER_GRAPH(community, "community",
+                           "Households in neighbourhoods in regions, with local, regional and long-range ties",
+                           gs::community_params(), gs::generate_community, "population")

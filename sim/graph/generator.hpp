@@ -1,0 +1,32 @@
+#pragma once
+// Graph generators register themselves by name, like model rules:
+//   GROUNDSWELL_REGISTER_GRAPH(community, "summary", specs(), generate);
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/engine/params.hpp"
+#include "sim/engine/registry.hpp"
+#include "sim/graph/graph.hpp"
+
+namespace gs {
+
+struct GraphGeneratorInfo {
+  std::string name;
+  std::string summary;
+  std::vector<ParamSpec> params;
+  // Must be deterministic in (params, seed) for any thread count.
+  std::function<World(const ParamValues&, std::uint64_t seed)> generate;
+  // Name of the parameter giving the node count (for population_scale and size checks).
+  std::string size_param;
+};
+
+using GraphRegistry = Registry<GraphGeneratorInfo>;
+
+}  // namespace gs
+
+#define GROUNDSWELL_REGISTER_GRAPH(ident, ...)                                                       \
+  namespace {                                                                                        \
+  const bool registered_graph_##ident = ::gs::GraphRegistry::instance().add(::gs::GraphGeneratorInfo{__VA_ARGS__}); \
+  }

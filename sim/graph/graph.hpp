@@ -1,0 +1,64 @@
+#pragma once
+// The world agents live in: an undirected graph in CSR form (32-bit node ids)
+// plus per-node attributes. Community graphs order node ids region >
+// neighbourhood > household, so a neighbourhood is a contiguous id range and
+// most edges stay near in memory.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace gs {
+
+using NodeId = std::uint32_t;
+
+struct Graph {
+  std::vector<std::uint64_t> offsets{0};  // size nodes+1
+  std::vector<NodeId> targets;            // both directions of every edge, each row sorted
+
+  std::size_t nodes() const { return offsets.size() - 1; }
+  std::uint64_t directed_edges() const { return targets.size(); }
+  std::uint64_t edges() const { return targets.size() / 2; }
+  std::uint32_t degree(NodeId v) const { return static_cast<std::uint32_t>(offsets[v + 1] - offsets[v]); }
+  std::span<const NodeId> neighbours(NodeId v) const {
+    return {targets.data() + offsets[v], targets.data() + offsets[v + 1]};
+  }
+};
+
+enum class Group : std::uint8_t { patient = 0, parent = 1, tenant = 2, other = 3 };
+inline constexpr const char* group_names[] = {"patient", "parent", "tenant", "other"};
+
+struct Population {
+  // Per node.
+  std::vector<std::uint32_t> neighbourhood;
+  std::vector<Group> group;
+  // Per neighbourhood: node ids [start[h], start[h+1]) live in h.
+  std::vector<std::uint64_t> neighbourhood_start{0};
+  std::vector<float> deprivation;  // national rank in [0, 1): 0 least deprived, 1 most
+  std::vector<std::uint32_t> region;
+
+  std::size_t neighbourhoods() const { return neighbourhood_start.size() - 1; }
+  int deprivation_quintile(std::uint32_t h) const {  // 0 = least deprived fifth
+    const int q = static_cast<int>(deprivation[h] * 5.0f);
+    return q > 4 ? 4 : q;
+  }
+};
+
+struct World {
+  Graph graph;
+  Population population;
+};
+
+// Build a CSR graph from undirected edge lists (any order, each edge once or
+// more, either direction). Self loops and duplicates are dropped; each row is
+// sorted, so the result is the same however the lists were produced in parallel.
+Graph build_csr(std::size_t nodes, const std::vector<std::vector<std::pair<NodeId, NodeId>>>& edge_chunks);
+
+// A population with one neighbourhood holding everyone, for generators that
+// have no geography; groups are drawn with the documented shares.
+Population single_neighbourhood_population(std::size_t nodes, std::uint64_t seed);
+
+// Constituency group shares (patient, parent, tenant, other); see docs.
+Group draw_group(double u);
+
+}  // namespace gs

@@ -1,0 +1,38 @@
+#pragma once
+// Writing results: one HDF5 file per run, written under a temporary name in
+// the target's directory, flushed to disk and renamed, so the target path
+// holds either nothing or a complete file. Layout: docs/output-format.md.
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/engine/run.hpp"
+
+namespace gs {
+
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct OutputHeader {
+  std::string scenario_yaml;
+  std::uint64_t seed = 0;
+  std::uint32_t steps = 0;
+  std::uint32_t replicates = 0;
+  int compression = 4;
+  std::map<std::string, std::string> text_attributes;   // extra root attributes
+  std::map<std::string, std::int64_t> integer_attributes;
+};
+
+std::string software_version();  // "groundswell X.Y.Z"
+
+// Throws OutputError with a clear message (naming the path) before any long
+// computation when the directory cannot take the file.
+void check_writable(const std::string& path);
+
+void write_output(const std::string& path, const OutputHeader& header, const RunResult& result);
+
+}  // namespace gs

@@ -1,0 +1,421 @@
+#include "sim/scenario/scenario.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace gs {
+namespace {
+
+constexpr std::size_t max_scenario_bytes = 16u << 20;
+constexpr int max_nesting = 64;
+
+std::string join(const std::vector<std::string>& words, const std::string& sep = ", ") {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) out += (i ? sep : "") + words[i];
+  return out;
+}
+
+std::string join_path(const std::string& prefix, const std::string& key) {
+  return prefix.empty() ? key : prefix + "." + key;
+}
+
+// Knows where each node came from: a line of the file or a --set argument.
+class Validator {
+ public:
+  Validator(std::string origin, std::map<std::string, std::string> overrides)
+      : origin_(std::move(origin)), overrides_(std::move(overrides)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
+    std::ostringstream msg;
+    auto it = overrides_.find(key);
+    if (it != overrides_.end()) {
+      msg << "--set " << it->second << ": ";
+    } else {
+      msg << origin_;
+      if (node.IsDefined() && node.Mark().line >= 0)
+        msg << ":" << node.Mark().line + 1 << ":" << node.Mark().column + 1;
+      msg << ": ";
+    }
+    if (!key.empty()) msg << key << ": ";
+    msg << what;
+    throw InputError(msg.str());
+  }
+
+  void check_duplicates(const YAML::Node& node, const std::string& path, int depth) const {
+    if (depth > max_nesting) fail(node, path, "nested more than " + std::to_string(max_nesting) + " levels deep");
+    if (node.IsMap()) {
+      std::set<std::string> seen;
+      for (const auto& kv : node) {
+        if (!kv.first.IsScalar()) fail(kv.first, path, "keys must be plain names");
+        const std::string key = kv.first.Scalar();
+        if (!seen.insert(key).second)
+          fail(kv.first, join_path(path, key), "duplicate key (each key may appear once in a mapping)");
+        check_duplicates(kv.second, join_path(path, key), depth + 1);
+      }
+    } else if (node.IsSequence()) {
+      for (const auto& item : node) check_duplicates(item, path, depth + 1);
+    }
+  }
+
+  ParamValue parse(const ParamSpec& spec, const YAML::Node& node, const std::string& key) const {
+    const std::string expected = "expected " + spec.allowed();
+    if (spec.type == ParamType::real_list) {
+      if (!node.IsSequence()) fail(node, key, expected + ", got " + describe(node));
+      std::vector<double> out;
+      for (const auto& item : node) {
+        double x = number(item, key, expected);
+        check_range(spec, x, item, key);
+        out.push_back(x);
+      }
+      if (out.empty()) fail(node, key, "the list is empty; " + expected);
+      return out;
+    }
+    if (!node.IsScalar()) fail(node, key, expected + ", got " + describe(node));
+    const std::string& text = node.Scalar();
+    switch (spec.type) {
+      case ParamType::integer: {
+        double x = number(node, key, expected);
+        if (x != std::floor(x) || std::fabs(x) > 9.0e15)
+          fail(node, key, "expected a whole number, got '" + text + "' (allowed: " + spec.allowed() + ")");
+        check_range(spec, x, node, key);
+        return static_cast<std::int64_t>(x);
+      }
+      case ParamType::real: {
+        double x = number(node, key, expected);
+        check_range(spec, x, node, key);
+        return x;
+      }
+      case ParamType::boolean:
+        if (text == "true" || text == "True" || text == "TRUE") return true;
+        if (text == "false" || text == "False" || text == "FALSE") return false;
+        fail(node, key, "expected true or false, got '" + text + "'");
+      case ParamType::text: return text;
+      case ParamType::choice: {
+        if (std::find(spec.choices.begin(), spec.choices.end(), text) != spec.choices.end()) return text;
+        std::string hint = did_you_mean(text, spec.choices);
+        fail(node, key, "'" + text + "' is not allowed" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                            "; allowed: " + join(spec.choices));
+      }
+      case ParamType::real_list: break;
+    }
+    fail(node, key, "unsupported parameter type");
+  }
+
+ private:
+  static std::string describe(const YAML::Node& node) {
+    if (node.IsMap()) return "a mapping";
+    if (node.IsSequence()) return "a list";
+    if (node.IsNull()) return "nothing (empty value)";
+    return "'" + node.Scalar() + "'";
+  }
+
+  double number(const YAML::Node& node, const std::string& key, const std::string& expected) const {
+    if (!node.IsScalar()) fail(node, key, expected + ", got " + describe(node));
+    std::string text = node.Scalar();
+    std::string digits;
+    for (size_t i = 0; i < text.size(); ++i) {
+      // Underscores group digits for readability: 68_265_209.
+      if (text[i] == '_' && i > 0 && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i - 1])) &&
+          std::isdigit(static_cast<unsigned char>(text[i + 1])))
+        continue;
+      digits += text[i];
+    }
+    const char* begin = digits.c_str();
+    char* end = nullptr;
+    errno = 0;
+    double x = std::strtod(begin, &end);
+    const bool hex_or_word = digits.find_first_of("xXnNiI") != std::string::npos;
+    if (digits.empty() || end != begin + digits.size() || hex_or_word)
+      fail(node, key, expected + ", got '" + text + "'");
+    if (!std::isfinite(x) || errno == ERANGE) fail(node, key, "'" + text + "' is not a finite number; " + expected);
+    return x;
+  }
+
+  void check_range(const ParamSpec& spec, double x, const YAML::Node& node, const std::string& key) const {
+    if (x < spec.min || x > spec.max)
+      fail(node, key, "value " + node.Scalar() + " is out of range; allowed: " + spec.allowed());
+  }
+
+  std::string origin_;
+  std::map<std::string, std::string> overrides_;
+};
+
+// Flatten a section's nested mappings into dotted keys, checking every key
+// against the declared names; fills defaults and reports unknown keys.
+ParamValues read_section(const Validator& v, const YAML::Node& section, const std::string& section_name,
+                         const std::vector<ParamSpec>& specs, const std::set<std::string>& reserved,
+                         double population_scale, YAML::Node& resolved) {
+  std::map<std::string, const ParamSpec*> by_name;
+  std::set<std::string> prefixes;
+  for (const auto& s : specs) {
+    by_name[s.name] = &s;
+    for (size_t dot = s.name.find('.'); dot != std::string::npos; dot = s.name.find('.', dot + 1))
+      prefixes.insert(s.name.substr(0, dot));
+  }
+  std::map<std::string, YAML::Node> given;
+  std::vector<std::pair<std::string, YAML::Node>> stack{{"", section}};
+  while (!stack.empty()) {
+    auto [prefix, node] = stack.back();
+    stack.pop_back();
+    if (!node.IsMap()) {
+      const std::string key = join_path(section_name, prefix);
+      v.fail(node, key, "expected a mapping of parameters");
+    }
+    for (const auto& kv : node) {
+      const std::string name = join_path(prefix, kv.first.Scalar());
+      if (prefix.empty() && reserved.count(name)) continue;
+      if (by_name.count(name)) {
+        given[name] = kv.second;
+      } else if (prefixes.count(name)) {
+        if (!kv.second.IsMap())
+          v.fail(kv.second, join_path(section_name, name), "expected a mapping (it groups parameters " + name + ".*)");
+        stack.emplace_back(name, kv.second);
+      } else {
+        std::vector<std::string> candidates;
+        for (const auto& s : specs) candidates.push_back(s.name);
+        for (const auto& p : prefixes) candidates.push_back(p);
+        for (const auto& r : reserved) candidates.push_back(r);
+        std::string hint = did_you_mean(name, candidates);
+        std::vector<std::string> here;  // names valid at this level
+        for (const auto& c : candidates) {
+          if (prefix.empty() ? c.find('.') == std::string::npos
+                             : (c.rfind(prefix + ".", 0) == 0 && c.find('.', prefix.size() + 1) == std::string::npos))
+            here.push_back(prefix.empty() ? c : c.substr(prefix.size() + 1));
+        }
+        std::sort(here.begin(), here.end());
+        v.fail(kv.first, join_path(section_name, name),
+               "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed here: " + join(here));
+      }
+    }
+  }
+  ParamValues values;
+  for (const auto& s : specs) {
+    const std::string key = join_path(section_name, s.name);
+    ParamValue value;
+    auto it = given.find(s.name);
+    if (it != given.end()) {
+      value = v.parse(s, it->second, key);
+    } else if (s.required) {
+      v.fail(section, key, "missing required key (" + s.description + "; allowed: " + s.allowed() + ")");
+    } else if (s.type == ParamType::text) {
+      value = s.default_text;
+    } else {
+      value = v.parse(s, YAML::Load(s.default_text), key);
+    }
+    // Resolved YAML keeps the values as given, nested as in the file.
+    YAML::Node at = resolved;
+    std::string rest = s.name;
+    for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) {
+      const std::string part = rest.substr(0, dot);
+      if (!at[part].IsMap()) at[part] = YAML::Node(YAML::NodeType::Map);
+      at.reset(at[part]);
+    }
+    if (auto* list = std::get_if<std::vector<double>>(&value)) {
+      YAML::Node seq(YAML::NodeType::Sequence);
+      seq.SetStyle(YAML::EmitterStyle::Flow);
+      for (double x : *list) seq.push_back(format_real(x));
+      at[rest] = seq;
+    } else {
+      at[rest] = format_value(value);
+    }
+    if (s.scales_with_population && population_scale != 1.0) {
+      const auto scaled = static_cast<std::int64_t>(std::llround(static_cast<double>(std::get<std::int64_t>(value)) * population_scale));
+      if (scaled < static_cast<std::int64_t>(s.min))
+        v.fail(it != given.end() ? it->second : section, key,
+               "population_scale " + format_real(population_scale) + " makes this " + std::to_string(scaled) +
+                   ", below its minimum " + format_real(s.min));
+      value = scaled;
+    }
+    values.set(s.name, value);
+  }
+  return values;
+}
+
+template <class Info>
+const Info* find_type(const Validator& v, const YAML::Node& section, const std::string& section_name,
+                      const Registry<Info>& registry, const std::string& what) {
+  if (!section.IsDefined() || section.IsNull())
+    v.fail(section, section_name, "missing required section (a mapping with 'type' and its parameters)");
+  if (!section.IsMap()) v.fail(section, section_name, "expected a mapping with 'type' and its parameters");
+  const YAML::Node type = section["type"];
+  const std::string key = section_name + ".type";
+  if (!type.IsDefined()) v.fail(section, key, "missing required key; allowed " + what + " types: " + join(registry.names()));
+  if (!type.IsScalar()) v.fail(type, key, "expected a name; allowed: " + join(registry.names()));
+  const Info* info = registry.find(type.Scalar());
+  if (!info) {
+    std::string hint = did_you_mean(type.Scalar(), registry.names());
+    v.fail(type, key, "unknown " + what + " type '" + type.Scalar() + "'" +
+                          (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; known: " + join(registry.names()));
+  }
+  return info;
+}
+
+std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
+  std::map<std::string, std::string> origins;
+  for (const auto& text : overrides) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw InputError("--set " + text + ": expected key.path=value, for example --set model.organisers.count=5000");
+    const std::string path = text.substr(0, eq);
+    YAML::Node value;
+    try {
+      value = YAML::Load(text.substr(eq + 1));
+    } catch (const YAML::Exception& e) {
+      throw InputError("--set " + text + ": the value is not valid YAML: " + e.msg);
+    }
+    YAML::Node at = root;
+    std::string rest = path;
+    for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) {
+      const std::string part = rest.substr(0, dot);
+      if (part.empty()) throw InputError("--set " + text + ": empty name in key path '" + path + "'");
+      if (at[part].IsDefined() && !at[part].IsNull() && !at[part].IsMap())
+        throw InputError("--set " + text + ": '" + part + "' holds a value, not a mapping of parameters");
+      if (!at[part].IsMap()) at[part] = YAML::Node(YAML::NodeType::Map);
+      at.reset(at[part]);
+    }
+    if (rest.empty()) throw InputError("--set " + text + ": empty name in key path '" + path + "'");
+    at[rest] = value;
+    origins[path] = text;
+  }
+  return origins;
+}
+
+}  // namespace
+
+const std::vector<ParamSpec>& top_level_params() {
+  static const std::vector<ParamSpec> specs = {
+      ParamSpec::text("name", "").require().describe("Short name of the scenario"),
+      ParamSpec::text("description", "").describe("What the scenario represents"),
+      ParamSpec::integer("seed", 1).range(0, 9.0e15).describe("Root of every random number in the run"),
+      ParamSpec::integer("steps", 104).range(1, 100000).units("weeks").describe("Steps to simulate after step 0"),
+      ParamSpec::integer("replicates", 1).range(1, 100000).describe("Independent runs on the same graph"),
+      ParamSpec::real("population_scale", 1.0).range(1e-6, 1000)
+          .describe("Multiplies every count of people (population, organisers), keeping densities"),
+  };
+  return specs;
+}
+
+const std::vector<ParamSpec>& output_params() {
+  static const std::vector<ParamSpec> specs = {
+      ParamSpec::integer("compression", 4).range(0, 9).describe("Deflate level for time series (0 = none)"),
+  };
+  return specs;
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    size_t d = distance(word, c);
+    // Also compare with the last dotted part, so 'organisers.cuont' finds 'organisers.count'.
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot read scenario file: " + std::strerror(errno));
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::size_t>(in.tellg());
+  if (size > max_scenario_bytes)
+    throw InputError(path + ": file is " + std::to_string(size) + " bytes; a scenario may be at most " +
+                     std::to_string(max_scenario_bytes) + " bytes");
+  in.seekg(0);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  return load_scenario_text(text, path, overrides);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& origin,
+                            const std::vector<std::string>& overrides) {
+  if (text.find('\0') != std::string::npos)
+    throw InputError(origin + ": not a text file (contains NUL bytes); a scenario is a YAML file");
+  // yaml-cpp recurses per nesting level; refuse absurd depth before parsing.
+  int depth = 0, deepest = 0;
+  for (char c : text) {
+    if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
+    else if (c == ']' || c == '}') --depth;
+  }
+  if (deepest > max_nesting)
+    throw InputError(origin + ": nested more than " + std::to_string(max_nesting) + " levels deep");
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(origin + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                     ": malformed YAML: " + e.msg);
+  }
+  if (root.IsNull() || !root.IsDefined())
+    throw InputError(origin + ": the file is empty; a scenario needs at least name, graph and model");
+  if (!root.IsMap())
+    throw InputError(origin + ":" + std::to_string(root.Mark().line + 1) +
+                     ": expected a mapping of scenario keys (name, seed, steps, graph, model, ...)");
+  Validator v(origin, {});
+  v.check_duplicates(root, "", 0);
+  Validator checked(origin, apply_overrides(root, overrides));
+
+  Scenario s;
+  s.path = origin;
+  YAML::Node resolved(YAML::NodeType::Map);
+  const std::set<std::string> sections = {"graph", "model", "output"};
+  ParamValues top = read_section(checked, root, "", top_level_params(), sections, 1.0, resolved);
+  s.name = top.text("name");
+  s.description = top.text("description");
+  s.seed = static_cast<std::uint64_t>(top.integer("seed"));
+  s.steps = static_cast<std::uint32_t>(top.integer("steps"));
+  s.replicates = static_cast<std::uint32_t>(top.integer("replicates"));
+  s.population_scale = top.real("population_scale");
+
+  const std::set<std::string> type_key = {"type"};
+  s.graph = find_type(checked, root["graph"], "graph", GraphRegistry::instance(), "graph");
+  YAML::Node graph_out(YAML::NodeType::Map);
+  graph_out["type"] = s.graph->name;
+  s.graph_params = read_section(checked, root["graph"], "graph", s.graph->params, type_key, s.population_scale, graph_out);
+  resolved["graph"] = graph_out;
+
+  s.model = find_type(checked, root["model"], "model", ModelRegistry::instance(), "model");
+  YAML::Node model_out(YAML::NodeType::Map);
+  model_out["type"] = s.model->name;
+  s.model_params = read_section(checked, root["model"], "model", s.model->params, type_key, s.population_scale, model_out);
+  resolved["model"] = model_out;
+
+  YAML::Node output_in = root["output"];
+  if (!output_in.IsDefined() || output_in.IsNull()) output_in = YAML::Node(YAML::NodeType::Map);
+  YAML::Node output_out(YAML::NodeType::Map);
+  s.output = read_section(checked, output_in, "output", output_params(), {}, 1.0, output_out);
+  resolved["output"] = output_out;
+
+  YAML::Emitter emitter;
+  emitter << resolved;
+  s.resolved_yaml = std::string("# Resolved by groundswell " GROUNDSWELL_VERSION " from ") + origin + "\n" +
+                    emitter.c_str() + "\n";
+  return s;
+}
+
+}  // namespace gs
