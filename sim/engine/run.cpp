@@ -3,6 +3,10 @@
 namespace gs {
 
 RunResult run(const RunPlan& plan, const World& world, const ProgressCallback& progress) {
+  return run(plan, [&](std::uint32_t) -> const World& { return world; }, progress);
+}
+
+RunResult run(const RunPlan& plan, const WorldSource& world_for, const ProgressCallback& progress) {
   RunResult result;
   result.metrics = plan.model->metrics;
   const std::size_t per_replicate = plan.steps + 1;
@@ -11,7 +15,7 @@ RunResult run(const RunPlan& plan, const World& world, const ProgressCallback& p
   const std::uint64_t total = std::uint64_t{plan.steps} * plan.replicates;
 
   for (std::uint32_t r = 0; r < plan.replicates; ++r) {
-    auto model = plan.model->create(plan.model_params, world);
+    auto model = plan.model->create(plan.model_params, world_for(r));
     auto record = [&](std::uint32_t t) {
       model->measure(sample);
       for (std::size_t m = 0; m < sample.size(); ++m) result.values[m][r * per_replicate + t] = sample[m];

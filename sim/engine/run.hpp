@@ -25,6 +25,11 @@ struct RunResult {
 
 using ProgressCallback = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
+// The world for a replicate; called in replicate order, so it may rebuild
+// the graph for some replicates and return the same one for others.
+using WorldSource = std::function<const World&(std::uint32_t replicate)>;
+
+RunResult run(const RunPlan& plan, const WorldSource& world, const ProgressCallback& progress = {});
 RunResult run(const RunPlan& plan, const World& world, const ProgressCallback& progress = {});
 
 }  // namespace gs

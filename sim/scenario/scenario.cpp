@@ -299,6 +299,8 @@ const std::vector<ParamSpec>& top_level_params() {
       ParamSpec::integer("replicates", 1).range(1, 100000).describe("Independent runs on the same graph"),
       ParamSpec::real("population_scale", 1.0).range(1e-6, 1000)
           .describe("Multiplies every count of people (population, organisers), keeping densities"),
+      ParamSpec::integer("new_graph_every", 0).range(0, 100000)
+          .describe("Build a new graph every N replicates (0: one graph shared by all replicates)"),
   };
   return specs;
 }
@@ -391,6 +393,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
   s.steps = static_cast<std::uint32_t>(top.integer("steps"));
   s.replicates = static_cast<std::uint32_t>(top.integer("replicates"));
   s.population_scale = top.real("population_scale");
+  s.new_graph_every = static_cast<std::uint32_t>(top.integer("new_graph_every"));
 
   const std::set<std::string> type_key = {"type"};
   s.graph = find_type(checked, root["graph"], "graph", GraphRegistry::instance(), "graph");

@@ -28,6 +28,7 @@ struct Scenario {
   std::uint32_t steps = 1;
   std::uint32_t replicates = 1;
   double population_scale = 1.0;
+  std::uint32_t new_graph_every = 0;  // 0: one graph for all replicates
   const GraphGeneratorInfo* graph = nullptr;
   ParamValues graph_params;  // scaled
   const ModelInfo* model = nullptr;
