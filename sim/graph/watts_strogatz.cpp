@@ -116,7 +116,9 @@ Graph rewire_by_swaps(const RingShape& ring, double rewire, std::uint64_t seed) 
     edges[j] = {c, b};
     ++done;
   }
-  return build_csr(n, {std::move(edges)});
+  std::vector<std::vector<std::pair<NodeId, NodeId>>> chunks(1);
+  chunks[0] = std::move(edges);
+  return build_csr(n, chunks);
 }
 
 World generate_watts_strogatz(const ParamValues& params, std::uint64_t seed) {
