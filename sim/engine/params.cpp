@@ -94,15 +94,21 @@ std::string ParamSpec::allowed() const {
     case ParamType::integer:
     case ParamType::real:
     case ParamType::real_list:
+    {
+      // Integer bounds print as integers ("from 0 to 10", not "0.0 to 10.0").
+      auto bound = [&](double x) {
+        return type == ParamType::integer ? std::to_string(static_cast<long long>(x)) : format_real(x);
+      };
       out << (type == ParamType::integer ? "an integer" : type == ParamType::real ? "a number" : "a list of numbers");
       if (min > -1e299 && max < 1e299) {
-        out << (type == ParamType::real_list ? ", each" : "") << " from " << format_real(min) << " to " << format_real(max);
+        out << (type == ParamType::real_list ? ", each" : "") << " from " << bound(min) << " to " << bound(max);
       } else if (min > -1e299) {
-        out << " >= " << format_real(min);
+        out << " >= " << bound(min);
       } else if (max < 1e299) {
-        out << " <= " << format_real(max);
+        out << " <= " << bound(max);
       }
       break;
+    }
     case ParamType::boolean: out << "true or false"; break;
     case ParamType::text:
       out << (is_path ? "a file path (a relative path is relative to the scenario file's directory)" : "a string");
