@@ -27,7 +27,7 @@ constexpr Purpose endpoint_rewire = 0x3A1, swap_attempt = 0x3A2;
 std::vector<ParamSpec> watts_strogatz_params() {
   return {
       ParamSpec::integer("nodes", 10000).range(3, 4000000000).scales().units("nodes").describe("Number of nodes"),
-      ParamSpec::integer("k", 4).range(2, 100000).units("ties per node")
+      ParamSpec::integer("k", 4).range(2, 10000).units("ties per node")
           .describe("Lattice degree before rewiring: k/2 neighbours on each side (even, below nodes)"),
       ParamSpec::real("rewire", 0.1).range(0, 1)
           .describe("Endpoint: probability that each edge is rewired; degree_preserving: swaps per edge"),
