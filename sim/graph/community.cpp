@@ -79,6 +79,25 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
     }
   }
 
+  // Households: consecutive ids, sizes drawn per neighbourhood.
+  std::vector<std::vector<std::uint64_t>> household_starts(hoods);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t h = 0; h < hood_count; ++h) {
+    const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
+    Stream sizes(seed, 0, 0, static_cast<std::uint32_t>(h), household_size);
+    for (std::uint64_t start = first; start < last;) {
+      const double u = sizes.uniform() * cumulative_shares.back();
+      std::uint64_t k = 1;
+      while (k < cumulative_shares.size() && u >= cumulative_shares[k - 1]) ++k;
+      household_starts[h].push_back(start);
+      start = std::min(last, start + k);
+    }
+  }
+  pop.household_start.reserve(population / 2 + 2);
+  for (const auto& starts : household_starts)
+    pop.household_start.insert(pop.household_start.end(), starts.begin(), starts.end());
+  pop.household_start.push_back(population);
+
   // The edges of one neighbourhood: its households and the ties its residents
   // start. Called twice per neighbourhood by the builder; the counter-based
   // streams make both calls emit the same edges.
@@ -88,15 +107,11 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
     const std::uint64_t region_last = std::min(hoods, region_first + per_region);  // exclusive
 
     // Households: complete subgraphs of consecutive ids.
-    Stream sizes(seed, 0, 0, static_cast<std::uint32_t>(h), household_size);
-    for (std::uint64_t start = first; start < last;) {
-      const double u = sizes.uniform() * cumulative_shares.back();
-      std::uint64_t k = 1;
-      while (k < cumulative_shares.size() && u >= cumulative_shares[k - 1]) ++k;
-      const std::uint64_t end = std::min(last, start + k);
-      for (std::uint64_t a = start; a < end; ++a)
+    const auto& starts = household_starts[h];
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+      const std::uint64_t end = i + 1 < starts.size() ? starts[i + 1] : last;
+      for (std::uint64_t a = starts[i]; a < end; ++a)
         for (std::uint64_t b = a + 1; b < end; ++b) emit(NodeId(a), NodeId(b));
-      start = end;
     }
 
     const auto span = static_cast<std::int64_t>(region_last - region_first);
