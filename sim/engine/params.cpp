@@ -88,27 +88,32 @@ std::string ParamSpec::type_name() const {
   return "?";
 }
 
+namespace {
+// Bounds read best as plain numbers: 100000000 rather than 1e+08 or 1.0e8.
+std::string format_bound(double x) {
+  if (x == static_cast<double>(static_cast<long long>(x)) && x > -1e15 && x < 1e15)
+    return std::to_string(static_cast<long long>(x));
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, end);
+}
+}  // namespace
+
 std::string ParamSpec::allowed() const {
   std::ostringstream out;
   switch (type) {
     case ParamType::integer:
     case ParamType::real:
     case ParamType::real_list:
-    {
-      // Integer bounds print as integers ("from 0 to 10", not "0.0 to 10.0").
-      auto bound = [&](double x) {
-        return type == ParamType::integer ? std::to_string(static_cast<long long>(x)) : format_real(x);
-      };
       out << (type == ParamType::integer ? "an integer" : type == ParamType::real ? "a number" : "a list of numbers");
       if (min > -1e299 && max < 1e299) {
-        out << (type == ParamType::real_list ? ", each" : "") << " from " << bound(min) << " to " << bound(max);
+        out << (type == ParamType::real_list ? ", each" : "") << " from " << format_bound(min) << " to " << format_bound(max);
       } else if (min > -1e299) {
-        out << " >= " << bound(min);
+        out << " >= " << format_bound(min);
       } else if (max < 1e299) {
-        out << " <= " << bound(max);
+        out << " <= " << format_bound(max);
       }
       break;
-    }
     case ParamType::boolean: out << "true or false"; break;
     case ParamType::text:
       out << (is_path ? "a file path (a relative path is relative to the scenario file's directory)" : "a string");
