@@ -5,6 +5,7 @@ a non-empty DIR is refused without --resume, and a failing member is
 recorded without stopping the others."""
 import csv
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -96,4 +97,5 @@ expect(sorted(complete_members(broken)) == sorted(n for n in names if n != names
 with open(os.path.join(broken, "index.csv"), newline="") as f:
     status = {r["name"]: r["status"] for r in csv.DictReader(f)}
 expect(status[names[2]] == "failed" and sum(s == "done" for s in status.values()) == 7, f"statuses {status}")
+shutil.rmtree(work)
 print("ok")
