@@ -112,7 +112,8 @@ std::string checked_path(const std::string& file, const YAML::Node& key, std::se
       path.find_first_of(" :=") != std::string::npos)
     fail(file, key, path, "expected a dotted parameter path such as model.organisers.count");
   if (path == "seed") fail(file, key, path, "members get their own seeds; set the sweep's 'seed:' instead");
-  if (!used.insert(path).second) fail(file, key, path, "this parameter is given twice (in set, sweep, zip or samples)");
+  if (!used.insert(path).second)
+    fail(file, key, path, "this parameter is given twice (in replicates, set, sweep, zip or samples)");
   return path;
 }
 
@@ -249,12 +250,13 @@ Sweep load_sweep(const std::string& path) {
     sweep_seed = static_cast<std::uint64_t>(x);
   }
   std::vector<std::string> common;  // overrides shared by every member
+  std::set<std::string> used;        // each path may be set or varied once
   if (const YAML::Node r = root["replicates"]; r.IsDefined()) {
     if (!r.IsScalar()) fail(file, r, "replicates", "expected a whole number");
     common.push_back(where(file, r) + ": replicates=" + r.Scalar());
+    used.insert("replicates");
   }
 
-  std::set<std::string> used;
   if (const YAML::Node set = root["set"]; set.IsDefined()) {
     if (!set.IsMap()) fail(file, set, "set", "expected a mapping of parameter paths to values, applied to every member");
     check_unique_keys(file, set, "set");

@@ -62,6 +62,10 @@ fails(write("nobase.yaml", "base: missing.yaml\nsweep: {steps: [1]}\n"), "nobase
 # replicates: override validated at its own line.
 fails(write("reps.yaml", "base: base.yaml\nreplicates: 0\n"), "reps.yaml:2:13: replicates:", "out of range")
 
+# A parameter both overridden and swept.
+fails(write("twice.yaml", "base: base.yaml\nreplicates: 2\nsweep:\n  replicates: [1, 2]\n"), "twice.yaml:4:3: replicates:",
+      "given twice")
+
 # A valid file: grid x zip in row-major order (last axis fastest).
 text = "base: base.yaml\nsweep:\n  steps: [1, 2]\nzip:\n  replicates: [1, 3]\n  model.organisers.count: [0, 7]\n"
 out = sweep([write("ok.yaml", text), "--list"]).stdout.splitlines()
