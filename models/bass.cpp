@@ -29,11 +29,13 @@ class Bass final : public Model {
   void initialise(const StepContext&) override {  // nobody has adopted at t = 0
     std::fill(adopted_.begin(), adopted_.end(), 0);
     std::fill(adopted_neighbours_.begin(), adopted_neighbours_.end(), 0);
+    adopted_count_ = 0;
   }
 
   void step(const StepContext& ctx) override {
     const auto n = static_cast<std::int64_t>(graph_.nodes());
-#pragma omp parallel for schedule(static, 4096)
+    std::int64_t newly = 0;
+#pragma omp parallel for schedule(static, 4096) reduction(+ : newly) if (n >= min_parallel_agents)
     for (std::int64_t v = 0; v < n; ++v) {
       adopts_[v] = 0;
       if (adopted_[v]) continue;
@@ -41,22 +43,21 @@ class Bass final : public Model {
       const double share = k ? static_cast<double>(adopted_neighbours_[v]) / k : 0.0;
       adopts_[v] = Stream(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), adopt_draw)
                        .bernoulli(p_ + q_ * share);
+      newly += adopts_[v];
     }
-#pragma omp parallel for schedule(dynamic, 4096)
+#pragma omp parallel for schedule(dynamic, 4096) if (n >= min_parallel_agents)
     for (std::int64_t v = 0; v < n; ++v) {
       if (!adopts_[v]) continue;
       adopted_[v] = 1;
       for (NodeId u : graph_.neighbours(static_cast<NodeId>(v)))  // integer adds commute: thread-order free
         std::atomic_ref<std::int32_t>(adopted_neighbours_[u]).fetch_add(1, std::memory_order_relaxed);
     }
+    adopted_count_ += newly;
   }
 
   void measure(std::span<double> out) const override {
-    std::int64_t adopted = 0;
-    const auto n = static_cast<std::int64_t>(graph_.nodes());
-#pragma omp parallel for schedule(static, 4096) reduction(+ : adopted)
-    for (std::int64_t v = 0; v < n; ++v) adopted += adopted_[v];
-    out[0] = n ? static_cast<double>(adopted) / static_cast<double>(n) : 0.0;
+    const auto n = static_cast<double>(graph_.nodes());
+    out[0] = n > 0 ? static_cast<double>(adopted_count_) / n : 0.0;
   }
 
   std::vector<StateArray> state_arrays() override { return {{"adopted", adopted_.data(), adopted_.size()}}; }
@@ -66,6 +67,7 @@ class Bass final : public Model {
   double p_, q_;
   std::vector<std::uint8_t> adopted_, adopts_;
   std::vector<std::int32_t> adopted_neighbours_;
+  std::int64_t adopted_count_ = 0;
 };
 
 }  // namespace

@@ -56,26 +56,34 @@ class Threshold final : public Model {
   void initialise(const StepContext& ctx) override {
     std::fill(active_.begin(), active_.end(), 0);
     std::fill(active_neighbours_.begin(), active_neighbours_.end(), 0);
-    for (NodeId v : initial_seeds(ctx)) activate(v);
+    const std::vector<NodeId> seeds = initial_seeds(ctx);
+    for (NodeId v : seeds) activate(v);
+    active_count_ = static_cast<std::int64_t>(seeds.size());
+    newly_active_ = active_count_;
   }
 
   void step(const StepContext&) override {
+    // Active nodes stay active, so a step in which nobody activated leaves
+    // every later step with nothing to do.
+    if (newly_active_ == 0) return;
     const auto n = static_cast<std::int64_t>(graph_.nodes());
-#pragma omp parallel for schedule(static, 4096)
-    for (std::int64_t v = 0; v < n; ++v)
+    std::int64_t newly = 0;
+#pragma omp parallel for schedule(static, 4096) reduction(+ : newly) if (n >= min_parallel_agents)
+    for (std::int64_t v = 0; v < n; ++v) {
       becomes_[v] = !active_[v] && graph_.degree(static_cast<NodeId>(v)) > 0 &&
                     active_neighbours_[v] >= needed(static_cast<NodeId>(v));
-#pragma omp parallel for schedule(dynamic, 4096)
+      newly += becomes_[v];
+    }
+#pragma omp parallel for schedule(dynamic, 4096) if (n >= min_parallel_agents)
     for (std::int64_t v = 0; v < n; ++v)
       if (becomes_[v]) activate(static_cast<NodeId>(v));
+    newly_active_ = newly;
+    active_count_ += newly;
   }
 
   void measure(std::span<double> out) const override {
-    std::int64_t active = 0;
-    const auto n = static_cast<std::int64_t>(graph_.nodes());
-#pragma omp parallel for schedule(static, 4096) reduction(+ : active)
-    for (std::int64_t v = 0; v < n; ++v) active += active_[v];
-    out[0] = n ? static_cast<double>(active) / static_cast<double>(n) : 0.0;
+    const auto n = static_cast<double>(graph_.nodes());
+    out[0] = n > 0 ? static_cast<double>(active_count_) / n : 0.0;
   }
 
   std::vector<StateArray> state_arrays() override { return {{"active", active_.data(), active_.size()}}; }
@@ -132,6 +140,7 @@ class Threshold final : public Model {
   std::string strategy_;
   std::vector<std::uint8_t> active_, becomes_;
   std::vector<std::int32_t> active_neighbours_;
+  std::int64_t active_count_ = 0, newly_active_ = 0;
 };
 
 }  // namespace

@@ -58,19 +58,25 @@ class VirusOnNetwork final : public Model {
     std::fill(health_.begin(), health_.end(), susceptible);
     std::fill(infected_neighbours_.begin(), infected_neighbours_.end(), 0);
     const std::size_t n = graph_.nodes();
+    const std::uint64_t outbreak = std::min<std::uint64_t>(outbreak_, n);
     Stream rng(ctx.seed, ctx.replicate, 0, 0, pick_outbreak);
-    for (std::uint64_t placed = 0; placed < std::min<std::uint64_t>(outbreak_, n);) {
+    for (std::uint64_t placed = 0; placed < outbreak;) {
       const auto v = static_cast<NodeId>(rng.below(n));
       if (health_[v] == infected) continue;
       health_[v] = infected;
       tell_neighbours(v, +1);
       ++placed;
     }
+    count_[susceptible] = static_cast<std::int64_t>(n - outbreak);
+    count_[infected] = static_cast<std::int64_t>(outbreak);
+    count_[resistant] = 0;
   }
 
   void step(const StepContext& ctx) override {
+    if (count_[infected] == 0) return;  // nothing can change any more
     const auto n = static_cast<std::int64_t>(graph_.nodes());
-#pragma omp parallel for schedule(static, 4096)
+    std::int64_t s = 0, i = 0, r = 0;
+#pragma omp parallel for schedule(static, 4096) reduction(+ : s, i, r) if (n >= min_parallel_agents)
     for (std::int64_t v = 0; v < n; ++v) {
       Stream rng(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), node_draws);
       Health h = static_cast<Health>(health_[v]);
@@ -80,21 +86,24 @@ class VirusOnNetwork final : public Model {
         h = rng.bernoulli(resist_) ? resistant : susceptible;
       }
       next_[v] = h;
+      s += h == susceptible;
+      i += h == infected;
+      r += h == resistant;
     }
-#pragma omp parallel for schedule(dynamic, 4096)
+#pragma omp parallel for schedule(dynamic, 4096) if (n >= min_parallel_agents)
     for (std::int64_t v = 0; v < n; ++v) {
       const bool was = health_[v] == infected, is = next_[v] == infected;
       if (was != is) tell_neighbours(static_cast<NodeId>(v), is ? +1 : -1);
     }
     health_.swap(next_);
+    count_[susceptible] = s;
+    count_[infected] = i;
+    count_[resistant] = r;
   }
 
   void measure(std::span<double> out) const override {
-    std::int64_t count[3] = {0, 0, 0};
-    const auto n = static_cast<std::int64_t>(graph_.nodes());
-#pragma omp parallel for schedule(static, 4096) reduction(+ : count[:3])
-    for (std::int64_t v = 0; v < n; ++v) ++count[health_[v]];
-    for (int s = 0; s < 3; ++s) out[s] = n ? static_cast<double>(count[s]) / static_cast<double>(n) : 0.0;
+    const auto n = static_cast<double>(graph_.nodes());
+    for (int h = 0; h < 3; ++h) out[h] = n > 0 ? static_cast<double>(count_[h]) / n : 0.0;
   }
 
   std::vector<StateArray> state_arrays() override { return {{"health", health_.data(), health_.size()}}; }
@@ -111,6 +120,7 @@ class VirusOnNetwork final : public Model {
   double spread_, check_, recover_, resist_;
   std::vector<std::uint8_t> health_, next_;
   std::vector<std::int32_t> infected_neighbours_;
+  std::int64_t count_[3] = {0, 0, 0};  // nodes in each Health state
 };
 
 }  // namespace

@@ -141,7 +141,7 @@ TEST(VirusOnNetwork, RecoveryWithoutResistanceReturnsToSusceptible) {
 
 // Same numbers with 1 and 2 threads, bitwise, for every rule.
 TEST(DiffusionRules, IdenticalForAnyThreadCount) {
-  const std::size_t n = 30000;
+  const std::size_t n = 150000;  // above min_parallel_agents, so the loops do run in parallel
   std::vector<std::pair<NodeId, NodeId>> edges;
   for (std::uint32_t e = 0; e < 3 * n; ++e) {
     Stream rng(5, 0, 0, e, 1);
