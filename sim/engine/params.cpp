@@ -66,6 +66,10 @@ ParamSpec&& ParamSpec::scales() && {
   scales_with_population = true;
   return std::move(*this);
 }
+ParamSpec&& ParamSpec::file_path() && {
+  is_path = true;
+  return std::move(*this);
+}
 ParamSpec&& ParamSpec::require() && {
   required = true;
   default_text.clear();
@@ -77,7 +81,7 @@ std::string ParamSpec::type_name() const {
     case ParamType::integer: return "integer";
     case ParamType::real: return "number";
     case ParamType::boolean: return "boolean";
-    case ParamType::text: return "string";
+    case ParamType::text: return is_path ? "path" : "string";
     case ParamType::choice: return "choice";
     case ParamType::real_list: return "list of numbers";
   }
@@ -100,7 +104,9 @@ std::string ParamSpec::allowed() const {
       }
       break;
     case ParamType::boolean: out << "true or false"; break;
-    case ParamType::text: out << "a string"; break;
+    case ParamType::text:
+      out << (is_path ? "a file path (a relative path is relative to the scenario file's directory)" : "a string");
+      break;
     case ParamType::choice:
       out << "one of ";
       for (size_t i = 0; i < choices.size(); ++i) out << (i ? ", " : "") << choices[i];

@@ -71,6 +71,7 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
   pop.neighbourhood.resize(population);
   pop.group.resize(population);
   std::vector<std::vector<std::pair<NodeId, NodeId>>> chunks(hoods);
+  std::vector<std::vector<std::uint64_t>> household_starts(hoods);
   const auto hood_count = static_cast<std::int64_t>(hoods);
 
 #pragma omp parallel for schedule(dynamic, 1)
@@ -89,6 +90,7 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
       std::uint64_t k = 1;
       while (k < cumulative_shares.size() && u >= cumulative_shares[k - 1]) ++k;
       const std::uint64_t end = std::min(last, start + k);
+      household_starts[h].push_back(start);
       for (std::uint64_t a = start; a < end; ++a)
         for (std::uint64_t b = a + 1; b < end; ++b) edges.emplace_back(NodeId(a), NodeId(b));
       start = end;
@@ -118,6 +120,9 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
       for (std::uint32_t t = gr.poisson(longr); t > 0; --t) edges.emplace_back(id, NodeId(gr.below(population)));
     }
   }
+  for (const auto& starts : household_starts)
+    pop.household_start.insert(pop.household_start.end(), starts.begin(), starts.end());
+  pop.household_start.push_back(population);
   w.graph = build_csr(population, chunks);
   return w;
 }

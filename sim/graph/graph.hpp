@@ -36,6 +36,9 @@ struct Population {
   std::vector<std::uint64_t> neighbourhood_start{0};
   std::vector<float> deprivation;  // national rank in [0, 1): 0 least deprived, 1 most
   std::vector<std::uint32_t> region;
+  // Households (community graphs): node ids [household_start[i], household_start[i+1])
+  // share a household. Empty when the generator has no households.
+  std::vector<std::uint64_t> household_start;
 
   std::size_t neighbourhoods() const { return neighbourhood_start.size() - 1; }
   int deprivation_quintile(std::uint32_t h) const {  // 0 = least deprived fifth

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -146,6 +147,15 @@ class Validator {
 
   std::string origin_;
   std::map<std::string, std::string> overrides_;
+
+ public:
+  // A relative file path in the scenario names a file beside the scenario; one
+  // given with --set is relative to the working directory, like any argument.
+  std::string resolve_path(const std::string& key, const std::string& path) const {
+    namespace fs = std::filesystem;
+    if (path.empty() || fs::path(path).is_absolute() || overrides_.count(key)) return path;
+    return (fs::path(origin_).parent_path() / path).lexically_normal().string();
+  }
 };
 
 // Flatten a section's nested mappings into dotted keys, checking every key
@@ -203,6 +213,7 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
     auto it = given.find(s.name);
     if (it != given.end()) {
       value = v.parse(s, it->second, key);
+      if (s.is_path) value = v.resolve_path(key, std::get<std::string>(value));
     } else if (s.required) {
       v.fail(section, key, "missing required key (" + s.description + "; allowed: " + s.allowed() + ")");
     } else if (s.type == ParamType::text) {
