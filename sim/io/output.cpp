@@ -136,12 +136,16 @@ void check_writable(const std::string& path) {
 }
 
 void write_output(const std::string& path, const OutputHeader& header, const RunResult& result) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
+  write_atomically(path, [&](const std::string& temp) { write_file(temp, header, result); });
+}
+
+void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write) {
   check_writable(path);
   const std::string temp = temporary_name(path);
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
   try {
     std::filesystem::remove(temp);
-    write_file(temp, header, result);
+    write(temp);
     fsync_path(temp, O_RDONLY);
     if (std::rename(temp.c_str(), path.c_str()) != 0)
       throw OutputError(path + ": cannot rename the finished file into place: " + std::strerror(errno));
