@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ostream>
 
 #include "sim/scenario/scenario.hpp"
@@ -24,8 +25,10 @@ std::string format_text(const Column& c, const Cell& cell) {
 
 std::string format_exact(double v) {
   if (!std::isfinite(v)) return "";
+  // Shortest of 15 or 17 significant digits that reads back as the same double.
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  if (std::strtod(buf, nullptr) != v) std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
 
