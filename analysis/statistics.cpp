@@ -145,10 +145,8 @@ Difference welch_difference(const std::vector<double>& a, const std::vector<doub
 }
 
 std::optional<std::size_t> first_reaching(const std::vector<double>& series, double level) {
-  if (series.empty()) return std::nullopt;
-  const bool falling = series.front() > level;
   for (std::size_t i = 0; i < series.size(); ++i)
-    if (falling ? series[i] <= level : series[i] >= level) return i;
+    if (series[i] >= level) return i;
   return std::nullopt;
 }
 

@@ -41,8 +41,7 @@ struct Difference {
 };
 Difference welch_difference(const std::vector<double>& a, const std::vector<double>& b, double level = 0.95);
 
-// First index at which series[i] >= level (rising) or <= level when the
-// series starts above the level (falling); nullopt when it never gets there.
+// First index at which series[i] >= level (step 0 counts); nullopt when it never gets there.
 std::optional<std::size_t> first_reaching(const std::vector<double>& series, double level);
 
 }  // namespace gs::stats
