@@ -178,9 +178,9 @@ def main():
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         "<title>Groundswell report</title>",
-        "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em;color:#222}"
+        "<style>body{font-family:sans-serif;max-width:90em;margin:2em auto;padding:0 1em;color:#222}"
         "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:0.2em 0.5em;text-align:right}"
-        "td:first-child,th:first-child{text-align:left}img{max-width:100%;border:1px solid #eee}"
+        "td:first-child,th:first-child{text-align:left}td{white-space:nowrap}img{max-width:100%;border:1px solid #eee}"
         "pre{background:#f6f6f6;padding:0.8em;overflow:auto;font-size:85%}.warn{color:#a04000}</style>",
         "</head><body>", "<h1>Groundswell report</h1>",
         f"<p>{len(args.files)} scenario(s): " + ", ".join(html.escape(s[0]) for s in scenarios) + ".</p>",
