@@ -136,7 +136,9 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
   std::vector<std::string> main_group = {"scenario", "file", "replicates", "step", "mean", "sd", "ci", "difference",
                                          "difference_ci", "relative_change"};
   if (o.reach) {
-    t.columns.insert(t.columns.end(), {number("reach_step_mean", "mean step", 4), text_only("reach_ci", "95% CI"),
+    char heading[64];
+    std::snprintf(heading, sizeof heading, "mean first step >= %g", *o.reach);
+    t.columns.insert(t.columns.end(), {number("reach_step_mean", heading, 4), text_only("reach_ci", "95% CI"),
                                        data_only("reach_step_ci_low"), data_only("reach_step_ci_high"),
                                        number("reached", "replicates reaching")});
     res.text_groups.push_back({"scenario", "reached", "reach_step_mean", "reach_ci"});
@@ -251,7 +253,7 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
 
   const std::string when = o.at ? "step " + std::to_string(*o.at) : std::string("the final step");
   res.title = o.metric + " at " + when + ": mean over replicates with a 95% CI (Student t); difference from the first file "
-              "with a 95% Welch CI";
+              "with a 95% Welch CI; n = replicates";
   if (!first.data.description.empty()) res.title = first.data.description + "\n" + res.title;
   std::ostringstream meta;
   meta << "{\"metric\": " << json_string(o.metric) << ", \"description\": " << json_string(first.data.description)

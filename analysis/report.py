@@ -113,30 +113,42 @@ def figure_quintiles(quintile_data, path):
     plt.close(fig)
 
 
-def compare_table(rows):
-    organising = any(r.get("organisers") is not None for r in rows)
-    costs = any("cost_per_additional_participant" in r for r in rows)
-    head = ["scenario", "file", "n", "step", "mean", "s.d.", "95% CI", "difference vs first", "95% CI (Welch)", "change"]
-    if organising:
-        head += ["organisers", "extra participants", "per extra organiser", "95% CI"]
-    if costs:
-        head += ["GBP per organiser", "GBP per extra participant", "95% CI"]
-    out = ["<table>", "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
-    for r in rows:
-        cells = [r["scenario"], os.path.basename(r["file"]), fmt(r["replicates"]), fmt(r["step"]), fmt(r["mean"]),
-                 fmt(r["sd"], 2), interval(r, "ci_low", "ci_high"), fmt(r["difference"], sign=True),
-                 interval(r, "difference_ci_low", "difference_ci_high", sign=True),
-                 fmt(r["relative_change"], 3, percent=True)]
-        if organising:
-            cells += [fmt(r.get("organisers"), 8), fmt(r.get("additional_participants"), sign=True),
-                      fmt(r.get("participants_per_organiser")),
-                      interval(r, "participants_per_organiser_ci_low", "participants_per_organiser_ci_high")]
-        if costs:
-            cells += [fmt(r.get("cost_per_organiser"), 6), fmt(r.get("cost_per_additional_participant")),
-                      interval(r, "cost_per_additional_participant_ci_low", "cost_per_additional_participant_ci_high")]
+def html_table(head, body, css_class="numbers"):
+    out = [f'<table class="{css_class}">', "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
+    for cells in body:
         out.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
     out.append("</table>")
     return "\n".join(out)
+
+
+def compare_tables(rows):
+    """The compare table as HTML: the statistics, then (organising model) what the organisers buy."""
+    head = ["scenario", "file", "n", "step", "mean", "s.d.", "95% CI", "difference vs first", "95% CI (Welch)", "change"]
+    body = [[r["scenario"], os.path.basename(r["file"]), fmt(r["replicates"]), fmt(r["step"]), fmt(r["mean"]),
+             fmt(r["sd"], 2), interval(r, "ci_low", "ci_high"), fmt(r["difference"], sign=True),
+             interval(r, "difference_ci_low", "difference_ci_high", sign=True),
+             fmt(r["relative_change"], 3, percent=True)] for r in rows]
+    parts = [html_table(head, body, "main")]
+    if any(r.get("organisers") is not None for r in rows):
+        costs = any("cost_per_additional_participant" in r for r in rows)
+        head = ["scenario", "citizens", "organisers", "extra participants", "95% CI", "per extra organiser", "95% CI"]
+        if costs:
+            head += ["GBP per organiser", "GBP per extra participant", "95% CI"]
+        body = []
+        for r in rows:
+            cells = [r["scenario"], fmt(r.get("graph_nodes"), 9), fmt(r.get("organisers"), 9),
+                     fmt(r.get("additional_participants"), sign=True),
+                     interval(r, "additional_participants_ci_low", "additional_participants_ci_high", sign=True),
+                     fmt(r.get("participants_per_organiser")),
+                     interval(r, "participants_per_organiser_ci_low", "participants_per_organiser_ci_high")]
+            if costs:
+                cells += [fmt(r.get("cost_per_organiser"), 9), fmt(r.get("cost_per_additional_participant")),
+                          interval(r, "cost_per_additional_participant_ci_low", "cost_per_additional_participant_ci_high")]
+            body.append(cells)
+        parts.append("<p>Extra participants: participation difference from the first scenario times the number of "
+                     "citizens; per extra organiser: divided by the difference in organisers.</p>")
+        parts.append(html_table(head, body))
+    return "\n".join(parts)
 
 
 def main():
@@ -180,7 +192,7 @@ def main():
         "<title>Groundswell report</title>",
         "<style>body{font-family:sans-serif;max-width:90em;margin:2em auto;padding:0 1em;color:#222}"
         "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:0.2em 0.5em;text-align:right}"
-        "td:first-child,th:first-child{text-align:left}td{white-space:nowrap}img{max-width:100%;border:1px solid #eee}"
+        "td:first-child,th:first-child,.main td:nth-child(2){text-align:left}td{white-space:nowrap}img{max-width:100%;border:1px solid #eee}"
         "pre{background:#f6f6f6;padding:0.8em;overflow:auto;font-size:85%}.warn{color:#a04000}</style>",
         "</head><body>", "<h1>Groundswell report</h1>",
         f"<p>{len(args.files)} scenario(s): " + ", ".join(html.escape(s[0]) for s in scenarios) + ".</p>",
@@ -188,7 +200,7 @@ def main():
         f"<p>{html.escape(metric)} ({html.escape(meta.get('description', ''))}) at {at}: mean over replicates "
         "with a 95% confidence interval (Student t); difference from the first scenario with a 95% Welch "
         "confidence interval. n is the number of replicates.</p>",
-        compare_table(rows),
+        compare_tables(rows),
     ]
     if warnings:
         parts.append(f'<ul class="warn">{warnings}</ul>')
