@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -35,8 +36,11 @@ class Validator {
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
     std::ostringstream msg;
-    auto it = overrides_.find(key);
-    if (it != overrides_.end()) {
+    // A key set (or created) by --set is reported against the --set argument.
+    auto it = overrides_.lower_bound(key);
+    const bool from_override =
+        it != overrides_.end() && !key.empty() && (it->first == key || it->first.rfind(key + ".", 0) == 0);
+    if (from_override) {
       msg << "--set " << it->second << ": ";
     } else {
       msg << origin_;
@@ -128,6 +132,10 @@ class Validator {
         continue;
       digits += text[i];
     }
+    std::string lower;
+    for (char c : digits) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* word : {".nan", "nan", ".inf", "+.inf", "-.inf", "inf", "+inf", "-inf", "infinity", "-infinity"})
+      if (lower == word) fail(node, key, "'" + text + "' is not a finite number; " + expected);
     const char* begin = digits.c_str();
     char* end = nullptr;
     errno = 0;
@@ -146,7 +154,22 @@ class Validator {
 
   std::string origin_;
   std::map<std::string, std::string> overrides_;
+
+ public:
+  // A relative file path in the scenario names a file beside the scenario; one
+  // given with --set is relative to the working directory, like any argument.
+  std::string resolve_path(const std::string& key, const std::string& path) const {
+    namespace fs = std::filesystem;
+    if (path.empty() || fs::path(path).is_absolute() || overrides_.count(key)) return path;
+    return (fs::path(origin_).parent_path() / path).lexically_normal().string();
+  }
 };
+
+std::string node_text(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
 
 // Flatten a section's nested mappings into dotted keys, checking every key
 // against the declared names; fills defaults and reports unknown keys.
@@ -203,6 +226,7 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
     auto it = given.find(s.name);
     if (it != given.end()) {
       value = v.parse(s, it->second, key);
+      if (s.is_path) value = v.resolve_path(key, std::get<std::string>(value));
     } else if (s.required) {
       v.fail(section, key, "missing required key (" + s.description + "; allowed: " + s.allowed() + ")");
     } else if (s.type == ParamType::text) {
@@ -230,8 +254,8 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
       const auto scaled = static_cast<std::int64_t>(std::llround(static_cast<double>(std::get<std::int64_t>(value)) * population_scale));
       if (scaled < static_cast<std::int64_t>(s.min))
         v.fail(it != given.end() ? it->second : section, key,
-               "population_scale " + format_real(population_scale) + " makes this " + std::to_string(scaled) +
-                   ", below its minimum " + format_real(s.min));
+               "population_scale " + node_text(population_scale) + " makes this " + std::to_string(scaled) +
+                   ", below its minimum; allowed: " + s.allowed());
       value = scaled;
     }
     values.set(s.name, value);
