@@ -92,8 +92,13 @@ OrganiserFacts organiser_facts(const OutputInfo& info) {
     const YAML::Node org = root["model"]["organisers"];
     const double scale = root["population_scale"] ? root["population_scale"].as<double>() : 1.0;
     // The scenario keeps counts as written; the run used them x population_scale, rounded (sim/scenario).
-    const auto written = org && org["count"] ? org["count"].as<std::int64_t>() : 0;
-    facts.count = std::llround(static_cast<double>(written) * scale);
+    auto scaled = [scale](const YAML::Node& count) {
+      return count ? std::llround(static_cast<double>(count.as<std::int64_t>()) * scale) : 0LL;
+    };
+    facts.count = org ? scaled(org["count"]) : 0;
+    // Further cohorts (organisers.cohorts, a list of records with their own count) add to the total.
+    if (org && org["cohorts"] && org["cohorts"].IsSequence())
+      for (const auto& cohort : org["cohorts"]) *facts.count += scaled(cohort["count"]);
     if (org && org["cost_per_organiser"]) facts.cost_per_organiser = org["cost_per_organiser"].as<double>();
   } catch (const YAML::Exception& e) {
     throw InputError(info.path + ": the scenario_yaml attribute cannot be read as YAML: " + e.what());

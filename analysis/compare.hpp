@@ -22,7 +22,9 @@ struct CompareOptions {
 
 // What the scenario_yaml says about organisers (organising model only).
 struct OrganiserFacts {
-  std::optional<std::int64_t> count;  // after population_scale, as the run used it
+  // organisers.count plus every organisers.cohorts[i].count, each x population_scale and
+  // rounded as the run did; nullopt for other models.
+  std::optional<std::int64_t> count;
   double cost_per_organiser = 0;      // GBP for the whole run; 0 = unknown
 };
 OrganiserFacts organiser_facts(const OutputInfo& info);

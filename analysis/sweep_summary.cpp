@@ -20,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Member {
-  std::string index, name, file, status, wall;
+  std::string index, name, file, status, wall, seed, message;
   std::vector<std::string> params;  // values of the varied parameters, in column order
 };
 
@@ -42,7 +42,7 @@ Members from_index(const fs::path& dir, const fs::path& index) {
   const auto rows = parse_csv(text.str());
   if (rows.empty()) throw InputError(index.string() + ": empty sweep index");
   const auto& header = rows.front();
-  int file_col = -1, status_col = -1, name_col = -1, index_col = -1, wall_col = -1;
+  int file_col = -1, status_col = -1, name_col = -1, index_col = -1, wall_col = -1, seed_col = -1, message_col = -1;
   std::vector<int> param_cols;
   Members m;
   m.indexed = true;
@@ -52,6 +52,8 @@ Members from_index(const fs::path& dir, const fs::path& index) {
     else if (h == "status") status_col = j;
     else if (h == "name") name_col = j;
     else if (h == "index" || h == "member") index_col = j;
+    else if (h == "seed") seed_col = j;
+    else if (h == "message") message_col = j;
     else if (h.find("wall") != std::string::npos || h == "seconds" || h == "time_s") wall_col = j;
     else {
       param_cols.push_back(j);
@@ -70,7 +72,7 @@ Members from_index(const fs::path& dir, const fs::path& index) {
     const auto& row = rows[r];
     if (row.size() == 1 && row[0].empty()) continue;
     Member mem{field(row, index_col), field(row, name_col), field(row, file_col), field(row, status_col),
-               field(row, wall_col), {}};
+               field(row, wall_col), field(row, seed_col), field(row, message_col), {}};
     for (int c : param_cols) mem.params.push_back(field(row, c));
     if (!mem.file.empty() && fs::path(mem.file).is_relative() && fs::exists(dir / mem.file)) mem.file = (dir / mem.file).string();
     m.members.push_back(std::move(mem));
@@ -117,7 +119,7 @@ Members from_files(const fs::path& dir) {
     if (distinct.size() > 1) m.param_names.push_back(k);
   }
   for (std::size_t i = 0; i < files.size(); ++i) {
-    Member mem{std::to_string(i), files[i].stem().string(), files[i].string(), "", "", {}};
+    Member mem{std::to_string(i), files[i].stem().string(), files[i].string(), "", "", "", "", {}};
     for (const auto& k : m.param_names) mem.params.push_back(values[i].count(k) ? values[i].at(k) : "");
     m.members.push_back(std::move(mem));
   }
@@ -196,6 +198,7 @@ SummarizeResult summarize_directory(const std::string& dir_name, const Summarize
                                      col("mean", "mean"), col("sd", "sd", 2), ci, lo, hi, col("status", "status"),
                                      col("file", "file")});
   if (m.indexed) t.columns.push_back(col("wall_seconds", "wall s", 3));
+  if (m.indexed) t.columns.push_back(col("seed", "seed", 20));
 
   std::size_t fewest = SIZE_MAX;
   for (const auto& mem : m.members) {
@@ -232,6 +235,8 @@ SummarizeResult summarize_directory(const std::string& dir_name, const Summarize
     }
     row.insert(row.end(), {organisers, n, step, mean, sd, ci_text, lo_c, hi_c, status, mem.file});
     if (m.indexed) row.push_back(value_cell(mem.wall));
+    if (m.indexed) row.push_back(value_cell(mem.seed));
+    if (!mem.message.empty()) res.warnings.push_back((mem.name.empty() ? mem.file : mem.name) + ": " + mem.message);
     t.rows.push_back(std::move(row));
   }
   if (fewest < few_replicates && fewest != SIZE_MAX)

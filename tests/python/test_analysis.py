@@ -136,19 +136,27 @@ class Analysis(unittest.TestCase):
         r = gs("compare", self.a, "--at", "21", check=2)
         self.assertIn("--at 21", r.stderr)
 
+    def with_organiser_keys(self, src, prefix, keys):
+        """A copy of src whose stored scenario has `keys` (YAML lines) added under model.organisers."""
+        dst = os.path.join(self.dir, prefix + os.path.basename(src))
+        shutil.copy(src, dst)
+        with h5py.File(dst, "r+") as f:
+            y = f.attrs["scenario_yaml"]
+            y = (y.decode() if isinstance(y, bytes) else y).replace("  organisers:\n", "  organisers:\n" + keys, 1)
+            del f.attrs["scenario_yaml"]
+            f.attrs.create("scenario_yaml", y, dtype=h5py.string_dtype("utf-8"))
+        return dst
+
+    def test_organiser_cohorts_add_to_the_count(self):
+        # organisers.cohorts (organising model): each cohort's count x population_scale adds to the total.
+        cohorts = self.with_organiser_keys(self.b, "cohorts_", "    cohorts:\n      - count: 30\n        kind: paid\n"
+                                           "      - count: 14\n        kind: volunteer\n")
+        data, _ = self.compare_json(self.a, cohorts)
+        self.assertEqual(data["rows"][1]["organisers"], 2 + 3 + 1)  # 20, 30, 14 at scale 0.1
+
     def test_cost_per_additional_participant(self):
         # The cost comes from model.organisers.cost_per_organiser in the stored scenario.
-        costed = []
-        for src in (self.a, self.b):
-            dst = os.path.join(self.dir, "cost_" + os.path.basename(src))
-            shutil.copy(src, dst)
-            with h5py.File(dst, "r+") as f:
-                y = f.attrs["scenario_yaml"]
-                y = (y.decode() if isinstance(y, bytes) else y).replace(
-                    "  organisers:\n", "  organisers:\n    cost_per_organiser: 40000\n", 1)
-                del f.attrs["scenario_yaml"]
-                f.attrs.create("scenario_yaml", y, dtype=h5py.string_dtype("utf-8"))
-            costed.append(dst)
+        costed = [self.with_organiser_keys(src, "cost_", "    cost_per_organiser: 40000\n") for src in (self.a, self.b)]
         data, _ = self.compare_json(*costed)
         r = data["rows"][1]
         extra = r["additional_participants"]
@@ -214,12 +222,15 @@ class Analysis(unittest.TestCase):
             self.assertAlmostEqual(r["ci_low"], ci95(x)[0], places=10)
         # With an index (as sweeps write it): its columns, a failed member kept as a row.
         with open(os.path.join(sweep, "index.csv"), "w") as f:
-            f.write("index,name,model.organisers.count,file,status,wall_seconds\n"
-                    "0,low,10,town_1000.h5,done,1.5\n1,mid,20,town_10000.h5,done,1.25\n2,high,60,gone.h5,failed,\n")
+            f.write("index,name,model.organisers.count,seed,file,status,wall_seconds,message\n"
+                    "0,low,10,2011,town_1000.h5,done,1.5,\n1,mid,20,2011,town_10000.h5,done-earlier,1.25,\n"
+                    "2,high,60,2011,gone.h5,failed,,\"killed, out of memory\"\n")
         r = gs("summarize", sweep, "--format", "csv")
         df = pd.read_csv(io.StringIO(r.stdout))
         self.assertEqual(list(df["name"]), ["low", "mid", "high"])
-        self.assertEqual(list(df["status"]), ["done", "done", "failed"])
+        self.assertEqual(list(df["status"]), ["done", "done-earlier", "failed"])
+        self.assertEqual(list(df["seed"]), [2011] * 3)
+        self.assertIn("killed, out of memory", r.stderr)
         self.assertAlmostEqual(df["mean"][1], final_values(self.b).mean(), places=14)
         self.assertTrue(math.isnan(df["mean"][2]))
         self.assertEqual(list(df["wall_seconds"][:2]), [1.5, 1.25])
