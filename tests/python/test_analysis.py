@@ -252,6 +252,11 @@ class Analysis(unittest.TestCase):
         for word in ["town_1000_organisers", "town_10000_organisers", "95%", "one_to_ones_per_step"]:
             self.assertIn(word, page)
         self.assertEqual(self.broken_images(out, "index.html", screenshot=True), 0)
+        # The script is found through GROUNDSWELL_SOURCE_DIR when set; a wrong one is a clear error.
+        r = subprocess.run([GS, "report", self.a, "-o", os.path.join(self.dir, "report2")], capture_output=True, text=True,
+                           env={**os.environ, "GROUNDSWELL_SOURCE_DIR": os.path.join(self.dir, "nowhere")})
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("report script not found", r.stderr)
         # The check can fail: a page with a missing image is caught.
         with open(os.path.join(out, "broken.html"), "w") as f:
             f.write('<html><body><img src="over_time.png"><img src="missing.png"></body></html>')
