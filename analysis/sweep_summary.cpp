@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -140,7 +141,8 @@ Cell value_cell(const std::string& v) {
   try {
     std::size_t used = 0;
     const double d = std::stod(v, &used);
-    if (used == v.size()) return d;
+    // Beyond 2^53 a double would change the value (large seeds): keep the text.
+    if (used == v.size() && std::fabs(d) < 9007199254740992.0) return d;
   } catch (const std::exception&) {
   }
   return v;
