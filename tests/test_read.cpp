@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 #include "sim/io/read.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -13,11 +14,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("gs_test_read_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir / name;
-}
+// A fresh directory per test, removed afterwards.
+class ReadOutput : public ::testing::Test {
+ protected:
+  fs::path dir = fs::temp_directory_path() / ("gs_test_read_" + std::to_string(::getpid()) + "_" +
+                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  void SetUp() override { fs::create_directories(dir); }
+  void TearDown() override { fs::remove_all(dir); }
+  fs::path scratch(const std::string& name) const { return dir / name; }
+};
 
 void expect_input_error_naming(const std::string& path, const std::string& words) {
   try {
@@ -30,15 +35,15 @@ void expect_input_error_naming(const std::string& path, const std::string& words
   }
 }
 
-TEST(ReadOutput, MissingFile) { expect_input_error_naming(scratch("absent.h5").string(), "no such file"); }
+TEST_F(ReadOutput, MissingFile) { expect_input_error_naming(scratch("absent.h5").string(), "no such file"); }
 
-TEST(ReadOutput, TextFileIsNotHdf5) {
+TEST_F(ReadOutput, TextFileIsNotHdf5) {
   const fs::path p = scratch("text.h5");
   std::ofstream(p) << "name: not an output\n";
   expect_input_error_naming(p.string(), "not an HDF5 file");
 }
 
-TEST(ReadOutput, ForeignHdf5FileIsNotAnOutput) {
+TEST_F(ReadOutput, ForeignHdf5FileIsNotAnOutput) {
   const fs::path p = scratch("foreign.h5");
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const hid_t f = H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -47,7 +52,7 @@ TEST(ReadOutput, ForeignHdf5FileIsNotAnOutput) {
   expect_input_error_naming(p.string(), "not a Groundswell output file");
 }
 
-TEST(ReadOutput, TruncatedRealOutput) {
+TEST_F(ReadOutput, TruncatedRealOutput) {
   // A real run, cut in half as an interrupted copy would leave it.
   const fs::path full = scratch("full.h5"), cut = scratch("cut.h5");
   fs::remove(full);
