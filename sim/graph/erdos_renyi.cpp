@@ -28,7 +28,7 @@ std::vector<ParamSpec> erdos_renyi_params() {
 World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
   const auto n = static_cast<std::uint64_t>(params.integer("nodes"));
   const double z = params.real("mean_degree");
-  if (n > 1 && z > static_cast<double>(n - 1))
+  if (z > static_cast<double>(n - 1))
     throw InputError("graph.mean_degree: " + format_real(z) + " is more than nodes - 1 = " + std::to_string(n - 1) +
                      "; allowed: from 0 to nodes - 1");
   const double p = n > 1 ? z / static_cast<double>(n - 1) : 0.0;

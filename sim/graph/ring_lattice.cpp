@@ -10,7 +10,7 @@ namespace {
 std::vector<ParamSpec> ring_lattice_params() {
   return {
       ParamSpec::integer("nodes", 10000).range(3, 4000000000).scales().units("nodes").describe("Number of nodes"),
-      ParamSpec::integer("k", 4).range(2, 100000).units("ties per node")
+      ParamSpec::integer("k", 4).range(2, 10000).units("ties per node")
           .describe("Degree of every node: k/2 neighbours on each side (even, below nodes)"),
   };
 }

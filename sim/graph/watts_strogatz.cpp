@@ -4,8 +4,9 @@
 //     probability `rewire` and its far end moved to a uniform node that is not
 //     i and not within k/2 of i on the ring, nor already chosen by i. Each node
 //     draws from its own stream, so nodes are rewired in parallel. Mean degree
-//     stays k; degrees vary. If two nodes pick each other, the two ties
-//     coincide and one is dropped (expected count about (rewire k)^2 / 4).
+//     stays k; degrees vary. If two nodes pick each other (expected about
+//     (rewire k)^2 / 4 times), the later one picks again afterwards, so the
+//     graph keeps exactly nodes * k / 2 ties.
 //   degree_preserving: round(rewire * edges) double-edge swaps
 //     (a,b),(c,d) -> (a,d),(c,b) that create no self loop or duplicate tie, as
 //     in Centola & Macy (2007): every node keeps degree exactly k; rewire = 1
@@ -13,6 +14,7 @@
 //     are sequential (each depends on the last); attempt t uses its own stream.
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "sim/engine/random.hpp"
 #include "sim/graph/generator.hpp"
@@ -22,12 +24,12 @@
 namespace gs {
 namespace {
 
-constexpr Purpose endpoint_rewire = 0x3A1, swap_attempt = 0x3A2;
+constexpr Purpose endpoint_rewire = 0x3A1, swap_attempt = 0x3A2, endpoint_repair = 0x3A3;
 
 std::vector<ParamSpec> watts_strogatz_params() {
   return {
       ParamSpec::integer("nodes", 10000).range(3, 4000000000).scales().units("nodes").describe("Number of nodes"),
-      ParamSpec::integer("k", 4).range(2, 100000).units("ties per node")
+      ParamSpec::integer("k", 4).range(2, 10000).units("ties per node")
           .describe("Lattice degree before rewiring: k/2 neighbours on each side (even, below nodes)"),
       ParamSpec::real("rewire", 0.1).range(0, 1)
           .describe("Endpoint: probability that each edge is rewired; degree_preserving: swaps per edge"),
@@ -40,6 +42,49 @@ std::vector<ParamSpec> watts_strogatz_params() {
 std::uint64_t ring_distance(std::uint64_t a, std::uint64_t b, std::uint64_t n) {
   const std::uint64_t d = a > b ? a - b : b - a;
   return std::min(d, n - d);
+}
+
+// Two nodes that rewired to each other drafted the same tie twice, and
+// build_csr kept one. Give the later node (in id order) a fresh target that is
+// not yet its neighbour, so the graph keeps exactly n k / 2 ties as in the
+// sequential algorithm. Expected (rewire k)^2 / 4 repairs, so this is cheap.
+Graph repair_mutual_picks(Graph g, std::vector<std::vector<std::pair<NodeId, NodeId>>>& chunks, const RingShape& ring,
+                          std::uint64_t seed) {
+  const std::uint64_t n = ring.nodes, half = ring.half;
+  // Node v drafted its half ties at a fixed place: chunk v / B, entries (v % B) * half ...
+  auto drafted = [&](std::uint64_t v, std::uint64_t j) {
+    return chunks[v / ring_rows_per_block][(v % ring_rows_per_block) * half + j].second;
+  };
+  std::set<std::pair<NodeId, NodeId>> extra;  // (min, max) of ties added here
+  auto linked = [&](NodeId a, NodeId b) {
+    auto row = g.neighbours(a);
+    return std::binary_search(row.begin(), row.end(), b) || extra.count({std::min(a, b), std::max(a, b)}) > 0;
+  };
+  for (std::uint64_t i = 0; i < n; ++i) {
+    Stream rng(seed, 0, 1, static_cast<std::uint32_t>(i), endpoint_repair);
+    for (std::uint64_t j = 0; j < half; ++j) {
+      const NodeId c = drafted(i, j);
+      if (c >= i || ring_distance(i, c, n) <= half) continue;  // lattice tie, or the earlier of a pair
+      bool mutual = false;
+      for (std::uint64_t jj = 0; jj < half && !mutual; ++jj) mutual = drafted(c, jj) == i;
+      if (!mutual) continue;
+      const auto me = static_cast<NodeId>(i);
+      auto free_node = [&](std::uint64_t v) { return v != i && !linked(me, static_cast<NodeId>(v)); };
+      std::uint64_t pick = n;
+      for (int attempt = 0; attempt < 64 && pick == n; ++attempt) {
+        const std::uint64_t v = rng.below(n);
+        if (free_node(v)) pick = v;
+      }
+      // Nearly full rows (tiny dense graphs): scan from a random start.
+      for (std::uint64_t start = rng.below(n), step = 0; pick == n && step < n; ++step)
+        if (free_node((start + step) % n)) pick = (start + step) % n;
+      if (pick == n) continue;  // i is tied to everyone already
+      extra.insert({std::min(me, static_cast<NodeId>(pick)), std::max(me, static_cast<NodeId>(pick))});
+    }
+  }
+  if (extra.empty()) return g;
+  chunks.emplace_back(extra.begin(), extra.end());
+  return build_csr(n, chunks);
 }
 
 Graph rewire_endpoints(const RingShape& ring, double rewire, std::uint64_t seed) {
@@ -72,7 +117,9 @@ Graph rewire_endpoints(const RingShape& ring, double rewire, std::uint64_t seed)
       }
     }
   }
-  return build_csr(n, chunks);
+  Graph g = build_csr(n, chunks);
+  if (g.edges() == n * half) return g;
+  return repair_mutual_picks(std::move(g), chunks, ring, seed);
 }
 
 Graph rewire_by_swaps(const RingShape& ring, double rewire, std::uint64_t seed) {

@@ -41,7 +41,7 @@ class Validator {
     const bool from_override =
         it != overrides_.end() && !key.empty() && (it->first == key || it->first.rfind(key + ".", 0) == 0);
     if (from_override) {
-      msg << "--set " << it->second << ": ";
+      msg << it->second << ": ";
     } else {
       msg << origin_;
       if (node.IsDefined() && node.Mark().line >= 0)
@@ -284,30 +284,39 @@ const Info* find_type(const Validator& v, const YAML::Node& section, const std::
 
 std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
   std::map<std::string, std::string> origins;
-  for (const auto& text : overrides) {
+  for (const auto& given : overrides) {
+    // "file:line:col: key.path=value" carries its own origin (a sweep file's
+    // line); plain "key.path=value" came from --set.
+    std::string text = given, where;
+    if (const auto colon = given.rfind(": ", given.find('=')); colon != std::string::npos) {
+      text = given.substr(colon + 2);
+      where = given.substr(0, colon);
+    } else {
+      where = "--set " + given;
+    }
     const auto eq = text.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw InputError("--set " + text + ": expected key.path=value, for example --set model.organisers.count=5000");
+      throw InputError(where + ": expected key.path=value, for example --set model.organisers.count=5000");
     const std::string path = text.substr(0, eq);
     YAML::Node value;
     try {
       value = YAML::Load(text.substr(eq + 1));
     } catch (const YAML::Exception& e) {
-      throw InputError("--set " + text + ": the value is not valid YAML: " + e.msg);
+      throw InputError(where + ": the value is not valid YAML: " + e.msg);
     }
     YAML::Node at = root;
     std::string rest = path;
     for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) {
       const std::string part = rest.substr(0, dot);
-      if (part.empty()) throw InputError("--set " + text + ": empty name in key path '" + path + "'");
+      if (part.empty()) throw InputError(where + ": empty name in key path '" + path + "'");
       if (at[part].IsDefined() && !at[part].IsNull() && !at[part].IsMap())
-        throw InputError("--set " + text + ": '" + part + "' holds a value, not a mapping of parameters");
+        throw InputError(where + ": '" + part + "' holds a value, not a mapping of parameters");
       if (!at[part].IsMap()) at[part] = YAML::Node(YAML::NodeType::Map);
       at.reset(at[part]);
     }
-    if (rest.empty()) throw InputError("--set " + text + ": empty name in key path '" + path + "'");
+    if (rest.empty()) throw InputError(where + ": empty name in key path '" + path + "'");
     at[rest] = value;
-    origins[path] = text;
+    origins[path] = where;
   }
   return origins;
 }
