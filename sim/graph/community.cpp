@@ -13,7 +13,7 @@
 namespace gs {
 namespace {
 
-enum : Purpose { household_size = 1, local_tie, regional_tie, long_tie, group_draw, region_score, neighbourhood_score };
+enum : Purpose { household_size = 1, group_draw = 5, region_score, neighbourhood_score, ties };
 
 // Poisson draws by inversion from one uniform against a cumulative table, so
 // a tie count costs one uniform and no exp(). The table stops where the
@@ -144,23 +144,23 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
     }
 
     const auto span = static_cast<std::int64_t>(region_last - region_first);
+    const auto hood_size = static_cast<std::uint32_t>(last - first);
     for (std::uint64_t v = first; v < last; ++v) {
       const auto id = static_cast<std::uint32_t>(v);
-      Stream lr(seed, 0, 0, id, local_tie);
-      for (std::uint32_t t = local.draw(lr); t > 0; --t) emit(id, NodeId(first + lr.below(last - first)));
+      // One stream per citizen for all their ties: fewer Philox blocks per citizen.
+      Stream rng(seed, 0, 0, id, ties);
+      for (std::uint32_t t = local.draw(rng); t > 0; --t) emit(id, NodeId(first + rng.below32(hood_size)));
 
-      Stream rr(seed, 0, 0, id, regional_tie);
-      for (std::uint32_t t = regional.draw(rr); t > 0; --t) {
-        std::int64_t offset = static_cast<std::int64_t>(rr.below(static_cast<std::uint64_t>(2 * radius))) - radius;
+      for (std::uint32_t t = regional.draw(rng); t > 0; --t) {
+        std::int64_t offset = static_cast<std::int64_t>(rng.below32(static_cast<std::uint32_t>(2 * radius))) - radius;
         if (offset >= 0) ++offset;  // never 0: the tie leaves the neighbourhood when it can
         const std::int64_t rel = static_cast<std::int64_t>(h - region_first) + offset;
         const auto other = region_first + static_cast<std::uint64_t>(((rel % span) + span) % span);
         const std::uint64_t o_first = pop.neighbourhood_start[other], o_last = pop.neighbourhood_start[other + 1];
-        emit(id, NodeId(o_first + rr.below(o_last - o_first)));
+        emit(id, NodeId(o_first + rng.below32(static_cast<std::uint32_t>(o_last - o_first))));
       }
 
-      Stream gr(seed, 0, 0, id, long_tie);
-      for (std::uint32_t t = longr.draw(gr); t > 0; --t) emit(id, NodeId(gr.below(population)));
+      for (std::uint32_t t = longr.draw(rng); t > 0; --t) emit(id, NodeId(rng.below32(static_cast<std::uint32_t>(population))));
     }
   };
   w.graph = build_csr_owned(population, pop.neighbourhood_start, neighbourhood_edges);

@@ -3,6 +3,8 @@
 // plus per-node attributes. Community graphs order node ids region >
 // neighbourhood > household, so a neighbourhood is a contiguous id range and
 // most edges stay near in memory.
+#include <omp.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <span>
@@ -82,42 +84,67 @@ void finish_rows(Graph& g);
 
 // Each row v is filled from both ends: endpoints owned by the emitting chunk
 // count down from offsets[v] + own[v] without atomics (only that chunk's
-// thread touches them), the rest count down from offsets[v+1] with atomics.
-// Rows are sorted afterwards, so the fill order never shows in the result.
+// thread touches them), the rest count down from offsets[v+1]. Those foreign
+// endpoints are gathered per destination thread during a wave of chunks and
+// applied after it by the thread owning the destination, again without
+// atomics (random writes without a lock overlap their cache misses). Rows are
+// sorted afterwards, so the fill order never shows in the result. Without
+// owners (edge lists) everything is foreign and atomics avoid the buffers.
 template <class Owner, class Source>
-Graph build_csr_impl(std::size_t nodes, std::size_t chunks, const Owner& owner, const Source& source) {
+Graph build_csr_impl(std::size_t nodes, std::size_t chunks, const Owner& owner, const Source& source,
+                     bool buffer_foreign) {
   std::vector<std::uint32_t> own(nodes, 0), foreign(nodes, 0);
-  const auto n_chunks = static_cast<std::int64_t>(chunks);
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t c = 0; c < n_chunks; ++c) {
-    const auto [lo, span] = owner(static_cast<std::size_t>(c));
-    auto tally = [&, lo = lo, span = span](NodeId x) {
-      if (std::uint64_t{x} - lo < span) ++own[x];
-      else __atomic_fetch_add(&foreign[x], 1u, __ATOMIC_RELAXED);
-    };
-    source(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
-      if (u == v) return;
-      tally(u);
-      tally(v);
-    });
-  }
+  const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
+  std::vector<std::vector<std::pair<NodeId, NodeId>>> buffer(max_threads * max_threads);
+  // Waves bound the buffers to about 1/64 of the foreign endpoints.
+  const std::size_t wave = std::max<std::size_t>(8 * max_threads, (chunks + 63) / 64);
   Graph g;
-  set_offsets(g, own, foreign);
-  g.targets.resize(g.offsets[nodes]);
-  NodeId* const targets = g.targets.data();
-  const std::uint64_t* const offsets = g.offsets.data();
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t c = 0; c < n_chunks; ++c) {
-    const auto [lo, span] = owner(static_cast<std::size_t>(c));
-    auto place = [&, lo = lo, span = span](NodeId x, NodeId y) {
-      if (std::uint64_t{x} - lo < span) targets[offsets[x] + --own[x]] = y;
-      else targets[offsets[x + 1] - __atomic_fetch_sub(&foreign[x], 1u, __ATOMIC_RELAXED)] = y;
-    };
-    source(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
-      if (u == v) return;
-      place(u, v);
-      place(v, u);
-    });
+  for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1) {
+      set_offsets(g, own, foreign);
+      g.targets.resize(g.offsets[nodes]);
+    }
+    NodeId* const targets = g.targets.data();
+    const std::uint64_t* const offsets = g.offsets.data();
+    for (std::size_t w0 = 0; w0 < chunks; w0 += wave) {
+      const auto w1 = static_cast<std::int64_t>(std::min(chunks, w0 + wave));
+#pragma omp parallel
+      {
+        const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+        const auto t = static_cast<std::size_t>(omp_get_thread_num());
+        auto destination = [&](NodeId x) { return static_cast<std::size_t>(std::uint64_t{x} * threads / nodes); };
+#pragma omp for schedule(dynamic, 1)
+        for (std::int64_t c = static_cast<std::int64_t>(w0); c < w1; ++c) {
+          const auto [lo, span] = owner(static_cast<std::size_t>(c));
+          auto visit = [&, lo = lo, span = span](NodeId x, NodeId y) {
+            if (std::uint64_t{x} - lo < span) {
+              if (pass == 0) ++own[x];
+              else targets[offsets[x] + --own[x]] = y;
+            } else if (buffer_foreign) {
+              buffer[t * threads + destination(x)].emplace_back(x, y);
+            } else if (pass == 0) {
+              __atomic_fetch_add(&foreign[x], 1u, __ATOMIC_RELAXED);
+            } else {
+              targets[offsets[x + 1] - __atomic_fetch_sub(&foreign[x], 1u, __ATOMIC_RELAXED)] = y;
+            }
+          };
+          source(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
+            if (u == v) return;
+            visit(u, v);
+            visit(v, u);
+          });
+        }
+        if (buffer_foreign) {
+          for (std::size_t s = 0; s < threads; ++s)
+            for (auto [x, y] : buffer[s * threads + t]) {
+              if (pass == 0) ++foreign[x];
+              else targets[offsets[x + 1] - foreign[x]--] = y;
+            }
+#pragma omp barrier
+          for (std::size_t d = 0; d < threads; ++d) buffer[t * threads + d].clear();
+        }
+      }
+    }
   }
   finish_rows(g);
   return g;
@@ -127,7 +154,7 @@ Graph build_csr_impl(std::size_t nodes, std::size_t chunks, const Owner& owner, 
 template <class Source>
 Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& source) {
   const auto no_rows = [](std::size_t) { return std::pair<std::uint64_t, std::uint64_t>{0, 0}; };
-  return detail::build_csr_impl(nodes, chunks, no_rows, source);
+  return detail::build_csr_impl(nodes, chunks, no_rows, source, false);
 }
 
 template <class Source>
@@ -135,7 +162,7 @@ Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk
   const auto rows = [&](std::size_t c) {
     return std::pair<std::uint64_t, std::uint64_t>{chunk_start[c], chunk_start[c + 1] - chunk_start[c]};
   };
-  return detail::build_csr_impl(nodes, chunk_start.size() - 1, rows, source);
+  return detail::build_csr_impl(nodes, chunk_start.size() - 1, rows, source, true);
 }
 
 // A population with one neighbourhood holding everyone, for generators that
