@@ -22,25 +22,34 @@ namespace {
 // Thread t of `threads` handles rows [row_split(n, t, threads), row_split(n, t + 1, threads)).
 std::size_t row_split(std::size_t n, std::size_t t, std::size_t threads) { return n * t / threads; }
 
-// Sorts a short row by counting, for each entry, the entries that must come
-// before it: no data-dependent branches (a comparison sort of ~14 random ids
-// mispredicts about every other branch), and the counting loops vectorise.
-void sort_row(NodeId* first, NodeId* last) {
+// Sorts a row and drops repeats; returns the kept length. Short rows are
+// sorted by counting, for each entry, the smaller entries: its rank. Repeats
+// share a rank, so they land in the same slot and the slots they leave free
+// keep a marker that no node id can equal. No data-dependent branches (a
+// comparison sort of ~14 random ids mispredicts about every other branch),
+// and the counting loop vectorises.
+std::uint64_t sort_unique_row(NodeId* first, NodeId* last) {
   constexpr std::ptrdiff_t small = 32;
+  constexpr NodeId free_slot = 0xFFFFFFFFu;  // populations stay below 2^32 - 1
   const std::ptrdiff_t n = last - first;
   if (n > small) {
     std::sort(first, last);
-    return;
+    return static_cast<std::uint64_t>(std::unique(first, last) - first);
   }
   NodeId out[small];
+  for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = free_slot;
   for (std::ptrdiff_t i = 0; i < n; ++i) {
     const NodeId x = first[i];
     std::uint32_t rank = 0;
     for (std::ptrdiff_t j = 0; j < n; ++j) rank += first[j] < x;
-    for (std::ptrdiff_t j = 0; j < i; ++j) rank += first[j] == x;  // equal ids keep their order
     out[rank] = x;
   }
-  for (std::ptrdiff_t i = 0; i < n; ++i) first[i] = out[i];
+  std::uint64_t kept = 0;
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    first[kept] = out[i];
+    kept += out[i] != free_slot;
+  }
+  return kept;
 }
 }  // namespace
 
@@ -90,8 +99,7 @@ void finish_rows(Graph& g) {
     std::uint64_t write = start[t];
     for (std::size_t v = a; v < b; ++v) {
       const std::uint64_t read = g.offsets[v], end = v + 1 < b ? g.offsets[v + 1] : start[t + 1];
-      sort_row(targets + read, targets + end);
-      const auto kept = static_cast<std::uint64_t>(std::unique(targets + read, targets + end) - (targets + read));
+      const std::uint64_t kept = sort_unique_row(targets + read, targets + end);
       if (write != read)
         for (std::uint64_t i = 0; i < kept; ++i) targets[write + i] = targets[read + i];  // short rows: no memmove call
       g.offsets[v] = write - start[t];  // relative to the block until the move
