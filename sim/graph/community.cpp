@@ -13,7 +13,35 @@
 namespace gs {
 namespace {
 
-enum : Purpose { household_size = 1, local_tie, regional_tie, long_tie, group_draw, region_score, neighbourhood_score };
+enum : Purpose { household_size = 1, group_draw = 5, region_score, neighbourhood_score, ties };
+
+// Poisson draws by inversion from one uniform against a cumulative table, so
+// a tie count costs one uniform and no exp(). The table stops where the
+// remaining mass is below 2^-53 (beyond what a uniform can resolve).
+class PoissonTable {
+ public:
+  explicit PoissonTable(double mean) {
+    double pmf = std::exp(-mean), cdf = pmf;
+    for (std::uint32_t k = 1; cdf < 1.0 - 0x1p-53 && pmf > 0 && k < 100000; ++k) {
+      cumulative_.push_back(cdf);
+      pmf *= mean / k;
+      cdf += pmf;
+    }
+    if (mean > 700) cumulative_.clear();  // exp(-mean) underflows: fall back to the stream's method
+    mean_ = mean;
+  }
+  std::uint32_t draw(Stream& rng) const {
+    if (cumulative_.empty()) return mean_ > 0 ? rng.poisson(mean_) : 0;
+    const double u = rng.uniform();
+    std::uint32_t k = 0;
+    while (k < cumulative_.size() && u >= cumulative_[k]) ++k;
+    return k;
+  }
+
+ private:
+  std::vector<double> cumulative_;  // cumulative_[k] = P(X <= k)
+  double mean_;
+};
 
 std::vector<ParamSpec> community_params() {
   return {
@@ -41,7 +69,7 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
   const auto size = static_cast<std::uint64_t>(p.integer("neighbourhood_size"));
   const auto per_region = static_cast<std::uint64_t>(p.integer("neighbourhoods_per_region"));
   const auto radius = static_cast<std::int64_t>(p.integer("regional_radius"));
-  const double local = p.real("local_ties"), regional = p.real("regional_ties"), longr = p.real("long_range_ties");
+  const PoissonTable local(p.real("local_ties")), regional(p.real("regional_ties")), longr(p.real("long_range_ties"));
   std::vector<double> cumulative_shares = p.real_list("household_size_shares");
   std::partial_sum(cumulative_shares.begin(), cumulative_shares.end(), cumulative_shares.begin());
 
@@ -100,7 +128,8 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
 
   // The edges of one neighbourhood: its households and the ties its residents
   // start. Called twice per neighbourhood by the builder; the counter-based
-  // streams make both calls emit the same edges.
+  // streams make both calls emit the same edges. The neighbourhood owns its
+  // residents' rows: household and local ties (most of them) need no atomics.
   auto neighbourhood_edges = [&](std::size_t h, auto&& emit) {
     const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
     const std::uint64_t region_first = pop.region[h] * per_region;
@@ -115,26 +144,26 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
     }
 
     const auto span = static_cast<std::int64_t>(region_last - region_first);
+    const auto hood_size = static_cast<std::uint32_t>(last - first);
     for (std::uint64_t v = first; v < last; ++v) {
       const auto id = static_cast<std::uint32_t>(v);
-      Stream lr(seed, 0, 0, id, local_tie);
-      for (std::uint32_t t = lr.poisson(local); t > 0; --t) emit(id, NodeId(first + lr.below(last - first)));
+      // One stream per citizen for all their ties: fewer Philox blocks per citizen.
+      Stream rng(seed, 0, 0, id, ties);
+      for (std::uint32_t t = local.draw(rng); t > 0; --t) emit(id, NodeId(first + rng.below32(hood_size)));
 
-      Stream rr(seed, 0, 0, id, regional_tie);
-      for (std::uint32_t t = rr.poisson(regional); t > 0; --t) {
-        std::int64_t offset = static_cast<std::int64_t>(rr.below(static_cast<std::uint64_t>(2 * radius))) - radius;
+      for (std::uint32_t t = regional.draw(rng); t > 0; --t) {
+        std::int64_t offset = static_cast<std::int64_t>(rng.below32(static_cast<std::uint32_t>(2 * radius))) - radius;
         if (offset >= 0) ++offset;  // never 0: the tie leaves the neighbourhood when it can
         const std::int64_t rel = static_cast<std::int64_t>(h - region_first) + offset;
         const auto other = region_first + static_cast<std::uint64_t>(((rel % span) + span) % span);
         const std::uint64_t o_first = pop.neighbourhood_start[other], o_last = pop.neighbourhood_start[other + 1];
-        emit(id, NodeId(o_first + rr.below(o_last - o_first)));
+        emit(id, NodeId(o_first + rng.below32(static_cast<std::uint32_t>(o_last - o_first))));
       }
 
-      Stream gr(seed, 0, 0, id, long_tie);
-      for (std::uint32_t t = gr.poisson(longr); t > 0; --t) emit(id, NodeId(gr.below(population)));
+      for (std::uint32_t t = longr.draw(rng); t > 0; --t) emit(id, NodeId(rng.below32(static_cast<std::uint32_t>(population))));
     }
   };
-  w.graph = build_csr_streamed(population, hoods, neighbourhood_edges);
+  w.graph = build_csr_owned(population, pop.neighbourhood_start, neighbourhood_edges);
   return w;
 }
 

@@ -1,7 +1,10 @@
 #include "sim/graph/graph.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
+
+#include <omp.h>
 
 #include "sim/engine/random.hpp"
 
@@ -15,28 +18,130 @@ Graph build_csr(std::size_t nodes, const std::vector<std::vector<std::pair<NodeI
 
 namespace detail {
 
-void finish_rows(Graph& g, std::vector<std::uint32_t>& kept) {
-  const std::size_t nodes = g.nodes();
-  const auto n = static_cast<std::int64_t>(nodes);
-  // Sorting each row makes the result independent of the fill order.
-#pragma omp parallel for schedule(dynamic, 4096)
-  for (std::int64_t v = 0; v < n; ++v) {
-    auto first = g.targets.begin() + static_cast<std::ptrdiff_t>(g.offsets[v]);
-    auto last = g.targets.begin() + static_cast<std::ptrdiff_t>(g.offsets[v + 1]);
+namespace {
+// Thread t of `threads` handles rows [row_split(n, t, threads), row_split(n, t + 1, threads)).
+std::size_t row_split(std::size_t n, std::size_t t, std::size_t threads) { return n * t / threads; }
+
+// Sorts a row and drops repeats; returns the kept length. Short rows are
+// sorted by counting, for each entry, the smaller entries: its rank. Repeats
+// share a rank, so they land in the same slot and the slots they leave free
+// keep a marker that no node id can equal. No data-dependent branches (a
+// comparison sort of ~14 random ids mispredicts about every other branch),
+// and the counting loop vectorises.
+std::uint64_t sort_unique_row(NodeId* first, NodeId* last) {
+  constexpr std::ptrdiff_t small = 32;
+  constexpr NodeId free_slot = 0xFFFFFFFFu;  // populations stay below 2^32 - 1
+  const std::ptrdiff_t n = last - first;
+  if (n > small) {
     std::sort(first, last);
-    kept[v] = static_cast<std::uint32_t>(std::unique(first, last) - first);
+    return static_cast<std::uint64_t>(std::unique(first, last) - first);
   }
-  // Close the gaps left by duplicates, in order (rows only move left).
-  std::uint64_t write = 0;
-  for (std::size_t v = 0; v < nodes; ++v) {
-    const std::uint64_t read = g.offsets[v];
-    if (write != read) std::copy_n(g.targets.begin() + static_cast<std::ptrdiff_t>(read), kept[v],
-                                   g.targets.begin() + static_cast<std::ptrdiff_t>(write));
-    g.offsets[v] = write;
-    write += kept[v];
+  NodeId out[small];
+  for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = free_slot;
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    const NodeId x = first[i];
+    std::uint32_t rank = 0;
+    for (std::ptrdiff_t j = 0; j < n; ++j) rank += first[j] < x;
+    out[rank] = x;
   }
-  g.offsets[nodes] = write;
-  g.targets.resize(write);
+  std::uint64_t kept = 0;
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    first[kept] = out[i];
+    kept += out[i] != free_slot;
+  }
+  return kept;
+}
+}  // namespace
+
+void set_offsets(Graph& g, const std::vector<std::uint32_t>& own, const std::vector<std::uint32_t>& foreign) {
+  const std::size_t nodes = own.size();
+  g.offsets.resize(nodes + 1);
+  std::vector<std::uint64_t> block_total(static_cast<std::size_t>(omp_get_max_threads()) + 1, 0);
+#pragma omp parallel
+  {
+    const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+    const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    const std::size_t a = row_split(nodes, t, threads), b = row_split(nodes, t + 1, threads);
+    std::uint64_t sum = 0;
+    for (std::size_t v = a; v < b; ++v) sum += std::uint64_t{own[v]} + foreign[v];
+    block_total[t + 1] = sum;
+#pragma omp barrier
+    std::uint64_t running = 0;
+    for (std::size_t s = 0; s <= t; ++s) running += block_total[s];
+    for (std::size_t v = a; v < b; ++v) {
+      g.offsets[v] = running;
+      running += std::uint64_t{own[v]} + foreign[v];
+    }
+    if (t + 1 == threads) g.offsets[nodes] = running;
+  }
+}
+
+// Three phases, each thread on its own contiguous block of rows: sort and
+// dedupe rows, packing them to the block's start; save the tail of the block
+// that the next block's packed rows will overwrite; move the packed block left
+// by the duplicates of all earlier blocks. Rows only ever move left.
+void finish_rows(Graph& g) {
+  const std::size_t nodes = g.nodes();
+  const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
+  std::vector<std::uint64_t> start(max_threads + 1), packed(max_threads), shift(max_threads + 1);
+  std::vector<std::vector<NodeId>> tail(max_threads);
+  bool parallel_move = true;
+  std::size_t used_threads = 1;
+  NodeId* const targets = g.targets.data();
+#pragma omp parallel
+  {
+    const auto threads = static_cast<std::size_t>(omp_get_num_threads());
+    const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    const std::size_t a = row_split(nodes, t, threads), b = row_split(nodes, t + 1, threads);
+    start[t] = g.offsets[a];
+    if (t + 1 == threads) start[threads] = g.offsets[nodes];
+#pragma omp barrier
+    std::uint64_t write = start[t];
+    for (std::size_t v = a; v < b; ++v) {
+      const std::uint64_t read = g.offsets[v], end = v + 1 < b ? g.offsets[v + 1] : start[t + 1];
+      const std::uint64_t kept = sort_unique_row(targets + read, targets + end);
+      if (write != read)
+        for (std::uint64_t i = 0; i < kept; ++i) targets[write + i] = targets[read + i];  // short rows: no memmove call
+      g.offsets[v] = write - start[t];  // relative to the block until the move
+      write += kept;
+    }
+    packed[t] = write - start[t];
+#pragma omp barrier
+#pragma omp single
+    {
+      used_threads = threads;
+      shift[0] = 0;
+      for (std::size_t s = 0; s < threads; ++s) {
+        shift[s + 1] = shift[s] + (start[s + 1] - start[s] - packed[s]);
+        // Block s may only collide with its neighbours when it is at least as
+        // long as its shift; otherwise move sequentially below.
+        if (packed[s] < shift[s]) parallel_move = false;
+      }
+      g.offsets[nodes] = start[threads] - shift[threads];
+    }
+    if (parallel_move) {
+      // The next block's destination starts at start[t] + packed[t] - shift[t].
+      const std::uint64_t keep = packed[t] - shift[t];
+      if (t + 1 < threads) tail[t].assign(targets + start[t] + keep, targets + start[t] + packed[t]);
+#pragma omp barrier
+      const std::uint64_t dest = start[t] - shift[t];
+      if (shift[t] != 0) {
+        std::memmove(targets + dest, targets + start[t], keep * sizeof(NodeId));
+        if (t + 1 < threads) std::copy(tail[t].begin(), tail[t].end(), targets + dest + keep);
+        else std::memmove(targets + dest + keep, targets + start[t] + keep, (packed[t] - keep) * sizeof(NodeId));
+      }
+      for (std::size_t v = a; v < b; ++v) g.offsets[v] += dest;
+    }
+  }
+  if (!parallel_move) {
+    for (std::size_t t = 0; t < used_threads; ++t) {
+      const std::uint64_t dest = start[t] - shift[t];
+      std::memmove(targets + dest, targets + start[t], packed[t] * sizeof(NodeId));
+      for (std::size_t v = row_split(nodes, t, used_threads); v < row_split(nodes, t + 1, used_threads); ++v)
+        g.offsets[v] += dest;
+    }
+  }
+  g.targets.resize(g.offsets[nodes]);
 }
 
 }  // namespace detail

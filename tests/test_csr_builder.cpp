@@ -1,0 +1,90 @@
+// The CSR builder must give the same graph as an independent set-of-pairs
+// construction, for any thread count, with and without row ownership, even
+// when one block of rows is full of duplicates (the sequential move path).
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <set>
+
+#include "sim/engine/random.hpp"
+#include "sim/graph/graph.hpp"
+
+using namespace gs;
+
+namespace {
+using Pairs = std::vector<std::pair<NodeId, NodeId>>;
+
+Graph reference(std::size_t nodes, const std::vector<Pairs>& chunks) {
+  std::vector<std::set<NodeId>> rows(nodes);
+  for (const auto& chunk : chunks)
+    for (auto [u, v] : chunk)
+      if (u != v) rows[u].insert(v), rows[v].insert(u);
+  Graph g;
+  for (const auto& row : rows) {
+    g.targets.insert(g.targets.end(), row.begin(), row.end());
+    g.offsets.push_back(g.targets.size());
+  }
+  return g;
+}
+
+// Chunk c owns rows [100c, 100c + 100); ties mostly inside, some anywhere,
+// with duplicates and self loops; chunk 0 repeats each of its ties 50 times.
+std::vector<Pairs> random_chunks(std::size_t nodes) {
+  std::vector<Pairs> chunks(nodes / 100);
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    Stream rng(9, 0, 0, static_cast<std::uint32_t>(c), 1);
+    for (int i = 0; i < 700; ++i) {
+      const auto u = static_cast<NodeId>(100 * c + rng.below32(100));
+      const auto v = rng.uniform() < 0.8 ? static_cast<NodeId>(100 * c + rng.below32(100))
+                                         : static_cast<NodeId>(rng.below32(static_cast<std::uint32_t>(nodes)));
+      for (int r = 0; r < (c == 0 ? 50 : 1); ++r) chunks[c].emplace_back(u, v);
+    }
+  }
+  return chunks;
+}
+
+void expect_same(const Graph& a, const Graph& b) {
+  ASSERT_EQ(a.offsets, b.offsets);
+  ASSERT_EQ(a.targets, b.targets);
+}
+}  // namespace
+
+TEST(CsrBuilder, MatchesAnIndependentConstructionForAnyThreadCount) {
+  const std::size_t nodes = 20000;
+  const auto chunks = random_chunks(nodes);
+  const Graph expected = reference(nodes, chunks);
+  std::vector<std::uint64_t> chunk_start;
+  for (std::size_t c = 0; c <= chunks.size(); ++c) chunk_start.push_back(100 * c);
+  const int saved = omp_get_max_threads();
+  for (int threads : {1, 2, 3, 7}) {
+    omp_set_num_threads(threads);
+    expect_same(build_csr(nodes, chunks), expected);
+    const Graph owned = build_csr_owned(nodes, chunk_start, [&](std::size_t c, auto&& emit) {
+      for (auto [u, v] : chunks[c]) emit(u, v);
+    });
+    expect_same(owned, expected);
+  }
+  omp_set_num_threads(saved);
+}
+
+TEST(CsrBuilder, DuplicatesInTheFirstBlockTakeTheSequentialPath) {
+  // 3 nodes, every tie repeated: with 3 threads the later blocks are shorter
+  // than the duplicates before them.
+  const std::vector<Pairs> chunks = {Pairs(300, {0, 1}), Pairs(5, {1, 2}), Pairs(5, {2, 0})};
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(3);
+  expect_same(build_csr(3, chunks), reference(3, chunks));
+  omp_set_num_threads(saved);
+}
+
+TEST(Random, Below32StaysInRangeAndIsUniform) {
+  // 60,000 draws in [0, 6): each count is Binomial(60000, 1/6), sd about 91.
+  Stream rng(5, 0, 0, 0, 2);
+  std::vector<int> count(6, 0);
+  for (int i = 0; i < 60000; ++i) {
+    const std::uint32_t x = rng.below32(6);
+    ASSERT_LT(x, 6u);
+    ++count[x];
+  }
+  for (int c : count) EXPECT_NEAR(c, 10000, 500);
+}
