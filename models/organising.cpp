@@ -26,7 +26,7 @@ enum State : std::uint8_t { inactive = 0, participant = 1, leader = 2 };
 enum : Purpose { draw_efficacy = 1, draw_initial, draw_join, draw_stay, draw_promote, organiser_meetings = 7,
                  leader_meetings, organiser_quits, campaign_draws };
 // Bits of a citizen's flags.
-enum : std::uint8_t { listened = 1, mobilised = 2, is_organiser = 4, listened_paid = 8 };
+enum : std::uint8_t { listened = 1, mobilised = 2, is_organiser = 4, listened_paid = 8, reached_any = 16 };
 inline constexpr std::uint8_t no_campaign = 255;
 inline constexpr std::uint32_t never_met = 0;
 
@@ -53,6 +53,7 @@ class Organising final : public Model {
                        static_cast<std::uint32_t>(p.integer("kinds.volunteer.training_steps")), 0,
                        p.real("kinds.volunteer.turnover_per_year"), p.integer("kinds.volunteer.volunteers_to_recruit")};
     multiply_ = p.real("multiplication.recruit_chance");
+    multiply_meetings_ = static_cast<unsigned>(p.integer("multiplication.min_meetings"));
     gain_ = p.real("one_to_one.efficacy_gain");
     recruit_ = p.real("one_to_one.recruit_chance");
     leader_meetings_needed_ = static_cast<std::uint8_t>(p.integer("leaders.min_meetings"));
@@ -116,13 +117,40 @@ class Organising final : public Model {
       }
       typical_efficacy_[h] = last > first ? static_cast<float>(sum / static_cast<double>(last - first)) : 0.5f;
       const double p0 = area_baseline(d);
-      // Spontaneous joining chosen so that p0 is the mean-field equilibrium
-      // with no organisers: inflow (1-p0)(a + b p0) = outflow p0 h (1 - r p0).
-      spontaneous_[h] = std::max(0.0, p0 * dropout_ * (1 - reinforcement_ * p0) / (1 - p0) - influence_ * p0);
+      // Each person is a two-state chain: in with chance join / (join + out)
+      // at equilibrium, join = g (a + influence s) and out = dropout (1 - r s),
+      // g their efficacy factor and s the participating share of their k
+      // contacts, about Binomial(k, p0) / k. Choose the spontaneous rate a so
+      // that the area's mean is p0, on a sample of residents (bisection: the
+      // mean rises with a).
+      const std::uint64_t stride = std::max<std::uint64_t>(1, (last - first) / 64);
+      auto in_chance = [&](std::uint64_t v, double a) {
+        const std::uint32_t k = world_.graph.degree(static_cast<NodeId>(v));
+        const double g = efficacy_factor(v);
+        double chance = 0, term = std::pow(1 - p0, k);  // P(j = 0)
+        for (std::uint32_t j = 0; j <= k; ++j) {
+          const double share = k ? static_cast<double>(j) / k : 0.0;
+          const double join = std::min(1.0, g * (a + influence_ * share));
+          const double out = dropout_ * (1 - reinforcement_ * share);
+          chance += term * (join + out > 0 ? join / (join + out) : p0);
+          if (j < k) term *= (p0 < 1 ? p0 / (1 - p0) : 0.0) * static_cast<double>(k - j) / (j + 1);
+        }
+        return chance;
+      };
+      auto mean_in = [&](double a) {
+        double in = 0;
+        std::uint64_t count = 0;
+        for (std::uint64_t v = first; v < last; v += stride, ++count) in += in_chance(v, a);
+        return count ? in / static_cast<double>(count) : 0.0;
+      };
+      double lo = 0, hi = 1;
+      if (mean_in(0) >= p0) hi = 0;
+      for (int i = 0; i < 24 && hi > 0; ++i) (mean_in(0.5 * (lo + hi)) < p0 ? lo : hi) = 0.5 * (lo + hi);
+      spontaneous_[h] = hi;
       std::int32_t active = 0;
       for (std::uint64_t v = first; v < last; ++v) {
         Stream rng(ctx.seed, ctx.replicate, 0, static_cast<std::uint32_t>(v), draw_initial);
-        const bool joins = rng.bernoulli(p0 * efficacy_factor(v));
+        const bool joins = rng.bernoulli(in_chance(v, spontaneous_[h]));
         state_[v] = joins ? participant : inactive;
         weeks_in_[v] = joins ? 52 : 0;
         active += joins;
@@ -170,7 +198,7 @@ class Organising final : public Model {
         const bool in = state_[v] != inactive;
         a += in;
         leaders += state_[v] == leader;
-        reached += meetings_[v] > 0;
+        reached += (flags_[v] & reached_any) != 0;
         listened_count += (flags_[v] & listened) != 0;
         paid_count += (flags_[v] & listened_paid) != 0;
         mobilised_count += (flags_[v] & mobilised) != 0;
@@ -233,10 +261,16 @@ class Organising final : public Model {
     const double whole = std::floor(rate);
     return static_cast<std::uint32_t>(whole) + (rng.bernoulli(rate - whole) ? 1u : 0u);
   }
-  void meet(std::uint64_t v) {
+  // met_now_ counts this week's one-to-ones: organisers' in the high four
+  // bits, leaders' in the low four, each saturating at 15.
+  void meet(std::uint64_t v, bool by_organiser) {
     std::atomic_ref<std::uint8_t> slot(met_now_[v]);
     std::uint8_t seen = slot.load(std::memory_order_relaxed);
-    while (seen < 255 && !slot.compare_exchange_weak(seen, static_cast<std::uint8_t>(seen + 1), std::memory_order_relaxed)) {
+    for (;;) {
+      const unsigned part = by_organiser ? seen >> 4 : seen & 15u;
+      if (part == 15) return;
+      const auto next = static_cast<std::uint8_t>(seen + (by_organiser ? 16 : 1));
+      if (slot.compare_exchange_weak(seen, next, std::memory_order_relaxed)) return;
     }
   }
 
@@ -347,12 +381,12 @@ class Organising final : public Model {
               }
         }
         if (chosen == UINT64_MAX) continue;
-        meet(chosen);
+        meet(chosen, true);
         std::atomic_ref<std::uint8_t>(flags_[chosen])
             .fetch_or(roster_.volunteer[o] ? listened : listened | listened_paid, std::memory_order_relaxed);
         ++held;
         // A developed person with enough one-to-ones may become a volunteer organiser.
-        if (develop && recruiting && roster_.pending[o] == none && meetings_[chosen] + 1 >= leader_meetings_needed_ &&
+        if (develop && recruiting && roster_.pending[o] == none && meetings_[chosen] + 1u >= multiply_meetings_ &&
             !(flags_[chosen] & is_organiser) && rng.bernoulli(multiply_))
           roster_.pending[o] = static_cast<std::uint32_t>(chosen);
       }
@@ -397,7 +431,7 @@ class Organising final : public Model {
       for (std::uint32_t m = how_many(rng, leader_rate_); m > 0; --m) {
         const NodeId u = contacts[rng.below(contacts.size())];
         if (state_[u] == leader) continue;
-        meet(u);
+        meet(u, false);
         ++held;
       }
     }
@@ -410,12 +444,17 @@ class Organising final : public Model {
 #pragma omp parallel for schedule(static, 4096)
     for (std::int64_t v = 0; v < n; ++v) {
       const std::uint32_t h = pop.neighbourhood[v];
-      const std::uint8_t met = met_now_[v];
-      if (met > 0) {
-        efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * std::pow(1.0 - gain_, met));
-        meetings_[v] = static_cast<std::uint8_t>(std::min(255, meetings_[v] + met));
+      // Leaders' one-to-ones raise efficacy and recruit like organisers';
+      // only organisers' count towards leadership and lower attrition for
+      // weeks after, so leaders cannot breed leaders without organisers.
+      const unsigned by_organisers = met_now_[v] >> 4u;
+      const unsigned met = by_organisers + (met_now_[v] & 15u);
+      if (met > 0) efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * std::pow(1.0 - gain_, met));
+      if (by_organisers > 0) {
+        meetings_[v] = static_cast<std::uint8_t>(std::min(255u, meetings_[v] + by_organisers));
         last_met_[v] = ctx.step;
       }
+      if (met > 0) flags_[v] |= reached_any;
       if (outcome_now_[h] == 1) efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * (1.0 - win_gain_));
       else if (outcome_now_[h] == 2) efficacy_[v] = static_cast<float>(efficacy_[v] * (1.0 - loss_));
       const double share = contact_share(static_cast<std::uint64_t>(v));
@@ -430,7 +469,9 @@ class Organising final : public Model {
         if (Stream(ctx.seed, ctx.replicate, ctx.step, id, draw_join).bernoulli(1.0 - (1.0 - own) * (1.0 - recruited))) {
           s = participant;
           weeks_in_[v] = 0;
-          if (meetings_[v] > 0 || affected) flags_[v] |= mobilised;
+          // Mobilised: joined within the memory of a one-to-one, or in a campaign on their issue.
+          if (affected || (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_))
+            flags_[v] |= mobilised;
         }
       } else {
         // A one-to-one this week keeps a person in; one in the last few weeks
@@ -499,6 +540,7 @@ class Organising final : public Model {
   int search_tries_;
   double cost_;
   double multiply_, gain_, recruit_;
+  unsigned multiply_meetings_;
   std::uint8_t leader_meetings_needed_;
   std::uint16_t leader_weeks_needed_;
   double leader_chance_, leader_rate_, leader_weight_, leader_dropout_;

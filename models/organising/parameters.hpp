@@ -85,15 +85,19 @@ inline std::vector<ParamSpec> parameters() {
           .describe("Volunteers leaving per year (US 35.5%, UK 20-23% intend to stop; middle of 20-36%)"),
       ParamSpec::integer("kinds.volunteer.volunteers_to_recruit", 0).range(0, 1000).units("organisers")
           .describe("Volunteer organisers each volunteer organiser aims to recruit"),
-      ParamSpec::real("multiplication.recruit_chance", 0.1).range(0, 1)
-          .describe("Chance a development one-to-one with someone who has had leaders.min_meetings one-to-ones makes "
-                    "them a volunteer organiser (while the organiser is short of their target)"),
+      ParamSpec::real("multiplication.recruit_chance", 0.3).range(0, 1)
+          .describe("Chance a development one-to-one with a participant who has had multiplication.min_meetings "
+                    "makes them a volunteer organiser (while the organiser is short of their target)"),
+      ParamSpec::integer("multiplication.min_meetings", 2).range(1, 255)
+          .describe("One-to-ones with organisers (this one included) before someone can be asked to become a "
+                    "volunteer organiser: a first conversation and a follow-up"),
       ParamSpec::real("one_to_one.efficacy_gain", 0.15).range(0, 1)
           .describe("A meeting closes this share of the gap between a person's efficacy and 1"),
-      ParamSpec::real("one_to_one.recruit_chance", 0.25).range(0, 1)
-          .describe("Chance a one-to-one recruits an inactive person of average efficacy"),
+      ParamSpec::real("one_to_one.recruit_chance", 0.08).range(0, 1)
+          .describe("Chance a one-to-one recruits an inactive person of average efficacy (calibrated: Big Society "
+                    "mobilised about 20,000 of 125,000 listened to)"),
       ParamSpec::integer("leaders.min_meetings", 3).range(1, 255)
-          .describe("One-to-ones a participant needs before they can become a leader"),
+          .describe("One-to-ones with organisers a participant needs before they can become a leader"),
       ParamSpec::integer("leaders.min_weeks", 12).range(0, 10000).units("weeks")
           .describe("Weeks of participation before they can become a leader"),
       ParamSpec::real("leaders.chance", 0.05).range(0, 1).units("per week")
@@ -152,7 +156,8 @@ inline std::vector<MetricSpec> metrics() {
   m.push_back({"people_listened", "Citizens who have had a one-to-one with an organiser (cumulative)", "people"});
   m.push_back({"people_listened_paid", "Citizens who have had a one-to-one with a paid organiser (cumulative)", "people"});
   m.push_back({"people_mobilised",
-               "Citizens who joined after a one-to-one or in a campaign on their group's issue (cumulative)", "people"});
+               "Citizens who joined within attrition.memory_steps weeks of a one-to-one with an organiser or in a "
+               "campaign on their group's issue (cumulative)", "people"});
   m.push_back({"volunteer_organisers", "Volunteer organisers working in the step (cohorts and recruited)", "organisers"});
   m.push_back({"volunteers_recruited", "Leaders who became volunteer organisers (cumulative)", "organisers"});
   m.push_back({"organisers_trained",
