@@ -356,8 +356,13 @@ class Organising final : public Model {
         if (develop) {
           // Develop someone from the circle who still takes part, else a
           // participant found by asking around.
-          const std::uint32_t c = circle[rng.below(Roster::circle_size)];
-          if (c != none && state_[c] != inactive) chosen = c;
+          std::uint32_t in_circle = 0;
+          for (std::size_t i = 0; i < Roster::circle_size; ++i) in_circle += circle[i] != none && state_[circle[i]] != inactive;
+          if (in_circle > 0) {
+            auto pick = rng.below(in_circle);
+            for (std::size_t i = 0; i < Roster::circle_size && chosen == UINT64_MAX; ++i)
+              if (circle[i] != none && state_[circle[i]] != inactive && pick-- == 0) chosen = circle[i];
+          }
           for (int t = 0; t < search_tries_ && chosen == UINT64_MAX; ++t) {
             const std::uint64_t v = first + rng.below(size);
             if (state_[v] != inactive) chosen = v;
