@@ -171,6 +171,9 @@ class Organising final : public Model {
     won_ = lost_ = 0;
   }
 
+  // Small loops (campaigns over neighbourhoods, organisers) stay on one
+  // thread: each parallel region costs a barrier, which is dear when the
+  // machine is shared.
   void step(const StepContext& ctx) override {
     std::fill(met_now_.begin(), met_now_.end(), 0);
     current_step_ = ctx.step;
@@ -294,7 +297,7 @@ class Organising final : public Model {
     if (campaigns_) {
       const Population& pop = world_.population;
       const auto hoods = static_cast<std::int64_t>(pop.neighbourhoods());
-#pragma omp parallel for schedule(static, 256) reduction(+ : won, lost)
+#pragma omp parallel for schedule(static, 256) reduction(+ : won, lost) if (hoods > 4096)
       for (std::int64_t h = 0; h < hoods; ++h) {
         outcome_now_[h] = 0;
         const auto size = static_cast<double>(pop.neighbourhood_start[h + 1] - pop.neighbourhood_start[h]);
@@ -328,7 +331,7 @@ class Organising final : public Model {
     std::int64_t held = 0, working = 0, volunteers = 0, trained = 0, started = 0;
     const auto count = static_cast<std::int64_t>(roster_.size());
     const auto from_cohorts = static_cast<std::int64_t>(roster_.from_cohorts);
-#pragma omp parallel for schedule(dynamic, 8) reduction(+ : held, working, volunteers, trained, started)
+#pragma omp parallel for schedule(dynamic, 8) reduction(+ : held, working, volunteers, trained, started) if (count > 64)
     for (std::int64_t o = 0; o < count; ++o) {
       roster_.pending[o] = none;
       if (o < from_cohorts && ctx.step == roster_.start[o] + 1) ++started;

@@ -38,9 +38,21 @@ struct Outcome {
   }
 };
 
-inline Outcome run_scenario(const Scenario& s, const World& world) {
+// Runs f with the given OpenMP thread count, restoring the previous one.
+template <class F>
+auto with_threads(int threads, F&& f) {
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(threads);
+  auto out = f();
+  omp_set_num_threads(before);
+  return out;
+}
+
+// One thread unless told otherwise: results are the same for any thread
+// count (tested on its own), and one thread is fastest on a shared machine.
+inline Outcome run_scenario(const Scenario& s, const World& world, int threads = 1) {
   RunPlan plan{s.model, s.model_params, s.seed, s.steps, s.replicates};
-  return {run(plan, world), s.steps, s.replicates};
+  return with_threads(threads, [&] { return Outcome{run(plan, world), s.steps, s.replicates}; });
 }
 
 inline Outcome run_scenario(const Scenario& s) {
@@ -53,15 +65,5 @@ inline Outcome run_text(const std::string& yaml, const std::vector<std::string>&
 }
 
 inline std::string source(const std::string& relative) { return std::string(GROUNDSWELL_SOURCE_DIR) + "/" + relative; }
-
-// Runs f with the given OpenMP thread count, restoring the previous one.
-template <class F>
-auto with_threads(int threads, F&& f) {
-  const int before = omp_get_max_threads();
-  omp_set_num_threads(threads);
-  auto out = f();
-  omp_set_num_threads(before);
-  return out;
-}
 
 }  // namespace gs::testing

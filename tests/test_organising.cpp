@@ -162,8 +162,8 @@ TEST(Organising, ResultsAreIdenticalForOneAndTwoThreads) {
 )"),
                                         "t.yaml");
   const World world = s.graph->generate(s.graph_params, s.seed);
-  const auto one = with_threads(1, [&] { return run_scenario(s, world); });
-  const auto two = with_threads(2, [&] { return run_scenario(s, world); });
+  const auto one = run_scenario(s, world, 1);
+  const auto two = run_scenario(s, world, 2);
   ASSERT_EQ(one.result.values.size(), two.result.values.size());
   for (std::size_t m = 0; m < one.result.values.size(); ++m)
     EXPECT_EQ(one.result.values[m], two.result.values[m]) << one.result.metrics[m].name;
