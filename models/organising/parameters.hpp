@@ -159,7 +159,7 @@ inline std::vector<MetricSpec> metrics() {
                "Citizens who joined within attrition.memory_steps weeks of a one-to-one with an organiser or in a "
                "campaign on their group's issue (cumulative)", "people"});
   m.push_back({"volunteer_organisers", "Volunteer organisers working in the step (cohorts and recruited)", "organisers"});
-  m.push_back({"volunteers_recruited", "Leaders who became volunteer organisers (cumulative)", "organisers"});
+  m.push_back({"volunteers_recruited", "Participants who became volunteer organisers (cumulative)", "organisers"});
   m.push_back({"organisers_trained",
                "Cohort organisers who completed their ramp-up, or their whole term where it has one (cumulative)",
                "organisers"});
