@@ -1,6 +1,7 @@
 #include "sim/engine/params.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
@@ -100,12 +101,16 @@ std::string ParamSpec::allowed() const {
     case ParamType::real:
     case ParamType::real_list:
       out << (type == ParamType::integer ? "an integer" : type == ParamType::real ? "a number" : "a list of numbers");
+      // Integers' bounds print as integers: "an integer from 0 to 10".
+      auto bound = [&](double x) {
+        return type == ParamType::integer && std::fabs(x) < 9.0e15 ? std::to_string(std::llround(x)) : format_real(x);
+      };
       if (min > -1e299 && max < 1e299) {
-        out << (type == ParamType::real_list ? ", each" : "") << " from " << format_real(min) << " to " << format_real(max);
+        out << (type == ParamType::real_list ? ", each" : "") << " from " << bound(min) << " to " << bound(max);
       } else if (min > -1e299) {
-        out << " >= " << format_real(min);
+        out << " >= " << bound(min);
       } else if (max < 1e299) {
-        out << " <= " << format_real(max);
+        out << " <= " << bound(max);
       }
       break;
     case ParamType::records: {
