@@ -99,7 +99,7 @@ std::string ParamSpec::allowed() const {
   switch (type) {
     case ParamType::integer:
     case ParamType::real:
-    case ParamType::real_list:
+    case ParamType::real_list: {
       out << (type == ParamType::integer ? "an integer" : type == ParamType::real ? "a number" : "a list of numbers");
       // Integers' bounds print as integers: "an integer from 0 to 10".
       auto bound = [&](double x) {
@@ -113,6 +113,7 @@ std::string ParamSpec::allowed() const {
         out << " <= " << bound(max);
       }
       break;
+    }
     case ParamType::records: {
       out << "a list of mappings with keys ";
       for (size_t i = 0; i < fields.size(); ++i) out << (i ? ", " : "") << fields[i].name;
