@@ -206,6 +206,19 @@ class Validator {
   std::map<std::string, std::string> overrides_;
 };
 
+// The mapping that holds dotted name a.b.c in the resolved YAML (created as
+// needed); `leaf` receives the last part, c.
+YAML::Node resolved_parent(YAML::Node resolved, const std::string& name, std::string& leaf) {
+  YAML::Node at = resolved;
+  leaf = name;
+  for (size_t dot; (dot = leaf.find('.')) != std::string::npos; leaf = leaf.substr(dot + 1)) {
+    const std::string part = leaf.substr(0, dot);
+    if (!at[part].IsMap()) at[part] = YAML::Node(YAML::NodeType::Map);
+    at.reset(at[part]);
+  }
+  return at;
+}
+
 // Flatten a section's nested mappings into dotted keys, checking every key
 // against the declared names; fills defaults and reports unknown keys.
 ParamValues read_section(const Validator& v, const YAML::Node& section, const std::string& section_name,
@@ -263,14 +276,8 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
       YAML::Node items;
       values.set(s.name, v.parse_records(s, it != given.end() ? it->second : YAML::Node(YAML::NodeType::Null), key,
                                          population_scale, items));
-      YAML::Node at = resolved;
-      std::string rest = s.name;
-      for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) {
-        const std::string part = rest.substr(0, dot);
-        if (!at[part].IsMap()) at[part] = YAML::Node(YAML::NodeType::Map);
-        at.reset(at[part]);
-      }
-      at[rest] = items;
+      std::string rest;
+      resolved_parent(resolved, s.name, rest)[rest] = items;
       continue;
     }
     if (it != given.end()) {
@@ -283,13 +290,8 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
       value = v.parse(s, YAML::Load(s.default_text), key);
     }
     // Resolved YAML keeps the values as given, nested as in the file.
-    YAML::Node at = resolved;
-    std::string rest = s.name;
-    for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) {
-      const std::string part = rest.substr(0, dot);
-      if (!at[part].IsMap()) at[part] = YAML::Node(YAML::NodeType::Map);
-      at.reset(at[part]);
-    }
+    std::string rest;
+    YAML::Node at = resolved_parent(resolved, s.name, rest);
     if (auto* list = std::get_if<std::vector<double>>(&value)) {
       YAML::Node seq(YAML::NodeType::Sequence);
       seq.SetStyle(YAML::EmitterStyle::Flow);
