@@ -75,6 +75,10 @@ ParamSpec&& ParamSpec::scales() && {
   scales_with_population = true;
   return std::move(*this);
 }
+ParamSpec&& ParamSpec::file_path() && {
+  is_path = true;
+  return std::move(*this);
+}
 ParamSpec&& ParamSpec::require() && {
   required = true;
   default_text.clear();
@@ -86,13 +90,24 @@ std::string ParamSpec::type_name() const {
     case ParamType::integer: return "integer";
     case ParamType::real: return "number";
     case ParamType::boolean: return "boolean";
-    case ParamType::text: return "string";
+    case ParamType::text: return is_path ? "path" : "string";
     case ParamType::choice: return "choice";
     case ParamType::real_list: return "list of numbers";
     case ParamType::records: return "list of mappings";
   }
   return "?";
 }
+
+namespace {
+// Bounds read best as plain numbers: 100000000 rather than 1e+08 or 1.0e8.
+std::string format_bound(double x) {
+  if (x == static_cast<double>(static_cast<long long>(x)) && x > -1e15 && x < 1e15)
+    return std::to_string(static_cast<long long>(x));
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, end);
+}
+}  // namespace
 
 std::string ParamSpec::allowed() const {
   std::ostringstream out;
@@ -101,16 +116,12 @@ std::string ParamSpec::allowed() const {
     case ParamType::real:
     case ParamType::real_list: {
       out << (type == ParamType::integer ? "an integer" : type == ParamType::real ? "a number" : "a list of numbers");
-      // Integers' bounds print as integers: "an integer from 0 to 10".
-      auto bound = [&](double x) {
-        return type == ParamType::integer && std::fabs(x) < 9.0e15 ? std::to_string(std::llround(x)) : format_real(x);
-      };
       if (min > -1e299 && max < 1e299) {
-        out << (type == ParamType::real_list ? ", each" : "") << " from " << bound(min) << " to " << bound(max);
+        out << (type == ParamType::real_list ? ", each" : "") << " from " << format_bound(min) << " to " << format_bound(max);
       } else if (min > -1e299) {
-        out << " >= " << bound(min);
+        out << " >= " << format_bound(min);
       } else if (max < 1e299) {
-        out << " <= " << bound(max);
+        out << " <= " << format_bound(max);
       }
       break;
     }
@@ -120,7 +131,9 @@ std::string ParamSpec::allowed() const {
       break;
     }
     case ParamType::boolean: out << "true or false"; break;
-    case ParamType::text: out << "a string"; break;
+    case ParamType::text:
+      out << (is_path ? "a file path (a relative path is relative to the scenario file's directory)" : "a string");
+      break;
     case ParamType::choice:
       out << "one of ";
       for (size_t i = 0; i < choices.size(); ++i) out << (i ? ", " : "") << choices[i];

@@ -25,8 +25,8 @@ struct ParamSpec {
   std::string unit;
   std::string description;
   bool scales_with_population = false;
+  bool is_path = false;  // text naming a file; relative to the scenario file's directory
   std::vector<ParamSpec> fields;  // records: the keys of each list item
-
 
   // Fluent helpers so declarations read as one line each.
   static ParamSpec integer(std::string name, std::int64_t def);
@@ -43,6 +43,7 @@ struct ParamSpec {
   ParamSpec&& describe(std::string d) &&;
   ParamSpec&& scales() &&;  // multiplied by population_scale (counts of people)
   ParamSpec&& require() &&;
+  ParamSpec&& file_path() &&;  // a text parameter holding a file path
 
   std::string type_name() const;
   std::string allowed() const;  // human-readable "allowed values" text
@@ -66,6 +67,7 @@ class ParamValues {
   const std::vector<double>& real_list(const std::string& name) const;
   const std::vector<ParamValues>& records(const std::string& name) const;
   const std::map<std::string, ParamValue>& all() const { return values_; }
+  bool operator==(const ParamValues& other) const { return values_ == other.values_; }
 
  private:
   const ParamValue& at(const std::string& name) const;

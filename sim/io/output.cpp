@@ -103,6 +103,9 @@ void write_file(const std::string& path, const OutputHeader& h, const RunResult&
     check(H5DSattach_scale(ds, replicate, 0), "attach replicate scale");
     check(H5DSattach_scale(ds, step, 1), "attach step scale");
   }
+  // Written last: a file carrying complete = 1 holds every dataset (sweeps
+  // resume by it: sim/sweep/member_file.cpp).
+  write_integer_attribute(file, "complete", 1);
 }
 
 void fsync_path(const std::string& path, int flags) {
@@ -136,12 +139,16 @@ void check_writable(const std::string& path) {
 }
 
 void write_output(const std::string& path, const OutputHeader& header, const RunResult& result) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
+  write_atomically(path, [&](const std::string& temp) { write_file(temp, header, result); });
+}
+
+void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write) {
   check_writable(path);
   const std::string temp = temporary_name(path);
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
   try {
     std::filesystem::remove(temp);
-    write_file(temp, header, result);
+    write(temp);
     fsync_path(temp, O_RDONLY);
     if (std::rename(temp.c_str(), path.c_str()) != 0)
       throw OutputError(path + ": cannot rename the finished file into place: " + std::strerror(errno));

@@ -3,6 +3,7 @@
 // the target's directory, flushed to disk and renamed, so the target path
 // holds either nothing or a complete file. Layout: docs/output-format.md.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -34,5 +35,10 @@ std::string software_version();  // "groundswell X.Y.Z"
 void check_writable(const std::string& path);
 
 void write_output(const std::string& path, const OutputHeader& header, const RunResult& result);
+
+// Calls write(temp) to create the file under a temporary name beside `path`,
+// flushes it to disk and renames it into place; on any error the temporary
+// file is removed and `path` is untouched. Used for every file we write.
+void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write);
 
 }  // namespace gs

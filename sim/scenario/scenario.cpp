@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -27,6 +28,12 @@ std::string join_path(const std::string& prefix, const std::string& key) {
   return prefix.empty() ? key : prefix + "." + key;
 }
 
+std::string node_text(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
 // Knows where each node came from: a line of the file or a --set argument.
 class Validator {
  public:
@@ -35,13 +42,19 @@ class Validator {
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
     std::ostringstream msg;
-    // A key inside a value given by --set (model.organisers.cohorts[0].count
-    // inside --set model.organisers.cohorts=[...]) is reported as that --set.
-    auto it = overrides_.find(key);
-    for (auto o = overrides_.begin(); it == overrides_.end() && o != overrides_.end(); ++o)
-      if (key.rfind(o->first, 0) == 0 && (key[o->first.size()] == '.' || key[o->first.size()] == '[')) it = o;
-    if (it != overrides_.end()) {
-      msg << "--set " << it->second << ": ";
+    // A key set (or created) by --set is reported against the --set argument,
+    // and so is a key inside a value given by --set (model.organisers.cohorts[0].count
+    // inside --set model.organisers.cohorts=[...]).
+    auto it = overrides_.lower_bound(key);
+    bool from_override =
+        it != overrides_.end() && !key.empty() && (it->first == key || it->first.rfind(key + ".", 0) == 0);
+    for (auto o = overrides_.begin(); !from_override && o != overrides_.end(); ++o)
+      if (key.rfind(o->first, 0) == 0 && (key[o->first.size()] == '.' || key[o->first.size()] == '[')) {
+        it = o;
+        from_override = true;
+      }
+    if (from_override) {
+      msg << it->second << ": ";
     } else {
       msg << origin_;
       if (node.IsDefined() && node.Mark().line >= 0)
@@ -162,8 +175,8 @@ class Validator {
     const auto scaled =
         static_cast<std::int64_t>(std::llround(static_cast<double>(std::get<std::int64_t>(value)) * population_scale));
     if (scaled < static_cast<std::int64_t>(spec.min))
-      fail(node, key, "population_scale " + format_real(population_scale) + " makes this " + std::to_string(scaled) +
-                          ", below its minimum " + format_real(spec.min));
+      fail(node, key, "population_scale " + node_text(population_scale) + " makes this " + std::to_string(scaled) +
+                          ", below its minimum; allowed: " + spec.allowed());
     return scaled;
   }
 
@@ -186,6 +199,10 @@ class Validator {
         continue;
       digits += text[i];
     }
+    std::string lower;
+    for (char c : digits) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* word : {".nan", "nan", ".inf", "+.inf", "-.inf", "inf", "+inf", "-inf", "infinity", "-infinity"})
+      if (lower == word) fail(node, key, "'" + text + "' is not a finite number; " + expected);
     const char* begin = digits.c_str();
     char* end = nullptr;
     errno = 0;
@@ -204,6 +221,15 @@ class Validator {
 
   std::string origin_;
   std::map<std::string, std::string> overrides_;
+
+ public:
+  // A relative file path in the scenario names a file beside the scenario; one
+  // given with --set is relative to the working directory, like any argument.
+  std::string resolve_path(const std::string& key, const std::string& path) const {
+    namespace fs = std::filesystem;
+    if (path.empty() || fs::path(path).is_absolute() || overrides_.count(key)) return path;
+    return (fs::path(origin_).parent_path() / path).lexically_normal().string();
+  }
 };
 
 // The mapping that holds dotted name a.b.c in the resolved YAML (created as
@@ -282,6 +308,7 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
     }
     if (it != given.end()) {
       value = v.parse(s, it->second, key);
+      if (s.is_path) value = v.resolve_path(key, std::get<std::string>(value));
     } else if (s.required) {
       v.fail(section, key, "missing required key (" + s.description + "; allowed: " + s.allowed() + ")");
     } else if (s.type == ParamType::text) {
@@ -326,30 +353,39 @@ const Info* find_type(const Validator& v, const YAML::Node& section, const std::
 
 std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
   std::map<std::string, std::string> origins;
-  for (const auto& text : overrides) {
+  for (const auto& given : overrides) {
+    // "file:line:col: key.path=value" carries its own origin (a sweep file's
+    // line); plain "key.path=value" came from --set.
+    std::string text = given, where;
+    if (const auto colon = given.rfind(": ", given.find('=')); colon != std::string::npos) {
+      text = given.substr(colon + 2);
+      where = given.substr(0, colon);
+    } else {
+      where = "--set " + given;
+    }
     const auto eq = text.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw InputError("--set " + text + ": expected key.path=value, for example --set model.organisers.count=5000");
+      throw InputError(where + ": expected key.path=value, for example --set model.organisers.count=5000");
     const std::string path = text.substr(0, eq);
     YAML::Node value;
     try {
       value = YAML::Load(text.substr(eq + 1));
     } catch (const YAML::Exception& e) {
-      throw InputError("--set " + text + ": the value is not valid YAML: " + e.msg);
+      throw InputError(where + ": the value is not valid YAML: " + e.msg);
     }
     YAML::Node at = root;
     std::string rest = path;
     for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) {
       const std::string part = rest.substr(0, dot);
-      if (part.empty()) throw InputError("--set " + text + ": empty name in key path '" + path + "'");
+      if (part.empty()) throw InputError(where + ": empty name in key path '" + path + "'");
       if (at[part].IsDefined() && !at[part].IsNull() && !at[part].IsMap())
-        throw InputError("--set " + text + ": '" + part + "' holds a value, not a mapping of parameters");
+        throw InputError(where + ": '" + part + "' holds a value, not a mapping of parameters");
       if (!at[part].IsMap()) at[part] = YAML::Node(YAML::NodeType::Map);
       at.reset(at[part]);
     }
-    if (rest.empty()) throw InputError("--set " + text + ": empty name in key path '" + path + "'");
+    if (rest.empty()) throw InputError(where + ": empty name in key path '" + path + "'");
     at[rest] = value;
-    origins[path] = text;
+    origins[path] = where;
   }
   return origins;
 }

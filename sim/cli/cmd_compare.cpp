@@ -1,0 +1,47 @@
+// groundswell compare A.h5 B.h5 [C.h5 ...] [--metric participation] [--at final|STEP] [--reach LEVEL]
+//                     [--format table|csv|json]
+#include <iostream>
+
+#include "analysis/compare.hpp"
+#include "sim/cli/analysis_options.hpp"
+#include "sim/cli/command.hpp"
+#include "sim/cli/options.hpp"
+
+namespace gs {
+namespace {
+
+int command_compare(int argc, char** argv) {
+  po::options_description opts("groundswell compare A.h5 B.h5 [C.h5 ...] [options]");
+  opts.add_options()("files", po::value<std::vector<std::string>>()->composing(), "output files; the first is the reference")(
+      "metric,m", po::value<std::string>()->default_value("participation"), "metric in /timeseries")(
+      "at", po::value<std::string>()->default_value("final"), "step to compare: final or a step number")(
+      "reach", po::value<double>(), "also report the first step at which the metric is at or above this level")(
+      "format,f", po::value<std::string>()->default_value("table"), "table, csv or json");
+  po::positional_options_description pos;
+  pos.add("files", -1);
+  po::variables_map vm;
+  if (!parse_options(argc, argv, opts, pos, vm,
+                     "\nEach row: mean, s.d. and 95% CI over replicates; difference from the first file with a 95%\n"
+                     "Welch CI and relative change. For the organising model (metric participation) also the extra\n"
+                     "participants per extra organiser and, when the scenarios set model.organisers.cost_per_organiser,\n"
+                     "the cost per extra participant.\n"))
+    return 0;
+  const auto files = strings_option(vm, "files");
+  if (files.empty()) throw po::error("missing output files (A.h5 B.h5 ...)");
+  CompareOptions o;
+  o.metric = vm["metric"].as<std::string>();
+  o.at = parse_at_option(vm["at"].as<std::string>());
+  if (vm.count("reach")) o.reach = vm["reach"].as<double>();
+  const TableFormat format = parse_table_format(vm["format"].as<std::string>());
+  const CompareResult r = compare_files(files, o);
+  for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
+  print_result(std::cout, format, r.title, r.table, r.text_groups, r.meta_json);
+  return 0;
+}
+
+}  // namespace
+}  // namespace gs
+
+GROUNDSWELL_REGISTER_COMMAND(compare, "compare", "A.h5 B.h5 ...",
+                             "compare scenarios: means with 95% CIs, differences (Welch), cost per participant",
+                             gs::command_compare)

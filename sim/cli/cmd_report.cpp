@@ -1,0 +1,134 @@
+// groundswell report A.h5 [B.h5 ...] -o DIR
+// The numbers come from C++ (compare_files, summary_over_steps), written to
+// DIR/report-data.json; analysis/report.py (Debian's python3 with h5py and
+// matplotlib) draws the figures and writes DIR/index.html.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "analysis/compare.hpp"
+#include "sim/cli/command.hpp"
+#include "sim/cli/options.hpp"
+#include "sim/io/output.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace gs {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* debian_python = "/usr/bin/python3";
+constexpr int missing_modules_exit = 3;  // report.py's exit code when h5py or matplotlib is missing
+
+// GROUNDSWELL_SOURCE_DIR in the environment wins over the source tree this binary was built from.
+fs::path report_script() {
+  const char* env = std::getenv("GROUNDSWELL_SOURCE_DIR");
+  const fs::path root = env && *env ? fs::path(env) : fs::path(GROUNDSWELL_SOURCE_DIR);
+  const fs::path script = root / "analysis" / "report.py";
+  if (!fs::exists(script))
+    throw InputError(script.string() + ": report script not found; set GROUNDSWELL_SOURCE_DIR to the Groundswell source tree");
+  return script;
+}
+
+void write_data(const fs::path& path, const std::vector<std::string>& files, const CompareOptions& o) {
+  const CompareResult cmp = compare_files(files, o);
+  for (const auto& w : cmp.warnings) std::cerr << "warning: " << w << "\n";
+  std::ostringstream out;
+  out << "{\"compare\": ";
+  print_json(out, cmp.table, cmp.meta_json);
+  out << ", \"series\": [";
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const OutputInfo info = read_output_info(files[i]);
+    const auto steps = summary_over_steps(read_metric(files[i], o.metric));
+    auto list = [&](auto field) {
+      std::string s = "[";
+      for (std::size_t k = 0; k < steps.size(); ++k) {
+        if (k) s += ",";
+        s += json_number(field(steps[k]));
+      }
+      return s + "]";
+    };
+    out << (i ? ",\n" : "\n") << "{\"file\": " << json_string(files[i]) << ", \"scenario\": " << json_string(display_name(info))
+        << ", \"replicates\": " << info.replicates << ", \"mean\": " << list([](const stats::Summary& s) { return s.mean; })
+        << ", \"ci_low\": " << list([](const stats::Summary& s) { return s.ci_low; })
+        << ", \"ci_high\": " << list([](const stats::Summary& s) { return s.ci_high; }) << "}";
+  }
+  out << "]}\n";
+  std::ofstream f(path);
+  f << out.str();
+  if (!f.flush()) throw OutputError(path.string() + ": cannot write");
+}
+
+int run_python(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::cout.flush();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("cannot start " + args[0]);
+  if (pid == 0) {
+    execv(args[0].c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw std::runtime_error("lost track of " + args[0]);
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int command_report(int argc, char** argv) {
+  po::options_description opts("groundswell report A.h5 [B.h5 ...] -o DIR");
+  opts.add_options()("files", po::value<std::vector<std::string>>()->composing(), "output files; the first is the reference")(
+      "output,o", po::value<std::string>(), "directory for index.html and the figures (created if missing)")(
+      "metric,m", po::value<std::string>()->default_value("participation"), "metric for the table and the time figure");
+  po::positional_options_description pos;
+  pos.add("files", -1);
+  po::variables_map vm;
+  if (!parse_options(argc, argv, opts, pos, vm,
+                     "\nNeeds Debian's python3 with h5py and matplotlib:\n"
+                     "  sudo apt-get install python3-h5py python3-matplotlib\n"))
+    return 0;
+  const auto files = strings_option(vm, "files");
+  if (files.empty()) throw po::error("missing output files (A.h5 B.h5 ...)");
+  if (!vm.count("output")) throw po::error("missing -o DIR");
+  for (const auto& f : files) read_output_info(f);  // a bad file is reported before anything is written
+  if (access(debian_python, X_OK) != 0)
+    throw InputError(std::string(debian_python) + " not found: the report needs Debian's python3 with h5py and matplotlib; "
+                     "install them with: sudo apt-get install python3 python3-h5py python3-matplotlib");
+  const fs::path script = report_script();
+  const fs::path dir(vm["output"].as<std::string>());
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!fs::is_directory(dir)) {
+    std::string why = dir.string() + ": cannot create the report directory";
+    if (ec) why += ": " + ec.message();
+    throw OutputError(why);
+  }
+  CompareOptions o;
+  o.metric = vm["metric"].as<std::string>();
+  const fs::path data = dir / "report-data.json";
+  write_data(data, files, o);
+  std::vector<std::string> args = {debian_python, script.string(), "--data", data.string(), "-o", dir.string()};
+  args.insert(args.end(), files.begin(), files.end());
+  const int rc = run_python(args);
+  if (rc == missing_modules_exit) return 1;  // report.py said what to install
+  if (rc != 0) {
+    std::cerr << "error: " << script.string() << " failed (exit " << rc << ")\n";
+    return 1;
+  }
+  std::cout << "wrote " << (dir / "index.html").string() << "\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace gs
+
+GROUNDSWELL_REGISTER_COMMAND(report, "report", "A.h5 [B.h5 ...] -o DIR",
+                             "HTML report with figures (needs python3-h5py, python3-matplotlib)", gs::command_report)
