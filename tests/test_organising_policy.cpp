@@ -54,7 +54,7 @@ TEST(OrganisingPolicy, BigSocietyProgrammeWithinAFactorOfTwo) {
 }
 
 TEST(OrganisingPolicy, TownParticipationOrderedAndTenThousandBeatsOneThousand) {
-  const std::vector<std::string> names = {"town_baseline", "town_1000_organisers", "town_10000_organisers"};
+  const std::vector<std::string> names = {"town_baseline", "town_1000_volunteers", "town_10000_volunteers"};
   const Scenario first = load_scenario(policy(names[0]), {"replicates=20"});
   const World world = first.graph->generate(first.graph_params, first.seed);
   std::vector<std::vector<double>> finals;
