@@ -166,7 +166,13 @@ class Organising final : public Model {
     recount_contacts();
     place_organisers(ctx);
     meetings_held_ = 0;
+    // At step 0 the organisers in post are those starting at once.
     organisers_working_ = volunteers_working_ = 0;
+    for (std::size_t o = 0; o < roster_.size(); ++o)
+      if (roster_.start[o] == 0) {
+        ++organisers_working_;
+        volunteers_working_ += roster_.volunteer[o];
+      }
     volunteers_recruited_ = trained_ = started_ = 0;
     won_ = lost_ = 0;
   }
