@@ -1,88 +1,41 @@
-// Community organising (first version). Citizens are inactive, participants
-// or leaders, with an efficacy in [0, 1]: their belief that acting together
-// changes things. Trained organisers hold one-to-one meetings in their
-// neighbourhood, following relationships; meetings raise efficacy and recruit;
-// participation spreads through contacts and fades without them; people met
-// repeatedly become leaders who hold one-to-ones of their own.
-// Defaults, sources and the order of events: docs/models/organising.md.
+// Community organising. Citizens are inactive, participants or leaders, with
+// an efficacy in [0, 1]: their belief that acting together changes things.
+// Organisers (paid or volunteer, in cohorts) hold one-to-one meetings in their
+// neighbourhood, following relationships; meetings raise efficacy, recruit and
+// keep people in; participation spreads through contacts and fades without
+// them; people met repeatedly become leaders, who hold one-to-ones of their
+// own and may be recruited as volunteer organisers; neighbourhoods with enough
+// participation run campaigns whose wins and losses move everyone's efficacy.
+// Defaults, sources and the order of events: docs/models/organising.md (ODD).
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 
+#include "models/organising/parameters.hpp"
+#include "models/organising/roster.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/random.hpp"
 
-namespace gs {
+namespace gs::organising {
 namespace {
 
 enum State : std::uint8_t { inactive = 0, participant = 1, leader = 2 };
-enum : Purpose { draw_efficacy = 1, draw_initial, draw_join, draw_stay, draw_promote, place_organiser,
-                 organiser_meetings, leader_meetings };
-
-std::vector<ParamSpec> organising_params() {
-  return {
-      ParamSpec::real("baseline_participation", 0.16).range(0, 0.95)
-          .describe("Share taking part with no organisers (Community Life Survey 2019/20: 16% in local social action)"),
-      ParamSpec::real("deprivation_gap", 0.3).range(0, 0.99)
-          .describe("1 - (baseline in the most deprived / least deprived area); CLS 2016/17: 34% vs 48% gives 0.3"),
-      ParamSpec::real("efficacy.mean", 0.5).range(0.01, 0.99).describe("Median initial efficacy in an average area"),
-      ParamSpec::real("efficacy.spread", 1.0).range(0, 5).units("logit s.d.")
-          .describe("Spread of initial efficacy between people (logit-normal)"),
-      ParamSpec::real("efficacy.deprivation_effect", 0.6).range(0, 5).units("logit")
-          .describe("How much lower initial efficacy is in the most deprived area than in the least"),
-      ParamSpec::real("weekly_dropout", 0.0062).range(0, 1).units("per week")
-          .describe("Drop-out hazard without participating contacts: 0.0062/week is 28% a year (surveys: 20-36%)"),
-      ParamSpec::real("reinforcement", 0.6).range(0, 1)
-          .describe("How far participating contacts cut drop-out: hazard x (1 - reinforcement x contact share)"),
-      ParamSpec::real("social_influence", 0.005).range(0, 1).units("per week")
-          .describe("Weekly chance of joining per unit share of participating contacts, at average efficacy"),
-      ParamSpec::integer("organisers.count", 0).range(0, 100000000).scales().units("organisers")
-          .describe("Trained organisers, each based in one neighbourhood"),
-      ParamSpec::real("organisers.one_to_ones_per_step", 10).range(0, 200).units("meetings per week")
-          .describe("One-to-ones per organiser per week (Big Society target: 500 people in a 51-week year)"),
-      ParamSpec::real("organisers.development_share", 0.3).range(0, 1)
-          .describe("Share of an organiser's one-to-ones spent developing existing participants"),
-      ParamSpec::integer("organisers.search_tries", 8).range(1, 1000)
-          .describe("Residents an organiser considers per meeting, preferring inactive people with participating contacts"),
-      ParamSpec::real("one_to_one.efficacy_gain", 0.15).range(0, 1)
-          .describe("A meeting closes this share of the gap between a person's efficacy and 1"),
-      ParamSpec::real("one_to_one.recruit_chance", 0.25).range(0, 1)
-          .describe("Chance a one-to-one recruits an inactive person of average efficacy"),
-      ParamSpec::integer("leaders.min_meetings", 3).range(1, 255)
-          .describe("One-to-ones a participant needs before they can become a leader"),
-      ParamSpec::integer("leaders.min_weeks", 12).range(0, 10000).units("weeks")
-          .describe("Weeks of participation before they can become a leader"),
-      ParamSpec::real("leaders.chance", 0.05).range(0, 1).units("per week")
-          .describe("Weekly chance an eligible participant becomes a leader"),
-      ParamSpec::real("leaders.one_to_ones_per_step", 0.5).range(0, 50).units("meetings per week")
-          .describe("One-to-ones a leader holds with their own contacts each week"),
-      ParamSpec::real("leaders.influence_weight", 2.0).range(1, 100)
-          .describe("A leader counts this many times a participant in their contacts' influence"),
-      ParamSpec::real("leaders.dropout_factor", 0.5).range(0, 1)
-          .describe("Leaders' drop-out hazard as a multiple of participants'"),
-  };
-}
-
-std::vector<MetricSpec> organising_metrics() {
-  std::vector<MetricSpec> m = {
-      {"participation", "Share of citizens who are participants or leaders", "share"},
-      {"leaders", "Share of citizens who are leaders", "share"},
-      {"mean_efficacy", "Mean efficacy over all citizens", "efficacy"},
-      {"one_to_ones", "One-to-one meetings held in the step (organisers and leaders)", "meetings"},
-      {"organisers_active", "Organisers working in the step", "organisers"},
-      {"reached", "Share of citizens who have had at least one one-to-one (cumulative)", "share"},
-  };
-  for (int q = 1; q <= 5; ++q)
-    m.push_back({"participation_q" + std::to_string(q),
-                 "Participation in deprivation quintile " + std::to_string(q) + " (1 = most deprived fifth)", "share"});
-  return m;
-}
+// Random-number purposes. Citizens' decisions are keyed by citizen id, step
+// and purpose only, so two scenarios that differ only in organisers draw the
+// same numbers for the same decision (common random numbers).
+enum : Purpose { draw_efficacy = 1, draw_initial, draw_join, draw_stay, draw_promote, organiser_meetings = 7,
+                 leader_meetings, organiser_quits, campaign_draws };
+// Bits of a citizen's flags.
+enum : std::uint8_t { listened = 1, mobilised = 2, is_organiser = 4, listened_paid = 8, reached_any = 16 };
+inline constexpr std::uint8_t no_campaign = 255;
+inline constexpr std::uint32_t never_met = 0;
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 class Organising final : public Model {
  public:
-  Organising(const ParamValues& p, const World& world) : world_(world) {
+  Organising(const ParamValues& p, const World& world)
+      : world_(world), placement_(p, world.population, world.graph.nodes()), plans_(cohort_plans(p)) {
     baseline_ = p.real("baseline_participation");
     gap_ = p.real("deprivation_gap");
     efficacy_mean_ = p.real("efficacy.mean");
@@ -91,10 +44,16 @@ class Organising final : public Model {
     dropout_ = p.real("weekly_dropout");
     reinforcement_ = p.real("reinforcement");
     influence_ = p.real("social_influence");
-    organisers_ = static_cast<std::uint32_t>(p.integer("organisers.count"));
-    organiser_rate_ = p.real("organisers.one_to_ones_per_step");
+    after_meeting_ = p.real("attrition.after_one_to_one");
+    memory_ = static_cast<std::uint32_t>(p.integer("attrition.memory_steps"));
     development_share_ = p.real("organisers.development_share");
     search_tries_ = static_cast<int>(p.integer("organisers.search_tries"));
+    cost_ = p.real("organisers.cost_per_organiser");
+    recruited_kind_ = {0, true, p.real("kinds.volunteer.one_to_ones_per_step"), 0,
+                       static_cast<std::uint32_t>(p.integer("kinds.volunteer.training_steps")), 0,
+                       p.real("kinds.volunteer.turnover_per_year"), p.integer("kinds.volunteer.volunteers_to_recruit")};
+    multiply_ = p.real("multiplication.recruit_chance");
+    multiply_meetings_ = static_cast<unsigned>(p.integer("multiplication.min_meetings"));
     gain_ = p.real("one_to_one.efficacy_gain");
     recruit_ = p.real("one_to_one.recruit_chance");
     leader_meetings_needed_ = static_cast<std::uint8_t>(p.integer("leaders.min_meetings"));
@@ -103,6 +62,15 @@ class Organising final : public Model {
     leader_rate_ = p.real("leaders.one_to_ones_per_step");
     leader_weight_ = p.real("leaders.influence_weight");
     leader_dropout_ = p.real("leaders.dropout_factor");
+    campaigns_ = p.boolean("campaigns.enabled");
+    campaign_threshold_ = p.real("campaigns.threshold");
+    campaign_start_ = p.real("campaigns.start_chance");
+    campaign_steps_ = static_cast<std::uint32_t>(p.integer("campaigns.steps"));
+    campaign_rest_ = static_cast<std::uint32_t>(p.integer("campaigns.rest_steps"));
+    opposition_ = p.real("campaigns.opposition");
+    mobilisation_ = p.real("campaigns.mobilisation");
+    win_gain_ = p.real("campaigns.win_efficacy_gain");
+    loss_ = p.real("campaigns.loss_efficacy_loss");
 
     const std::size_t n = world.graph.nodes();
     state_.assign(n, inactive);
@@ -110,13 +78,27 @@ class Organising final : public Model {
     efficacy_.assign(n, 0.0f);
     meetings_.assign(n, 0);
     met_now_.assign(n, 0);
+    flags_.assign(n, 0);
     weeks_in_.assign(n, 0);
+    last_met_.assign(n, never_met);
     active_contacts_.assign(n, 0);
     leader_contacts_.assign(n, 0);
     const std::size_t hoods = world.population.neighbourhoods();
     typical_efficacy_.assign(hoods, 0.5f);
     spontaneous_.assign(hoods, 0.0);
-    organiser_home_.assign(organisers_, 0);
+    hood_active_.assign(hoods, 0);
+    campaign_group_.assign(hoods, no_campaign);
+    campaign_end_.assign(hoods, 0);
+    rest_until_.assign(hoods, 0);
+    outcome_now_.assign(hoods, 0);
+    std::int64_t planned = 0, recruits = 0;
+    for (const CohortPlan& c : plans_) {
+      planned += c.count;
+      recruits += c.count * c.recruits;
+    }
+    // Recruited volunteers are appended during the run: reserve once so the
+    // arrays never reallocate mid-run (recruits of recruits may exceed this).
+    roster_.reserve(static_cast<std::size_t>(planned + std::min<std::int64_t>(recruits, static_cast<std::int64_t>(n))));
   }
 
   void initialise(const StepContext& ctx) override {
@@ -135,30 +117,75 @@ class Organising final : public Model {
       }
       typical_efficacy_[h] = last > first ? static_cast<float>(sum / static_cast<double>(last - first)) : 0.5f;
       const double p0 = area_baseline(d);
-      // Spontaneous joining chosen so that p0 is the mean-field equilibrium
-      // with no organisers: inflow (1-p0)(a + b p0) = outflow p0 h (1 - r p0).
-      spontaneous_[h] = std::max(0.0, p0 * dropout_ * (1 - reinforcement_ * p0) / (1 - p0) - influence_ * p0);
+      // Each person is a two-state chain: in with chance join / (join + out)
+      // at equilibrium, join = g (a + influence s) and out = dropout (1 - r s),
+      // g their efficacy factor and s the participating share of their k
+      // contacts, about Binomial(k, p0) / k. Choose the spontaneous rate a so
+      // that the area's mean is p0, on a sample of residents (bisection: the
+      // mean rises with a).
+      const std::uint64_t stride = std::max<std::uint64_t>(1, (last - first) / 64);
+      auto in_chance = [&](std::uint64_t v, double a) {
+        const std::uint32_t k = world_.graph.degree(static_cast<NodeId>(v));
+        const double g = efficacy_factor(v);
+        double chance = 0, term = std::pow(1 - p0, k);  // P(j = 0)
+        for (std::uint32_t j = 0; j <= k; ++j) {
+          const double share = k ? static_cast<double>(j) / k : 0.0;
+          const double join = std::min(1.0, g * (a + influence_ * share));
+          const double out = dropout_ * (1 - reinforcement_ * share);
+          chance += term * (join + out > 0 ? join / (join + out) : p0);
+          if (j < k) term *= (p0 < 1 ? p0 / (1 - p0) : 0.0) * static_cast<double>(k - j) / (j + 1);
+        }
+        return chance;
+      };
+      auto mean_in = [&](double a) {
+        double in = 0;
+        std::uint64_t count = 0;
+        for (std::uint64_t v = first; v < last; v += stride, ++count) in += in_chance(v, a);
+        return count ? in / static_cast<double>(count) : 0.0;
+      };
+      double lo = 0, hi = 1;
+      if (mean_in(0) >= p0) hi = 0;
+      for (int i = 0; i < 24 && hi > 0; ++i) (mean_in(0.5 * (lo + hi)) < p0 ? lo : hi) = 0.5 * (lo + hi);
+      spontaneous_[h] = hi;
+      std::int32_t active = 0;
       for (std::uint64_t v = first; v < last; ++v) {
         Stream rng(ctx.seed, ctx.replicate, 0, static_cast<std::uint32_t>(v), draw_initial);
-        const bool joins = rng.bernoulli(p0 * efficacy_factor(v));
+        const bool joins = rng.bernoulli(in_chance(v, spontaneous_[h]));
         state_[v] = joins ? participant : inactive;
         weeks_in_[v] = joins ? 52 : 0;
+        active += joins;
       }
+      hood_active_[h] = active;
+      campaign_group_[h] = no_campaign;
+      campaign_end_[h] = rest_until_[h] = 0;
+      outcome_now_[h] = 0;
     }
+    std::fill(meetings_.begin(), meetings_.end(), 0);
+    std::fill(flags_.begin(), flags_.end(), 0);
+    std::fill(last_met_.begin(), last_met_.end(), never_met);
     recount_contacts();
-    // Organisers live where people live: a random citizen's neighbourhood.
-    // Keyed by organiser index, so the first N organisers of a larger
-    // scenario sit where the N of a smaller one do (common random numbers).
-    for (std::uint32_t o = 0; o < organisers_; ++o) {
-      Stream rng(ctx.seed, ctx.replicate, 0, o, place_organiser);
-      organiser_home_[o] = pop.neighbourhood[rng.below(world_.graph.nodes())];
-    }
+    place_organisers(ctx);
     meetings_held_ = 0;
+    // At step 0 the organisers in post are those starting at once.
+    organisers_working_ = volunteers_working_ = 0;
+    for (std::size_t o = 0; o < roster_.size(); ++o)
+      if (roster_.start[o] == 0) {
+        ++organisers_working_;
+        volunteers_working_ += roster_.volunteer[o];
+      }
+    volunteers_recruited_ = trained_ = started_ = 0;
+    won_ = lost_ = 0;
   }
 
+  // Small loops (campaigns over neighbourhoods, organisers) stay on one
+  // thread: each parallel region costs a barrier, which is dear when the
+  // machine is shared.
   void step(const StepContext& ctx) override {
     std::fill(met_now_.begin(), met_now_.end(), 0);
+    current_step_ = ctx.step;
+    run_campaigns(ctx);
     meetings_held_ = organisers_meet(ctx) + leaders_meet(ctx);
+    recruit_volunteer_organisers();
     update_citizens(ctx);
     apply_changes();
     state_.swap(next_);
@@ -167,37 +194,62 @@ class Organising final : public Model {
   void measure(std::span<double> out) const override {
     const Population& pop = world_.population;
     const double n = static_cast<double>(world_.graph.nodes());
-    std::int64_t active = 0, leaders = 0, reached = 0;
+    std::int64_t active = 0, leaders = 0, reached = 0, listened_count = 0, paid_count = 0, mobilised_count = 0;
     std::int64_t q_active[5] = {0, 0, 0, 0, 0}, q_size[5] = {0, 0, 0, 0, 0};
+    std::int64_t g_active[4] = {0, 0, 0, 0}, g_size[4] = {0, 0, 0, 0};
     const auto hoods = static_cast<std::int64_t>(pop.neighbourhoods());
-#pragma omp parallel for schedule(dynamic, 16) reduction(+ : active, leaders, reached, q_active[:5], q_size[:5])
+#pragma omp parallel for schedule(dynamic, 16) \
+    reduction(+ : active, leaders, reached, listened_count, paid_count, mobilised_count, q_active[:5], q_size[:5], g_active[:4], g_size[:4])
     for (std::int64_t h = 0; h < hoods; ++h) {
       const int q = 4 - pop.deprivation_quintile(static_cast<std::uint32_t>(h));  // 0 = most deprived
       std::int64_t a = 0;
       for (std::uint64_t v = pop.neighbourhood_start[h]; v < pop.neighbourhood_start[h + 1]; ++v) {
-        a += state_[v] != inactive;
+        const bool in = state_[v] != inactive;
+        a += in;
         leaders += state_[v] == leader;
-        reached += meetings_[v] > 0;
+        reached += (flags_[v] & reached_any) != 0;
+        listened_count += (flags_[v] & listened) != 0;
+        paid_count += (flags_[v] & listened_paid) != 0;
+        mobilised_count += (flags_[v] & mobilised) != 0;
+        const auto g = static_cast<int>(pop.group[v]);
+        g_active[g] += in;
+        ++g_size[g];
       }
       active += a;
       q_active[q] += a;
       q_size[q] += static_cast<std::int64_t>(pop.neighbourhood_start[h + 1] - pop.neighbourhood_start[h]);
     }
-    out[0] = static_cast<double>(active) / n;
-    out[1] = static_cast<double>(leaders) / n;
-    out[2] = ordered_sum(world_.graph.nodes(), [&](std::size_t v) { return double{efficacy_[v]}; }) / n;
-    out[3] = static_cast<double>(meetings_held_);
-    out[4] = organisers_;
-    out[5] = static_cast<double>(reached) / n;
-    for (int q = 0; q < 5; ++q)
-      out[6 + q] = q_size[q] ? static_cast<double>(q_active[q]) / static_cast<double>(q_size[q]) : 0.0;
+    auto share = [](std::int64_t part, std::int64_t whole) {
+      return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
+    };
+    out[m_participation] = static_cast<double>(active) / n;
+    out[m_leaders] = static_cast<double>(leaders) / n;
+    out[m_mean_efficacy] = ordered_sum(world_.graph.nodes(), [&](std::size_t v) { return double{efficacy_[v]}; }) / n;
+    out[m_one_to_ones] = static_cast<double>(meetings_held_);
+    out[m_organisers_active] = static_cast<double>(organisers_working_);
+    out[m_reached] = static_cast<double>(reached) / n;
+    for (int q = 0; q < 5; ++q) out[m_q1 + q] = share(q_active[q], q_size[q]);
+    out[m_gap] = out[m_q5] - out[m_q1];
+    for (int g = 0; g < 4; ++g) out[m_patient + g] = share(g_active[g], g_size[g]);
+    out[m_people_reached] = static_cast<double>(reached);
+    out[m_people_listened] = static_cast<double>(listened_count);
+    out[m_people_listened_paid] = static_cast<double>(paid_count);
+    out[m_people_mobilised] = static_cast<double>(mobilised_count);
+    out[m_volunteer_organisers] = static_cast<double>(volunteers_working_);
+    out[m_volunteers_recruited] = static_cast<double>(volunteers_recruited_);
+    out[m_organisers_trained] = static_cast<double>(trained_);
+    out[m_campaigns_won] = static_cast<double>(won_);
+    out[m_campaigns_lost] = static_cast<double>(lost_);
+    out[m_spend] = cost_ * static_cast<double>(started_);
   }
 
   std::vector<StateArray> state_arrays() override {
     return {{"state", state_.data(), state_.size()},
             {"efficacy", efficacy_.data(), efficacy_.size() * sizeof(float)},
             {"meetings", meetings_.data(), meetings_.size()},
-            {"weeks_in", weeks_in_.data(), weeks_in_.size() * sizeof(std::uint16_t)}};
+            {"flags", flags_.data(), flags_.size()},
+            {"weeks_in", weeks_in_.data(), weeks_in_.size() * sizeof(std::uint16_t)},
+            {"last_met", last_met_.data(), last_met_.size() * sizeof(std::uint32_t)}};
   }
 
  private:
@@ -218,44 +270,166 @@ class Organising final : public Model {
     const double whole = std::floor(rate);
     return static_cast<std::uint32_t>(whole) + (rng.bernoulli(rate - whole) ? 1u : 0u);
   }
-  void meet(std::uint64_t v) {
+  // met_now_ counts this week's one-to-ones: organisers' in the high four
+  // bits, leaders' in the low four, each saturating at 15.
+  void meet(std::uint64_t v, bool by_organiser) {
     std::atomic_ref<std::uint8_t> slot(met_now_[v]);
     std::uint8_t seen = slot.load(std::memory_order_relaxed);
-    while (seen < 255 && !slot.compare_exchange_weak(seen, static_cast<std::uint8_t>(seen + 1), std::memory_order_relaxed)) {
+    for (;;) {
+      const unsigned part = by_organiser ? seen >> 4 : seen & 15u;
+      if (part == 15) return;
+      const auto next = static_cast<std::uint8_t>(seen + (by_organiser ? 16 : 1));
+      if (slot.compare_exchange_weak(seen, next, std::memory_order_relaxed)) return;
     }
   }
 
-  // Organisers pick residents from the state at the start of the step, so the
-  // order in which organisers act does not matter.
-  std::int64_t organisers_meet(const StepContext& ctx) {
-    const Population& pop = world_.population;
-    std::int64_t held = 0;
-    const auto count = static_cast<std::int64_t>(organisers_);
-#pragma omp parallel for schedule(dynamic, 8) reduction(+ : held)
-    for (std::int64_t o = 0; o < count; ++o) {
-      Stream rng(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(o), organiser_meetings);
-      const std::uint32_t h = organiser_home_[o];
-      const std::uint64_t first = pop.neighbourhood_start[h], size = pop.neighbourhood_start[h + 1] - first;
-      for (std::uint32_t m = how_many(rng, organiser_rate_); m > 0; --m) {
-        const bool develop = rng.bernoulli(development_share_);
-        std::uint64_t chosen = UINT64_MAX, fallback = UINT64_MAX;
-        for (int t = 0; t < search_tries_ && chosen == UINT64_MAX; ++t) {
-          const std::uint64_t v = first + rng.below(size);
-          if (develop) {
-            if (state_[v] == participant) chosen = v;
-          } else if (state_[v] == inactive) {
-            if (active_contacts_[v] > 0) chosen = v;
-            else if (fallback == UINT64_MAX) fallback = v;
-          }
-        }
-        if (chosen == UINT64_MAX) chosen = fallback;
-        if (chosen != UINT64_MAX) {
-          meet(chosen);
-          ++held;
+  void place_organisers(const StepContext& ctx) {
+    roster_.clear();
+    placement_.reset(ctx.seed, ctx.replicate);
+    for (const CohortPlan& c : plans_) {
+      for (std::int64_t i = 0; i < c.count; ++i) {
+        const auto o = static_cast<std::uint32_t>(roster_.size());
+        roster_.add(placement_.place(o), c, none);
+      }
+    }
+    roster_.from_cohorts = roster_.size();
+  }
+
+  // Neighbourhoods above the threshold start campaigns on one group's issue;
+  // a campaign ends in a win or a loss that moves residents' efficacy (applied
+  // in update_citizens through outcome_now_).
+  void run_campaigns(const StepContext& ctx) {
+    std::int64_t won = 0, lost = 0;
+    if (campaigns_) {
+      const Population& pop = world_.population;
+      const auto hoods = static_cast<std::int64_t>(pop.neighbourhoods());
+#pragma omp parallel for schedule(static, 256) reduction(+ : won, lost) if (hoods > 4096)
+      for (std::int64_t h = 0; h < hoods; ++h) {
+        outcome_now_[h] = 0;
+        const auto size = static_cast<double>(pop.neighbourhood_start[h + 1] - pop.neighbourhood_start[h]);
+        const double p = size > 0 ? hood_active_[h] / size : 0.0;
+        Stream rng(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(h), campaign_draws);
+        if (campaign_group_[h] != no_campaign) {
+          if (ctx.step < campaign_end_[h]) continue;
+          const bool win = rng.bernoulli(p / (p + opposition_ + 1e-12));
+          outcome_now_[h] = win ? 1 : 2;
+          won += win;
+          lost += !win;
+          campaign_group_[h] = no_campaign;
+          rest_until_[h] = ctx.step + campaign_rest_;
+        } else if (ctx.step >= rest_until_[h] && p > campaign_threshold_ && rng.bernoulli(campaign_start_)) {
+          // Issues of patients, parents or tenants (not "other").
+          campaign_group_[h] = static_cast<std::uint8_t>(rng.below(3));
+          campaign_end_[h] = ctx.step + campaign_steps_;
         }
       }
     }
+    won_ = won;
+    lost_ = lost;
+  }
+
+  // Organisers pick residents from the state at the start of the step, so the
+  // order in which organisers act does not matter. A development meeting with
+  // a leader may recruit them as a volunteer organiser (an intent, applied in
+  // organiser order afterwards).
+  std::int64_t organisers_meet(const StepContext& ctx) {
+    const Population& pop = world_.population;
+    std::int64_t held = 0, working = 0, volunteers = 0, trained = 0, started = 0;
+    const auto count = static_cast<std::int64_t>(roster_.size());
+    const auto from_cohorts = static_cast<std::int64_t>(roster_.from_cohorts);
+#pragma omp parallel for schedule(dynamic, 8) reduction(+ : held, working, volunteers, trained, started) if (count > 64)
+    for (std::int64_t o = 0; o < count; ++o) {
+      roster_.pending[o] = none;
+      if (o < from_cohorts && ctx.step == roster_.start[o] + 1) ++started;
+      const double capacity = roster_.capacity(o, ctx.step);
+      if (capacity <= 0) continue;
+      Stream quit(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(o), organiser_quits);
+      if (quit.bernoulli(roster_.quit_hazard[o])) {
+        roster_.gone[o] = 1;
+        continue;
+      }
+      ++working;
+      volunteers += roster_.volunteer[o];
+      // Trained: through the ramp-up, or through the whole term if it has one.
+      if (o < from_cohorts && (roster_.end[o] == UINT32_MAX ? ctx.step - roster_.start[o] == roster_.ramp[o] + 1
+                                                              : ctx.step == roster_.end[o]))
+        ++trained;
+      Stream rng(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(o), organiser_meetings);
+      const std::uint32_t h = roster_.home[o];
+      const std::uint64_t first = pop.neighbourhood_start[h], size = pop.neighbourhood_start[h + 1] - first;
+      const bool recruiting = roster_.to_recruit[o] > 0 && multiply_ > 0;
+      std::uint32_t* circle = &roster_.circle[static_cast<std::size_t>(o) * Roster::circle_size];
+      for (std::uint32_t m = how_many(rng, roster_.rate[o] * capacity); m > 0; --m) {
+        std::uint64_t chosen = UINT64_MAX;
+        const bool develop = rng.bernoulli(development_share_);
+        if (develop) {
+          // Develop someone from the circle who still takes part, else a
+          // participant found by asking around.
+          std::uint32_t in_circle = 0;
+          for (std::size_t i = 0; i < Roster::circle_size; ++i) in_circle += circle[i] != none && state_[circle[i]] != inactive;
+          if (in_circle > 0) {
+            auto pick = rng.below(in_circle);
+            for (std::size_t i = 0; i < Roster::circle_size && chosen == UINT64_MAX; ++i)
+              if (circle[i] != none && state_[circle[i]] != inactive && pick-- == 0) chosen = circle[i];
+          }
+          for (int t = 0; t < search_tries_ && chosen == UINT64_MAX; ++t) {
+            const std::uint64_t v = first + rng.below(size);
+            if (state_[v] != inactive) chosen = v;
+          }
+        } else {
+          // Outreach: inactive people with participating contacts first.
+          std::uint64_t fallback = UINT64_MAX;
+          for (int t = 0; t < search_tries_ && chosen == UINT64_MAX; ++t) {
+            const std::uint64_t v = first + rng.below(size);
+            if (state_[v] != inactive) continue;
+            if (active_contacts_[v] > 0) chosen = v;
+            else if (fallback == UINT64_MAX) fallback = v;
+          }
+          if (chosen == UINT64_MAX) chosen = fallback;
+          // Whoever is met joins the circle in a slot whose person dropped out.
+          if (chosen != UINT64_MAX)
+            for (std::size_t i = 0; i < Roster::circle_size; ++i)
+              if (circle[i] == none || state_[circle[i]] == inactive) {
+                circle[i] = static_cast<std::uint32_t>(chosen);
+                break;
+              }
+        }
+        if (chosen == UINT64_MAX) continue;
+        meet(chosen, true);
+        std::atomic_ref<std::uint8_t>(flags_[chosen])
+            .fetch_or(roster_.volunteer[o] ? listened : listened | listened_paid, std::memory_order_relaxed);
+        ++held;
+        // A developed person with enough one-to-ones may become a volunteer organiser.
+        if (develop && recruiting && roster_.pending[o] == none && meetings_[chosen] + 1u >= multiply_meetings_ &&
+            !(flags_[chosen] & is_organiser) && rng.bernoulli(multiply_))
+          roster_.pending[o] = static_cast<std::uint32_t>(chosen);
+      }
+    }
+    organisers_working_ = working;
+    volunteers_working_ = volunteers;
+    trained_ += trained;
+    started_ += started;
     return held;
+  }
+
+  // Serial, in organiser order: two organisers may pick the same leader.
+  void recruit_volunteer_organisers() {
+    const std::size_t count = roster_.size();
+    for (std::size_t o = 0; o < count; ++o) {
+      const std::uint32_t v = roster_.pending[o];
+      if (v == none || (flags_[v] & is_organiser)) continue;
+      flags_[v] |= is_organiser;
+      --roster_.to_recruit[o];
+      for (std::size_t i = 0; i < Roster::circle_size; ++i)
+        if (roster_.circle[o * Roster::circle_size + i] == v) roster_.circle[o * Roster::circle_size + i] = none;
+      // They start work next week, in their own neighbourhood.
+      CohortPlan kind = recruited_kind_;
+      kind.start = current_step_;
+      const std::uint32_t h = world_.population.neighbourhood[v];
+      placement_.add_recruit(h);
+      roster_.add(h, kind, v);
+      ++volunteers_recruited_;
+    }
   }
 
   std::int64_t leaders_meet(const StepContext& ctx) {
@@ -271,7 +445,7 @@ class Organising final : public Model {
       for (std::uint32_t m = how_many(rng, leader_rate_); m > 0; --m) {
         const NodeId u = contacts[rng.below(contacts.size())];
         if (state_[u] == leader) continue;
-        meet(u);
+        meet(u, false);
         ++held;
       }
     }
@@ -279,30 +453,46 @@ class Organising final : public Model {
   }
 
   void update_citizens(const StepContext& ctx) {
+    const Population& pop = world_.population;
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
 #pragma omp parallel for schedule(static, 4096)
     for (std::int64_t v = 0; v < n; ++v) {
-      const std::uint8_t met = met_now_[v];
-      if (met > 0) {
-        efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * std::pow(1.0 - gain_, met));
-        meetings_[v] = static_cast<std::uint8_t>(std::min(255, meetings_[v] + met));
+      const std::uint32_t h = pop.neighbourhood[v];
+      // Leaders' one-to-ones raise efficacy and recruit like organisers';
+      // only organisers' count towards leadership and lower attrition for
+      // weeks after, so leaders cannot breed leaders without organisers.
+      const unsigned by_organisers = met_now_[v] >> 4u;
+      const unsigned met = by_organisers + (met_now_[v] & 15u);
+      if (met > 0) efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * std::pow(1.0 - gain_, met));
+      if (by_organisers > 0) {
+        meetings_[v] = static_cast<std::uint8_t>(std::min(255u, meetings_[v] + by_organisers));
+        last_met_[v] = ctx.step;
       }
+      if (met > 0) flags_[v] |= reached_any;
+      if (outcome_now_[h] == 1) efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * (1.0 - win_gain_));
+      else if (outcome_now_[h] == 2) efficacy_[v] = static_cast<float>(efficacy_[v] * (1.0 - loss_));
       const double share = contact_share(static_cast<std::uint64_t>(v));
       const auto id = static_cast<std::uint32_t>(v);
       std::uint8_t s = state_[v];
       if (s == inactive) {
         const double g = efficacy_factor(static_cast<std::uint64_t>(v));
-        const double own = std::min(1.0, g * (spontaneous_[world_.population.neighbourhood[v]] + influence_ * share));
-        const double recruited = 1.0 - std::pow(1.0 - std::min(1.0, recruit_ * g), met);
+        const bool affected = campaign_group_[h] != no_campaign && campaign_group_[h] == static_cast<std::uint8_t>(pop.group[v]);
+        const double own =
+            std::min(1.0, g * (spontaneous_[h] + influence_ * share + (affected ? mobilisation_ : 0.0)));
+        const double recruited = met ? 1.0 - std::pow(1.0 - std::min(1.0, recruit_ * g), met) : 0.0;
         if (Stream(ctx.seed, ctx.replicate, ctx.step, id, draw_join).bernoulli(1.0 - (1.0 - own) * (1.0 - recruited))) {
           s = participant;
           weeks_in_[v] = 0;
+          // Mobilised: joined within the memory of a one-to-one, or in a campaign on their issue.
+          if (affected || (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_))
+            flags_[v] |= mobilised;
         }
       } else {
-        // A one-to-one in the week keeps a person in; otherwise the hazard
-        // falls with the share of participating contacts.
-        const double hazard = met > 0 ? 0.0
-                                      : dropout_ * (1.0 - reinforcement_ * share) * (s == leader ? leader_dropout_ : 1.0);
+        // A one-to-one this week keeps a person in; one in the last few weeks
+        // lowers the hazard; participating contacts lower it too.
+        double hazard = dropout_ * (1.0 - reinforcement_ * share) * (s == leader ? leader_dropout_ : 1.0);
+        if (met > 0) hazard = 0.0;
+        else if (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_) hazard *= after_meeting_;
         if (Stream(ctx.seed, ctx.replicate, ctx.step, id, draw_stay).bernoulli(hazard)) {
           s = inactive;
           weeks_in_[v] = 0;
@@ -317,8 +507,9 @@ class Organising final : public Model {
     }
   }
 
-  // Push each change to the contact counts of the changed person's contacts.
-  // Integer additions commute, so the result does not depend on thread order.
+  // Push each change to the contact counts of the changed person's contacts
+  // and to their neighbourhood's count. Integer additions commute, so the
+  // result does not depend on thread order.
   void apply_changes() {
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
 #pragma omp parallel for schedule(dynamic, 4096)
@@ -327,6 +518,9 @@ class Organising final : public Model {
       if (before == after) continue;
       const std::int32_t d_active = (after != inactive) - (before != inactive);
       const std::int32_t d_leader = (after == leader) - (before == leader);
+      if (d_active)
+        std::atomic_ref<std::int32_t>(hood_active_[world_.population.neighbourhood[v]])
+            .fetch_add(d_active, std::memory_order_relaxed);
       for (NodeId u : world_.graph.neighbours(static_cast<NodeId>(v))) {
         if (d_active) std::atomic_ref<std::int32_t>(active_contacts_[u]).fetch_add(d_active, std::memory_order_relaxed);
         if (d_leader) std::atomic_ref<std::int32_t>(leader_contacts_[u]).fetch_add(d_leader, std::memory_order_relaxed);
@@ -349,31 +543,50 @@ class Organising final : public Model {
   }
 
   const World& world_;
+  Placement placement_;
+  std::vector<CohortPlan> plans_;
+  Roster roster_;
+  CohortPlan recruited_kind_{};
   double baseline_, gap_, efficacy_mean_, efficacy_spread_, efficacy_deprivation_, dropout_, reinforcement_, influence_;
-  std::uint32_t organisers_;
-  double organiser_rate_, development_share_;
+  double after_meeting_;
+  std::uint32_t memory_;
+  double development_share_;
   int search_tries_;
-  double gain_, recruit_;
+  double cost_;
+  double multiply_, gain_, recruit_;
+  unsigned multiply_meetings_;
   std::uint8_t leader_meetings_needed_;
   std::uint16_t leader_weeks_needed_;
   double leader_chance_, leader_rate_, leader_weight_, leader_dropout_;
+  bool campaigns_;
+  double campaign_threshold_, campaign_start_;
+  std::uint32_t campaign_steps_, campaign_rest_;
+  double opposition_, mobilisation_, win_gain_, loss_;
 
-  std::vector<std::uint8_t> state_, next_, meetings_, met_now_;
+  // Per citizen.
+  std::vector<std::uint8_t> state_, next_, meetings_, met_now_, flags_;
   std::vector<float> efficacy_;
   std::vector<std::uint16_t> weeks_in_;
+  std::vector<std::uint32_t> last_met_;
   std::vector<std::int32_t> active_contacts_, leader_contacts_;
+  // Per neighbourhood.
   std::vector<float> typical_efficacy_;
   std::vector<double> spontaneous_;
-  std::vector<std::uint32_t> organiser_home_;
-  std::int64_t meetings_held_ = 0;
+  std::vector<std::int32_t> hood_active_;
+  std::vector<std::uint8_t> campaign_group_, outcome_now_;
+  std::vector<std::uint32_t> campaign_end_, rest_until_;
+
+  std::uint32_t current_step_ = 0;
+  std::int64_t meetings_held_ = 0, organisers_working_ = 0, volunteers_working_ = 0;
+  std::int64_t volunteers_recruited_ = 0, trained_ = 0, started_ = 0, won_ = 0, lost_ = 0;
 };
 
 }  // namespace
-}  // namespace gs
+}  // namespace gs::organising
 
 GROUNDSWELL_REGISTER_MODEL(organising, "organising",
-                           "Organisers' one-to-ones, social influence, drop-out and leadership development",
-                           gs::organising_params(), gs::organising_metrics(),
+                           "Organisers' one-to-ones, social influence, drop-out, leaders, volunteer organisers, campaigns",
+                           gs::organising::parameters(), gs::organising::metrics(),
                            [](const gs::ParamValues& p, const gs::World& w) -> std::unique_ptr<gs::Model> {
-                             return std::make_unique<gs::Organising>(p, w);
+                             return std::make_unique<gs::organising::Organising>(p, w);
                            })

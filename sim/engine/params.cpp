@@ -1,6 +1,7 @@
 #include "sim/engine/params.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
@@ -49,6 +50,14 @@ ParamSpec ParamSpec::real_list(std::string name, std::vector<double> def) {
   s.default_text = format_value(ParamValue(std::move(def)));
   return s;
 }
+ParamSpec ParamSpec::records(std::string name, std::vector<ParamSpec> fields) {
+  ParamSpec s;
+  s.name = std::move(name);
+  s.type = ParamType::records;
+  s.default_text = "[]";
+  s.fields = std::move(fields);
+  return s;
+}
 ParamSpec&& ParamSpec::range(double lo, double hi) && {
   min = lo;
   max = hi;
@@ -84,6 +93,7 @@ std::string ParamSpec::type_name() const {
     case ParamType::text: return is_path ? "path" : "string";
     case ParamType::choice: return "choice";
     case ParamType::real_list: return "list of numbers";
+    case ParamType::records: return "list of mappings";
   }
   return "?";
 }
@@ -104,7 +114,7 @@ std::string ParamSpec::allowed() const {
   switch (type) {
     case ParamType::integer:
     case ParamType::real:
-    case ParamType::real_list:
+    case ParamType::real_list: {
       out << (type == ParamType::integer ? "an integer" : type == ParamType::real ? "a number" : "a list of numbers");
       if (min > -1e299 && max < 1e299) {
         out << (type == ParamType::real_list ? ", each" : "") << " from " << format_bound(min) << " to " << format_bound(max);
@@ -114,6 +124,12 @@ std::string ParamSpec::allowed() const {
         out << " <= " << format_bound(max);
       }
       break;
+    }
+    case ParamType::records: {
+      out << "a list of mappings with keys ";
+      for (size_t i = 0; i < fields.size(); ++i) out << (i ? ", " : "") << fields[i].name;
+      break;
+    }
     case ParamType::boolean: out << "true or false"; break;
     case ParamType::text:
       out << (is_path ? "a file path (a relative path is relative to the scenario file's directory)" : "a string");
@@ -145,6 +161,19 @@ std::string format_value(const ParamValue& v) {
       for (size_t i = 0; i < list.size(); ++i) s += (i ? ", " : "") + format_real(list[i]);
       return s + "]";
     }
+    std::string operator()(const std::vector<ParamValues>& records) const {
+      std::string s = "[";
+      for (size_t i = 0; i < records.size(); ++i) {
+        s += i ? ", {" : "{";
+        bool first = true;
+        for (const auto& [key, value] : records[i].all()) {
+          s += (first ? "" : ", ") + key + ": " + std::visit(*this, value);
+          first = false;
+        }
+        s += "}";
+      }
+      return s + "]";
+    }
   };
   return std::visit(Visitor{}, v);
 }
@@ -165,13 +194,32 @@ const std::string& ParamValues::text(const std::string& name) const { return std
 const std::vector<double>& ParamValues::real_list(const std::string& name) const {
   return std::get<std::vector<double>>(at(name));
 }
+const std::vector<ParamValues>& ParamValues::records(const std::string& name) const {
+  return std::get<std::vector<ParamValues>>(at(name));
+}
+
+namespace {
+// A list of mappings shows as its own row followed by one row per key,
+// named like organisers.cohorts[].count.
+std::vector<ParamSpec> with_fields(const std::vector<ParamSpec>& specs) {
+  std::vector<ParamSpec> rows;
+  for (const auto& s : specs) {
+    rows.push_back(s);
+    for (ParamSpec f : s.fields) {
+      f.name = s.name + "[]." + f.name;
+      rows.push_back(std::move(f));
+    }
+  }
+  return rows;
+}
+}  // namespace
 
 std::string parameter_table(const std::vector<ParamSpec>& specs, bool markdown) {
   std::ostringstream out;
   if (markdown) {
     out << "| parameter | type | default | allowed | unit | description |\n";
     out << "|---|---|---|---|---|---|\n";
-    for (const auto& s : specs) {
+    for (const auto& s : with_fields(specs)) {
       out << "| `" << s.name << "` | " << s.type_name() << " | "
           << (s.required ? "required" : "`" + s.default_text + "`") << " | " << s.allowed() << " | "
           << s.unit << " | " << s.description << (s.scales_with_population ? " (scaled by `population_scale`)" : "")
@@ -179,7 +227,7 @@ std::string parameter_table(const std::vector<ParamSpec>& specs, bool markdown) 
     }
     return out.str();
   }
-  for (const auto& s : specs) {
+  for (const auto& s : with_fields(specs)) {
     out << "  " << s.name << " (" << s.type_name() << ", "
         << (s.required ? std::string("required") : "default " + s.default_text)
         << (s.unit.empty() ? "" : ", " + s.unit) << ")\n";

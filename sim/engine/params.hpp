@@ -10,7 +10,9 @@
 
 namespace gs {
 
-enum class ParamType { integer, real, boolean, text, choice, real_list };
+enum class ParamType { integer, real, boolean, text, choice, real_list, records };
+
+class ParamValues;
 
 struct ParamSpec {
   std::string name;  // dotted path inside its section, e.g. "organisers.count"
@@ -24,6 +26,7 @@ struct ParamSpec {
   std::string description;
   bool scales_with_population = false;
   bool is_path = false;  // text naming a file; relative to the scenario file's directory
+  std::vector<ParamSpec> fields;  // records: the keys of each list item
 
   // Fluent helpers so declarations read as one line each.
   static ParamSpec integer(std::string name, std::int64_t def);
@@ -32,6 +35,9 @@ struct ParamSpec {
   static ParamSpec text(std::string name, std::string def);
   static ParamSpec choice(std::string name, std::string def, std::vector<std::string> choices);
   static ParamSpec real_list(std::string name, std::vector<double> def);
+  // A list of mappings, each validated against `fields` (default: empty list);
+  // for example organisers.cohorts: [{count: 500, kind: paid}, ...].
+  static ParamSpec records(std::string name, std::vector<ParamSpec> fields);
   ParamSpec&& range(double lo, double hi) &&;
   ParamSpec&& units(std::string u) &&;
   ParamSpec&& describe(std::string d) &&;
@@ -43,7 +49,7 @@ struct ParamSpec {
   std::string allowed() const;  // human-readable "allowed values" text
 };
 
-using ParamValue = std::variant<std::int64_t, double, bool, std::string, std::vector<double>>;
+using ParamValue = std::variant<std::int64_t, double, bool, std::string, std::vector<double>, std::vector<ParamValues>>;
 
 std::string format_real(double x);  // shortest text that round-trips
 std::string format_value(const ParamValue& v);
@@ -59,7 +65,9 @@ class ParamValues {
   bool boolean(const std::string& name) const;
   const std::string& text(const std::string& name) const;  // text and choice
   const std::vector<double>& real_list(const std::string& name) const;
+  const std::vector<ParamValues>& records(const std::string& name) const;
   const std::map<std::string, ParamValue>& all() const { return values_; }
+  bool operator==(const ParamValues& other) const { return values_ == other.values_; }
 
  private:
   const ParamValue& at(const std::string& name) const;

@@ -28,6 +28,12 @@ std::string join_path(const std::string& prefix, const std::string& key) {
   return prefix.empty() ? key : prefix + "." + key;
 }
 
+std::string node_text(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
 // Knows where each node came from: a line of the file or a --set argument.
 class Validator {
  public:
@@ -36,10 +42,17 @@ class Validator {
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
     std::ostringstream msg;
-    // A key set (or created) by --set is reported against the --set argument.
+    // A key set (or created) by --set is reported against the --set argument,
+    // and so is a key inside a value given by --set (model.organisers.cohorts[0].count
+    // inside --set model.organisers.cohorts=[...]).
     auto it = overrides_.lower_bound(key);
-    const bool from_override =
+    bool from_override =
         it != overrides_.end() && !key.empty() && (it->first == key || it->first.rfind(key + ".", 0) == 0);
+    for (auto o = overrides_.begin(); !from_override && o != overrides_.end(); ++o)
+      if (key.rfind(o->first, 0) == 0 && (key[o->first.size()] == '.' || key[o->first.size()] == '[')) {
+        it = o;
+        from_override = true;
+      }
     if (from_override) {
       msg << it->second << ": ";
     } else {
@@ -108,9 +121,63 @@ class Validator {
         fail(node, key, "'" + text + "' is not allowed" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
                             "; allowed: " + join(spec.choices));
       }
-      case ParamType::real_list: break;
+      case ParamType::real_list:
+      case ParamType::records: break;
     }
     fail(node, key, "unsupported parameter type");
+  }
+
+  // A list of mappings: each item's keys are checked against spec.fields and
+  // defaults filled in; messages name keys like model.organisers.cohorts[1].count
+  // (items counted from 0). `resolved` receives the items as given, unscaled.
+  std::vector<ParamValues> parse_records(const ParamSpec& spec, const YAML::Node& node, const std::string& key,
+                                         double population_scale, YAML::Node& resolved) const {
+    resolved = YAML::Node(YAML::NodeType::Sequence);
+    if (node.IsNull()) return {};
+    if (!node.IsSequence()) fail(node, key, "expected " + spec.allowed() + ", got " + describe(node));
+    std::vector<std::string> names;
+    for (const auto& f : spec.fields) names.push_back(f.name);
+    std::vector<ParamValues> out;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const YAML::Node item = node[i];
+      const std::string item_key = key + "[" + std::to_string(i) + "]";
+      if (!item.IsMap()) fail(item, item_key, "expected a mapping with keys " + join(names) + ", got " + describe(item));
+      for (const auto& kv : item) {
+        const std::string name = kv.first.Scalar();
+        if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+        const std::string hint = did_you_mean(name, names);
+        fail(kv.first, item_key + "." + name,
+             "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed here: " + join(names));
+      }
+      ParamValues values;
+      YAML::Node given_map(YAML::NodeType::Map);
+      for (const auto& f : spec.fields) {
+        const std::string field_key = item_key + "." + f.name;
+        const YAML::Node given = item[f.name];
+        ParamValue value;
+        if (given.IsDefined()) value = parse(f, given, field_key);
+        else if (f.required) fail(item, field_key, "missing required key (" + f.description + "; allowed: " + f.allowed() + ")");
+        else if (f.type == ParamType::text) value = f.default_text;
+        else value = parse(f, YAML::Load(f.default_text), field_key);
+        given_map[f.name] = format_value(value);
+        values.set(f.name, scale_count(f, value, given.IsDefined() ? given : item, field_key, population_scale));
+      }
+      resolved.push_back(given_map);
+      out.push_back(std::move(values));
+    }
+    return out;
+  }
+
+  // Counts of people are multiplied by population_scale and rounded.
+  ParamValue scale_count(const ParamSpec& spec, ParamValue value, const YAML::Node& node, const std::string& key,
+                         double population_scale) const {
+    if (!spec.scales_with_population || population_scale == 1.0) return value;
+    const auto scaled =
+        static_cast<std::int64_t>(std::llround(static_cast<double>(std::get<std::int64_t>(value)) * population_scale));
+    if (scaled < static_cast<std::int64_t>(spec.min))
+      fail(node, key, "population_scale " + node_text(population_scale) + " makes this " + std::to_string(scaled) +
+                          ", below its minimum; allowed: " + spec.allowed());
+    return scaled;
   }
 
  private:
@@ -165,10 +232,17 @@ class Validator {
   }
 };
 
-std::string node_text(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
+// The mapping that holds dotted name a.b.c in the resolved YAML (created as
+// needed); `leaf` receives the last part, c.
+YAML::Node resolved_parent(YAML::Node resolved, const std::string& name, std::string& leaf) {
+  YAML::Node at = resolved;
+  leaf = name;
+  for (size_t dot; (dot = leaf.find('.')) != std::string::npos; leaf = leaf.substr(dot + 1)) {
+    const std::string part = leaf.substr(0, dot);
+    if (!at[part].IsMap()) at[part] = YAML::Node(YAML::NodeType::Map);
+    at.reset(at[part]);
+  }
+  return at;
 }
 
 // Flatten a section's nested mappings into dotted keys, checking every key
@@ -224,6 +298,14 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
     const std::string key = join_path(section_name, s.name);
     ParamValue value;
     auto it = given.find(s.name);
+    if (s.type == ParamType::records) {
+      YAML::Node items;
+      values.set(s.name, v.parse_records(s, it != given.end() ? it->second : YAML::Node(YAML::NodeType::Null), key,
+                                         population_scale, items));
+      std::string rest;
+      resolved_parent(resolved, s.name, rest)[rest] = items;
+      continue;
+    }
     if (it != given.end()) {
       value = v.parse(s, it->second, key);
       if (s.is_path) value = v.resolve_path(key, std::get<std::string>(value));
@@ -235,13 +317,8 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
       value = v.parse(s, YAML::Load(s.default_text), key);
     }
     // Resolved YAML keeps the values as given, nested as in the file.
-    YAML::Node at = resolved;
-    std::string rest = s.name;
-    for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) {
-      const std::string part = rest.substr(0, dot);
-      if (!at[part].IsMap()) at[part] = YAML::Node(YAML::NodeType::Map);
-      at.reset(at[part]);
-    }
+    std::string rest;
+    YAML::Node at = resolved_parent(resolved, s.name, rest);
     if (auto* list = std::get_if<std::vector<double>>(&value)) {
       YAML::Node seq(YAML::NodeType::Sequence);
       seq.SetStyle(YAML::EmitterStyle::Flow);
@@ -250,15 +327,7 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
     } else {
       at[rest] = format_value(value);
     }
-    if (s.scales_with_population && population_scale != 1.0) {
-      const auto scaled = static_cast<std::int64_t>(std::llround(static_cast<double>(std::get<std::int64_t>(value)) * population_scale));
-      if (scaled < static_cast<std::int64_t>(s.min))
-        v.fail(it != given.end() ? it->second : section, key,
-               "population_scale " + node_text(population_scale) + " makes this " + std::to_string(scaled) +
-                   ", below its minimum; allowed: " + s.allowed());
-      value = scaled;
-    }
-    values.set(s.name, value);
+    values.set(s.name, v.scale_count(s, value, it != given.end() ? it->second : section, key, population_scale));
   }
   return values;
 }
