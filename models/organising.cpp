@@ -199,6 +199,7 @@ class Organising final : public Model {
             {"meetings", meetings_.data(), meetings_.size()},
             {"weeks_in", weeks_in_.data(), weeks_in_.size() * sizeof(std::uint16_t)}};
   }
+  void restored() override { recount_contacts(); }
 
  private:
   double area_baseline(double deprivation) const {

@@ -10,6 +10,7 @@ namespace gs {
 
 struct ExecuteOptions {
   bool quiet = false;  // no progress or summary on stderr
+  bool resume = false;  // continue from OUT.checkpoint when there is one (output.checkpoint_every)
 };
 
 struct ExecuteSummary {

@@ -3,6 +3,7 @@
 // the target's directory, flushed to disk and renamed, so the target path
 // holds either nothing or a complete file. Layout: docs/output-format.md.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -30,8 +31,23 @@ struct OutputHeader {
 std::string software_version();  // "groundswell X.Y.Z"
 
 // Throws OutputError with a clear message (naming the path) before any long
-// computation when the directory cannot take the file.
-void check_writable(const std::string& path);
+// computation when the directory cannot take the file: missing, unwritable,
+// or with less free space than expected_bytes.
+void check_writable(const std::string& path, std::uint64_t expected_bytes = 0);
+
+// An upper bound on the size of an output file of this shape.
+std::uint64_t expected_output_bytes(std::size_t metrics, std::uint32_t replicates, std::uint32_t steps);
+
+// Deletes temporaries (.NAME.tmp-HOST-PID) left in dir by killed processes
+// of this host; those of live processes and other hosts are kept.
+void remove_stale_temporaries(const std::string& dir);
+
+// Calls write(temp) for a temporary name in path's directory, flushes the
+// file to disk and renames it to path; on any failure removes the temporary
+// and throws, so path holds nothing or a complete file. expected_bytes lets
+// the error say when the disk is full.
+void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
+                      std::uint64_t expected_bytes = 0);
 
 void write_output(const std::string& path, const OutputHeader& header, const RunResult& result);
 
