@@ -398,11 +398,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
   check_scenario_text(text, origin, max_nesting);
   YAML::Node root;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1)
-      throw InputError(origin + ":" + std::to_string(documents[1].Mark().line + 1) +
-                       ": a second YAML document starts here (after ---); a scenario file holds one");
-    if (!documents.empty()) root = documents.front();
+    // Not YAML::LoadAll: it loops forever on some input (fuzz regression
+    // tests/data/fuzz/loadall_hang.yaml); a second document is found by
+    // check_scenario_text.
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     int line = e.mark.line, column = e.mark.column;
     if (e.msg.find("flow") != std::string::npos) locate_unclosed_flow(text, line, column);

@@ -201,9 +201,18 @@ void check_scenario_text(const std::string& text, const std::string& origin, int
   const auto lines = split_lines(text);
   std::vector<std::size_t> indents;  // open block levels, by column
   FlowScanner flow;
+  bool content = false;  // seen anything but comments and directives
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::string_view l = lines[i];
     if (is_blank_or_comment(l)) continue;
+    const bool document_start = l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
+    if (document_start && content)
+      fail(text, origin, i, 0, "a second YAML document starts here; a scenario file holds one");
+    if (l[0] == '%' || document_start) {
+      if (document_start && l.size() > 3) content = true;  // "--- value" on the marker line
+      continue;
+    }
+    content = true;
     const auto lead = l.find_first_not_of(" \t");
     if (l.substr(0, lead).find('\t') != std::string_view::npos)
       fail(text, origin, i, l.find('\t'), "a tab is used for indentation; YAML allows only spaces there");
