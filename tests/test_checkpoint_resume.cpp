@@ -22,7 +22,8 @@ Scenario small_scenario(const ModelInfo& model) {
   std::string text =
       "name: resume\nseed: 11\nsteps: 9\nreplicates: 3\n"
       "graph: {type: community, population: 3000, neighbourhood_size: 300}\n"
-      "model: {type: " + model.name + "}\n";
+      "model: {type: " +
+      model.name + "}\n";
   std::vector<std::string> overrides;
   for (const auto& spec : model.params)
     if (spec.scales_with_population && spec.default_text == "0") overrides.push_back("model." + spec.name + "=30");

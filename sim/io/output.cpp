@@ -133,9 +133,13 @@ std::string host_name() {
 
 std::string temporary_name(const std::string& path) {
   const fs::path target(path);
-  return (target.parent_path() / ("." + target.filename().string() + temp_marker + host_name() + "-" +
-                                  std::to_string(::getpid())))
-      .string();
+  std::string name(".");  // built with += : GCC 12 warns falsely (-Wrestrict) on "." + string
+  name += target.filename().string();
+  name += temp_marker;
+  name += host_name();
+  name += "-";
+  name += std::to_string(::getpid());
+  return (target.parent_path() / name).string();
 }
 
 std::uint64_t free_bytes(const fs::path& dir) {

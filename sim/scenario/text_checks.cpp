@@ -71,7 +71,7 @@ std::string key_on_line(std::string_view line, std::size_t start) {
 // Tracks [ and { outside quoted scalars and comments, line by line.
 struct FlowScanner {
   std::vector<std::pair<std::size_t, std::size_t>> open;  // (line, column) of each unclosed opener
-  std::size_t deepest = 0;                                  // most openers at once on the last line scanned
+  std::size_t deepest = 0;  // most openers at once on the last line scanned
   std::size_t deepest_column = 0;
 
   // Returns false when a quoted scalar starting on this line is not closed on it.
