@@ -21,6 +21,22 @@ std::string run_identity(const std::string& resolved_yaml) {
 }
 }  // namespace
 
+std::uint64_t ScenarioWorlds::seed_for(std::uint32_t graph_index) const {
+  return graph_index == 0 ? scenario_.seed : scenario_.seed + 0x9E3779B97F4A7C15ull * graph_index;
+}
+
+const World& ScenarioWorlds::for_replicate(std::uint32_t replicate) {
+  const std::uint32_t index = scenario_.new_graph_every ? replicate / scenario_.new_graph_every : 0;
+  if (index != built_) {
+    const auto t = std::chrono::steady_clock::now();
+    world_ = World{};  // free the old graph before building the next
+    world_ = scenario_.graph->generate(scenario_.graph_params, seed_for(index));
+    seconds_ += seconds_since(t);
+    built_ = index;
+  }
+  return world_;
+}
+
 ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, const ExecuteOptions& options) {
   check_writable(output, expected_output_bytes(s.model->metrics.size(), s.replicates, s.steps));
   remove_stale_temporaries(std::filesystem::path(output).parent_path().string());
@@ -43,25 +59,17 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
     std::fprintf(stderr, "%s: no checkpoint at %s; starting from the beginning\n", s.name.c_str(), checkpoint.c_str());
   }
   const auto t0 = std::chrono::steady_clock::now();
-  std::uint32_t last_graph = UINT32_MAX;
-  World world;
-  // A new graph every `new_graph_every` replicates (0: one graph for all),
-  // seeded by the scenario seed and the graph's index.
+  ScenarioWorlds worlds(s);
   auto world_for = [&](std::uint32_t replicate) -> const World& {
-    const std::uint32_t index = s.new_graph_every ? replicate / s.new_graph_every : 0;
-    if (index != last_graph) {
-      if (talk && index == 0) std::fprintf(stderr, "%s: building %s graph...\n", s.name.c_str(), s.graph->name.c_str());
-      const auto tg = std::chrono::steady_clock::now();
-      world = s.graph->generate(s.graph_params, index == 0 ? s.seed : s.seed + 0x9E3779B97F4A7C15ull * index);
-      summary.graph_seconds += seconds_since(tg);
-      last_graph = index;
-      if (talk && index == 0)
-        std::fprintf(stderr, "%s: %zu nodes, %llu edges, %zu neighbourhoods (%.1f s)\n", s.name.c_str(),
-                     world.graph.nodes(), static_cast<unsigned long long>(world.graph.edges()),
-                     world.population.neighbourhoods(), summary.graph_seconds);
-      summary.nodes = world.graph.nodes();
-      summary.edges = world.graph.edges();
-    }
+    const bool first = replicate == 0;
+    if (talk && first) std::fprintf(stderr, "%s: building %s graph...\n", s.name.c_str(), s.graph->name.c_str());
+    const World& world = worlds.for_replicate(replicate);
+    summary.nodes = world.graph.nodes();
+    summary.edges = world.graph.edges();
+    if (talk && first)
+      std::fprintf(stderr, "%s: %zu nodes, %llu edges, %zu neighbourhoods (%.1f s)\n", s.name.c_str(),
+                   world.graph.nodes(), static_cast<unsigned long long>(world.graph.edges()),
+                   world.population.neighbourhoods(), worlds.seconds());
     return world;
   };
 
@@ -79,6 +87,7 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
   ProgressBar bar(s.name, talk);
   summary.result = run(plan, world_for, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
   bar.finish();
+  summary.graph_seconds = worlds.seconds();
   summary.run_seconds = seconds_since(t0) - summary.graph_seconds;
 
   OutputHeader header;

@@ -8,6 +8,23 @@
 
 namespace gs {
 
+// The graph each replicate runs on: one for all replicates, or a new one
+// every `new_graph_every` replicates, seeded by the scenario seed and the
+// graph's index. Replicates must be asked for in order.
+class ScenarioWorlds {
+ public:
+  explicit ScenarioWorlds(const Scenario& s) : scenario_(s) {}
+  const World& for_replicate(std::uint32_t replicate);
+  std::uint64_t seed_for(std::uint32_t graph_index) const;
+  double seconds() const { return seconds_; }
+
+ private:
+  const Scenario& scenario_;
+  World world_;
+  std::uint32_t built_ = UINT32_MAX;
+  double seconds_ = 0;
+};
+
 struct ExecuteOptions {
   bool quiet = false;  // no progress or summary on stderr
   bool resume = false;  // continue from OUT.checkpoint when there is one (output.checkpoint_every)

@@ -66,6 +66,10 @@ ParamSpec&& ParamSpec::scales() && {
   scales_with_population = true;
   return std::move(*this);
 }
+ParamSpec&& ParamSpec::file_path() && {
+  is_path = true;
+  return std::move(*this);
+}
 ParamSpec&& ParamSpec::require() && {
   required = true;
   default_text.clear();
@@ -77,12 +81,23 @@ std::string ParamSpec::type_name() const {
     case ParamType::integer: return "integer";
     case ParamType::real: return "number";
     case ParamType::boolean: return "boolean";
-    case ParamType::text: return "string";
+    case ParamType::text: return is_path ? "path" : "string";
     case ParamType::choice: return "choice";
     case ParamType::real_list: return "list of numbers";
   }
   return "?";
 }
+
+namespace {
+// Bounds read best as plain numbers: 100000000 rather than 1e+08 or 1.0e8.
+std::string format_bound(double x) {
+  if (x == static_cast<double>(static_cast<long long>(x)) && x > -1e15 && x < 1e15)
+    return std::to_string(static_cast<long long>(x));
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, end);
+}
+}  // namespace
 
 std::string ParamSpec::allowed() const {
   std::ostringstream out;
@@ -92,15 +107,17 @@ std::string ParamSpec::allowed() const {
     case ParamType::real_list:
       out << (type == ParamType::integer ? "an integer" : type == ParamType::real ? "a number" : "a list of numbers");
       if (min > -1e299 && max < 1e299) {
-        out << (type == ParamType::real_list ? ", each" : "") << " from " << format_real(min) << " to " << format_real(max);
+        out << (type == ParamType::real_list ? ", each" : "") << " from " << format_bound(min) << " to " << format_bound(max);
       } else if (min > -1e299) {
-        out << " >= " << format_real(min);
+        out << " >= " << format_bound(min);
       } else if (max < 1e299) {
-        out << " <= " << format_real(max);
+        out << " <= " << format_bound(max);
       }
       break;
     case ParamType::boolean: out << "true or false"; break;
-    case ParamType::text: out << "a string"; break;
+    case ParamType::text:
+      out << (is_path ? "a file path (a relative path is relative to the scenario file's directory)" : "a string");
+      break;
     case ParamType::choice:
       out << "one of ";
       for (size_t i = 0; i < choices.size(); ++i) out << (i ? ", " : "") << choices[i];

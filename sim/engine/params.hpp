@@ -23,6 +23,7 @@ struct ParamSpec {
   std::string unit;
   std::string description;
   bool scales_with_population = false;
+  bool is_path = false;  // text naming a file; relative to the scenario file's directory
 
   // Fluent helpers so declarations read as one line each.
   static ParamSpec integer(std::string name, std::int64_t def);
@@ -36,6 +37,7 @@ struct ParamSpec {
   ParamSpec&& describe(std::string d) &&;
   ParamSpec&& scales() &&;  // multiplied by population_scale (counts of people)
   ParamSpec&& require() &&;
+  ParamSpec&& file_path() &&;  // a text parameter holding a file path
 
   std::string type_name() const;
   std::string allowed() const;  // human-readable "allowed values" text

@@ -70,55 +70,71 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
 
   pop.neighbourhood.resize(population);
   pop.group.resize(population);
-  std::vector<std::vector<std::pair<NodeId, NodeId>>> chunks(hoods);
   const auto hood_count = static_cast<std::int64_t>(hoods);
-
 #pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t hs = 0; hs < hood_count; ++hs) {
-    const auto h = static_cast<std::uint64_t>(hs);
-    const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
-    const std::uint64_t region_first = pop.region[h] * per_region;
-    const std::uint64_t region_last = std::min(hoods, region_first + per_region);  // exclusive
-    auto& edges = chunks[h];
-    edges.reserve(static_cast<std::size_t>(static_cast<double>(last - first) * (1.5 + local + regional + longr)));
+  for (std::int64_t h = 0; h < hood_count; ++h) {
+    for (std::uint64_t v = pop.neighbourhood_start[h]; v < pop.neighbourhood_start[h + 1]; ++v) {
+      pop.neighbourhood[v] = static_cast<std::uint32_t>(h);
+      pop.group[v] = draw_group(Stream(seed, 0, 0, static_cast<std::uint32_t>(v), group_draw).uniform());
+    }
+  }
 
-    // Households: complete subgraphs of consecutive ids.
+  // Households: consecutive ids, sizes drawn per neighbourhood.
+  std::vector<std::vector<std::uint64_t>> household_starts(hoods);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t h = 0; h < hood_count; ++h) {
+    const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
     Stream sizes(seed, 0, 0, static_cast<std::uint32_t>(h), household_size);
     for (std::uint64_t start = first; start < last;) {
       const double u = sizes.uniform() * cumulative_shares.back();
       std::uint64_t k = 1;
       while (k < cumulative_shares.size() && u >= cumulative_shares[k - 1]) ++k;
-      const std::uint64_t end = std::min(last, start + k);
-      for (std::uint64_t a = start; a < end; ++a)
-        for (std::uint64_t b = a + 1; b < end; ++b) edges.emplace_back(NodeId(a), NodeId(b));
-      start = end;
+      household_starts[h].push_back(start);
+      start = std::min(last, start + k);
+    }
+  }
+  pop.household_start.reserve(population / 2 + 2);
+  for (const auto& starts : household_starts)
+    pop.household_start.insert(pop.household_start.end(), starts.begin(), starts.end());
+  pop.household_start.push_back(population);
+
+  // The edges of one neighbourhood: its households and the ties its residents
+  // start. Called twice per neighbourhood by the builder; the counter-based
+  // streams make both calls emit the same edges.
+  auto neighbourhood_edges = [&](std::size_t h, auto&& emit) {
+    const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
+    const std::uint64_t region_first = pop.region[h] * per_region;
+    const std::uint64_t region_last = std::min(hoods, region_first + per_region);  // exclusive
+
+    // Households: complete subgraphs of consecutive ids.
+    const auto& starts = household_starts[h];
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+      const std::uint64_t end = i + 1 < starts.size() ? starts[i + 1] : last;
+      for (std::uint64_t a = starts[i]; a < end; ++a)
+        for (std::uint64_t b = a + 1; b < end; ++b) emit(NodeId(a), NodeId(b));
     }
 
+    const auto span = static_cast<std::int64_t>(region_last - region_first);
     for (std::uint64_t v = first; v < last; ++v) {
       const auto id = static_cast<std::uint32_t>(v);
-      pop.neighbourhood[v] = static_cast<std::uint32_t>(h);
-      pop.group[v] = draw_group(Stream(seed, 0, 0, id, group_draw).uniform());
-
       Stream lr(seed, 0, 0, id, local_tie);
-      for (std::uint32_t t = lr.poisson(local); t > 0; --t)
-        edges.emplace_back(id, NodeId(first + lr.below(last - first)));
+      for (std::uint32_t t = lr.poisson(local); t > 0; --t) emit(id, NodeId(first + lr.below(last - first)));
 
       Stream rr(seed, 0, 0, id, regional_tie);
-      const auto span = static_cast<std::int64_t>(region_last - region_first);
       for (std::uint32_t t = rr.poisson(regional); t > 0; --t) {
         std::int64_t offset = static_cast<std::int64_t>(rr.below(static_cast<std::uint64_t>(2 * radius))) - radius;
         if (offset >= 0) ++offset;  // never 0: the tie leaves the neighbourhood when it can
         const std::int64_t rel = static_cast<std::int64_t>(h - region_first) + offset;
         const auto other = region_first + static_cast<std::uint64_t>(((rel % span) + span) % span);
         const std::uint64_t o_first = pop.neighbourhood_start[other], o_last = pop.neighbourhood_start[other + 1];
-        edges.emplace_back(id, NodeId(o_first + rr.below(o_last - o_first)));
+        emit(id, NodeId(o_first + rr.below(o_last - o_first)));
       }
 
       Stream gr(seed, 0, 0, id, long_tie);
-      for (std::uint32_t t = gr.poisson(longr); t > 0; --t) edges.emplace_back(id, NodeId(gr.below(population)));
+      for (std::uint32_t t = gr.poisson(longr); t > 0; --t) emit(id, NodeId(gr.below(population)));
     }
-  }
-  w.graph = build_csr(population, chunks);
+  };
+  w.graph = build_csr_streamed(population, hoods, neighbourhood_edges);
   return w;
 }
 

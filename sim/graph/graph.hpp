@@ -3,6 +3,7 @@
 // plus per-node attributes. Community graphs order node ids region >
 // neighbourhood > household, so a neighbourhood is a contiguous id range and
 // most edges stay near in memory.
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -36,6 +37,9 @@ struct Population {
   std::vector<std::uint64_t> neighbourhood_start{0};
   std::vector<float> deprivation;  // national rank in [0, 1): 0 least deprived, 1 most
   std::vector<std::uint32_t> region;
+  // Households (community graphs): node ids [household_start[i], household_start[i+1])
+  // share a household. Empty when the generator has no households.
+  std::vector<std::uint64_t> household_start;
 
   std::size_t neighbourhoods() const { return neighbourhood_start.size() - 1; }
   int deprivation_quintile(std::uint32_t h) const {  // 0 = least deprived fifth
@@ -53,6 +57,49 @@ struct World {
 // more, either direction). Self loops and duplicates are dropped; each row is
 // sorted, so the result is the same however the lists were produced in parallel.
 Graph build_csr(std::size_t nodes, const std::vector<std::vector<std::pair<NodeId, NodeId>>>& edge_chunks);
+
+// The same without storing an edge list: `source(chunk, emit)` must call
+// emit(u, v) for every edge of chunk, and must emit exactly the same edges
+// each time it is called (it is called twice per chunk: once to count degrees,
+// once to fill rows), which counter-based random numbers make easy. Peak
+// memory is the finished graph plus 4 bytes per node.
+template <class Source>
+Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& source);
+
+namespace detail {
+// Sorts each row, drops duplicates and self loops, and closes the gaps.
+void finish_rows(Graph& g, std::vector<std::uint32_t>& filled);
+}  // namespace detail
+
+template <class Source>
+Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& source) {
+  std::vector<std::uint32_t> count(nodes, 0);
+  const auto n_chunks = static_cast<std::int64_t>(chunks);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t c = 0; c < n_chunks; ++c) {
+    source(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
+      if (u == v) return;
+      __atomic_fetch_add(&count[u], 1u, __ATOMIC_RELAXED);
+      __atomic_fetch_add(&count[v], 1u, __ATOMIC_RELAXED);
+    });
+  }
+  Graph g;
+  g.offsets.resize(nodes + 1);
+  g.offsets[0] = 0;
+  for (std::size_t v = 0; v < nodes; ++v) g.offsets[v + 1] = g.offsets[v] + count[v];
+  g.targets.resize(g.offsets[nodes]);
+  std::fill(count.begin(), count.end(), 0u);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t c = 0; c < n_chunks; ++c) {
+    source(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
+      if (u == v) return;
+      g.targets[g.offsets[u] + __atomic_fetch_add(&count[u], 1u, __ATOMIC_RELAXED)] = v;
+      g.targets[g.offsets[v] + __atomic_fetch_add(&count[v], 1u, __ATOMIC_RELAXED)] = u;
+    });
+  }
+  detail::finish_rows(g, count);
+  return g;
+}
 
 // A population with one neighbourhood holding everyone, for generators that
 // have no geography; groups are drawn with the documented shares.

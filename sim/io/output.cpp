@@ -106,6 +106,9 @@ void write_file(const std::string& path, const OutputHeader& h, const RunResult&
     check(H5DSattach_scale(ds, replicate, 0), "attach replicate scale");
     check(H5DSattach_scale(ds, step, 1), "attach step scale");
   }
+  // Written last: a file carrying complete = 1 holds every dataset (sweeps
+  // resume by it: sim/sweep/member_file.cpp).
+  write_integer_attribute(file, "complete", 1);
 }
 
 void fsync_path(const std::string& path, int flags) {

@@ -42,13 +42,13 @@ std::uint64_t expected_output_bytes(std::size_t metrics, std::uint32_t replicate
 // of this host; those of live processes and other hosts are kept.
 void remove_stale_temporaries(const std::string& dir);
 
-// Calls write(temp) for a temporary name in path's directory, flushes the
-// file to disk and renames it to path; on any failure removes the temporary
-// and throws, so path holds nothing or a complete file. expected_bytes lets
-// the error say when the disk is full.
+void write_output(const std::string& path, const OutputHeader& header, const RunResult& result);
+
+// Calls write(temp) to create the file under a temporary name beside `path`,
+// flushes it to disk and renames it into place; on any error the temporary
+// file is removed and `path` is untouched. Used for every file we write.
+// expected_bytes lets the error say when the disk is full.
 void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
                       std::uint64_t expected_bytes = 0);
-
-void write_output(const std::string& path, const OutputHeader& header, const RunResult& result);
 
 }  // namespace gs

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -39,9 +40,12 @@ class Validator {
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
     std::ostringstream msg;
-    auto it = overrides_.find(key);
-    if (it != overrides_.end()) {
-      msg << "--set " << it->second << ": ";
+    // A key set (or created) by --set is reported against the --set argument.
+    auto it = overrides_.lower_bound(key);
+    const bool from_override =
+        it != overrides_.end() && !key.empty() && (it->first == key || it->first.rfind(key + ".", 0) == 0);
+    if (from_override) {
+      msg << it->second << ": ";
     } else {
       msg << origin_;
       if (node.IsDefined() && node.Mark().line >= 0)
@@ -137,6 +141,10 @@ class Validator {
         continue;
       digits += text[i];
     }
+    std::string lower;
+    for (char c : digits) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* word : {".nan", "nan", ".inf", "+.inf", "-.inf", "inf", "+inf", "-inf", "infinity", "-infinity"})
+      if (lower == word) fail(node, key, "'" + text + "' is not a finite number; " + expected);
     const char* begin = digits.c_str();
     char* end = nullptr;
     errno = 0;
@@ -156,7 +164,22 @@ class Validator {
   std::string origin_;
   std::map<std::string, std::string> overrides_;
   mutable std::size_t visited_ = 0;
+
+ public:
+  // A relative file path in the scenario names a file beside the scenario; one
+  // given with --set is relative to the working directory, like any argument.
+  std::string resolve_path(const std::string& key, const std::string& path) const {
+    namespace fs = std::filesystem;
+    if (path.empty() || fs::path(path).is_absolute() || overrides_.count(key)) return path;
+    return (fs::path(origin_).parent_path() / path).lexically_normal().string();
+  }
 };
+
+std::string node_text(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
 
 // Flatten a section's nested mappings into dotted keys, checking every key
 // against the declared names; fills defaults and reports unknown keys.
@@ -216,6 +239,7 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
       // An empty value's position is the next line; point at its key instead.
       if (it->second.IsNull()) v.fail(given_key[s.name], key, "no value given; expected " + s.allowed());
       value = v.parse(s, it->second, key);
+      if (s.is_path) value = v.resolve_path(key, std::get<std::string>(value));
     } else if (s.required) {
       v.fail(section, key, "missing required key (" + s.description + "; allowed: " + s.allowed() + ")");
     } else if (s.type == ParamType::text) {
@@ -243,8 +267,8 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
       const auto scaled = static_cast<std::int64_t>(std::llround(static_cast<double>(std::get<std::int64_t>(value)) * population_scale));
       if (scaled < static_cast<std::int64_t>(s.min))
         v.fail(it != given.end() ? it->second : section, key,
-               "population_scale " + format_real(population_scale) + " makes this " + std::to_string(scaled) +
-                   ", below its minimum " + format_real(s.min));
+               "population_scale " + node_text(population_scale) + " makes this " + std::to_string(scaled) +
+                   ", below its minimum; allowed: " + s.allowed());
       value = scaled;
     }
     values.set(s.name, value);
@@ -293,30 +317,39 @@ void check_people_counts(const Validator& v, const YAML::Node& root, const Scena
 
 std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
   std::map<std::string, std::string> origins;
-  for (const auto& text : overrides) {
+  for (const auto& given : overrides) {
+    // "file:line:col: key.path=value" carries its own origin (a sweep file's
+    // line); plain "key.path=value" came from --set.
+    std::string text = given, where;
+    if (const auto colon = given.rfind(": ", given.find('=')); colon != std::string::npos) {
+      text = given.substr(colon + 2);
+      where = given.substr(0, colon);
+    } else {
+      where = "--set " + given;
+    }
     const auto eq = text.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw InputError("--set " + text + ": expected key.path=value, for example --set model.organisers.count=5000");
+      throw InputError(where + ": expected key.path=value, for example --set model.organisers.count=5000");
     const std::string path = text.substr(0, eq);
     YAML::Node value;
     try {
       value = YAML::Load(text.substr(eq + 1));
     } catch (const YAML::Exception& e) {
-      throw InputError("--set " + text + ": the value is not valid YAML: " + e.msg);
+      throw InputError(where + ": the value is not valid YAML: " + e.msg);
     }
     YAML::Node at = root;
     std::string rest = path;
     for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) {
       const std::string part = rest.substr(0, dot);
-      if (part.empty()) throw InputError("--set " + text + ": empty name in key path '" + path + "'");
+      if (part.empty()) throw InputError(where + ": empty name in key path '" + path + "'");
       if (at[part].IsDefined() && !at[part].IsNull() && !at[part].IsMap())
-        throw InputError("--set " + text + ": '" + part + "' holds a value, not a mapping of parameters");
+        throw InputError(where + ": '" + part + "' holds a value, not a mapping of parameters");
       if (!at[part].IsMap()) at[part] = YAML::Node(YAML::NodeType::Map);
       at.reset(at[part]);
     }
-    if (rest.empty()) throw InputError("--set " + text + ": empty name in key path '" + path + "'");
+    if (rest.empty()) throw InputError(where + ": empty name in key path '" + path + "'");
     at[rest] = value;
-    origins[path] = text;
+    origins[path] = where;
   }
   return origins;
 }

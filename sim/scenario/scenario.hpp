@@ -39,7 +39,8 @@ struct Scenario {
   std::string resolved_yaml;
 };
 
-// overrides: "key.path=value" strings from --set, applied before validation.
+// overrides: "key.path=value" strings from --set, applied before validation;
+// "file:line:col: key.path=value" names its own origin for error messages.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 Scenario load_scenario_text(const std::string& text, const std::string& origin,
                             const std::vector<std::string>& overrides = {});

@@ -1,0 +1,74 @@
+// A graph read from a text file of ties, one pair of node names per line:
+//   # comment lines and trailing "# ..." comments are ignored
+//   alice bob
+//   17 42
+// Names are any whitespace-free text; nodes are numbered 0, 1, 2, ... in order
+// of first appearance, so the file's own numbering need not be dense. Self
+// loops and repeated ties are dropped. Groundswell's graphs are undirected:
+// with `directed: true` each arc a -> b still becomes a tie between a and b
+// (a -> b and b -> a become one tie).
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "sim/graph/generator.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace gs {
+namespace {
+
+std::vector<ParamSpec> edgelist_params() {
+  return {
+      ParamSpec::text("path", "").require().file_path()
+          .describe("Edge list file: two node names per line, '#' starts a comment"),
+      ParamSpec::boolean("directed", false)
+          .describe("Whether the file lists arcs (a -> b); either way each line becomes an undirected tie"),
+  };
+}
+
+World read_edgelist(const ParamValues& params, std::uint64_t seed) {
+  const std::string& path = params.text("path");
+  std::ifstream in(path);
+  if (!in) throw InputError("graph.path: cannot read edge list '" + path + "': " + std::strerror(errno));
+  std::unordered_map<std::string, NodeId> ids;
+  std::vector<std::pair<NodeId, NodeId>> edges;
+  auto id_of = [&](const std::string& name, std::uint64_t line_number) {
+    auto [it, added] = ids.try_emplace(name, static_cast<NodeId>(ids.size()));
+    if (added && ids.size() > std::uint64_t{UINT32_MAX})
+      throw InputError(path + ":" + std::to_string(line_number) + ": more than 4294967295 distinct nodes");
+    return it->second;
+  };
+  std::string line;
+  for (std::uint64_t number = 1; std::getline(in, line); ++number) {
+    if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    std::istringstream fields(line);
+    std::vector<std::string> words;
+    for (std::string word; fields >> word;) words.push_back(word);
+    if (words.empty()) continue;
+    if (words.size() != 2) {
+      std::string shown = line.size() > 60 ? line.substr(0, 60) + "..." : line;
+      throw InputError(path + ":" + std::to_string(number) + ": expected two node names separated by whitespace, got " +
+                       std::to_string(words.size()) + (words.size() == 1 ? " field" : " fields") + " ('" + shown +
+                       "')" + (words.size() > 2 ? "; weights or other extra columns are not supported" : ""));
+    }
+    const NodeId a = id_of(words[0], number);
+    const NodeId b = id_of(words[1], number);
+    edges.emplace_back(a, b);
+  }
+  if (in.bad()) throw InputError(path + ": read error: " + std::strerror(errno));
+  if (ids.empty()) throw InputError(path + ": no ties found; expected lines of two node names, such as '1 2'");
+  std::vector<std::vector<std::pair<NodeId, NodeId>>> chunks(1);
+  chunks[0] = std::move(edges);
+  World w;
+  w.graph = build_csr(ids.size(), chunks);
+  w.population = single_neighbourhood_population(ids.size(), seed);
+  return w;
+}
+
+}  // namespace
+}  // namespace gs
+
+GROUNDSWELL_REGISTER_GRAPH(edgelist, "edgelist", "A graph read from a text file of ties (two node names per line)",
+                           gs::edgelist_params(), gs::read_edgelist, "")

@@ -1,0 +1,68 @@
+#include "sim/sweep/runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "sim/cli/execute.hpp"
+
+namespace gs {
+namespace {
+namespace fs = std::filesystem;
+
+// A killed run leaves its temporary file (".<name>.h5.tmp-<pid>") behind;
+// only this member's own are removed, so concurrent job-array tasks are safe.
+void remove_stale_temporaries(const std::string& dir, const std::string& file) {
+  const std::string prefix = "." + file + ".tmp-";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove(entry.path(), ec);
+}
+}  // namespace
+
+std::string member_file_name(const SweepMember& m) { return m.name + ".h5"; }
+
+MemberStatus run_member(const SweepJob& job, std::uint32_t index) {
+  const auto t0 = std::chrono::steady_clock::now();
+  MemberStatus st;
+  const std::string file = member_file_name(job.sweep->members[index]);
+  try {
+    remove_stale_temporaries(job.dir, file);
+    execute_scenario(job.scenarios[index], (fs::path(job.dir) / file).string(), ExecuteOptions{true});
+    st.status = "done";
+  } catch (const std::exception& e) {
+    st.status = "failed";
+    st.message = e.what();
+  }
+  st.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return st;
+}
+
+std::vector<std::uint32_t> longest_first(const SweepJob& job, std::vector<std::uint32_t> todo) {
+  auto cost = [&](std::uint32_t i) {
+    const Scenario& s = job.scenarios[i];
+    const double people = s.graph_params.has("population") ? s.graph_params.real("population") : 1.0;
+    return people * s.steps * s.replicates;
+  };
+  std::stable_sort(todo.begin(), todo.end(), [&](std::uint32_t a, std::uint32_t b) { return cost(a) > cost(b); });
+  return todo;
+}
+
+void report_member(const SweepJob& job, std::uint32_t index, const MemberStatus& st, std::size_t finished,
+                   std::size_t total, int rank) {
+  if (job.quiet && st.status != "failed") return;
+  std::fprintf(stderr, "[%zu/%zu] %s %s in %.1f s (rank %d)%s%s\n", finished, total,
+               job.sweep->members[index].name.c_str(), st.status.c_str(), st.wall_seconds, rank,
+               st.message.empty() ? "" : ": ", st.message.c_str());
+}
+
+void run_serial(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::vector<MemberStatus>& results) {
+  std::size_t finished = 0;
+  for (std::uint32_t i : todo) {
+    results[i] = run_member(job, i);
+    report_member(job, i, results[i], ++finished, todo.size(), 0);
+  }
+}
+
+}  // namespace gs

@@ -1,0 +1,47 @@
+#pragma once
+// Running a sweep's members: one HDF5 file per member in the output
+// directory, serially or spread over MPI ranks. Every member's data depends
+// only on its scenario, so the runner and rank count never change results.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "sim/sweep/sweep.hpp"
+
+namespace gs {
+
+struct MemberStatus {
+  std::string status = "missing";  // done, done-earlier, failed, missing
+  double wall_seconds = std::numeric_limits<double>::quiet_NaN();
+  std::string message;  // why it failed
+};
+
+struct SweepJob {
+  const Sweep* sweep = nullptr;
+  std::vector<Scenario> scenarios;  // one per member, index order
+  std::string dir;
+  bool quiet = false;
+};
+
+std::string member_file_name(const SweepMember& m);  // "<name>.h5"
+
+// Runs one member into DIR/<name>.h5; failures are caught and returned.
+MemberStatus run_member(const SweepJob& job, std::uint32_t index);
+
+// Expected cost population x steps x replicates, largest first (ties by
+// index), so the longest members start first and the tail stays short.
+std::vector<std::uint32_t> longest_first(const SweepJob& job, std::vector<std::uint32_t> todo);
+
+void run_serial(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::vector<MemberStatus>& results);
+
+// Rank 0 hands out members one at a time to ranks 1..size-1 as they become
+// free and gathers their statuses into `results`; the other ranks run them.
+void run_mpi(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::vector<MemberStatus>& results, int rank,
+             int size);
+
+// One progress line on stderr: "[done/total] name status (seconds s, rank r)".
+void report_member(const SweepJob& job, std::uint32_t index, const MemberStatus& st, std::size_t finished,
+                   std::size_t total, int rank);
+
+}  // namespace gs
