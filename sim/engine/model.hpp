@@ -62,6 +62,11 @@ struct ModelInfo {
 
 using ModelRegistry = Registry<ModelInfo>;
 
+// Loops over fewer agents than this run on one thread (`#pragma omp parallel
+// for if (n >= min_parallel_agents)`): below it, starting and joining a
+// parallel region costs more than the loop itself, and far more on a busy machine.
+inline constexpr std::int64_t min_parallel_agents = 100000;
+
 // Sum f(i) for i in [0, n) in a fixed order of fixed-size blocks, so that a
 // floating-point total is bitwise the same for any thread count.
 template <class F>

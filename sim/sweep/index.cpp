@@ -154,33 +154,6 @@ void write_csv(const std::string& path, const Sweep& sweep, const std::vector<Me
   if (!out) throw OutputError(path + ": cannot write: " + std::strerror(errno));
 }
 
-void fsync_file(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-}
-
-// Write to a temporary name, flush, rename: readers see the old index or the new one.
-void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write) {
-  std::string name = ".";  // built up step by step: g++ 12 warns falsely (-Wrestrict) on "." + string
-  name += fs::path(path).filename().string();
-  name += ".tmp-" + std::to_string(::getpid());
-  const std::string temp = (fs::path(path).parent_path() / name).string();
-  try {
-    write(temp);
-    fsync_file(temp, O_RDONLY);
-    if (std::rename(temp.c_str(), path.c_str()) != 0)
-      throw OutputError(path + ": cannot rename into place: " + std::strerror(errno));
-    fsync_file(fs::path(path).parent_path().string(), O_RDONLY | O_DIRECTORY);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(temp, ec);
-    throw;
-  }
-}
-
 }  // namespace
 
 void write_index(const std::string& dir, const Sweep& sweep, const std::vector<MemberStatus>& results) {
