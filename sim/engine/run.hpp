@@ -36,7 +36,7 @@ struct RunPlan {
   std::uint32_t steps = 1;
   std::uint32_t replicates = 1;
   std::uint32_t checkpoint_every = 0;  // 0: never
-  CheckpointCallback checkpoint;
+  CheckpointCallback checkpoint = {};
   const RunState* resume = nullptr;  // continue from here instead of the start
 };
 

@@ -15,6 +15,7 @@ EXE = os.environ.get("GROUNDSWELL", "groundswell")
 SOURCE = os.environ.get("GROUNDSWELL_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BAD = os.path.join(SOURCE, "tests", "data", "bad")
 TIMEOUT = 30  # seconds; a hang is a failure, not a slow pass
+OUT_FLAG = {"sweep": "--out-dir"}  # a command's output option, when not -o
 
 
 def read_manifest():
@@ -67,8 +68,9 @@ class BadInput(unittest.TestCase):
         if outdir is not None:
             self.assertEqual(sorted(os.listdir(outdir)), [], "files left in the output directory\n" + where)
 
-    def run_both(self, path, key, line, extra=(), expect_file=None):
-        self.check_rejected([EXE, "validate", path, *extra], path, key, line, expect_file)
+    def run_both(self, path, key, line, extra=(), expect_file=None, commands="both"):
+        if commands == "both":
+            self.check_rejected([EXE, "validate", path, *extra], path, key, line, expect_file)
         with tempfile.TemporaryDirectory() as out:
             args = [EXE, "run", path, "-o", os.path.join(out, "out.h5"), "--quiet", *extra]
             self.check_rejected(args, path, key, line, expect_file, outdir=out)
@@ -95,10 +97,10 @@ class BadInput(unittest.TestCase):
                     command = feature.split(":", 1)[1]
                     with tempfile.TemporaryDirectory() as out:
                         target = os.path.join(out, "out")
-                        args = [EXE, command, path, "-o", target, *extra]
+                        args = [EXE, command, path, OUT_FLAG.get(command, "-o"), target, *extra]
                         self.check_rejected(args, path, e["key"], e["line"], expect_file, outdir=out)
                 else:
-                    self.run_both(path, e["key"], e["line"], extra, expect_file)
+                    self.run_both(path, e["key"], e["line"], extra, expect_file, e.get("commands", "both"))
         print(f"{len(entries) - len(skipped)} of {len(entries)} catalogue entries checked", file=sys.stderr)
 
     def test_100_megabyte_file(self):
