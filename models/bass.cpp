@@ -61,6 +61,15 @@ class Bass final : public Model {
   }
 
   std::vector<StateArray> state_arrays() override { return {{"adopted", adopted_.data(), adopted_.size()}}; }
+  void restored() override {  // after a checkpoint: recount what derives from adopted_
+    std::fill(adopted_neighbours_.begin(), adopted_neighbours_.end(), 0);
+    adopted_count_ = 0;
+    for (std::size_t v = 0; v < graph_.nodes(); ++v) {
+      if (!adopted_[v]) continue;
+      ++adopted_count_;
+      for (NodeId u : graph_.neighbours(static_cast<NodeId>(v))) ++adopted_neighbours_[u];
+    }
+  }
 
  private:
   const Graph& graph_;

@@ -251,6 +251,7 @@ class Organising final : public Model {
             {"weeks_in", weeks_in_.data(), weeks_in_.size() * sizeof(std::uint16_t)},
             {"last_met", last_met_.data(), last_met_.size() * sizeof(std::uint32_t)}};
   }
+  void restored() override { recount_contacts(); }
 
  private:
   double area_baseline(double deprivation) const {

@@ -107,6 +107,15 @@ class VirusOnNetwork final : public Model {
   }
 
   std::vector<StateArray> state_arrays() override { return {{"health", health_.data(), health_.size()}}; }
+  void restored() override {  // after a checkpoint: recount what derives from health_
+    std::fill(infected_neighbours_.begin(), infected_neighbours_.end(), 0);
+    count_[susceptible] = count_[infected] = count_[resistant] = 0;
+    for (std::size_t v = 0; v < graph_.nodes(); ++v) {
+      ++count_[health_[v]];
+      if (health_[v] == infected)
+        for (NodeId u : graph_.neighbours(static_cast<NodeId>(v))) ++infected_neighbours_[u];
+    }
+  }
 
  private:
   // Integer additions commute, so the counts do not depend on thread order.

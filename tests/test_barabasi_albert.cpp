@@ -20,7 +20,7 @@ TEST(BarabasiAlbert, ExactTieCountAndMeanDegreeTwoM) {
     const World w = make_graph("barabasi_albert", {{"nodes", n}, {"m", m}});
     gs::testing::expect_valid_csr(w.graph);
     EXPECT_EQ(w.graph.edges(), static_cast<std::uint64_t>(m * (m + 1) / 2 + (n - m - 1) * m));
-    EXPECT_NEAR(static_cast<double>(w.graph.directed_edges()) / n, 2.0 * m, 0.01) << "m = " << m;
+    EXPECT_NEAR(static_cast<double>(w.graph.directed_edges()) / static_cast<double>(n), 2.0 * static_cast<double>(m), 0.01) << "m = " << m;
     std::uint32_t min_degree = UINT32_MAX;
     for (NodeId v = 0; v < n; ++v) min_degree = std::min(min_degree, w.graph.degree(v));
     EXPECT_EQ(min_degree, m) << "every node makes m ties and never loses one";

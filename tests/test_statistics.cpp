@@ -44,9 +44,15 @@ TEST(Statistics, TrianglePlusPendantByHand) {
   EXPECT_FALSE(s.community);
   // Degrees sorted: 0 1 1 1 2 2 3. Median (q = 0.5 needs 3.5 nodes) is 1; q = 0.9 needs 6.3 -> 3.
   for (auto [q, d] : s.degree_quantiles) {
-    if (q == 0.5) EXPECT_EQ(d, 1u);
-    if (q == 0.9) EXPECT_EQ(d, 3u);
-    if (q == 0.01) EXPECT_EQ(d, 0u);
+    if (q == 0.5) {
+      EXPECT_EQ(d, 1u);
+    }
+    if (q == 0.9) {
+      EXPECT_EQ(d, 3u);
+    }
+    if (q == 0.01) {
+      EXPECT_EQ(d, 0u);
+    }
   }
   const std::string text = format_statistics(s);
   EXPECT_NE(text.find("components            3 (largest 4 nodes"), std::string::npos) << text;

@@ -15,7 +15,8 @@ int command_run(int argc, char** argv) {
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a parameter: --set key.path=value (repeatable)")(
       "threads,t", po::value<int>(), "OpenMP threads (default: OMP_NUM_THREADS or all cores)")(
-      "quiet,q", "no progress output");
+      "quiet,q", "no progress output")(
+      "resume", "continue a killed run from OUT.h5.checkpoint (written every output.checkpoint_every steps)");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
@@ -25,7 +26,7 @@ int command_run(int argc, char** argv) {
   apply_threads_option(vm);
   const Scenario s = load_scenario(vm["scenario"].as<std::string>(), strings_option(vm, "set"));
   const std::string out = vm["output"].as<std::string>();
-  execute_scenario(s, out, ExecuteOptions{vm.count("quiet") > 0});
+  execute_scenario(s, out, ExecuteOptions{vm.count("quiet") > 0, vm.count("resume") > 0});
   std::printf("wrote %s\n", out.c_str());
   return 0;
 }

@@ -2,14 +2,22 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "sim/cli/progress.hpp"
+#include "sim/io/checkpoint.hpp"
 #include "sim/io/output.hpp"
 
 namespace gs {
 namespace {
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// The resolved scenario without its first line, which names the file it was
+// read from: resuming from another working directory is the same run.
+std::string run_identity(const std::string& resolved_yaml) {
+  return resolved_yaml.substr(std::min(resolved_yaml.size(), resolved_yaml.find('\n') + 1));
 }
 }  // namespace
 
@@ -30,9 +38,26 @@ const World& ScenarioWorlds::for_replicate(std::uint32_t replicate) {
 }
 
 ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, const ExecuteOptions& options) {
-  check_writable(output);
+  check_writable(output, expected_output_bytes(s.model->metrics.size(), s.replicates, s.steps));
+  remove_stale_temporaries(std::filesystem::path(output).parent_path().string());
   ExecuteSummary summary;
   const bool talk = !options.quiet;
+  const std::string checkpoint = checkpoint_path(output);
+  RunState resume_state;
+  bool resuming = false;
+  if (options.resume && std::filesystem::exists(checkpoint)) {
+    std::string identity;
+    resume_state = read_checkpoint(checkpoint, identity);
+    if (identity != run_identity(s.resolved_yaml))
+      throw InputError(checkpoint + ": this checkpoint was written for a different scenario or --set values; "
+                       "run with those, or delete the checkpoint to start again");
+    resuming = true;
+    if (talk)
+      std::fprintf(stderr, "%s: resuming after step %u of replicate %u\n", s.name.c_str(), resume_state.step,
+                   resume_state.replicate);
+  } else if (options.resume && talk) {
+    std::fprintf(stderr, "%s: no checkpoint at %s; starting from the beginning\n", s.name.c_str(), checkpoint.c_str());
+  }
   const auto t0 = std::chrono::steady_clock::now();
   ScenarioWorlds worlds(s);
   auto world_for = [&](std::uint32_t replicate) -> const World& {
@@ -48,7 +73,17 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
     return world;
   };
 
-  RunPlan plan{s.model, s.model_params, s.seed, s.steps, s.replicates};
+  RunPlan plan;
+  plan.model = s.model;
+  plan.model_params = s.model_params;
+  plan.seed = s.seed;
+  plan.steps = s.steps;
+  plan.replicates = s.replicates;
+  plan.checkpoint_every = static_cast<std::uint32_t>(s.output.integer("checkpoint_every"));
+  plan.checkpoint = [&](std::uint32_t replicate, std::uint32_t step, const RunResult& so_far, Model& model) {
+    write_checkpoint(checkpoint, run_identity(s.resolved_yaml), replicate, step, so_far, model);
+  };
+  if (resuming) plan.resume = &resume_state;
   ProgressBar bar(s.name, talk);
   summary.result = run(plan, world_for, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
   bar.finish();
@@ -65,6 +100,8 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
   header.integer_attributes = {{"graph_nodes", static_cast<std::int64_t>(summary.nodes)},
                                {"graph_edges", static_cast<std::int64_t>(summary.edges)}};
   write_output(output, header, summary.result);
+  std::error_code ignored;  // the output is complete: the checkpoint has served
+  std::filesystem::remove(checkpoint, ignored);
 
   if (talk) {
     const auto& first = summary.result.values.front();

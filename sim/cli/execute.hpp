@@ -27,6 +27,7 @@ class ScenarioWorlds {
 
 struct ExecuteOptions {
   bool quiet = false;  // no progress or summary on stderr
+  bool resume = false;  // continue from OUT.checkpoint when there is one (output.checkpoint_every)
 };
 
 struct ExecuteSummary {

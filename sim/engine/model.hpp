@@ -43,7 +43,13 @@ class Model {
   virtual void step(const StepContext& ctx) = 0;        // state t-1 -> state t
   // One value per declared metric, in declaration order, for the current state.
   virtual void measure(std::span<double> values) const = 0;
+  // Everything step() reads that initialise() does not rebuild identically
+  // from the seed: a checkpoint saves these bytes, and a resumed run calls
+  // initialise(), overwrites them and then restored().
   virtual std::vector<StateArray> state_arrays() { return {}; }
+  // After a checkpoint's arrays were loaded: rebuild what is derived from them
+  // (for example counts of active neighbours).
+  virtual void restored() {}
 };
 
 struct ModelInfo {

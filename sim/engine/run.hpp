@@ -9,18 +9,35 @@
 
 namespace gs {
 
+struct RunResult {
+  std::vector<MetricSpec> metrics;
+  // values[m][r * (steps + 1) + t]: metric m, replicate r, step t.
+  std::vector<std::vector<double>> values;
+};
+
+// Where a resumed run picks up: the model state after `step` of `replicate`
+// and every value recorded up to there. Counter-based random numbers need no
+// saved generator state.
+struct RunState {
+  std::uint32_t replicate = 0;
+  std::uint32_t step = 0;
+  std::vector<std::vector<double>> values;  // as RunResult::values
+  std::vector<std::pair<std::string, std::vector<unsigned char>>> arrays;  // Model::state_arrays(), by name
+};
+
+// Called every checkpoint_every steps with the values so far and the model.
+using CheckpointCallback =
+    std::function<void(std::uint32_t replicate, std::uint32_t step, const RunResult& so_far, Model& model)>;
+
 struct RunPlan {
   const ModelInfo* model = nullptr;
   ParamValues model_params;
   std::uint64_t seed = 1;
   std::uint32_t steps = 1;
   std::uint32_t replicates = 1;
-};
-
-struct RunResult {
-  std::vector<MetricSpec> metrics;
-  // values[m][r * (steps + 1) + t]: metric m, replicate r, step t.
-  std::vector<std::vector<double>> values;
+  std::uint32_t checkpoint_every = 0;  // 0: never
+  CheckpointCallback checkpoint = {};
+  const RunState* resume = nullptr;  // continue from here instead of the start
 };
 
 using ProgressCallback = std::function<void(std::uint64_t done, std::uint64_t total)>;

@@ -3,11 +3,14 @@
 #include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 namespace gs {
 namespace {
@@ -117,16 +120,79 @@ void fsync_path(const std::string& path, int flags) {
   if (rc != 0 && err != EINVAL) throw OutputError(path + ": cannot flush to disk: " + std::strerror(err));
 }
 
+// Temporaries are named .NAME.tmp-HOST-PID, so a later run can tell those
+// of dead processes on this host (safe to delete) from those of live ones or
+// of other hosts sharing the directory.
+constexpr const char* temp_marker = ".tmp-";
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
+  std::string host(name);
+  for (char& c : host)
+    if (c == '/' || c == '-') c = '_';
+  return host;
+}
+
 std::string temporary_name(const std::string& path) {
   const fs::path target(path);
-  return (target.parent_path() / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  std::string name(".");  // built with += : GCC 12 warns falsely (-Wrestrict) on "." + string
+  name += target.filename().string();
+  name += temp_marker;
+  name += host_name();
+  name += "-";
+  name += std::to_string(::getpid());
+  return (target.parent_path() / name).string();
+}
+
+std::uint64_t free_bytes(const fs::path& dir) {
+  struct statvfs st {};
+  if (::statvfs(dir.c_str(), &st) != 0) return UINT64_MAX;  // unknown: let the write itself tell
+  return std::uint64_t{st.f_bavail} * st.f_frsize;
+}
+
+std::string megabytes(std::uint64_t bytes) { return std::to_string((bytes + 999999) / 1000000) + " MB"; }
+
+fs::path directory_of(const std::string& path) {
+  const fs::path dir = fs::path(path).parent_path();
+  return dir.empty() ? fs::path(".") : dir;
+}
+
+// Reopens the finished temporary and checks every dataset is there, so a
+// write that failed silently (HDF5 does not report errors on close) never
+// reaches the target name.
+void verify_file(const std::string& temp, const std::string& path, const RunResult& result) {
+  const hid_t file = H5Fopen(temp.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  bool ok = file >= 0;
+  for (std::size_t m = 0; ok && m < result.metrics.size(); ++m)
+    ok = H5Lexists(file, ("/timeseries/" + result.metrics[m].name).c_str(), H5P_DEFAULT) > 0;
+  if (file >= 0) H5Fclose(file);
+  if (!ok)
+    throw OutputError(path + ": the file could not be written completely");
 }
 
 }  // namespace
 
+void remove_stale_temporaries(const std::string& dir_name) {
+  const std::string prefix_host = temp_marker + host_name() + "-";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_name.empty() ? "." : dir_name, ec)) {
+    const std::string name = entry.path().filename().string();
+    const auto at = name.rfind(prefix_host);
+    if (name.empty() || name[0] != '.' || at == std::string::npos) continue;
+    const std::string pid_text = name.substr(at + prefix_host.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9)
+      continue;
+    const auto pid = static_cast<pid_t>(std::stol(pid_text));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    std::error_code ignored;
+    fs::remove(entry.path(), ignored);
+  }
+}
+
 std::string software_version() { return "groundswell " GROUNDSWELL_VERSION; }
 
-void check_writable(const std::string& path) {
+void check_writable(const std::string& path, std::uint64_t expected_bytes) {
   const fs::path target(path);
   if (target.filename().empty()) throw OutputError(path + ": output path names a directory, not a file");
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
@@ -136,29 +202,62 @@ void check_writable(const std::string& path) {
   if (fs::is_directory(target, ec)) throw OutputError(path + ": is a directory; give a file name such as out.h5");
   if (::access(dir.c_str(), W_OK) != 0)
     throw OutputError(path + ": cannot write in directory '" + dir.string() + "': " + std::strerror(errno));
+  // access() says yes to root on a read-only file system: try for real.
+  const std::string probe = temporary_name(path);
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0 && errno != EEXIST)
+    throw OutputError(path + ": cannot write in directory '" + dir.string() + "': " + std::strerror(errno));
+  if (fd >= 0) {
+    ::close(fd);
+    ::unlink(probe.c_str());
+  }
+  const std::uint64_t free = free_bytes(dir);
+  if (expected_bytes > free)
+    throw OutputError(path + ": the output needs about " + megabytes(expected_bytes) + " but '" + dir.string() +
+                      "' has " + megabytes(free) + " free");
 }
 
-void write_output(const std::string& path, const OutputHeader& header, const RunResult& result) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
-  write_atomically(path, [&](const std::string& temp) { write_file(temp, header, result); });
+std::uint64_t expected_output_bytes(std::size_t metrics, std::uint32_t replicates, std::uint32_t steps) {
+  // Uncompressed values plus room for HDF5's metadata: an upper bound.
+  return std::uint64_t{metrics} * replicates * (std::uint64_t{steps} + 1) * sizeof(double) + 64 * 1024;
 }
 
-void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write) {
+void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
+                      std::uint64_t expected_bytes) {
   check_writable(path);
   const std::string temp = temporary_name(path);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
   try {
     std::filesystem::remove(temp);
     write(temp);
     fsync_path(temp, O_RDONLY);
     if (std::rename(temp.c_str(), path.c_str()) != 0)
       throw OutputError(path + ": cannot rename the finished file into place: " + std::strerror(errno));
-    const fs::path dir = fs::path(path).parent_path();
-    fsync_path(dir.empty() ? "." : dir.string(), O_RDONLY | O_DIRECTORY);
+    fsync_path(directory_of(path).string(), O_RDONLY | O_DIRECTORY);
+  } catch (const OutputError& e) {
+    std::error_code ec;
+    std::filesystem::remove(temp, ec);
+    const std::uint64_t free = free_bytes(directory_of(path));
+    throw OutputError(std::string(e.what()) +
+                      (free < expected_bytes ? " (the disk is full: " + megabytes(free) + " free in '" +
+                                                   directory_of(path).string() + "')"
+                                             : "") +
+                      "; nothing was left at " + path);
   } catch (...) {
     std::error_code ec;
     std::filesystem::remove(temp, ec);
     throw;
   }
+}
+
+void write_output(const std::string& path, const OutputHeader& header, const RunResult& result) {
+  write_atomically(
+      path,
+      [&](const std::string& temp) {
+        write_file(temp, header, result);
+        verify_file(temp, path, result);
+      },
+      expected_output_bytes(result.metrics.size(), header.replicates, header.steps));
 }
 
 }  // namespace gs

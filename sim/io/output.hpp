@@ -31,14 +31,24 @@ struct OutputHeader {
 std::string software_version();  // "groundswell X.Y.Z"
 
 // Throws OutputError with a clear message (naming the path) before any long
-// computation when the directory cannot take the file.
-void check_writable(const std::string& path);
+// computation when the directory cannot take the file: missing, unwritable,
+// or with less free space than expected_bytes.
+void check_writable(const std::string& path, std::uint64_t expected_bytes = 0);
+
+// An upper bound on the size of an output file of this shape.
+std::uint64_t expected_output_bytes(std::size_t metrics, std::uint32_t replicates, std::uint32_t steps);
+
+// Deletes temporaries (.NAME.tmp-HOST-PID) left in dir by killed processes
+// of this host; those of live processes and other hosts are kept.
+void remove_stale_temporaries(const std::string& dir);
 
 void write_output(const std::string& path, const OutputHeader& header, const RunResult& result);
 
 // Calls write(temp) to create the file under a temporary name beside `path`,
 // flushes it to disk and renames it into place; on any error the temporary
 // file is removed and `path` is untouched. Used for every file we write.
-void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write);
+// expected_bytes lets the error say when the disk is full.
+void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
+                      std::uint64_t expected_bytes = 0);
 
 }  // namespace gs

@@ -12,11 +12,15 @@
 #include <set>
 #include <sstream>
 
+#include "sim/scenario/text_checks.hpp"
+
 namespace gs {
 namespace {
 
 constexpr std::size_t max_scenario_bytes = 16u << 20;
 constexpr int max_nesting = 64;
+// Aliases (*name) let a few lines stand for billions of values; no scenario needs more than this.
+constexpr std::size_t max_values = 100000;
 
 std::string join(const std::vector<std::string>& words, const std::string& sep = ", ") {
   std::string out;
@@ -59,6 +63,8 @@ class Validator {
       msg << origin_;
       if (node.IsDefined() && node.Mark().line >= 0)
         msg << ":" << node.Mark().line + 1 << ":" << node.Mark().column + 1;
+      else if (!node.IsDefined())
+        msg << ":1:1";  // a missing section or key: the top of the file, where it belongs
       msg << ": ";
     }
     if (!key.empty()) msg << key << ": ";
@@ -68,6 +74,9 @@ class Validator {
 
   void check_duplicates(const YAML::Node& node, const std::string& path, int depth) const {
     if (depth > max_nesting) fail(node, path, "nested more than " + std::to_string(max_nesting) + " levels deep");
+    if (++visited_ > max_values)
+      fail(node, path, "the file expands to more than " + std::to_string(max_values) +
+                           " values (YAML aliases *name repeat whole blocks); write the values out");
     if (node.IsMap()) {
       std::set<std::string> seen;
       for (const auto& kv : node) {
@@ -221,6 +230,7 @@ class Validator {
 
   std::string origin_;
   std::map<std::string, std::string> overrides_;
+  mutable std::size_t visited_ = 0;
 
  public:
   // A relative file path in the scenario names a file beside the scenario; one
@@ -257,7 +267,7 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
     for (size_t dot = s.name.find('.'); dot != std::string::npos; dot = s.name.find('.', dot + 1))
       prefixes.insert(s.name.substr(0, dot));
   }
-  std::map<std::string, YAML::Node> given;
+  std::map<std::string, YAML::Node> given, given_key;
   std::vector<std::pair<std::string, YAML::Node>> stack{{"", section}};
   while (!stack.empty()) {
     auto [prefix, node] = stack.back();
@@ -271,6 +281,7 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
       if (prefix.empty() && reserved.count(name)) continue;
       if (by_name.count(name)) {
         given[name] = kv.second;
+        given_key[name] = kv.first;
       } else if (prefixes.count(name)) {
         if (!kv.second.IsMap())
           v.fail(kv.second, join_path(section_name, name), "expected a mapping (it groups parameters " + name + ".*)");
@@ -307,6 +318,8 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
       continue;
     }
     if (it != given.end()) {
+      // An empty value's position is the next line; point at its key instead.
+      if (it->second.IsNull()) v.fail(given_key[s.name], key, "no value given; expected " + s.allowed());
       value = v.parse(s, it->second, key);
       if (s.is_path) value = v.resolve_path(key, std::get<std::string>(value));
     } else if (s.required) {
@@ -349,6 +362,26 @@ const Info* find_type(const Validator& v, const YAML::Node& section, const std::
                           (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; known: " + join(registry.names()));
   }
   return info;
+}
+
+// Counts of people in the model (parameters that scale with the population)
+// cannot exceed the people in the graph, when the graph's size is a parameter.
+void check_people_counts(const Validator& v, const YAML::Node& root, const Scenario& s) {
+  if (s.graph->size_param.empty() || !s.graph_params.has(s.graph->size_param)) return;
+  const std::int64_t people = s.graph_params.integer(s.graph->size_param);
+  for (const auto& spec : s.model->params) {
+    if (!spec.scales_with_population || spec.type != ParamType::integer) continue;
+    const std::int64_t count = s.model_params.integer(spec.name);
+    if (count <= people) continue;
+    YAML::Node at = root["model"];
+    for (std::size_t start = 0, dot = 0; dot != std::string::npos; start = dot + 1) {
+      dot = spec.name.find('.', start);
+      at.reset(at[spec.name.substr(start, dot - start)]);
+    }
+    v.fail(at, "model." + spec.name,
+           std::to_string(count) + " is more than the " + std::to_string(people) + " people in the graph (graph." +
+               s.graph->size_param + "); allowed: at most graph." + s.graph->size_param);
+  }
 }
 
 std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
@@ -410,6 +443,8 @@ const std::vector<ParamSpec>& top_level_params() {
 const std::vector<ParamSpec>& output_params() {
   static const std::vector<ParamSpec> specs = {
       ParamSpec::integer("compression", 4).range(0, 9).describe("Deflate level for time series (0 = none)"),
+      ParamSpec::integer("checkpoint_every", 0).range(0, 100000).units("steps")
+          .describe("Save the full model state every N steps beside the output, for `run --resume` (0 = never)"),
   };
   return specs;
 }
@@ -460,20 +495,21 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
                             const std::vector<std::string>& overrides) {
   if (text.find('\0') != std::string::npos)
     throw InputError(origin + ": not a text file (contains NUL bytes); a scenario is a YAML file");
-  // yaml-cpp recurses per nesting level; refuse absurd depth before parsing.
-  int depth = 0, deepest = 0;
-  for (char c : text) {
-    if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
-    else if (c == ']' || c == '}') --depth;
-  }
-  if (deepest > max_nesting)
-    throw InputError(origin + ": nested more than " + std::to_string(max_nesting) + " levels deep");
+  // yaml-cpp recurses per nesting level: refuse absurd depth (and tabs,
+  // bad UTF-8, unclosed quotes) before parsing, naming line and key.
+  check_scenario_text(text, origin, max_nesting);
   YAML::Node root;
   try {
+    // Not YAML::LoadAll: it loops forever on some input (fuzz regression
+    // tests/data/fuzz/loadall_hang.yaml); a second document is found by
+    // check_scenario_text.
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw InputError(origin + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                     ": malformed YAML: " + e.msg);
+    int line = e.mark.line, column = e.mark.column;
+    if (e.msg.find("flow") != std::string::npos) locate_unclosed_flow(text, line, column);
+    const std::string key = key_path_at(text, line);
+    throw InputError(origin + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " +
+                     (key.empty() ? "" : key + ": ") + "malformed YAML: " + e.msg);
   }
   if (root.IsNull() || !root.IsDefined())
     throw InputError(origin + ": the file is empty; a scenario needs at least name, graph and model");
@@ -509,6 +545,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
   model_out["type"] = s.model->name;
   s.model_params = read_section(checked, root["model"], "model", s.model->params, type_key, s.population_scale, model_out);
   resolved["model"] = model_out;
+  check_people_counts(checked, root, s);
 
   YAML::Node output_in = root["output"];
   if (!output_in.IsDefined() || output_in.IsNull()) output_in = YAML::Node(YAML::NodeType::Map);

@@ -1,0 +1,116 @@
+#include "sim/io/checkpoint.hpp"
+
+#include <hdf5.h>
+
+#include "sim/io/output.hpp"
+
+namespace gs {
+namespace {
+
+// Closes an HDF5 handle when it leaves scope; a negative id is an error.
+struct H5 {
+  hid_t id;
+  herr_t (*close)(hid_t);
+  H5(hid_t i, herr_t (*c)(hid_t), const std::string& what) : id(i), close(c) {
+    if (id < 0) throw OutputError("HDF5 failed to " + what);
+  }
+  ~H5() {
+    if (id >= 0) close(id);
+  }
+  H5(const H5&) = delete;
+  H5& operator=(const H5&) = delete;
+  operator hid_t() const { return id; }
+};
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw OutputError("HDF5 failed to " + what);
+}
+
+void write_dataset(hid_t where, const std::string& name, hid_t type, const void* data, hsize_t count) {
+  H5 space(H5Screate_simple(1, &count, nullptr), H5Sclose, "create space for " + name);
+  H5 ds(H5Dcreate2(where, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+        "create " + name);
+  if (count > 0) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
+}
+
+template <class T>
+std::vector<T> read_dataset(hid_t where, const std::string& name, hid_t type) {
+  H5 ds(H5Dopen2(where, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+  H5 space(H5Dget_space(ds), H5Sclose, "read the size of " + name);
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  if (n < 0) throw OutputError("HDF5 failed to read the size of " + name);
+  std::vector<T> out(static_cast<std::size_t>(n));
+  if (n > 0) check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  return out;
+}
+
+void write_attribute(hid_t where, const std::string& name, std::int64_t value) {
+  H5 space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
+  H5 attr(H5Acreate2(where, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+          "create attribute " + name);
+  check(H5Awrite(attr, H5T_NATIVE_INT64, &value), "write attribute " + name);
+}
+
+std::int64_t read_attribute(hid_t where, const std::string& name) {
+  H5 attr(H5Aopen(where, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
+  std::int64_t value = 0;
+  check(H5Aread(attr, H5T_NATIVE_INT64, &value), "read attribute " + name);
+  return value;
+}
+
+}  // namespace
+
+std::string checkpoint_path(const std::string& output) { return output + ".checkpoint"; }
+
+void write_checkpoint(const std::string& path, const std::string& scenario_yaml, std::uint32_t replicate,
+                      std::uint32_t step, const RunResult& so_far, Model& model) {
+  write_atomically(path, [&](const std::string& temp) {
+    H5 file(H5Fcreate(temp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create " + temp);
+    write_attribute(file, "replicate", replicate);
+    write_attribute(file, "step", step);
+    write_attribute(file, "metrics", static_cast<std::int64_t>(so_far.values.size()));
+    write_dataset(file, "scenario_yaml", H5T_NATIVE_CHAR, scenario_yaml.data(), scenario_yaml.size());
+    for (std::size_t m = 0; m < so_far.values.size(); ++m)
+      write_dataset(file, "value_" + std::to_string(m), H5T_NATIVE_DOUBLE, so_far.values[m].data(),
+                    so_far.values[m].size());
+    H5 state(H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /state");
+    const auto arrays = model.state_arrays();
+    write_attribute(state, "arrays", static_cast<std::int64_t>(arrays.size()));
+    for (std::size_t i = 0; i < arrays.size(); ++i) {
+      H5 group(H5Gcreate2(state, std::to_string(i).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+               "create a state group");
+      write_dataset(group, "name", H5T_NATIVE_CHAR, arrays[i].name.data(), arrays[i].name.size());
+      write_dataset(group, "bytes", H5T_NATIVE_UCHAR, arrays[i].data, arrays[i].bytes);
+    }
+    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + temp);
+  });
+}
+
+RunState read_checkpoint(const std::string& path, std::string& scenario_yaml) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  try {
+    H5 file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path);
+    RunState s;
+    s.replicate = static_cast<std::uint32_t>(read_attribute(file, "replicate"));
+    s.step = static_cast<std::uint32_t>(read_attribute(file, "step"));
+    const auto text = read_dataset<char>(file, "scenario_yaml", H5T_NATIVE_CHAR);
+    scenario_yaml.assign(text.begin(), text.end());
+    const std::int64_t metrics = read_attribute(file, "metrics");
+    for (std::int64_t m = 0; m < metrics; ++m)
+      s.values.push_back(read_dataset<double>(file, "value_" + std::to_string(m), H5T_NATIVE_DOUBLE));
+    H5 state(H5Gopen2(file, "state", H5P_DEFAULT), H5Gclose, "open /state");
+    const std::int64_t arrays = read_attribute(state, "arrays");
+    for (std::int64_t i = 0; i < arrays; ++i) {
+      H5 group(H5Gopen2(state, std::to_string(i).c_str(), H5P_DEFAULT), H5Gclose, "open a state group");
+      const auto name = read_dataset<char>(group, "name", H5T_NATIVE_CHAR);
+      s.arrays.emplace_back(std::string(name.begin(), name.end()),
+                            read_dataset<unsigned char>(group, "bytes", H5T_NATIVE_UCHAR));
+    }
+    return s;
+  } catch (const OutputError& e) {
+    throw OutputError(path + ": not a usable checkpoint (" + e.what() +
+                      "); delete it to start again from the beginning");
+  }
+}
+
+}  // namespace gs
