@@ -160,11 +160,12 @@ int command_sweep(int argc, char** argv) {
   if (vm.count("mpi") && !mpi_available())
     throw po::error("--mpi: this groundswell was built without MPI (configure with MPI installed)");
   // Without MPI every process would run the whole sweep into the same DIR.
-  for (const char* size : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
-    if (!mpi_available() && !vm.count("list") && !vm.count("member") && std::getenv(size) &&
-        std::atoi(std::getenv(size)) > 1)
+  for (const char* size : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    const char* ranks = std::getenv(size);
+    if (!mpi_available() && !vm.count("list") && !vm.count("member") && ranks != nullptr && std::strtol(ranks, nullptr, 10) > 1)
       throw po::error("started as several processes, but this groundswell was built without MPI; rebuild with MPI "
                       "or run one process (or use --member with job arrays)");
+  }
   apply_threads_option(vm);
   MpiSession mpi(mpi_available() && (vm.count("mpi") || launched_by_mpi_runner()));
   try {
