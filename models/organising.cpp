@@ -243,13 +243,27 @@ class Organising final : public Model {
     out[m_spend] = cost_ * static_cast<double>(started_);
   }
 
+  // Everything step() carries from one week to the next; the rest is rebuilt
+  // by initialise() from the seed or recounted by restored().
   std::vector<StateArray> state_arrays() override {
-    return {{"state", state_.data(), state_.size()},
-            {"efficacy", efficacy_.data(), efficacy_.size() * sizeof(float)},
-            {"meetings", meetings_.data(), meetings_.size()},
-            {"flags", flags_.data(), flags_.size()},
-            {"weeks_in", weeks_in_.data(), weeks_in_.size() * sizeof(std::uint16_t)},
-            {"last_met", last_met_.data(), last_met_.size() * sizeof(std::uint32_t)}};
+    Roster& r = roster_;
+    return {state_vector("state", state_), state_vector("efficacy", efficacy_), state_vector("meetings", meetings_),
+            state_vector("flags", flags_), state_vector("weeks_in", weeks_in_), state_vector("last_met", last_met_),
+            state_vector("hood_active", hood_active_), state_vector("campaign_group", campaign_group_),
+            state_vector("campaign_end", campaign_end_), state_vector("rest_until", rest_until_),
+            state_vector("placement_occupancy", placement_.occupancy()),
+            state_growing("organiser_home", r.home), state_growing("organiser_start", r.start),
+            state_growing("organiser_ramp", r.ramp), state_growing("organiser_end", r.end),
+            state_growing("organiser_citizen", r.citizen), state_growing("organiser_pending", r.pending),
+            state_growing("organiser_circle", r.circle), state_growing("organiser_rate", r.rate),
+            state_growing("organiser_quit_hazard", r.quit_hazard), state_growing("organiser_to_recruit", r.to_recruit),
+            state_growing("organiser_volunteer", r.volunteer), state_growing("organiser_gone", r.gone),
+            state_value("organisers_from_cohorts", r.from_cohorts), state_value("current_step", current_step_),
+            state_value("meetings_held", meetings_held_), state_value("organisers_working", organisers_working_),
+            state_value("volunteers_working", volunteers_working_),
+            state_value("volunteers_recruited", volunteers_recruited_), state_value("organisers_trained", trained_),
+            state_value("organisers_started", started_), state_value("campaigns_won", won_),
+            state_value("campaigns_lost", lost_)};
   }
   void restored() override { recount_contacts(); }
 

@@ -86,7 +86,16 @@ class Threshold final : public Model {
     out[0] = n > 0 ? static_cast<double>(active_count_) / n : 0.0;
   }
 
-  std::vector<StateArray> state_arrays() override { return {{"active", active_.data(), active_.size()}}; }
+  std::vector<StateArray> state_arrays() override {
+    return {state_vector("active", active_), state_value("active_count", active_count_),
+            state_value("newly_active", newly_active_)};
+  }
+  void restored() override {
+    std::fill(active_neighbours_.begin(), active_neighbours_.end(), 0);
+    for (NodeId v = 0; v < graph_.nodes(); ++v)
+      if (active_[v])
+        for (NodeId u : graph_.neighbours(v)) ++active_neighbours_[u];
+  }
 
  private:
   // Integer additions commute, so the counts do not depend on thread order.

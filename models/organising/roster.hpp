@@ -157,6 +157,11 @@ class Placement {
     return full;
   }
 
+
+ public:
+  std::vector<std::uint32_t>& occupancy() { return based_; }  // for checkpoints
+
+ private:
   const Population& pop_;
   std::size_t citizens_;
   std::string rule_;

@@ -29,12 +29,36 @@ struct StepContext {
   std::uint32_t step;  // 0 for initialise(), t for the step that produces state t
 };
 
-// A named block of agent state, for checkpoints.
+// A named block of agent state, for checkpoints. Blocks whose size can
+// change during a run (a list of organisers that grows) give `resize`, which
+// makes room for the checkpoint's bytes and returns where to put them.
 struct StateArray {
   std::string name;
   void* data;
   std::size_t bytes;
+  std::function<void*(std::size_t bytes)> resize = {};
 };
+
+// A vector whose size is fixed by the world (one entry per citizen, ...): a
+// checkpoint of another size is refused.
+template <class T>
+StateArray state_vector(std::string name, std::vector<T>& v) {
+  return {std::move(name), v.data(), v.size() * sizeof(T)};
+}
+
+// A vector that may grow during a run: restored at the checkpoint's size.
+template <class T>
+StateArray state_growing(std::string name, std::vector<T>& v) {
+  return {std::move(name), v.data(), v.size() * sizeof(T), [&v](std::size_t bytes) -> void* {
+            v.resize(bytes / sizeof(T));
+            return v.data();
+          }};
+}
+
+template <class T>
+StateArray state_value(std::string name, T& value) {
+  return {std::move(name), &value, sizeof(T)};
+}
 
 class Model {
  public:

@@ -15,11 +15,14 @@ void restore(Model& model, const RunState& state) {
                              " state arrays but the model has " + std::to_string(arrays.size()));
   for (std::size_t i = 0; i < arrays.size(); ++i) {
     const auto& [name, bytes] = state.arrays[i];
-    if (name != arrays[i].name || bytes.size() != arrays[i].bytes)
+    void* target = arrays[i].data;
+    if (name == arrays[i].name && bytes.size() != arrays[i].bytes && arrays[i].resize)
+      target = arrays[i].resize(bytes.size());
+    else if (name != arrays[i].name || bytes.size() != arrays[i].bytes)
       throw std::runtime_error("the checkpoint's state array '" + name + "' (" + std::to_string(bytes.size()) +
                                " bytes) does not match the model's '" + arrays[i].name + "' (" +
                                std::to_string(arrays[i].bytes) + " bytes)");
-    if (!bytes.empty()) std::memcpy(arrays[i].data, bytes.data(), bytes.size());
+    if (!bytes.empty()) std::memcpy(target, bytes.data(), bytes.size());
   }
   model.restored();
 }
