@@ -463,7 +463,7 @@ class Organising final : public Model {
     if (leader_rate_ <= 0) return 0;
     std::int64_t held = 0;
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
-#pragma omp parallel for schedule(dynamic, 4096) reduction(+ : held)
+#pragma omp parallel for schedule(static, 4096) reduction(+ : held)
     for (std::int64_t v = 0; v < n; ++v) {
       if (state_[v] != leader) continue;
       const auto contacts = world_.graph.neighbours(static_cast<NodeId>(v));
@@ -586,7 +586,7 @@ class Organising final : public Model {
   // result does not depend on thread order.
   void apply_changes() {
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
-#pragma omp parallel for schedule(dynamic, 4096)
+#pragma omp parallel for schedule(static, 4096)
     for (std::int64_t v = 0; v < n; ++v) {
       const std::uint8_t before = state_[v], after = next_[v];
       if (before == after) continue;
