@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cmath>
 
+#include "models/organising/batch_draws.hpp"
 #include "models/organising/parameters.hpp"
 #include "models/organising/roster.hpp"
 #include "sim/engine/model.hpp"
@@ -31,6 +32,40 @@ inline constexpr std::uint8_t no_campaign = 255;
 inline constexpr std::uint32_t never_met = 0;
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// Counts behind measure(), per citizen: kept up to date by the step's pass
+// over citizens instead of a pass of measure()'s own.
+struct Tally {
+  std::int64_t active = 0, leaders = 0, reached = 0, listened_n = 0, paid = 0, mobilised_n = 0;
+  std::int64_t q_active[5] = {0, 0, 0, 0, 0}, g_active[4] = {0, 0, 0, 0};
+  void add(std::uint8_t state, std::uint8_t f, std::uint8_t quintile, Group g) {
+    const bool in = state != inactive;
+    active += in;
+    leaders += state == leader;
+    reached += (f & reached_any) != 0;
+    listened_n += (f & listened) != 0;
+    paid += (f & listened_paid) != 0;
+    mobilised_n += (f & mobilised) != 0;
+    q_active[quintile] += in;
+    g_active[static_cast<int>(g)] += in;
+  }
+  Tally& operator+=(const Tally& o) {
+    active += o.active;
+    leaders += o.leaders;
+    reached += o.reached;
+    listened_n += o.listened_n;
+    paid += o.paid;
+    mobilised_n += o.mobilised_n;
+    for (int q = 0; q < 5; ++q) q_active[q] += o.q_active[q];
+    for (int g = 0; g < 4; ++g) g_active[g] += o.g_active[g];
+    return *this;
+  }
+};
+#pragma omp declare reduction(+ : Tally : omp_out += omp_in)
+
+// Citizens per block of the fused pass; must equal ordered_sum's block so that
+// the efficacy total is bitwise what ordered_sum gives.
+inline constexpr std::int64_t tally_block = 8192;
 
 class Organising final : public Model {
  public:
@@ -91,6 +126,15 @@ class Organising final : public Model {
     campaign_end_.assign(hoods, 0);
     rest_until_.assign(hoods, 0);
     outcome_now_.assign(hoods, 0);
+    // Quintile 0 = most deprived; sizes of quintiles and groups never change.
+    hood_quintile_.resize(hoods);
+    for (std::size_t h = 0; h < hoods; ++h) {
+      hood_quintile_[h] = static_cast<std::uint8_t>(4 - world.population.deprivation_quintile(static_cast<std::uint32_t>(h)));
+      q_size_[hood_quintile_[h]] +=
+          static_cast<std::int64_t>(world.population.neighbourhood_start[h + 1] - world.population.neighbourhood_start[h]);
+    }
+    for (std::size_t v = 0; v < n; ++v) ++g_size_[static_cast<int>(world.population.group[v])];
+    efficacy_partial_.assign(static_cast<std::size_t>((static_cast<std::int64_t>(n) + tally_block - 1) / tally_block), 0.0);
     std::int64_t planned = 0, recruits = 0;
     for (const CohortPlan& c : plans_) {
       planned += c.count;
@@ -161,6 +205,7 @@ class Organising final : public Model {
       outcome_now_[h] = 0;
     }
     std::fill(meetings_.begin(), meetings_.end(), 0);
+    std::fill(met_now_.begin(), met_now_.end(), 0);
     std::fill(flags_.begin(), flags_.end(), 0);
     std::fill(last_met_.begin(), last_met_.end(), never_met);
     recount_contacts();
@@ -175,13 +220,14 @@ class Organising final : public Model {
       }
     volunteers_recruited_ = trained_ = started_ = 0;
     won_ = lost_ = 0;
+    tally_all();
   }
 
   // Small loops (campaigns over neighbourhoods, organisers) stay on one
   // thread: each parallel region costs a barrier, which is dear when the
   // machine is shared.
+  // met_now_ is all zero here: update_citizens resets it as it reads it.
   void step(const StepContext& ctx) override {
-    std::fill(met_now_.begin(), met_now_.end(), 0);
     current_step_ = ctx.step;
     run_campaigns(ctx);
     meetings_held_ = organisers_meet(ctx) + leaders_meet(ctx);
@@ -192,49 +238,30 @@ class Organising final : public Model {
   }
 
   void measure(std::span<double> out) const override {
-    const Population& pop = world_.population;
     const double n = static_cast<double>(world_.graph.nodes());
-    std::int64_t active = 0, leaders = 0, reached = 0, listened_count = 0, paid_count = 0, mobilised_count = 0;
-    std::int64_t q_active[5] = {0, 0, 0, 0, 0}, q_size[5] = {0, 0, 0, 0, 0};
-    std::int64_t g_active[4] = {0, 0, 0, 0}, g_size[4] = {0, 0, 0, 0};
-    const auto hoods = static_cast<std::int64_t>(pop.neighbourhoods());
-#pragma omp parallel for schedule(dynamic, 16) \
-    reduction(+ : active, leaders, reached, listened_count, paid_count, mobilised_count, q_active[:5], q_size[:5], g_active[:4], g_size[:4])
-    for (std::int64_t h = 0; h < hoods; ++h) {
-      const int q = 4 - pop.deprivation_quintile(static_cast<std::uint32_t>(h));  // 0 = most deprived
-      std::int64_t a = 0;
-      for (std::uint64_t v = pop.neighbourhood_start[h]; v < pop.neighbourhood_start[h + 1]; ++v) {
-        const bool in = state_[v] != inactive;
-        a += in;
-        leaders += state_[v] == leader;
-        reached += (flags_[v] & reached_any) != 0;
-        listened_count += (flags_[v] & listened) != 0;
-        paid_count += (flags_[v] & listened_paid) != 0;
-        mobilised_count += (flags_[v] & mobilised) != 0;
-        const auto g = static_cast<int>(pop.group[v]);
-        g_active[g] += in;
-        ++g_size[g];
-      }
-      active += a;
-      q_active[q] += a;
-      q_size[q] += static_cast<std::int64_t>(pop.neighbourhood_start[h + 1] - pop.neighbourhood_start[h]);
-    }
+    const Tally& t = tally_;
+    const auto& q_active = t.q_active;
+    const auto& g_active = t.g_active;
+    const auto& q_size = q_size_;
+    const auto& g_size = g_size_;
     auto share = [](std::int64_t part, std::int64_t whole) {
       return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
     };
-    out[m_participation] = static_cast<double>(active) / n;
-    out[m_leaders] = static_cast<double>(leaders) / n;
-    out[m_mean_efficacy] = ordered_sum(world_.graph.nodes(), [&](std::size_t v) { return double{efficacy_[v]}; }) / n;
+    out[m_participation] = static_cast<double>(t.active) / n;
+    out[m_leaders] = static_cast<double>(t.leaders) / n;
+    double efficacy_total = 0.0;  // in block order, as ordered_sum adds
+    for (double s : efficacy_partial_) efficacy_total += s;
+    out[m_mean_efficacy] = efficacy_total / n;
     out[m_one_to_ones] = static_cast<double>(meetings_held_);
     out[m_organisers_active] = static_cast<double>(organisers_working_);
-    out[m_reached] = static_cast<double>(reached) / n;
+    out[m_reached] = static_cast<double>(t.reached) / n;
     for (int q = 0; q < 5; ++q) out[m_q1 + q] = share(q_active[q], q_size[q]);
     out[m_gap] = out[m_q5] - out[m_q1];
     for (int g = 0; g < 4; ++g) out[m_patient + g] = share(g_active[g], g_size[g]);
-    out[m_people_reached] = static_cast<double>(reached);
-    out[m_people_listened] = static_cast<double>(listened_count);
-    out[m_people_listened_paid] = static_cast<double>(paid_count);
-    out[m_people_mobilised] = static_cast<double>(mobilised_count);
+    out[m_people_reached] = static_cast<double>(t.reached);
+    out[m_people_listened] = static_cast<double>(t.listened_n);
+    out[m_people_listened_paid] = static_cast<double>(t.paid);
+    out[m_people_mobilised] = static_cast<double>(t.mobilised_n);
     out[m_volunteer_organisers] = static_cast<double>(volunteers_working_);
     out[m_volunteers_recruited] = static_cast<double>(volunteers_recruited_);
     out[m_organisers_trained] = static_cast<double>(trained_);
@@ -451,7 +478,7 @@ class Organising final : public Model {
     if (leader_rate_ <= 0) return 0;
     std::int64_t held = 0;
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
-#pragma omp parallel for schedule(dynamic, 4096) reduction(+ : held)
+#pragma omp parallel for schedule(static, 4096) reduction(+ : held)
     for (std::int64_t v = 0; v < n; ++v) {
       if (state_[v] != leader) continue;
       const auto contacts = world_.graph.neighbours(static_cast<NodeId>(v));
@@ -467,59 +494,106 @@ class Organising final : public Model {
     return held;
   }
 
+  // One pass over all citizens: this week's meetings and campaign outcomes,
+  // then join / stay / promote decisions. The pass also resets met_now_ and
+  // tallies what measure() reports, so no other per-step pass touches every
+  // citizen. Blocks are ordered_sum's (8192 citizens) so the efficacy total is
+  // summed exactly as ordered_sum would.
   void update_citizens(const StepContext& ctx) {
     const Population& pop = world_.population;
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
-#pragma omp parallel for schedule(static, 4096)
-    for (std::int64_t v = 0; v < n; ++v) {
-      const std::uint32_t h = pop.neighbourhood[v];
-      // Leaders' one-to-ones raise efficacy and recruit like organisers';
-      // only organisers' count towards leadership and lower attrition for
-      // weeks after, so leaders cannot breed leaders without organisers.
-      const unsigned by_organisers = met_now_[v] >> 4u;
-      const unsigned met = by_organisers + (met_now_[v] & 15u);
-      if (met > 0) efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * std::pow(1.0 - gain_, met));
-      if (by_organisers > 0) {
-        meetings_[v] = static_cast<std::uint8_t>(std::min(255u, meetings_[v] + by_organisers));
-        last_met_[v] = ctx.step;
-      }
-      if (met > 0) flags_[v] |= reached_any;
-      if (outcome_now_[h] == 1) efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * (1.0 - win_gain_));
-      else if (outcome_now_[h] == 2) efficacy_[v] = static_cast<float>(efficacy_[v] * (1.0 - loss_));
-      const double share = contact_share(static_cast<std::uint64_t>(v));
-      const auto id = static_cast<std::uint32_t>(v);
-      std::uint8_t s = state_[v];
-      if (s == inactive) {
-        const double g = efficacy_factor(static_cast<std::uint64_t>(v));
-        const bool affected = campaign_group_[h] != no_campaign && campaign_group_[h] == static_cast<std::uint8_t>(pop.group[v]);
-        const double own =
-            std::min(1.0, g * (spontaneous_[h] + influence_ * share + (affected ? mobilisation_ : 0.0)));
-        const double recruited = met ? 1.0 - std::pow(1.0 - std::min(1.0, recruit_ * g), met) : 0.0;
-        if (Stream(ctx.seed, ctx.replicate, ctx.step, id, draw_join).bernoulli(1.0 - (1.0 - own) * (1.0 - recruited))) {
-          s = participant;
-          weeks_in_[v] = 0;
-          // Mobilised: joined within the memory of a one-to-one, or in a campaign on their issue.
-          if (affected || (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_))
-            flags_[v] |= mobilised;
+    const auto blocks = (n + tally_block - 1) / tally_block;
+    Tally t;
+    const double keep_gain = 1.0 - gain_;
+#pragma omp parallel for schedule(static) reduction(+ : t)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      alignas(64) std::uint32_t purpose[draw_batch];
+      alignas(64) double draw[draw_batch];
+      double efficacy_sum = 0;
+      const std::int64_t end = std::min(n, (b + 1) * tally_block);
+      for (std::int64_t first = b * tally_block; first < end; first += static_cast<std::int64_t>(draw_batch)) {
+        const auto count = static_cast<std::size_t>(std::min<std::int64_t>(draw_batch, end - first));
+        for (std::size_t i = 0; i < count; ++i) purpose[i] = state_[first + i] == inactive ? draw_join : draw_stay;
+        first_uniforms(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(first), purpose, count, draw);
+        for (std::size_t i = 0; i < count; ++i) {
+          const std::int64_t v = first + static_cast<std::int64_t>(i);
+          const std::uint32_t h = pop.neighbourhood[v];
+          // Leaders' one-to-ones raise efficacy and recruit like organisers';
+          // only organisers' count towards leadership and lower attrition for
+          // weeks after, so leaders cannot breed leaders without organisers.
+          const std::uint8_t met_bits = met_now_[v];
+          met_now_[v] = 0;
+          const unsigned by_organisers = met_bits >> 4u;
+          const unsigned met = by_organisers + (met_bits & 15u);
+          if (met > 0) {
+            efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * std::pow(keep_gain, met));
+            flags_[v] |= reached_any;
+          }
+          if (by_organisers > 0) {
+            meetings_[v] = static_cast<std::uint8_t>(std::min(255u, meetings_[v] + by_organisers));
+            last_met_[v] = ctx.step;
+          }
+          if (outcome_now_[h] == 1) efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * (1.0 - win_gain_));
+          else if (outcome_now_[h] == 2) efficacy_[v] = static_cast<float>(efficacy_[v] * (1.0 - loss_));
+          const double share = contact_share(static_cast<std::uint64_t>(v));
+          std::uint8_t s = state_[v];
+          if (s == inactive) {
+            const double g = efficacy_factor(static_cast<std::uint64_t>(v));
+            const bool affected =
+                campaign_group_[h] != no_campaign && campaign_group_[h] == static_cast<std::uint8_t>(pop.group[v]);
+            const double own =
+                std::min(1.0, g * (spontaneous_[h] + influence_ * share + (affected ? mobilisation_ : 0.0)));
+            const double recruited = met ? 1.0 - std::pow(1.0 - std::min(1.0, recruit_ * g), met) : 0.0;
+            if (draw[i] < 1.0 - (1.0 - own) * (1.0 - recruited)) {  // Stream(..., v, draw_join).bernoulli
+              s = participant;
+              weeks_in_[v] = 0;
+              // Mobilised: joined within the memory of a one-to-one, or in a campaign on their issue.
+              if (affected || (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_))
+                flags_[v] |= mobilised;
+            }
+          } else {
+            // A one-to-one this week keeps a person in; one in the last few weeks
+            // lowers the hazard; participating contacts lower it too.
+            double hazard = dropout_ * (1.0 - reinforcement_ * share) * (s == leader ? leader_dropout_ : 1.0);
+            if (met > 0) hazard = 0.0;
+            else if (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_) hazard *= after_meeting_;
+            if (draw[i] < hazard) {  // Stream(..., v, draw_stay).bernoulli
+              s = inactive;
+              weeks_in_[v] = 0;
+            } else {
+              if (weeks_in_[v] < 65535) ++weeks_in_[v];
+              if (s == participant && meetings_[v] >= leader_meetings_needed_ && weeks_in_[v] >= leader_weeks_needed_ &&
+                  Stream(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), draw_promote)
+                      .bernoulli(leader_chance_))
+                s = leader;
+            }
+          }
+          next_[v] = s;
+          t.add(s, flags_[v], hood_quintile_[h], pop.group[v]);
+          efficacy_sum += efficacy_[v];
         }
-      } else {
-        // A one-to-one this week keeps a person in; one in the last few weeks
-        // lowers the hazard; participating contacts lower it too.
-        double hazard = dropout_ * (1.0 - reinforcement_ * share) * (s == leader ? leader_dropout_ : 1.0);
-        if (met > 0) hazard = 0.0;
-        else if (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_) hazard *= after_meeting_;
-        if (Stream(ctx.seed, ctx.replicate, ctx.step, id, draw_stay).bernoulli(hazard)) {
-          s = inactive;
-          weeks_in_[v] = 0;
-        } else {
-          if (weeks_in_[v] < 65535) ++weeks_in_[v];
-          if (s == participant && meetings_[v] >= leader_meetings_needed_ && weeks_in_[v] >= leader_weeks_needed_ &&
-              Stream(ctx.seed, ctx.replicate, ctx.step, id, draw_promote).bernoulli(leader_chance_))
-            s = leader;
-        }
       }
-      next_[v] = s;
+      efficacy_partial_[static_cast<std::size_t>(b)] = efficacy_sum;
     }
+    tally_ = t;
+  }
+
+  // The same tally by a pass of its own, for the state initialise() leaves.
+  void tally_all() {
+    const Population& pop = world_.population;
+    const auto n = static_cast<std::int64_t>(world_.graph.nodes());
+    const auto blocks = (n + tally_block - 1) / tally_block;
+    Tally t;
+#pragma omp parallel for schedule(static) reduction(+ : t)
+    for (std::int64_t b = 0; b < blocks; ++b) {
+      double efficacy_sum = 0;
+      for (std::int64_t v = b * tally_block; v < std::min(n, (b + 1) * tally_block); ++v) {
+        t.add(state_[v], flags_[v], hood_quintile_[pop.neighbourhood[v]], pop.group[v]);
+        efficacy_sum += efficacy_[v];
+      }
+      efficacy_partial_[static_cast<std::size_t>(b)] = efficacy_sum;
+    }
+    tally_ = t;
   }
 
   // Push each change to the contact counts of the changed person's contacts
@@ -527,7 +601,7 @@ class Organising final : public Model {
   // result does not depend on thread order.
   void apply_changes() {
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
-#pragma omp parallel for schedule(dynamic, 4096)
+#pragma omp parallel for schedule(static, 4096)
     for (std::int64_t v = 0; v < n; ++v) {
       const std::uint8_t before = state_[v], after = next_[v];
       if (before == after) continue;
@@ -588,7 +662,11 @@ class Organising final : public Model {
   std::vector<float> typical_efficacy_;
   std::vector<double> spontaneous_;
   std::vector<std::int32_t> hood_active_;
-  std::vector<std::uint8_t> campaign_group_, outcome_now_;
+  std::vector<std::uint8_t> campaign_group_, outcome_now_, hood_quintile_;
+  // What measure() reports, from the last pass over citizens.
+  Tally tally_;
+  std::vector<double> efficacy_partial_;
+  std::int64_t q_size_[5] = {0, 0, 0, 0, 0}, g_size_[4] = {0, 0, 0, 0};
   std::vector<std::uint32_t> campaign_end_, rest_until_;
 
   std::uint32_t current_step_ = 0;
