@@ -8,47 +8,17 @@
 #include <filesystem>
 #include <memory>
 
+#include "sim/io/hdf5_write.hpp"
 #include "sim/io/output.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace gs {
 namespace {
 
-// Closes an HDF5 handle when it leaves scope.
-struct Handle {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  Handle(hid_t i, herr_t (*c)(hid_t), const std::string& what) : id(i), close(c) {
-    if (id < 0) throw OutputError("HDF5 failed to " + what);
-  }
-  ~Handle() {
-    if (id >= 0) close(id);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  operator hid_t() const { return id; }
-};
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw OutputError("HDF5 failed to " + what);
-}
-
-void text_attribute(hid_t where, const std::string& name, const std::string& value) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
-  check(H5Tset_size(type, H5T_VARIABLE), "set string size");
-  check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  Handle attr(H5Acreate2(where, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "create attribute " + name);
-  const char* data = value.c_str();
-  check(H5Awrite(attr, type, &data), "write attribute " + name);
-}
-
-void integer_attribute(hid_t where, const std::string& name, std::int64_t value) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  Handle attr(H5Acreate2(where, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-              "create attribute " + name);
-  check(H5Awrite(attr, H5T_NATIVE_INT64, &value), "write attribute " + name);
-}
+using hdf5::Handle;
+using hdf5::check;
+using hdf5::write_integer_attribute;
+using hdf5::write_text_attribute;
 
 // A 1-D dataset, deflate-compressed in chunks when large enough to matter.
 template <class T>
@@ -67,7 +37,7 @@ void dataset(hid_t group, const std::string& name, const std::vector<T>& values,
   Handle ds(H5Dcreate2(group, name.c_str(), file_type, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
             "create dataset " + name);
   if (!values.empty()) check(H5Dwrite(ds, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write " + name);
-  text_attribute(ds, "description", description);
+  write_text_attribute(ds, "description", description);
 }
 
 void write_hdf5(const std::string& temp, const World& w, const ExportInfo& info) {
@@ -75,17 +45,17 @@ void write_hdf5(const std::string& temp, const World& w, const ExportInfo& info)
   const Population& p = w.population;
   const std::size_t n = g.nodes();
   Handle file(H5Fcreate(temp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create " + temp);
-  text_attribute(file, "software", software_version());
-  text_attribute(file, "format", "groundswell graph 1 (CSR; see docs/graphs.md)");
-  text_attribute(file, "graph", info.generator);
-  text_attribute(file, "scenario_yaml", info.scenario_yaml);
-  integer_attribute(file, "seed", static_cast<std::int64_t>(info.seed));
-  integer_attribute(file, "nodes", static_cast<std::int64_t>(n));
-  integer_attribute(file, "edges", static_cast<std::int64_t>(g.edges()));
+  write_text_attribute(file, "software", software_version());
+  write_text_attribute(file, "format", "groundswell graph 1 (CSR; see docs/graphs.md)");
+  write_text_attribute(file, "graph", info.generator);
+  write_text_attribute(file, "scenario_yaml", info.scenario_yaml);
+  write_integer_attribute(file, "seed", static_cast<std::int64_t>(info.seed));
+  write_integer_attribute(file, "nodes", static_cast<std::int64_t>(n));
+  write_integer_attribute(file, "edges", static_cast<std::int64_t>(g.edges()));
 
   {
     Handle group(H5Gcreate2(file, "graph", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /graph");
-    text_attribute(group, "description",
+    write_text_attribute(group, "description",
                    "Undirected graph in CSR form: the neighbours of node v are targets[offsets[v]:offsets[v+1]], sorted; "
                    "every tie appears in both rows");
     dataset(group, "offsets", g.offsets, H5T_STD_U64LE, H5T_NATIVE_UINT64, "Row start of each node in targets (nodes+1 values)");
@@ -97,7 +67,7 @@ void write_hdf5(const std::string& temp, const World& w, const ExportInfo& info)
   for (std::size_t v = 0; v < n; ++v) group[v] = static_cast<std::uint8_t>(p.group[v]);
   dataset(nodes, "group", group, H5T_STD_U8LE, H5T_NATIVE_UINT8,
           "Constituency group: 0 patient, 1 parent, 2 tenant, 3 other");
-  text_attribute(nodes, "group_names", "patient,parent,tenant,other");
+  write_text_attribute(nodes, "group_names", "patient,parent,tenant,other");
 
   const bool community = p.neighbourhoods() > 1 || !p.household_start.empty();
   if (!community) return;

@@ -1,4 +1,5 @@
 #include "sim/io/output.hpp"
+#include "sim/io/hdf5_write.hpp"
 
 #include <fcntl.h>
 #include <hdf5.h>
@@ -16,43 +17,10 @@ namespace gs {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Closes an HDF5 handle when it leaves scope.
-struct Handle {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  Handle(hid_t i, herr_t (*c)(hid_t), const std::string& what) : id(i), close(c) {
-    if (id < 0) throw OutputError("HDF5 failed to " + what);
-  }
-  ~Handle() {
-    if (id >= 0) close(id);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  operator hid_t() const { return id; }
-};
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw OutputError("HDF5 failed to " + what);
-}
-
-void write_text_attribute(hid_t where, const std::string& name, const std::string& value) {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
-  check(H5Tset_size(type, H5T_VARIABLE), "set string size");
-  check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  Handle attr(H5Acreate2(where, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-              "create attribute " + name);
-  const char* data = value.c_str();
-  check(H5Awrite(attr, type, &data), "write attribute " + name);
-}
-
-void write_integer_attribute(hid_t where, const std::string& name, std::int64_t value) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  Handle attr(H5Acreate2(where, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-              "create attribute " + name);
-  check(H5Awrite(attr, H5T_NATIVE_INT64, &value), "write attribute " + name);
-}
+using hdf5::Handle;
+using hdf5::check;
+using hdf5::write_integer_attribute;
+using hdf5::write_text_attribute;
 
 hid_t write_axis(hid_t group, const char* name, std::size_t n, const std::string& description) {
   std::vector<std::int64_t> values(n);

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 
+#include "sim/io/hdf5_write.hpp"
 #include "sim/io/output.hpp"
 
 namespace gs {
@@ -56,19 +57,7 @@ void write_numbers(hid_t group, const std::string& name, const std::vector<T>& v
   check(ok, "write /members/" + name);
 }
 
-void write_text_attribute(hid_t where, const std::string& name, const std::string& value) {
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  const hid_t space = H5Screate(H5S_SCALAR);
-  const hid_t attr = H5Acreate2(where, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT);
-  const char* data = value.c_str();
-  const bool ok = attr >= 0 && H5Awrite(attr, type, &data) >= 0;
-  if (attr >= 0) H5Aclose(attr);
-  H5Sclose(space);
-  H5Tclose(type);
-  check(ok, "write attribute " + name);
-}
+using hdf5::write_text_attribute;
 
 void write_h5(const std::string& path, const Sweep& sweep, const std::vector<MemberStatus>& results) {
   const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
