@@ -63,7 +63,7 @@ TEST(OrganisingPolicy, TownParticipationOrderedAndTenThousandBeatsOneThousand) {
     ASSERT_EQ(s.seed, first.seed);  // same graph, common random numbers
     finals.push_back(run_scenario(s, world).finals("participation"));
   }
-  auto mean = [](const std::vector<double>& x) { return std::accumulate(x.begin(), x.end(), 0.0) / x.size(); };
+  auto mean = [](const std::vector<double>& x) { return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size()); };
   EXPECT_LT(mean(finals[0]), mean(finals[1]));
   EXPECT_LT(mean(finals[1]), mean(finals[2]));
   // Paired by replicate (same citizen draws): 95% CI of the mean difference,
