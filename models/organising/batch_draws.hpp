@@ -16,8 +16,17 @@ namespace gs::organising {
 
 inline constexpr std::size_t draw_batch = 256;
 
+// Wide vector units where the CPU has them. clang emits one ifunc resolver
+// per translation unit for a header function, which collides at link time,
+// so clang builds (TSan, fuzzing) use the default code path.
+#if defined(__clang__)
+#define GROUNDSWELL_VECTOR_CLONES
+#else
+#define GROUNDSWELL_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+
 // uniform[i] = Stream(seed, replicate, step, agent0 + i, purpose[i]).uniform(), i < n <= draw_batch.
-__attribute__((target_clones("avx512f", "avx2", "default"))) static void first_uniforms(
+GROUNDSWELL_VECTOR_CLONES static void first_uniforms(
     std::uint64_t seed, std::uint32_t replicate, std::uint32_t step, std::uint32_t agent0, const std::uint32_t* purpose,
     std::size_t n, double* uniform) {
   const auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
