@@ -443,7 +443,8 @@ class Organising final : public Model {
         ++held;
         // A developed person with enough one-to-ones may become a volunteer organiser.
         if (develop && recruiting && roster_.pending[o] == none && meetings_[chosen] + 1u >= multiply_meetings_ &&
-            !(flags_[chosen] & is_organiser) && rng.bernoulli(multiply_))
+            !(std::atomic_ref<std::uint8_t>(flags_[chosen]).load(std::memory_order_relaxed) & is_organiser) &&
+            rng.bernoulli(multiply_))
           roster_.pending[o] = static_cast<std::uint32_t>(chosen);
       }
     }
