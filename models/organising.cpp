@@ -24,8 +24,17 @@ enum State : std::uint8_t { inactive = 0, participant = 1, leader = 2 };
 // Random-number purposes. Citizens' decisions are keyed by citizen id, step
 // and purpose only, so two scenarios that differ only in organisers draw the
 // same numbers for the same decision (common random numbers).
-enum : Purpose { draw_efficacy = 1, draw_initial, draw_join, draw_stay, draw_promote, organiser_meetings = 7,
-                 leader_meetings, organiser_quits, campaign_draws };
+enum : Purpose {
+  draw_efficacy = 1,
+  draw_initial,
+  draw_join,
+  draw_stay,
+  draw_promote,
+  organiser_meetings = 7,
+  leader_meetings,
+  organiser_quits,
+  campaign_draws
+};
 // Bits of a citizen's flags.
 enum : std::uint8_t { listened = 1, mobilised = 2, is_organiser = 4, listened_paid = 8, reached_any = 16 };
 inline constexpr std::uint8_t no_campaign = 255;
@@ -84,9 +93,14 @@ class Organising final : public Model {
     development_share_ = p.real("organisers.development_share");
     search_tries_ = static_cast<int>(p.integer("organisers.search_tries"));
     cost_ = p.real("organisers.cost_per_organiser");
-    recruited_kind_ = {0, true, p.real("kinds.volunteer.one_to_ones_per_step"), 0,
-                       static_cast<std::uint32_t>(p.integer("kinds.volunteer.training_steps")), 0,
-                       p.real("kinds.volunteer.turnover_per_year"), p.integer("kinds.volunteer.volunteers_to_recruit")};
+    recruited_kind_ = {0,
+                       true,
+                       p.real("kinds.volunteer.one_to_ones_per_step"),
+                       0,
+                       static_cast<std::uint32_t>(p.integer("kinds.volunteer.training_steps")),
+                       0,
+                       p.real("kinds.volunteer.turnover_per_year"),
+                       p.integer("kinds.volunteer.volunteers_to_recruit")};
     multiply_ = p.real("multiplication.recruit_chance");
     multiply_meetings_ = static_cast<unsigned>(p.integer("multiplication.min_meetings"));
     gain_ = p.real("one_to_one.efficacy_gain");
@@ -129,12 +143,14 @@ class Organising final : public Model {
     // Quintile 0 = most deprived; sizes of quintiles and groups never change.
     hood_quintile_.resize(hoods);
     for (std::size_t h = 0; h < hoods; ++h) {
-      hood_quintile_[h] = static_cast<std::uint8_t>(4 - world.population.deprivation_quintile(static_cast<std::uint32_t>(h)));
-      q_size_[hood_quintile_[h]] +=
-          static_cast<std::int64_t>(world.population.neighbourhood_start[h + 1] - world.population.neighbourhood_start[h]);
+      hood_quintile_[h] =
+          static_cast<std::uint8_t>(4 - world.population.deprivation_quintile(static_cast<std::uint32_t>(h)));
+      q_size_[hood_quintile_[h]] += static_cast<std::int64_t>(world.population.neighbourhood_start[h + 1] -
+                                                              world.population.neighbourhood_start[h]);
     }
     for (std::size_t v = 0; v < n; ++v) ++g_size_[static_cast<int>(world.population.group[v])];
-    efficacy_partial_.assign(static_cast<std::size_t>((static_cast<std::int64_t>(n) + tally_block - 1) / tally_block), 0.0);
+    efficacy_partial_.assign(static_cast<std::size_t>((static_cast<std::int64_t>(n) + tally_block - 1) / tally_block),
+                             0.0);
     std::int64_t planned = 0, recruits = 0;
     for (const CohortPlan& c : plans_) {
       planned += c.count;
@@ -274,22 +290,38 @@ class Organising final : public Model {
   // by initialise() from the seed or recounted by restored().
   std::vector<StateArray> state_arrays() override {
     Roster& r = roster_;
-    return {state_vector("state", state_), state_vector("efficacy", efficacy_), state_vector("meetings", meetings_),
-            state_vector("flags", flags_), state_vector("weeks_in", weeks_in_), state_vector("last_met", last_met_),
-            state_vector("hood_active", hood_active_), state_vector("campaign_group", campaign_group_),
-            state_vector("campaign_end", campaign_end_), state_vector("rest_until", rest_until_),
+    return {state_vector("state", state_),
+            state_vector("efficacy", efficacy_),
+            state_vector("meetings", meetings_),
+            state_vector("flags", flags_),
+            state_vector("weeks_in", weeks_in_),
+            state_vector("last_met", last_met_),
+            state_vector("hood_active", hood_active_),
+            state_vector("campaign_group", campaign_group_),
+            state_vector("campaign_end", campaign_end_),
+            state_vector("rest_until", rest_until_),
             state_vector("placement_occupancy", placement_.occupancy()),
-            state_growing("organiser_home", r.home), state_growing("organiser_start", r.start),
-            state_growing("organiser_ramp", r.ramp), state_growing("organiser_end", r.end),
-            state_growing("organiser_citizen", r.citizen), state_growing("organiser_pending", r.pending),
-            state_growing("organiser_circle", r.circle), state_growing("organiser_rate", r.rate),
-            state_growing("organiser_quit_hazard", r.quit_hazard), state_growing("organiser_to_recruit", r.to_recruit),
-            state_growing("organiser_volunteer", r.volunteer), state_growing("organiser_gone", r.gone),
-            state_value("organisers_from_cohorts", r.from_cohorts), state_value("current_step", current_step_),
-            state_value("meetings_held", meetings_held_), state_value("organisers_working", organisers_working_),
+            state_growing("organiser_home", r.home),
+            state_growing("organiser_start", r.start),
+            state_growing("organiser_ramp", r.ramp),
+            state_growing("organiser_end", r.end),
+            state_growing("organiser_citizen", r.citizen),
+            state_growing("organiser_pending", r.pending),
+            state_growing("organiser_circle", r.circle),
+            state_growing("organiser_rate", r.rate),
+            state_growing("organiser_quit_hazard", r.quit_hazard),
+            state_growing("organiser_to_recruit", r.to_recruit),
+            state_growing("organiser_volunteer", r.volunteer),
+            state_growing("organiser_gone", r.gone),
+            state_value("organisers_from_cohorts", r.from_cohorts),
+            state_value("current_step", current_step_),
+            state_value("meetings_held", meetings_held_),
+            state_value("organisers_working", organisers_working_),
             state_value("volunteers_working", volunteers_working_),
-            state_value("volunteers_recruited", volunteers_recruited_), state_value("organisers_trained", trained_),
-            state_value("organisers_started", started_), state_value("campaigns_won", won_),
+            state_value("volunteers_recruited", volunteers_recruited_),
+            state_value("organisers_trained", trained_),
+            state_value("organisers_started", started_),
+            state_value("campaigns_won", won_),
             state_value("campaigns_lost", lost_)};
   }
   void restored() override { recount_contacts(); }
@@ -394,7 +426,7 @@ class Organising final : public Model {
       volunteers += roster_.volunteer[o];
       // Trained: through the ramp-up, or through the whole term if it has one.
       if (o < from_cohorts && (roster_.end[o] == UINT32_MAX ? ctx.step - roster_.start[o] == roster_.ramp[o] + 1
-                                                              : ctx.step == roster_.end[o]))
+                                                            : ctx.step == roster_.end[o]))
         ++trained;
       Stream rng(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(o), organiser_meetings);
       const std::uint32_t h = roster_.home[o];
@@ -408,7 +440,8 @@ class Organising final : public Model {
           // Develop someone from the circle who still takes part, else a
           // participant found by asking around.
           std::uint32_t in_circle = 0;
-          for (std::size_t i = 0; i < Roster::circle_size; ++i) in_circle += circle[i] != none && state_[circle[i]] != inactive;
+          for (std::size_t i = 0; i < Roster::circle_size; ++i)
+            in_circle += circle[i] != none && state_[circle[i]] != inactive;
           if (in_circle > 0) {
             auto pick = rng.below(in_circle);
             for (std::size_t i = 0; i < Roster::circle_size && chosen == UINT64_MAX; ++i)
@@ -424,8 +457,10 @@ class Organising final : public Model {
           for (int t = 0; t < search_tries_ && chosen == UINT64_MAX; ++t) {
             const std::uint64_t v = first + rng.below(size);
             if (state_[v] != inactive) continue;
-            if (active_contacts_[v] > 0) chosen = v;
-            else if (fallback == UINT64_MAX) fallback = v;
+            if (active_contacts_[v] > 0)
+              chosen = v;
+            else if (fallback == UINT64_MAX)
+              fallback = v;
           }
           if (chosen == UINT64_MAX) chosen = fallback;
           // Whoever is met joins the circle in a slot whose person dropped out.
@@ -534,8 +569,10 @@ class Organising final : public Model {
             meetings_[v] = static_cast<std::uint8_t>(std::min(255u, meetings_[v] + by_organisers));
             last_met_[v] = ctx.step;
           }
-          if (outcome_now_[h] == 1) efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * (1.0 - win_gain_));
-          else if (outcome_now_[h] == 2) efficacy_[v] = static_cast<float>(efficacy_[v] * (1.0 - loss_));
+          if (outcome_now_[h] == 1)
+            efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * (1.0 - win_gain_));
+          else if (outcome_now_[h] == 2)
+            efficacy_[v] = static_cast<float>(efficacy_[v] * (1.0 - loss_));
           const double share = contact_share(static_cast<std::uint64_t>(v));
           std::uint8_t s = state_[v];
           if (s == inactive) {
@@ -549,15 +586,16 @@ class Organising final : public Model {
               s = participant;
               weeks_in_[v] = 0;
               // Mobilised: joined within the memory of a one-to-one, or in a campaign on their issue.
-              if (affected || (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_))
-                flags_[v] |= mobilised;
+              if (affected || (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_)) flags_[v] |= mobilised;
             }
           } else {
             // A one-to-one this week keeps a person in; one in the last few weeks
             // lowers the hazard; participating contacts lower it too.
             double hazard = dropout_ * (1.0 - reinforcement_ * share) * (s == leader ? leader_dropout_ : 1.0);
-            if (met > 0) hazard = 0.0;
-            else if (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_) hazard *= after_meeting_;
+            if (met > 0)
+              hazard = 0.0;
+            else if (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_)
+              hazard *= after_meeting_;
             if (draw[i] < hazard) {  // Stream(..., v, draw_stay).bernoulli
               s = inactive;
               weeks_in_[v] = 0;
@@ -678,9 +716,10 @@ class Organising final : public Model {
 }  // namespace
 }  // namespace gs::organising
 
-GROUNDSWELL_REGISTER_MODEL(organising, "organising",
-                           "Organisers' one-to-ones, social influence, drop-out, leaders, volunteer organisers, campaigns",
-                           gs::organising::parameters(), gs::organising::metrics(),
-                           [](const gs::ParamValues& p, const gs::World& w) -> std::unique_ptr<gs::Model> {
-                             return std::make_unique<gs::organising::Organising>(p, w);
-                           })
+GROUNDSWELL_REGISTER_MODEL(
+    organising, "organising",
+    "Organisers' one-to-ones, social influence, drop-out, leaders, volunteer organisers, campaigns",
+    gs::organising::parameters(), gs::organising::metrics(),
+    [](const gs::ParamValues& p, const gs::World& w) -> std::unique_ptr<gs::Model> {
+      return std::make_unique<gs::organising::Organising>(p, w);
+    })
