@@ -129,17 +129,17 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
 
   CompareResult res;
   Table& t = res.table;
-  t.columns = {number("scenario", "scenario"), number("file", "file"), number("replicates", "n"), number("step", "step"),
-               number("mean", "mean"), number("sd", "sd", 2), text_only("ci", "95% CI"), data_only("ci_low"),
-               data_only("ci_high")};
+  t.columns = {number("scenario", "scenario"), number("file", "file"), number("replicates", "n"),
+               number("step", "step"),         number("mean", "mean"), number("sd", "sd", 2),
+               text_only("ci", "95% CI"),      data_only("ci_low"),    data_only("ci_high")};
   Column diff = number("difference", "diff vs first");
   diff.signed_number = true;
   Column change = number("relative_change", "change", 3);
   change.percent = change.signed_number = true;
   t.columns.insert(t.columns.end(), {diff, text_only("difference_ci", "95% CI (Welch)"), data_only("difference_ci_low"),
                                      data_only("difference_ci_high"), number("welch_df", "df", 3), change});
-  std::vector<std::string> main_group = {"scenario", "file", "replicates", "step", "mean", "sd", "ci", "difference",
-                                         "difference_ci", "relative_change"};
+  std::vector<std::string> main_group = {"scenario", "file", "replicates", "step",          "mean",
+                                         "sd",       "ci",   "difference", "difference_ci", "relative_change"};
   if (o.reach) {
     char heading[64];
     std::snprintf(heading, sizeof heading, "mean first step >= %g", *o.reach);
@@ -151,21 +151,23 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
   if (organising) {
     Column extra = number("additional_participants", "extra participants", 4);
     extra.signed_number = true;
-    t.columns.insert(t.columns.end(), {number("graph_nodes", "citizens", 8), number("organisers", "organisers", 8), extra,
-                                       text_only("additional_ci", "95% CI"), data_only("additional_participants_ci_low"),
-                                       data_only("additional_participants_ci_high"),
-                                       number("participants_per_organiser", "per extra organiser", 4),
-                                       text_only("per_organiser_ci", "95% CI"), data_only("participants_per_organiser_ci_low"),
-                                       data_only("participants_per_organiser_ci_high")});
+    t.columns.insert(
+        t.columns.end(),
+        {number("graph_nodes", "citizens", 8), number("organisers", "organisers", 8), extra,
+         text_only("additional_ci", "95% CI"), data_only("additional_participants_ci_low"),
+         data_only("additional_participants_ci_high"), number("participants_per_organiser", "per extra organiser", 4),
+         text_only("per_organiser_ci", "95% CI"), data_only("participants_per_organiser_ci_low"),
+         data_only("participants_per_organiser_ci_high")});
     res.text_groups.push_back({"scenario", "graph_nodes", "organisers", "additional_participants", "additional_ci",
                                "participants_per_organiser", "per_organiser_ci"});
     if (any_cost) {
-      t.columns.insert(t.columns.end(), {number("cost_per_organiser", "GBP per organiser", 6),
-                                         number("cost_per_additional_participant", "GBP per extra participant", 4),
-                                         text_only("cost_ci", "95% CI"),
-                                         data_only("cost_per_additional_participant_ci_low"),
-                                         data_only("cost_per_additional_participant_ci_high")});
-      res.text_groups.push_back({"scenario", "organisers", "cost_per_organiser", "cost_per_additional_participant", "cost_ci"});
+      t.columns.insert(
+          t.columns.end(),
+          {number("cost_per_organiser", "GBP per organiser", 6),
+           number("cost_per_additional_participant", "GBP per extra participant", 4), text_only("cost_ci", "95% CI"),
+           data_only("cost_per_additional_participant_ci_low"), data_only("cost_per_additional_participant_ci_high")});
+      res.text_groups.push_back(
+          {"scenario", "organisers", "cost_per_organiser", "cost_per_additional_participant", "cost_ci"});
     }
   }
   res.text_groups.insert(res.text_groups.begin(), main_group);
@@ -234,7 +236,9 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
       if (any_cost) {
         auto total_cost = [](const FileData& x) -> double {
           if (*x.organisers.count == 0) return 0;
-          return x.organisers.cost_per_organiser > 0 ? x.organisers.cost_per_organiser * static_cast<double>(*x.organisers.count) : nan;
+          return x.organisers.cost_per_organiser > 0
+                     ? x.organisers.cost_per_organiser * static_cast<double>(*x.organisers.count)
+                     : nan;
         };
         const double extra_cost = total_cost(f) - total_cost(first);
         // Only meaningful when the extra organisers cost money and buy participants.
@@ -251,19 +255,20 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
     }
     t.rows.push_back(std::move(row));
     if (f.summary.n < few_replicates)
-      res.warnings.push_back(f.info.path + " rests on " + std::to_string(f.summary.n) + " replicate(s); with fewer than " +
-                             std::to_string(few_replicates) +
+      res.warnings.push_back(f.info.path + " rests on " + std::to_string(f.summary.n) +
+                             " replicate(s); with fewer than " + std::to_string(few_replicates) +
                              " the confidence intervals are rough (raise replicates, e.g. --set replicates=20)");
   }
 
   const std::string when = o.at ? "step " + std::to_string(*o.at) : std::string("the final step");
-  res.title = o.metric + " at " + when + ": mean over replicates with a 95% CI (Student t); difference from the first file "
+  res.title = o.metric + " at " + when +
+              ": mean over replicates with a 95% CI (Student t); difference from the first file "
               "with a 95% Welch CI; n = replicates";
   if (!first.data.description.empty()) res.title = first.data.description + "\n" + res.title;
   std::ostringstream meta;
   meta << "{\"metric\": " << json_string(o.metric) << ", \"description\": " << json_string(first.data.description)
-       << ", \"units\": " << json_string(first.data.units) << ", \"at\": "
-       << (o.at ? std::to_string(*o.at) : std::string("\"final\"")) << ", \"confidence\": 0.95"
+       << ", \"units\": " << json_string(first.data.units)
+       << ", \"at\": " << (o.at ? std::to_string(*o.at) : std::string("\"final\"")) << ", \"confidence\": 0.95"
        << ", \"reach\": " << (o.reach ? json_number(*o.reach) : std::string("null")) << ", \"warnings\": [";
   for (std::size_t i = 0; i < res.warnings.size(); ++i) meta << (i ? ", " : "") << json_string(res.warnings[i]);
   meta << "]}";

@@ -17,7 +17,7 @@ constexpr std::size_t few_replicates = 10;  // below this the CIs are wide and r
 struct CompareOptions {
   std::string metric = "participation";
   std::optional<std::uint32_t> at;  // step; nullopt: each file's final step
-  std::optional<double> reach;      // report the first step at which the metric is >= this
+  std::optional<double> reach;  // report the first step at which the metric is >= this
 };
 
 // What the scenario_yaml says about organisers (organising model only).
@@ -25,14 +25,14 @@ struct OrganiserFacts {
   // organisers.count plus every organisers.cohorts[i].count, each x population_scale and
   // rounded as the run did; nullopt for other models.
   std::optional<std::int64_t> count;
-  double cost_per_organiser = 0;      // GBP for the whole run; 0 = unknown
+  double cost_per_organiser = 0;  // GBP for the whole run; 0 = unknown
 };
 OrganiserFacts organiser_facts(const OutputInfo& info);
 
 struct CompareResult {
   Table table;
   std::vector<std::vector<std::string>> text_groups;  // column blocks for print_text
-  std::string title;                                  // one line saying what the numbers are
+  std::string title;  // one line saying what the numbers are
   std::vector<std::string> warnings;
   std::string meta_json;  // for print_json
 };

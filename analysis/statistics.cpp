@@ -59,11 +59,14 @@ double sample_sd(const std::vector<double>& x) {
 }
 
 double incomplete_beta(double a, double b, double x) {
-  if (!(a > 0) || !(b > 0) || !(x >= 0 && x <= 1)) throw std::domain_error("incomplete_beta: need a, b > 0 and 0 <= x <= 1");
+  if (!(a > 0) || !(b > 0) || !(x >= 0 && x <= 1))
+    throw std::domain_error("incomplete_beta: need a, b > 0 and 0 <= x <= 1");
   if (x == 0) return 0;
   if (x == 1) return 1;
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
-  // The continued fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry I_x(a,b) = 1 - I_{1-x}(b,a) otherwise.
+  const double front =
+      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
+  // The continued fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry I_x(a,b) = 1 - I_{1-x}(b,a)
+  // otherwise.
   if (x < (a + 1) / (a + b + 2)) return front * beta_continued_fraction(a, b, x) / a;
   return 1 - front * beta_continued_fraction(b, a, 1 - x) / b;
 }
@@ -113,7 +116,8 @@ Summary summarize(const std::vector<double>& x, double level) {
     s.ci_low = s.ci_high = nan;
     return s;
   }
-  const double half = t_quantile(0.5 + level / 2, static_cast<double>(s.n - 1)) * s.sd / std::sqrt(static_cast<double>(s.n));
+  const double half =
+      t_quantile(0.5 + level / 2, static_cast<double>(s.n - 1)) * s.sd / std::sqrt(static_cast<double>(s.n));
   s.ci_low = s.mean - half;
   s.ci_high = s.mean + half;
   return s;

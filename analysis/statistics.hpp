@@ -24,8 +24,8 @@ double normal_quantile(double p);
 struct Summary {
   std::size_t n = 0;
   double mean = 0;
-  double sd = 0;        // NaN when n < 2
-  double ci_low = 0;    // 95% CI of the mean (NaN when n < 2)
+  double sd = 0;  // NaN when n < 2
+  double ci_low = 0;  // 95% CI of the mean (NaN when n < 2)
   double ci_high = 0;
 };
 Summary summarize(const std::vector<double>& x, double level = 0.95);
@@ -34,7 +34,7 @@ Summary summarize(const std::vector<double>& x, double level = 0.95);
 struct Difference {
   double estimate = 0;
   double se = 0;
-  double df = 0;        // NaN when undefined (n < 2 in either sample)
+  double df = 0;  // NaN when undefined (n < 2 in either sample)
   double ci_low = 0;
   double ci_high = 0;
   double relative = 0;  // (mean b - mean a) / mean a; NaN when mean a is 0

@@ -49,33 +49,42 @@ Members from_index(const fs::path& dir, const fs::path& index) {
   m.indexed = true;
   for (int j = 0; j < static_cast<int>(header.size()); ++j) {
     const std::string h = lower(header[static_cast<std::size_t>(j)]);
-    if (h == "file" || h == "path" || h == "output") file_col = j;
-    else if (h == "status") status_col = j;
-    else if (h == "name") name_col = j;
-    else if (h == "index" || h == "member") index_col = j;
-    else if (h == "seed") seed_col = j;
-    else if (h == "message") message_col = j;
-    else if (h.find("wall") != std::string::npos || h == "seconds" || h == "time_s") wall_col = j;
+    if (h == "file" || h == "path" || h == "output")
+      file_col = j;
+    else if (h == "status")
+      status_col = j;
+    else if (h == "name")
+      name_col = j;
+    else if (h == "index" || h == "member")
+      index_col = j;
+    else if (h == "seed")
+      seed_col = j;
+    else if (h == "message")
+      message_col = j;
+    else if (h.find("wall") != std::string::npos || h == "seconds" || h == "time_s")
+      wall_col = j;
     else {
       param_cols.push_back(j);
       m.param_names.push_back(header[static_cast<std::size_t>(j)]);
     }
   }
-  if (file_col < 0) throw InputError(index.string() + ":1: sweep index has no 'file' column; columns: " + [&] {
-    std::string s;
-    for (const auto& h : header) s += (s.empty() ? "" : ", ") + h;
-    return s;
-  }());
+  if (file_col < 0)
+    throw InputError(index.string() + ":1: sweep index has no 'file' column; columns: " + [&] {
+      std::string s;
+      for (const auto& h : header) s += (s.empty() ? "" : ", ") + h;
+      return s;
+    }());
   auto field = [](const std::vector<std::string>& row, int col) {
     return col >= 0 && static_cast<std::size_t>(col) < row.size() ? row[static_cast<std::size_t>(col)] : std::string();
   };
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& row = rows[r];
     if (row.size() == 1 && row[0].empty()) continue;
-    Member mem{field(row, index_col), field(row, name_col), field(row, file_col), field(row, status_col),
-               field(row, wall_col), field(row, seed_col), field(row, message_col), {}};
+    Member mem{field(row, index_col), field(row, name_col), field(row, file_col),    field(row, status_col),
+               field(row, wall_col),  field(row, seed_col), field(row, message_col), {}};
     for (int c : param_cols) mem.params.push_back(field(row, c));
-    if (!mem.file.empty() && fs::path(mem.file).is_relative() && fs::exists(dir / mem.file)) mem.file = (dir / mem.file).string();
+    if (!mem.file.empty() && fs::path(mem.file).is_relative() && fs::exists(dir / mem.file))
+      mem.file = (dir / mem.file).string();
     m.members.push_back(std::move(mem));
   }
   return m;
@@ -83,7 +92,8 @@ Members from_index(const fs::path& dir, const fs::path& index) {
 
 void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& out) {
   if (node.IsMap()) {
-    for (const auto& kv : node) flatten(kv.second, prefix.empty() ? kv.first.as<std::string>() : prefix + "." + kv.first.as<std::string>(), out);
+    for (const auto& kv : node)
+      flatten(kv.second, prefix.empty() ? kv.first.as<std::string>() : prefix + "." + kv.first.as<std::string>(), out);
   } else {
     YAML::Emitter e;
     e << YAML::Flow << node;
@@ -157,9 +167,12 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
-      else if (c == '"') quoted = false;
-      else field += c;
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+        field += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        field += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -184,7 +197,8 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 SummarizeResult summarize_directory(const std::string& dir_name, const SummarizeOptions& o) {
   const fs::path dir(dir_name);
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw InputError(dir_name + ": not a directory (summarize takes a sweep's output directory)");
+  if (!fs::is_directory(dir, ec))
+    throw InputError(dir_name + ": not a directory (summarize takes a sweep's output directory)");
   const Members m = fs::exists(dir / "index.csv") ? from_index(dir, dir / "index.csv") : from_files(dir);
 
   SummarizeResult res;
@@ -196,9 +210,9 @@ SummarizeResult summarize_directory(const std::string& dir_name, const Summarize
   ci.in_data = false;
   Column lo = col("ci_low", "ci_low"), hi = col("ci_high", "ci_high");
   lo.in_text = hi.in_text = false;
-  t.columns.insert(t.columns.end(), {col("organisers", "organisers", 8), col("replicates", "n"), col("step", "step"),
-                                     col("mean", "mean"), col("sd", "sd", 2), ci, lo, hi, col("status", "status"),
-                                     col("file", "file")});
+  t.columns.insert(t.columns.end(),
+                   {col("organisers", "organisers", 8), col("replicates", "n"), col("step", "step"),
+                    col("mean", "mean"), col("sd", "sd", 2), ci, lo, hi, col("status", "status"), col("file", "file")});
   if (m.indexed) t.columns.push_back(col("wall_seconds", "wall s", 3));
   if (m.indexed) t.columns.push_back(col("seed", "seed", 20));
 
@@ -244,12 +258,14 @@ SummarizeResult summarize_directory(const std::string& dir_name, const Summarize
   if (fewest < few_replicates && fewest != SIZE_MAX)
     res.warnings.push_back("some members rest on " + std::to_string(fewest) + " replicate(s); with fewer than " +
                            std::to_string(few_replicates) + " the confidence intervals are rough");
-  res.title = o.metric + " at " + (o.at ? "step " + std::to_string(*o.at) : std::string("the final step")) +
-              " for each member of " + dir_name + " (mean over replicates, 95% CI by Student t)" +
-              (m.indexed ? "" : "\nno index.csv: members are the .h5 files; columns are the scenario values that differ");
+  res.title =
+      o.metric + " at " + (o.at ? "step " + std::to_string(*o.at) : std::string("the final step")) +
+      " for each member of " + dir_name + " (mean over replicates, 95% CI by Student t)" +
+      (m.indexed ? "" : "\nno index.csv: members are the .h5 files; columns are the scenario values that differ");
   std::ostringstream meta;
   meta << "{\"directory\": " << json_string(dir_name) << ", \"metric\": " << json_string(o.metric)
-       << ", \"at\": " << (o.at ? std::to_string(*o.at) : std::string("\"final\"")) << ", \"confidence\": 0.95, \"varied\": [";
+       << ", \"at\": " << (o.at ? std::to_string(*o.at) : std::string("\"final\""))
+       << ", \"confidence\": 0.95, \"varied\": [";
   for (std::size_t i = 0; i < m.param_names.size(); ++i) meta << (i ? ", " : "") << json_string(m.param_names[i]);
   meta << "], \"warnings\": [";
   for (std::size_t i = 0; i < res.warnings.size(); ++i) meta << (i ? ", " : "") << json_string(res.warnings[i]);

@@ -73,7 +73,8 @@ void print_text(std::ostream& out, const Table& t, const std::vector<std::vector
     std::vector<std::size_t> width(cols.size(), 0);
     for (std::size_t j = 0; j < cols.size(); ++j) cells[0].push_back(t.columns[cols[j]].heading);
     for (std::size_t r = 0; r < t.rows.size(); ++r)
-      for (std::size_t j = 0; j < cols.size(); ++j) cells[r + 1].push_back(format_text(t.columns[cols[j]], t.rows[r][cols[j]]));
+      for (std::size_t j = 0; j < cols.size(); ++j)
+        cells[r + 1].push_back(format_text(t.columns[cols[j]], t.rows[r][cols[j]]));
     for (const auto& row : cells)
       for (std::size_t j = 0; j < cols.size(); ++j) width[j] = std::max(width[j], row[j].size());
     if (b > 0) out << "\n";
@@ -145,9 +146,12 @@ void print_json(std::ostream& out, const Table& t, const std::string& meta_json)
       out << (first ? "" : ", ") << json_string(t.columns[j].key) << ": ";
       first = false;
       const Cell& c = t.rows[r][j];
-      if (const auto* s = std::get_if<std::string>(&c)) out << json_string(*s);
-      else if (const auto* v = std::get_if<double>(&c)) out << json_number(*v);
-      else out << "null";
+      if (const auto* s = std::get_if<std::string>(&c))
+        out << json_string(*s);
+      else if (const auto* v = std::get_if<double>(&c))
+        out << json_number(*v);
+      else
+        out << "null";
     }
     out << "}";
   }

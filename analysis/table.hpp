@@ -13,13 +13,13 @@ enum class TableFormat { text, csv, json };
 TableFormat parse_table_format(const std::string& s);  // "table" | "csv" | "json"; InputError otherwise
 
 struct Column {
-  std::string key;       // CSV header and JSON key
-  std::string heading;   // text header
-  int digits = 4;        // significant digits in text
+  std::string key;  // CSV header and JSON key
+  std::string heading;  // text header
+  int digits = 4;  // significant digits in text
   bool percent = false;  // text shows 100 x value with a % sign
   bool signed_number = false;  // text shows a leading + on positive numbers
-  bool in_text = true;   // shown by print_text
-  bool in_data = true;   // written by print_csv and print_json
+  bool in_text = true;  // shown by print_text
+  bool in_data = true;  // written by print_csv and print_json
 };
 
 using Cell = std::variant<std::monostate, std::string, double>;
@@ -37,6 +37,6 @@ void print_csv(std::ostream& out, const Table& t);
 void print_json(std::ostream& out, const Table& t, const std::string& meta_json = "{}");
 
 std::string json_string(const std::string& s);  // quoted and escaped
-std::string json_number(double v);               // null for NaN/inf
+std::string json_number(double v);  // null for NaN/inf
 
 }  // namespace gs

@@ -23,8 +23,12 @@ enum : Purpose { adopt_draw = 1 };
 class Bass final : public Model {
  public:
   Bass(const ParamValues& params, const World& world)
-      : graph_(world.graph), p_(params.real("p")), q_(params.real("q")),
-        adopted_(graph_.nodes()), adopts_(graph_.nodes()), adopted_neighbours_(graph_.nodes()) {}
+      : graph_(world.graph),
+        p_(params.real("p")),
+        q_(params.real("q")),
+        adopted_(graph_.nodes()),
+        adopts_(graph_.nodes()),
+        adopted_neighbours_(graph_.nodes()) {}
 
   void initialise(const StepContext&) override {  // nobody has adopted at t = 0
     std::fill(adopted_.begin(), adopted_.end(), 0);
@@ -79,15 +83,23 @@ class Bass final : public Model {
   std::int64_t adopted_count_ = 0;
 };
 
+std::vector<ParamSpec> bass_params() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
+  return {
+      ParamSpec::real("p", 0.03).range(0, 1).units("per step")
+          .describe("Coefficient of innovation: chance per step of adopting with no adopting neighbours"),
+      ParamSpec::real("q", 0.38).range(0, 1).units("per step")
+          .describe("Coefficient of imitation: added chance per step when every neighbour has adopted"),
+  };
+  // clang-format on
+}
+
 }  // namespace
 }  // namespace gs
 
 GROUNDSWELL_REGISTER_MODEL(bass, "bass", "Bass (1969) diffusion on a network: innovation p plus imitation q",
-                           {gs::ParamSpec::real("p", 0.03).range(0, 1).units("per step")
-                                .describe("Coefficient of innovation: chance per step of adopting with no adopting neighbours"),
-                            gs::ParamSpec::real("q", 0.38).range(0, 1).units("per step")
-                                .describe("Coefficient of imitation: added chance per step when every neighbour has adopted")},
-                           {{"adopted", "Share of nodes that have adopted", "share"}},
+                           gs::bass_params(), {{"adopted", "Share of nodes that have adopted", "share"}},
                            [](const gs::ParamValues& p, const gs::World& w) -> std::unique_ptr<gs::Model> {
                              return std::make_unique<gs::Bass>(p, w);
                            })

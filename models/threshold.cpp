@@ -24,6 +24,8 @@ namespace {
 enum : Purpose { pick_seed = 1, break_ties = 2 };
 
 std::vector<ParamSpec> threshold_params() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   return {
       ParamSpec::real("phi", 0.18).range(0, 1)
           .describe("Fraction of neighbours that must be active (Watts 2002); used when count is 0"),
@@ -35,14 +37,20 @@ std::vector<ParamSpec> threshold_params() {
           .describe("random: uniformly chosen nodes; cluster: random nodes and all their neighbours; "
                     "highest_degree: the best-connected nodes (ties broken at random)"),
   };
+  // clang-format on
 }
 
 class Threshold final : public Model {
  public:
   Threshold(const ParamValues& p, const World& world)
-      : graph_(world.graph), phi_(p.real("phi")), count_(p.integer("count")),
-        seeds_(static_cast<std::uint64_t>(p.integer("seeding.count"))), strategy_(p.text("seeding.strategy")),
-        active_(graph_.nodes()), becomes_(graph_.nodes()), active_neighbours_(graph_.nodes()) {}
+      : graph_(world.graph),
+        phi_(p.real("phi")),
+        count_(p.integer("count")),
+        seeds_(static_cast<std::uint64_t>(p.integer("seeding.count"))),
+        strategy_(p.text("seeding.strategy")),
+        active_(graph_.nodes()),
+        becomes_(graph_.nodes()),
+        active_neighbours_(graph_.nodes()) {}
 
   // Active neighbours node v needs. Watts's "fraction >= phi" in integers:
   // ceil(phi*k) with a tolerance, so that phi = 0.2, k = 5 needs 1, not 2
@@ -112,7 +120,8 @@ class Threshold final : public Model {
     if (strategy_ == "highest_degree") {
       std::vector<std::pair<std::uint64_t, NodeId>> order(n);  // (random tie-break, node)
       for (std::size_t v = 0; v < n; ++v)
-        order[v] = {Stream(ctx.seed, ctx.replicate, 0, static_cast<NodeId>(v), break_ties).below(UINT64_MAX), static_cast<NodeId>(v)};
+        order[v] = {Stream(ctx.seed, ctx.replicate, 0, static_cast<NodeId>(v), break_ties).below(UINT64_MAX),
+                    static_cast<NodeId>(v)};
       std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(wanted), order.end(),
                         [&](const auto& a, const auto& b) {
                           const auto da = graph_.degree(a.second), db = graph_.degree(b.second);

@@ -32,6 +32,8 @@ enum Health : std::uint8_t { susceptible = 0, infected = 1, resistant = 2 };
 enum : Purpose { pick_outbreak = 1, node_draws = 2 };
 
 std::vector<ParamSpec> virus_params() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   return {
       ParamSpec::integer("initial_outbreak_size", 1).range(0, 4000000000.0).scales()
           .describe("Nodes infected at the start, chosen at random"),
@@ -44,15 +46,21 @@ std::vector<ParamSpec> virus_params() {
       ParamSpec::real("gain_resistance_chance", 0.5).range(0, 1)
           .describe("Chance a recovered node becomes resistant (otherwise susceptible again)"),
   };
+  // clang-format on
 }
 
 class VirusOnNetwork final : public Model {
  public:
   VirusOnNetwork(const ParamValues& p, const World& world)
-      : graph_(world.graph), outbreak_(static_cast<std::uint64_t>(p.integer("initial_outbreak_size"))),
-        spread_(p.real("virus_spread_chance")), check_(p.real("virus_check_frequency")),
-        recover_(p.real("recovery_chance")), resist_(p.real("gain_resistance_chance")),
-        health_(graph_.nodes()), next_(graph_.nodes()), infected_neighbours_(graph_.nodes()) {}
+      : graph_(world.graph),
+        outbreak_(static_cast<std::uint64_t>(p.integer("initial_outbreak_size"))),
+        spread_(p.real("virus_spread_chance")),
+        check_(p.real("virus_check_frequency")),
+        recover_(p.real("recovery_chance")),
+        resist_(p.real("gain_resistance_chance")),
+        health_(graph_.nodes()),
+        next_(graph_.nodes()),
+        infected_neighbours_(graph_.nodes()) {}
 
   void initialise(const StepContext& ctx) override {
     std::fill(health_.begin(), health_.end(), susceptible);

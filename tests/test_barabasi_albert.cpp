@@ -20,7 +20,9 @@ TEST(BarabasiAlbert, ExactTieCountAndMeanDegreeTwoM) {
     const World w = make_graph("barabasi_albert", {{"nodes", n}, {"m", m}});
     gs::testing::expect_valid_csr(w.graph);
     EXPECT_EQ(w.graph.edges(), static_cast<std::uint64_t>(m * (m + 1) / 2 + (n - m - 1) * m));
-    EXPECT_NEAR(static_cast<double>(w.graph.directed_edges()) / static_cast<double>(n), 2.0 * static_cast<double>(m), 0.01) << "m = " << m;
+    EXPECT_NEAR(static_cast<double>(w.graph.directed_edges()) / static_cast<double>(n), 2.0 * static_cast<double>(m),
+                0.01)
+        << "m = " << m;
     std::uint32_t min_degree = UINT32_MAX;
     for (NodeId v = 0; v < n; ++v) min_degree = std::min(min_degree, w.graph.degree(v));
     EXPECT_EQ(min_degree, m) << "every node makes m ties and never loses one";
@@ -56,6 +58,7 @@ TEST(BarabasiAlbert, DeterministicInSeedAndThreads) {
   const World two = make_graph("barabasi_albert", {{"nodes", 20000}, {"m", 2}}, 8);
   omp_set_num_threads(before);
   EXPECT_TRUE(gs::testing::same_graph(one.graph, two.graph));
-  EXPECT_FALSE(gs::testing::same_graph(one.graph, make_graph("barabasi_albert", {{"nodes", 20000}, {"m", 2}}, 9).graph));
+  EXPECT_FALSE(
+      gs::testing::same_graph(one.graph, make_graph("barabasi_albert", {{"nodes", 20000}, {"m", 2}}, 9).graph));
   EXPECT_THROW(make_graph("barabasi_albert", {{"nodes", 5}, {"m", 5}}), InputError);
 }

@@ -27,8 +27,8 @@ double household_degree() {  // mean ties to household members per person
 }
 
 World town(std::uint64_t seed = 3) {
-  return make_graph("community", {{"population", std::int64_t{200000}}, {"neighbourhoods_per_region", std::int64_t{10}}},
-                    seed);
+  return make_graph("community",
+                    {{"population", std::int64_t{200000}}, {"neighbourhoods_per_region", std::int64_t{10}}}, seed);
 }
 }  // namespace
 

@@ -65,7 +65,7 @@ TEST(Threshold, FractionalThresholdIsExactInIntegers) {
   const double n = next;
   EXPECT_DOUBLE_EQ(at(r, 0, 0, 0, 2), 7 / n);
   EXPECT_DOUBLE_EQ(at(r, 0, 0, 1, 2), (7 + 140 + 1) / n);  // the hub and the private leaves
-  EXPECT_DOUBLE_EQ(at(r, 0, 0, 2, 2), 1.0);                 // then the hub's other leaves
+  EXPECT_DOUBLE_EQ(at(r, 0, 0, 2, 2), 1.0);  // then the hub's other leaves
 }
 
 // Centola-Macy on a ring lattice (r = 2 per side, count = 2, one focal node
@@ -104,9 +104,10 @@ TEST(Bass, ImitationNeedsAdoptingNeighbours) {
 TEST(VirusOnNetwork, CertainSpreadAdvancesOneHopPerStep) {
   const std::size_t n = 100;
   const World w = ring_lattice(n, 1);
-  const auto r = run_text("  type: virus_on_network\n  initial_outbreak_size: 1\n  virus_spread_chance: 1\n"
-                          "  virus_check_frequency: 0\n",
-                          w, 60);
+  const auto r = run_text(
+      "  type: virus_on_network\n  initial_outbreak_size: 1\n  virus_spread_chance: 1\n"
+      "  virus_check_frequency: 0\n",
+      w, 60);
   for (std::uint32_t t = 0; t <= 60; ++t) {
     EXPECT_DOUBLE_EQ(at(r, 1, 0, t, 60), std::min<double>(n, 1 + 2.0 * t) / n);
     EXPECT_DOUBLE_EQ(at(r, 0, 0, t, 60) + at(r, 1, 0, t, 60) + at(r, 2, 0, t, 60), 1.0);
@@ -120,9 +121,10 @@ TEST(VirusOnNetwork, CertainSpreadAdvancesOneHopPerStep) {
 TEST(VirusOnNetwork, TransmitsBeforeRecovering) {
   const std::size_t n = 101;
   const World w = ring_lattice(n, 1);
-  const auto r = run_text("  type: virus_on_network\n  initial_outbreak_size: 1\n  virus_spread_chance: 1\n"
-                          "  virus_check_frequency: 1\n  recovery_chance: 1\n  gain_resistance_chance: 1\n",
-                          w, 55);
+  const auto r = run_text(
+      "  type: virus_on_network\n  initial_outbreak_size: 1\n  virus_spread_chance: 1\n"
+      "  virus_check_frequency: 1\n  recovery_chance: 1\n  gain_resistance_chance: 1\n",
+      w, 55);
   for (std::uint32_t t = 1; t <= 50; ++t) {
     EXPECT_DOUBLE_EQ(at(r, 1, 0, t, 55), 2.0 / n) << t;
     EXPECT_DOUBLE_EQ(at(r, 2, 0, t, 55), (2.0 * t - 1) / n) << t;
@@ -132,9 +134,10 @@ TEST(VirusOnNetwork, TransmitsBeforeRecovering) {
 
 TEST(VirusOnNetwork, RecoveryWithoutResistanceReturnsToSusceptible) {
   const World w = ring_lattice(50, 1);
-  const auto r = run_text("  type: virus_on_network\n  initial_outbreak_size: 5\n  virus_spread_chance: 0\n"
-                          "  virus_check_frequency: 1\n  recovery_chance: 1\n  gain_resistance_chance: 0\n",
-                          w, 1);
+  const auto r = run_text(
+      "  type: virus_on_network\n  initial_outbreak_size: 5\n  virus_spread_chance: 0\n"
+      "  virus_check_frequency: 1\n  recovery_chance: 1\n  gain_resistance_chance: 0\n",
+      w, 1);
   EXPECT_DOUBLE_EQ(at(r, 1, 0, 0, 1), 5 / 50.0);
   EXPECT_DOUBLE_EQ(at(r, 0, 0, 1, 1), 1.0);
 }

@@ -45,7 +45,7 @@ TEST(Edgelist, RelabelsInOrderOfFirstAppearance) {
                                       "100 alice   # trailing comment\n"
                                       "alice\t7\n"
                                       "7 100\n"
-                                      "100 7\n"     // repeated tie, other direction
+                                      "100 7\n"  // repeated tie, other direction
                                       "bob bob\n");  // self loop: bob exists but has no ties
   const World w = read(path);
   gs::testing::expect_valid_csr(w.graph);
@@ -80,7 +80,8 @@ TEST(Edgelist, RelativePathIsResolvedAgainstTheScenarioDirectory) {
   const fs::path dir = scratch_dir() / "scenario_dir";
   fs::create_directories(dir / "data");
   std::ofstream(dir / "data" / "ties.txt") << "a b\nb c\n";
-  std::ofstream(dir / "s.yaml") << "name: t\ngraph:\n  type: edgelist\n  path: data/ties.txt\nmodel:\n  type: organising\n";
+  std::ofstream(dir / "s.yaml")
+      << "name: t\ngraph:\n  type: edgelist\n  path: data/ties.txt\nmodel:\n  type: organising\n";
   const Scenario s = load_scenario((dir / "s.yaml").string());
   EXPECT_EQ(fs::path(s.graph_params.text("path")), (dir / "data" / "ties.txt").lexically_normal());
   EXPECT_EQ(s.graph->generate(s.graph_params, s.seed).graph.edges(), 2u);

@@ -18,8 +18,7 @@ namespace {
 // Test-only rule: every node counts steps; metric = steps * per_step.
 class StepCounter final : public gs::Model {
  public:
-  StepCounter(const gs::ParamValues& p, const gs::World& w)
-      : per_step_(p.real("per_step")), nodes_(w.graph.nodes()) {}
+  StepCounter(const gs::ParamValues& p, const gs::World& w) : per_step_(p.real("per_step")), nodes_(w.graph.nodes()) {}
   void initialise(const gs::StepContext&) override { steps_ = 0; }
   void step(const gs::StepContext&) override { ++steps_; }
   void measure(std::span<double> out) const override {

@@ -16,8 +16,8 @@ namespace {
 
 std::string small_town(int population, int steps, int replicates, const std::string& model_lines) {
   return "name: t\nseed: 42\nsteps: " + std::to_string(steps) + "\nreplicates: " + std::to_string(replicates) +
-         "\ngraph: {type: community, population: " + std::to_string(population) +
-         "}\nmodel:\n  type: organising\n" + model_lines;
+         "\ngraph: {type: community, population: " + std::to_string(population) + "}\nmodel:\n  type: organising\n" +
+         model_lines;
 }
 
 }  // namespace
@@ -46,8 +46,8 @@ TEST(Organising, MoreOrganisersNeverLowerExpectedParticipation) {
   const World world = first.graph->generate(first.graph_params, first.seed);
   double previous = -1;
   for (int count : {0, 2, 8, 30}) {
-    const auto out = run_scenario(
-        load_scenario_text(base, "t.yaml", {"model.organisers.count=" + std::to_string(count)}), world);
+    const auto out =
+        run_scenario(load_scenario_text(base, "t.yaml", {"model.organisers.count=" + std::to_string(count)}), world);
     const double mean = out.final_mean("participation");
     EXPECT_GE(mean, previous) << count << " organisers";
     previous = mean;

@@ -88,8 +88,10 @@ TEST(OrganisingCohorts, ErrorsNameTheItemAndItsKey) {
   e = error_of(text);
   EXPECT_NE(e.find("model.organisers.cohorts[1].count: expected an integer"), std::string::npos) << e;
   e = error_of(with_cohorts, {"model.organisers.cohorts=[{count: -1}]"});
-  EXPECT_NE(e.find("--set model.organisers.cohorts=[{count: -1}]: model.organisers.cohorts[0].count: value -1 is out of range"),
-            std::string::npos)
+  EXPECT_NE(
+      e.find(
+          "--set model.organisers.cohorts=[{count: -1}]: model.organisers.cohorts[0].count: value -1 is out of range"),
+      std::string::npos)
       << e;
   e = error_of(with_cohorts, {"model.organisers.cohorts=5"});
   EXPECT_NE(e.find("expected a list of mappings with keys count, kind"), std::string::npos) << e;

@@ -34,7 +34,8 @@ TEST(OrganisingDocs, ParameterTableMatchesTheDeclarations) {
   const auto to = doc.find(end, from);
   ASSERT_NE(to, std::string::npos) << "marker missing: " << end;
   const std::string table = doc.substr(from + begin.size(), to - from - begin.size());
-  const std::string generated = command_output(std::string("'") + GROUNDSWELL_BINARY + "' models organising --markdown");
+  const std::string generated =
+      command_output(std::string("'") + GROUNDSWELL_BINARY + "' models organising --markdown");
   ASSERT_FALSE(generated.empty());
   EXPECT_EQ(table, generated) << "regenerate the table with: groundswell models organising --markdown";
 }

@@ -63,7 +63,9 @@ TEST(OrganisingPolicy, TownParticipationOrderedAndTenThousandBeatsOneThousand) {
     ASSERT_EQ(s.seed, first.seed);  // same graph, common random numbers
     finals.push_back(run_scenario(s, world).finals("participation"));
   }
-  auto mean = [](const std::vector<double>& x) { return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size()); };
+  auto mean = [](const std::vector<double>& x) {
+    return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+  };
   EXPECT_LT(mean(finals[0]), mean(finals[1]));
   EXPECT_LT(mean(finals[1]), mean(finals[2]));
   // Paired by replicate (same citizen draws): 95% CI of the mean difference,
@@ -75,6 +77,6 @@ TEST(OrganisingPolicy, TownParticipationOrderedAndTenThousandBeatsOneThousand) {
   for (double d : diff) ss += (d - m) * (d - m);
   const double half = 2.093 * std::sqrt(ss / 19) / std::sqrt(20.0);
   EXPECT_GT(m - half, 0.0) << "difference " << m << " +- " << half;
-  std::printf("town participation at week 104: %.5f < %.5f < %.5f; 10,000 - 1,000 = %.5f +- %.5f\n",
-              mean(finals[0]), mean(finals[1]), mean(finals[2]), m, half);
+  std::printf("town participation at week 104: %.5f < %.5f < %.5f; 10,000 - 1,000 = %.5f +- %.5f\n", mean(finals[0]),
+              mean(finals[1]), mean(finals[2]), m, half);
 }

@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "sim/io/read.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -58,7 +58,8 @@ TEST_F(ReadOutput, TruncatedRealOutput) {
   fs::remove(full);
   const std::string cmd = std::string(GROUNDSWELL_BINARY) + " run " + GROUNDSWELL_SOURCE_DIR +
                           "/scenarios/policy/town_baseline.yaml --set population_scale=0.02 --set steps=3 "
-                          "--set replicates=2 -q -o " + full.string() + " > /dev/null";
+                          "--set replicates=2 -q -o " +
+                          full.string() + " > /dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   const OutputInfo info = read_output_info(full.string());
   EXPECT_EQ(info.steps, 3u);

@@ -14,9 +14,9 @@ constexpr double pi = std::numbers::pi;
 
 TEST(IncompleteBeta, MatchesClosedForms) {
   for (double x : {0.01, 0.2, 0.5, 0.73, 0.99}) {
-    EXPECT_NEAR(incomplete_beta(3.5, 1, x), std::pow(x, 3.5), 1e-12);            // I_x(a,1) = x^a
-    EXPECT_NEAR(incomplete_beta(1, 2.5, x), 1 - std::pow(1 - x, 2.5), 1e-12);    // I_x(1,b) = 1-(1-x)^b
-    EXPECT_NEAR(incomplete_beta(2, 2, x), 3 * x * x - 2 * x * x * x, 1e-12);     // integral of 6t(1-t)
+    EXPECT_NEAR(incomplete_beta(3.5, 1, x), std::pow(x, 3.5), 1e-12);  // I_x(a,1) = x^a
+    EXPECT_NEAR(incomplete_beta(1, 2.5, x), 1 - std::pow(1 - x, 2.5), 1e-12);  // I_x(1,b) = 1-(1-x)^b
+    EXPECT_NEAR(incomplete_beta(2, 2, x), 3 * x * x - 2 * x * x * x, 1e-12);  // integral of 6t(1-t)
   }
   EXPECT_NEAR(incomplete_beta(7.3, 7.3, 0.5), 0.5, 1e-12);  // symmetric about 1/2
   EXPECT_EQ(incomplete_beta(2, 3, 0), 0);
@@ -25,8 +25,8 @@ TEST(IncompleteBeta, MatchesClosedForms) {
 
 TEST(StudentT, CdfMatchesClosedFormsForOneAndTwoDegreesOfFreedom) {
   for (double t : {-30.0, -2.5, -0.3, 0.0, 0.7, 4.0, 100.0}) {
-    EXPECT_NEAR(t_cdf(t, 1), 0.5 + std::atan(t) / pi, 1e-12);                    // Cauchy
-    EXPECT_NEAR(t_cdf(t, 2), 0.5 + t / (2 * std::sqrt(2 + t * t)), 1e-12);       // df = 2
+    EXPECT_NEAR(t_cdf(t, 1), 0.5 + std::atan(t) / pi, 1e-12);  // Cauchy
+    EXPECT_NEAR(t_cdf(t, 2), 0.5 + t / (2 * std::sqrt(2 + t * t)), 1e-12);  // df = 2
   }
 }
 

@@ -58,4 +58,3 @@ TEST(Run, OrderedSumDoesNotDependOnThreads) {
   for (double v : x) plain += v;
   EXPECT_NEAR(one, plain, 1e-9 * plain);
 }
-

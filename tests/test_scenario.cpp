@@ -172,7 +172,8 @@ TEST(Scenario, PopulationScaleScalesPeopleAndKeepsDensity) {
 TEST(Scenario, ResolvedYamlReloadsToTheSameScenario) {
   Scenario s = load_scenario_text(valid, "s.yaml", {"model.organisers.count=9", "population_scale=2"});
   Scenario again = load_scenario_text(s.resolved_yaml, "resolved.yaml");
-  EXPECT_EQ(again.resolved_yaml.substr(again.resolved_yaml.find('\n')), s.resolved_yaml.substr(s.resolved_yaml.find('\n')));
+  EXPECT_EQ(again.resolved_yaml.substr(again.resolved_yaml.find('\n')),
+            s.resolved_yaml.substr(s.resolved_yaml.find('\n')));
   EXPECT_EQ(again.model_params.integer("organisers.count"), 18);
   EXPECT_EQ(again.graph_params.all(), s.graph_params.all());
   EXPECT_EQ(again.model_params.all(), s.model_params.all());

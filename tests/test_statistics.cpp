@@ -75,7 +75,8 @@ TEST(Statistics, ClusteringMatchesBruteForcePairCount) {
 }
 
 TEST(Statistics, BitwiseSameForAnyThreadCount) {
-  const World w = gs::testing::make_graph("watts_strogatz", {{"nodes", std::int64_t{50000}}, {"k", std::int64_t{6}}}, 2);
+  const World w =
+      gs::testing::make_graph("watts_strogatz", {{"nodes", std::int64_t{50000}}, {"k", std::int64_t{6}}}, 2);
   const int before = omp_get_max_threads();
   omp_set_num_threads(1);
   const double one = mean_clustering(w.graph);

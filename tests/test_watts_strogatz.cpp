@@ -58,7 +58,8 @@ TEST(WattsStrogatz, TinyDenseGraphsKeepEveryTie) {
   // lattice neighbourhood, so nodes often pick each other; those picks are
   // redrawn and the tie count stays 7 * 4 / 2.
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    const World w = make_graph("watts_strogatz", {{"nodes", std::int64_t{7}}, {"k", std::int64_t{4}}, {"rewire", 1.0}}, seed);
+    const World w =
+        make_graph("watts_strogatz", {{"nodes", std::int64_t{7}}, {"k", std::int64_t{4}}, {"rewire", 1.0}}, seed);
     gs::testing::expect_valid_csr(w.graph);
     ASSERT_EQ(w.graph.edges(), 14u) << "seed " << seed;
     for (NodeId v = 0; v < 7; ++v) ASSERT_GE(w.graph.degree(v), 2u);

@@ -26,9 +26,9 @@ inline constexpr std::size_t draw_batch = 256;
 #endif
 
 // uniform[i] = Stream(seed, replicate, step, agent0 + i, purpose[i]).uniform(), i < n <= draw_batch.
-GROUNDSWELL_VECTOR_CLONES static void first_uniforms(
-    std::uint64_t seed, std::uint32_t replicate, std::uint32_t step, std::uint32_t agent0, const std::uint32_t* purpose,
-    std::size_t n, double* uniform) {
+GROUNDSWELL_VECTOR_CLONES static void first_uniforms(std::uint64_t seed, std::uint32_t replicate, std::uint32_t step,
+                                                     std::uint32_t agent0, const std::uint32_t* purpose, std::size_t n,
+                                                     double* uniform) {
   const auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
 #pragma omp simd
   for (std::size_t i = 0; i < n; ++i) {
@@ -46,7 +46,8 @@ GROUNDSWELL_VECTOR_CLONES static void first_uniforms(
       a += PHILOX_W32_0;
       b += PHILOX_W32_1;
     }
-    uniform[i] = (static_cast<double>(c0 >> 5) * 67108864.0 + static_cast<double>(c1 >> 6)) * (1.0 / 9007199254740992.0);
+    uniform[i] =
+        (static_cast<double>(c0 >> 5) * 67108864.0 + static_cast<double>(c1 >> 6)) * (1.0 / 9007199254740992.0);
   }
 }
 

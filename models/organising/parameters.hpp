@@ -10,6 +10,8 @@
 namespace gs::organising {
 
 inline std::vector<ParamSpec> cohort_fields() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   return {
       ParamSpec::integer("count", 0).range(0, 100000000).scales().units("organisers")
           .describe("Organisers in the cohort"),
@@ -25,9 +27,12 @@ inline std::vector<ParamSpec> cohort_fields() {
       ParamSpec::real("turnover_per_year", -1).range(-1, 1).units("share per year")
           .describe("Share of the cohort leaving per year; -1: the kind's value"),
   };
+  // clang-format on
 }
 
 inline std::vector<ParamSpec> parameters() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   return {
       ParamSpec::real("baseline_participation", 0.16).range(0, 0.95)
           .describe("Share taking part with no organisers (Community Life Survey 2019/20: 16% in local social action)"),
@@ -127,14 +132,38 @@ inline std::vector<ParamSpec> parameters() {
       ParamSpec::real("campaigns.loss_efficacy_loss", 0.05).range(0, 1)
           .describe("A loss lowers every resident's efficacy by this share"),
   };
+  // clang-format on
 }
 
 // Metric order is the order of values written by measure().
 enum Metric : int {
-  m_participation, m_leaders, m_mean_efficacy, m_one_to_ones, m_organisers_active, m_reached,
-  m_q1, m_q2, m_q3, m_q4, m_q5, m_gap, m_patient, m_parent, m_tenant, m_other,
-  m_people_reached, m_people_listened, m_people_listened_paid, m_people_mobilised, m_volunteer_organisers, m_volunteers_recruited,
-  m_organisers_trained, m_campaigns_won, m_campaigns_lost, m_spend, metric_count
+  m_participation,
+  m_leaders,
+  m_mean_efficacy,
+  m_one_to_ones,
+  m_organisers_active,
+  m_reached,
+  m_q1,
+  m_q2,
+  m_q3,
+  m_q4,
+  m_q5,
+  m_gap,
+  m_patient,
+  m_parent,
+  m_tenant,
+  m_other,
+  m_people_reached,
+  m_people_listened,
+  m_people_listened_paid,
+  m_people_mobilised,
+  m_volunteer_organisers,
+  m_volunteers_recruited,
+  m_organisers_trained,
+  m_campaigns_won,
+  m_campaigns_lost,
+  m_spend,
+  metric_count
 };
 
 inline std::vector<MetricSpec> metrics() {
@@ -149,16 +178,21 @@ inline std::vector<MetricSpec> metrics() {
   for (int q = 1; q <= 5; ++q)
     m.push_back({"participation_q" + std::to_string(q),
                  "Participation in deprivation quintile " + std::to_string(q) + " (1 = most deprived fifth)", "share"});
-  m.push_back({"participation_gap", "Participation in the least deprived fifth minus the most deprived fifth", "share"});
+  m.push_back(
+      {"participation_gap", "Participation in the least deprived fifth minus the most deprived fifth", "share"});
   for (const char* g : {"patient", "parent", "tenant", "other"})
-    m.push_back({std::string("participation_") + g, std::string("Participation among citizens of group ") + g, "share"});
+    m.push_back(
+        {std::string("participation_") + g, std::string("Participation among citizens of group ") + g, "share"});
   m.push_back({"people_reached", "Citizens who have had at least one one-to-one (cumulative)", "people"});
   m.push_back({"people_listened", "Citizens who have had a one-to-one with an organiser (cumulative)", "people"});
-  m.push_back({"people_listened_paid", "Citizens who have had a one-to-one with a paid organiser (cumulative)", "people"});
+  m.push_back(
+      {"people_listened_paid", "Citizens who have had a one-to-one with a paid organiser (cumulative)", "people"});
   m.push_back({"people_mobilised",
                "Citizens who joined within attrition.memory_steps weeks of a one-to-one with an organiser or in a "
-               "campaign on their group's issue (cumulative)", "people"});
-  m.push_back({"volunteer_organisers", "Volunteer organisers working in the step (cohorts and recruited)", "organisers"});
+               "campaign on their group's issue (cumulative)",
+               "people"});
+  m.push_back(
+      {"volunteer_organisers", "Volunteer organisers working in the step (cohorts and recruited)", "organisers"});
   m.push_back({"volunteers_recruited", "Participants who became volunteer organisers (cumulative)", "organisers"});
   m.push_back({"organisers_trained",
                "Cohort organisers who completed their ramp-up, or their whole term where it has one (cumulative)",

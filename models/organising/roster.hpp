@@ -52,10 +52,10 @@ inline std::vector<CohortPlan> cohort_plans(const ParamValues& p) {
     const double rate = c.real("one_to_ones_per_step");
     const std::int64_t training = c.integer("training_steps");
     const double turnover = c.real("turnover_per_year");
-    plans.push_back({c.integer("count"), volunteer, rate < 0 ? k.rate : rate, static_cast<std::uint32_t>(c.integer("start_step")),
-                     static_cast<std::uint32_t>(training < 0 ? k.training : training),
-                     static_cast<std::uint32_t>(c.integer("active_steps")), turnover < 0 ? k.turnover : turnover,
-                     k.to_recruit});
+    plans.push_back(
+        {c.integer("count"), volunteer, rate < 0 ? k.rate : rate, static_cast<std::uint32_t>(c.integer("start_step")),
+         static_cast<std::uint32_t>(training < 0 ? k.training : training),
+         static_cast<std::uint32_t>(c.integer("active_steps")), turnover < 0 ? k.turnover : turnover, k.to_recruit});
   }
   return plans;
 }
@@ -67,9 +67,12 @@ class Placement {
   enum : Purpose { place_organiser = 101, choose_regions = 102 };
 
   Placement(const ParamValues& p, const Population& pop, std::size_t citizens)
-      : pop_(pop), citizens_(citizens), rule_(p.text("organisers.placement")),
+      : pop_(pop),
+        citizens_(citizens),
+        rule_(p.text("organisers.placement")),
         regions_(static_cast<std::uint64_t>(p.integer("organisers.regions"))),
-        cap_(static_cast<std::uint32_t>(std::min<std::int64_t>(p.integer("organisers.max_per_neighbourhood"), UINT32_MAX))) {}
+        cap_(static_cast<std::uint32_t>(
+            std::min<std::int64_t>(p.integer("organisers.max_per_neighbourhood"), UINT32_MAX))) {}
 
   void reset(std::uint64_t seed, std::uint32_t replicate) {
     seed_ = seed;
@@ -157,7 +160,6 @@ class Placement {
     return full;
   }
 
-
  public:
   std::vector<std::uint32_t>& occupancy() { return based_; }  // for checkpoints
 
@@ -169,7 +171,7 @@ class Placement {
   std::uint32_t cap_;
   std::uint64_t seed_ = 0;
   std::uint32_t replicate_ = 0;
-  std::vector<std::uint32_t> based_;     // organisers per neighbourhood
+  std::vector<std::uint32_t> based_;  // organisers per neighbourhood
   std::vector<std::uint32_t> eligible_;  // neighbourhoods in the rule's order
   std::vector<std::uint64_t> cumulative_;
 };

@@ -12,7 +12,8 @@ namespace {
 
 int command_compare(int argc, char** argv) {
   po::options_description opts("groundswell compare A.h5 B.h5 [C.h5 ...] [options]");
-  opts.add_options()("files", po::value<std::vector<std::string>>()->composing(), "output files; the first is the reference")(
+  opts.add_options()("files", po::value<std::vector<std::string>>()->composing(),
+                     "output files; the first is the reference")(
       "metric,m", po::value<std::string>()->default_value("participation"), "metric in /timeseries")(
       "at", po::value<std::string>()->default_value("final"), "step to compare: final or a step number")(
       "reach", po::value<double>(), "also report the first step at which the metric is at or above this level")(
@@ -20,11 +21,12 @@ int command_compare(int argc, char** argv) {
   po::positional_options_description pos;
   pos.add("files", -1);
   po::variables_map vm;
-  if (!parse_options(argc, argv, opts, pos, vm,
-                     "\nEach row: mean, s.d. and 95% CI over replicates; difference from the first file with a 95%\n"
-                     "Welch CI and relative change. For the organising model (metric participation) also the extra\n"
-                     "participants per extra organiser and, when the scenarios set model.organisers.cost_per_organiser,\n"
-                     "the cost per extra participant.\n"))
+  if (!parse_options(
+          argc, argv, opts, pos, vm,
+          "\nEach row: mean, s.d. and 95% CI over replicates; difference from the first file with a 95%\n"
+          "Welch CI and relative change. For the organising model (metric participation) also the extra\n"
+          "participants per extra organiser and, when the scenarios set model.organisers.cost_per_organiser,\n"
+          "the cost per extra participant.\n"))
     return 0;
   const auto files = strings_option(vm, "files");
   if (files.empty()) throw po::error("missing output files (A.h5 B.h5 ...)");

@@ -15,7 +15,8 @@ int command_export(int argc, char** argv) {
   po::options_description opts("groundswell export FILE.h5 --format csv [options]");
   opts.add_options()("file", po::value<std::string>(), "output file")(
       "format,f", po::value<std::string>()->default_value("csv"), "csv (the only format)")(
-      "metric,m", po::value<std::vector<std::string>>()->composing(), "export only this metric (repeatable; default: all)");
+      "metric,m", po::value<std::vector<std::string>>()->composing(),
+      "export only this metric (repeatable; default: all)");
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;

@@ -47,8 +47,8 @@ int command_graph(int argc, char** argv) {
   std::fprintf(stderr, "%s: %s graph built in %.2f s\n", s.name.c_str(), s.graph->name.c_str(), seconds);
 
   if (stats) {
-    std::printf("scenario              %s\ngraph                 %s (seed %llu)\n", s.name.c_str(), s.graph->name.c_str(),
-                static_cast<unsigned long long>(s.seed));
+    std::printf("scenario              %s\ngraph                 %s (seed %llu)\n", s.name.c_str(),
+                s.graph->name.c_str(), static_cast<unsigned long long>(s.seed));
     std::cout << format_statistics(graph_statistics(world, vm.count("no-clustering") == 0)) << std::flush;
   }
   if (exporting) {

@@ -32,7 +32,8 @@ fs::path report_script() {
   const fs::path root = env && *env ? fs::path(env) : fs::path(GROUNDSWELL_SOURCE_DIR);
   const fs::path script = root / "analysis" / "report.py";
   if (!fs::exists(script))
-    throw InputError(script.string() + ": report script not found; set GROUNDSWELL_SOURCE_DIR to the Groundswell source tree");
+    throw InputError(script.string() +
+                     ": report script not found; set GROUNDSWELL_SOURCE_DIR to the Groundswell source tree");
   return script;
 }
 
@@ -54,8 +55,9 @@ void write_data(const fs::path& path, const std::vector<std::string>& files, con
       }
       return s + "]";
     };
-    out << (i ? ",\n" : "\n") << "{\"file\": " << json_string(files[i]) << ", \"scenario\": " << json_string(display_name(info))
-        << ", \"replicates\": " << info.replicates << ", \"mean\": " << list([](const stats::Summary& s) { return s.mean; })
+    out << (i ? ",\n" : "\n") << "{\"file\": " << json_string(files[i])
+        << ", \"scenario\": " << json_string(display_name(info)) << ", \"replicates\": " << info.replicates
+        << ", \"mean\": " << list([](const stats::Summary& s) { return s.mean; })
         << ", \"ci_low\": " << list([](const stats::Summary& s) { return s.ci_low; })
         << ", \"ci_high\": " << list([](const stats::Summary& s) { return s.ci_high; }) << "}";
   }
@@ -85,7 +87,8 @@ int run_python(const std::vector<std::string>& args) {
 
 int command_report(int argc, char** argv) {
   po::options_description opts("groundswell report A.h5 [B.h5 ...] -o DIR");
-  opts.add_options()("files", po::value<std::vector<std::string>>()->composing(), "output files; the first is the reference")(
+  opts.add_options()("files", po::value<std::vector<std::string>>()->composing(),
+                     "output files; the first is the reference")(
       "output,o", po::value<std::string>(), "directory for index.html and the figures (created if missing)")(
       "metric,m", po::value<std::string>()->default_value("participation"), "metric for the table and the time figure");
   po::positional_options_description pos;
@@ -100,7 +103,8 @@ int command_report(int argc, char** argv) {
   if (!vm.count("output")) throw po::error("missing -o DIR");
   for (const auto& f : files) read_output_info(f);  // a bad file is reported before anything is written
   if (access(debian_python, X_OK) != 0)
-    throw InputError(std::string(debian_python) + " not found: the report needs Debian's python3 with h5py and matplotlib; "
+    throw InputError(std::string(debian_python) +
+                     " not found: the report needs Debian's python3 with h5py and matplotlib; "
                      "install them with: sudo apt-get install python3 python3-h5py python3-matplotlib");
   const fs::path script = report_script();
   const fs::path dir(vm["output"].as<std::string>());

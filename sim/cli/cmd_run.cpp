@@ -14,8 +14,8 @@ int command_run(int argc, char** argv) {
       "output,o", po::value<std::string>(), "output HDF5 file (written to a temporary name, then renamed)")(
       "set", po::value<std::vector<std::string>>()->composing(),
       "override a parameter: --set key.path=value (repeatable)")(
-      "threads,t", po::value<int>(), "OpenMP threads (default: OMP_NUM_THREADS or all cores)")(
-      "quiet,q", "no progress output")(
+      "threads,t", po::value<int>(), "OpenMP threads (default: OMP_NUM_THREADS or all cores)")("quiet,q",
+                                                                                               "no progress output")(
       "resume", "continue a killed run from OUT.h5.checkpoint (written every output.checkpoint_every steps)");
   po::positional_options_description pos;
   pos.add("scenario", 1);

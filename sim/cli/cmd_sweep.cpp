@@ -3,8 +3,8 @@
 // MPI ranks when launched by mpirun/srun, then writes DIR/index.h5 and .csv.
 #include <cstdio>
 #include <cstdlib>
-#include <string>
 #include <filesystem>
+#include <string>
 
 #include "sim/cli/command.hpp"
 #include "sim/cli/options.hpp"
@@ -106,8 +106,10 @@ int sweep_body(const po::variables_map& vm, const MpiSession& mpi) {
                          "choose a new --out-dir");
       make_directory(job.dir);
       for (const auto& m : sweep.members) {
-        if (resume && already_done(job, m.index)) results[m.index].status = "done-earlier";
-        else todo.push_back(m.index);
+        if (resume && already_done(job, m.index))
+          results[m.index].status = "done-earlier";
+        else
+          todo.push_back(m.index);
       }
     } catch (const std::exception& e) {
       refusal = e.what();
@@ -125,8 +127,10 @@ int sweep_body(const po::variables_map& vm, const MpiSession& mpi) {
   if (earlier && !job.quiet)
     std::fprintf(stderr, "sweep: %zu of %zu members already complete in %s\n", earlier, sweep.members.size(),
                  job.dir.c_str());
-  if (mpi.active()) run_mpi(job, todo, results, mpi.rank(), mpi.size());
-  else run_serial(job, todo, results);
+  if (mpi.active())
+    run_mpi(job, todo, results, mpi.rank(), mpi.size());
+  else
+    run_serial(job, todo, results);
   write_index(job.dir, sweep, results);
 
   std::size_t failed = 0;
@@ -162,9 +166,11 @@ int command_sweep(int argc, char** argv) {
   // Without MPI every process would run the whole sweep into the same DIR.
   for (const char* size : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
     const char* ranks = std::getenv(size);
-    if (!mpi_available() && !vm.count("list") && !vm.count("member") && ranks != nullptr && std::strtol(ranks, nullptr, 10) > 1)
-      throw po::error("started as several processes, but this groundswell was built without MPI; rebuild with MPI "
-                      "or run one process (or use --member with job arrays)");
+    if (!mpi_available() && !vm.count("list") && !vm.count("member") && ranks != nullptr &&
+        std::strtol(ranks, nullptr, 10) > 1)
+      throw po::error(
+          "started as several processes, but this groundswell was built without MPI; rebuild with MPI "
+          "or run one process (or use --member with job arrays)");
   }
   apply_threads_option(vm);
   MpiSession mpi(mpi_available() && (vm.count("mpi") || launched_by_mpi_runner()));

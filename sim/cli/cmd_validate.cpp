@@ -31,5 +31,5 @@ int command_validate(int argc, char** argv) {
 }  // namespace
 }  // namespace gs
 
-GROUNDSWELL_REGISTER_COMMAND(validate, "validate", "SCENARIO", "check a scenario (and --set overrides) without running it",
-                             gs::command_validate)
+GROUNDSWELL_REGISTER_COMMAND(validate, "validate", "SCENARIO",
+                             "check a scenario (and --set overrides) without running it", gs::command_validate)

@@ -13,7 +13,7 @@ namespace gs {
 
 struct CommandInfo {
   std::string name;
-  std::string usage;    // arguments, e.g. "SCENARIO -o OUT.h5"
+  std::string usage;  // arguments, e.g. "SCENARIO -o OUT.h5"
   std::string summary;  // one line for 'groundswell --help'
   std::function<int(int argc, char** argv)> main;
 };
@@ -22,7 +22,7 @@ using CommandRegistry = Registry<CommandInfo>;
 
 }  // namespace gs
 
-#define GROUNDSWELL_REGISTER_COMMAND(ident, ...)                                                       \
-  namespace {                                                                                          \
+#define GROUNDSWELL_REGISTER_COMMAND(ident, ...)                                                                 \
+  namespace {                                                                                                    \
   const bool registered_command_##ident = ::gs::CommandRegistry::instance().add(::gs::CommandInfo{__VA_ARGS__}); \
   }

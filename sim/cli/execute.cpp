@@ -49,7 +49,8 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
     std::string identity;
     resume_state = read_checkpoint(checkpoint, identity);
     if (identity != run_identity(s.resolved_yaml))
-      throw InputError(checkpoint + ": this checkpoint was written for a different scenario or --set values; "
+      throw InputError(checkpoint +
+                       ": this checkpoint was written for a different scenario or --set values; "
                        "run with those, or delete the checkpoint to start again");
     resuming = true;
     if (talk)

@@ -15,7 +15,9 @@ constexpr int exit_failure = 1;
 constexpr int exit_bad_input = 2;
 
 void print_usage(std::FILE* to) {
-  std::fprintf(to, "groundswell: agent-based simulation of community organising\n\nUsage: groundswell COMMAND [OPTIONS]\n\nCommands:\n");
+  std::fprintf(to,
+               "groundswell: agent-based simulation of community organising\n\nUsage: groundswell COMMAND "
+               "[OPTIONS]\n\nCommands:\n");
   for (const auto& [name, info] : gs::CommandRegistry::instance().entries()) {
     const std::string head = name + " " + info.usage;
     std::fprintf(to, "  %-32s %s\n", head.c_str(), info.summary.c_str());
@@ -42,7 +44,8 @@ int main(int argc, char** argv) {
       std::printf("%s\n", gs::software_version().c_str());
       return 0;
     }
-    if (const gs::CommandInfo* info = gs::CommandRegistry::instance().find(command)) return info->main(argc - 1, argv + 1);
+    if (const gs::CommandInfo* info = gs::CommandRegistry::instance().find(command))
+      return info->main(argc - 1, argv + 1);
     const std::string hint = gs::did_you_mean(command, gs::CommandRegistry::instance().names());
     std::fprintf(stderr, "groundswell: unknown command '%s'%s\n\n", command.c_str(),
                  hint.empty() ? "" : (" (did you mean '" + hint + "'?)").c_str());
@@ -55,7 +58,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return exit_bad_input;
   } catch (const boost::program_options::error& e) {
-    std::fprintf(stderr, "groundswell %s: %s (see 'groundswell %s --help')\n", command.c_str(), e.what(), command.c_str());
+    std::fprintf(stderr, "groundswell %s: %s (see 'groundswell %s --help')\n", command.c_str(), e.what(),
+                 command.c_str());
     return exit_bad_input;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "error: out of memory; try a smaller run, e.g. --set population_scale=0.1\n");

@@ -64,7 +64,7 @@ class Model {
  public:
   virtual ~Model() = default;
   virtual void initialise(const StepContext& ctx) = 0;  // state at step 0
-  virtual void step(const StepContext& ctx) = 0;        // state t-1 -> state t
+  virtual void step(const StepContext& ctx) = 0;  // state t-1 -> state t
   // One value per declared metric, in declaration order, for the current state.
   virtual void measure(std::span<double> values) const = 0;
   // Everything step() reads that initialise() does not rebuild identically
@@ -113,7 +113,7 @@ double ordered_sum(std::size_t n, F&& f) {
 
 }  // namespace gs
 
-#define GROUNDSWELL_REGISTER_MODEL(ident, ...)                                                      \
-  namespace {                                                                                       \
+#define GROUNDSWELL_REGISTER_MODEL(ident, ...)                                                             \
+  namespace {                                                                                              \
   const bool registered_model_##ident = ::gs::ModelRegistry::instance().add(::gs::ModelInfo{__VA_ARGS__}); \
   }

@@ -117,7 +117,8 @@ std::string ParamSpec::allowed() const {
     case ParamType::real_list: {
       out << (type == ParamType::integer ? "an integer" : type == ParamType::real ? "a number" : "a list of numbers");
       if (min > -1e299 && max < 1e299) {
-        out << (type == ParamType::real_list ? ", each" : "") << " from " << format_bound(min) << " to " << format_bound(max);
+        out << (type == ParamType::real_list ? ", each" : "") << " from " << format_bound(min) << " to "
+            << format_bound(max);
       } else if (min > -1e299) {
         out << " >= " << format_bound(min);
       } else if (max < 1e299) {
@@ -221,19 +222,17 @@ std::string parameter_table(const std::vector<ParamSpec>& specs, bool markdown) 
     out << "|---|---|---|---|---|---|\n";
     for (const auto& s : with_fields(specs)) {
       out << "| `" << s.name << "` | " << s.type_name() << " | "
-          << (s.required ? "required" : "`" + s.default_text + "`") << " | " << s.allowed() << " | "
-          << s.unit << " | " << s.description << (s.scales_with_population ? " (scaled by `population_scale`)" : "")
-          << " |\n";
+          << (s.required ? "required" : "`" + s.default_text + "`") << " | " << s.allowed() << " | " << s.unit << " | "
+          << s.description << (s.scales_with_population ? " (scaled by `population_scale`)" : "") << " |\n";
     }
     return out.str();
   }
   for (const auto& s : with_fields(specs)) {
     out << "  " << s.name << " (" << s.type_name() << ", "
-        << (s.required ? std::string("required") : "default " + s.default_text)
-        << (s.unit.empty() ? "" : ", " + s.unit) << ")\n";
+        << (s.required ? std::string("required") : "default " + s.default_text) << (s.unit.empty() ? "" : ", " + s.unit)
+        << ")\n";
     out << "      " << s.description << "\n";
-    out << "      allowed: " << s.allowed() << (s.scales_with_population ? "; scaled by population_scale" : "")
-        << "\n";
+    out << "      allowed: " << s.allowed() << (s.scales_with_population ? "; scaled by population_scale" : "") << "\n";
   }
   return out.str();
 }

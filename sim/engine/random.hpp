@@ -19,16 +19,14 @@ __extension__ using uint128 = unsigned __int128;
 
 class Stream {
  public:
-  Stream(std::uint64_t seed, std::uint32_t replicate, std::uint32_t step, std::uint32_t agent,
-         Purpose purpose)
+  Stream(std::uint64_t seed, std::uint32_t replicate, std::uint32_t step, std::uint32_t agent, Purpose purpose)
       : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
         ctr_{{replicate, step, agent, purpose << 16}} {}
 
   // Uniform double in [0, 1) with 53 random bits.
   double uniform() {
     const std::uint32_t a = next_word(), b = next_word();
-    return (static_cast<double>(a >> 5) * 67108864.0 + static_cast<double>(b >> 6)) *
-           (1.0 / 9007199254740992.0);
+    return (static_cast<double>(a >> 5) * 67108864.0 + static_cast<double>(b >> 6)) * (1.0 / 9007199254740992.0);
   }
 
   bool bernoulli(double p) { return uniform() < p; }

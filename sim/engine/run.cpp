@@ -30,7 +30,8 @@ void restore(Model& model, const RunState& state) {
 }  // namespace
 
 RunResult run(const RunPlan& plan, const World& world, const ProgressCallback& progress) {
-  return run(plan, [&](std::uint32_t) -> const World& { return world; }, progress);
+  return run(
+      plan, [&](std::uint32_t) -> const World& { return world; }, progress);
 }
 
 RunResult run(const RunPlan& plan, const WorldSource& world_for, const ProgressCallback& progress) {

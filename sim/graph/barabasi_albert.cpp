@@ -17,11 +17,14 @@ namespace {
 constexpr Purpose attach = 0x4B1;
 
 std::vector<ParamSpec> barabasi_albert_params() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   return {
       ParamSpec::integer("nodes", 10000).range(2, 4000000000).scales().units("nodes").describe("Number of nodes"),
       ParamSpec::integer("m", 2).range(1, 10000).units("ties per new node")
           .describe("Ties each new node makes to existing nodes (mean degree about 2m; below nodes)"),
   };
+  // clang-format on
 }
 
 World generate_barabasi_albert(const ParamValues& params, std::uint64_t seed) {

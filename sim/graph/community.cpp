@@ -44,6 +44,8 @@ class PoissonTable {
 };
 
 std::vector<ParamSpec> community_params() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   return {
       ParamSpec::integer("population", 100000).range(1, 2000000000).scales().units("citizens")
           .describe("Number of citizens (UK mid-2023: 68,265,209, ONS)"),
@@ -62,6 +64,7 @@ std::vector<ParamSpec> community_params() {
       ParamSpec::real("long_range_ties", 0.5).range(0, 1000).units("ties per citizen")
           .describe("Mean ties each citizen starts with anyone in the country (Poisson)"),
   };
+  // clang-format on
 }
 
 World generate_community(const ParamValues& p, std::uint64_t seed) {
@@ -160,7 +163,8 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
         emit(id, NodeId(o_first + rng.below32(static_cast<std::uint32_t>(o_last - o_first))));
       }
 
-      for (std::uint32_t t = longr.draw(rng); t > 0; --t) emit(id, NodeId(rng.below32(static_cast<std::uint32_t>(population))));
+      for (std::uint32_t t = longr.draw(rng); t > 0; --t)
+        emit(id, NodeId(rng.below32(static_cast<std::uint32_t>(population))));
     }
   };
   w.graph = build_csr_owned(population, pop.neighbourhood_start, neighbourhood_edges);

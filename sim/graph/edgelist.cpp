@@ -20,12 +20,15 @@ namespace gs {
 namespace {
 
 std::vector<ParamSpec> edgelist_params() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   return {
       ParamSpec::text("path", "").require().file_path()
           .describe("Edge list file: two node names per line, '#' starts a comment"),
       ParamSpec::boolean("directed", false)
           .describe("Whether the file lists arcs (a -> b); either way each line becomes an undirected tie"),
   };
+  // clang-format on
 }
 
 World read_edgelist(const ParamValues& params, std::uint64_t seed) {

@@ -18,11 +18,14 @@ constexpr std::uint64_t rows_per_block = 1024;
 constexpr std::uint32_t draws_per_segment = 30000;
 
 std::vector<ParamSpec> erdos_renyi_params() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   return {
       ParamSpec::integer("nodes", 10000).range(1, 4000000000).scales().units("nodes").describe("Number of nodes"),
       ParamSpec::real("mean_degree", 4.0).range(0, 1e9).units("ties per node")
           .describe("Expected degree z; each pair is linked with probability p = z / (nodes - 1)"),
   };
+  // clang-format on
 }
 
 World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {

@@ -15,8 +15,8 @@
 namespace gs {
 namespace {
 
-using hdf5::Handle;
 using hdf5::check;
+using hdf5::Handle;
 using hdf5::write_integer_attribute;
 using hdf5::write_text_attribute;
 
@@ -55,10 +55,12 @@ void write_hdf5(const std::string& temp, const World& w, const ExportInfo& info)
 
   {
     Handle group(H5Gcreate2(file, "graph", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /graph");
-    write_text_attribute(group, "description",
-                   "Undirected graph in CSR form: the neighbours of node v are targets[offsets[v]:offsets[v+1]], sorted; "
-                   "every tie appears in both rows");
-    dataset(group, "offsets", g.offsets, H5T_STD_U64LE, H5T_NATIVE_UINT64, "Row start of each node in targets (nodes+1 values)");
+    write_text_attribute(
+        group, "description",
+        "Undirected graph in CSR form: the neighbours of node v are targets[offsets[v]:offsets[v+1]], sorted; "
+        "every tie appears in both rows");
+    dataset(group, "offsets", g.offsets, H5T_STD_U64LE, H5T_NATIVE_UINT64,
+            "Row start of each node in targets (nodes+1 values)");
     dataset(group, "targets", g.targets, H5T_STD_U32LE, H5T_NATIVE_UINT32, "Neighbour node ids, row by row");
   }
 
@@ -138,8 +140,10 @@ void export_graph(const std::string& path, const World& world, const ExportInfo&
   const ExportFormat format = export_format(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   write_atomically(path, [&](const std::string& temp) {
-    if (format == ExportFormat::text) write_text(temp, world, info);
-    else write_hdf5(temp, world, info);
+    if (format == ExportFormat::text)
+      write_text(temp, world, info);
+    else
+      write_hdf5(temp, world, info);
   });
 }
 

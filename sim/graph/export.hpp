@@ -15,7 +15,7 @@
 namespace gs {
 
 struct ExportInfo {
-  std::string generator;      // graph.type
+  std::string generator;  // graph.type
   std::string scenario_yaml;  // resolved scenario the graph came from
   std::uint64_t seed = 0;
 };

@@ -26,7 +26,7 @@ using GraphRegistry = Registry<GraphGeneratorInfo>;
 
 }  // namespace gs
 
-#define GROUNDSWELL_REGISTER_GRAPH(ident, ...)                                                       \
-  namespace {                                                                                        \
+#define GROUNDSWELL_REGISTER_GRAPH(ident, ...)                                                                      \
+  namespace {                                                                                                       \
   const bool registered_graph_##ident = ::gs::GraphRegistry::instance().add(::gs::GraphGeneratorInfo{__VA_ARGS__}); \
   }

@@ -127,8 +127,10 @@ void finish_rows(Graph& g) {
       const std::uint64_t dest = start[t] - shift[t];
       if (shift[t] != 0) {
         std::memmove(targets + dest, targets + start[t], keep * sizeof(NodeId));
-        if (t + 1 < threads) std::copy(tail[t].begin(), tail[t].end(), targets + dest + keep);
-        else std::memmove(targets + dest + keep, targets + start[t] + keep, (packed[t] - keep) * sizeof(NodeId));
+        if (t + 1 < threads)
+          std::copy(tail[t].begin(), tail[t].end(), targets + dest + keep);
+        else
+          std::memmove(targets + dest + keep, targets + start[t] + keep, (packed[t] - keep) * sizeof(NodeId));
       }
       for (std::size_t v = a; v < b; ++v) g.offsets[v] += dest;
     }

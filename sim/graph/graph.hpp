@@ -18,7 +18,7 @@ using NodeId = std::uint32_t;
 
 struct Graph {
   std::vector<std::uint64_t> offsets{0};  // size nodes+1
-  std::vector<NodeId> targets;            // both directions of every edge, each row sorted
+  std::vector<NodeId> targets;  // both directions of every edge, each row sorted
 
   std::size_t nodes() const { return offsets.size() - 1; }
   std::uint64_t directed_edges() const { return targets.size(); }
@@ -119,8 +119,10 @@ Graph build_csr_impl(std::size_t nodes, std::size_t chunks, const Owner& owner, 
           const auto [lo, span] = owner(static_cast<std::size_t>(c));
           auto visit = [&, lo = lo, span = span](NodeId x, NodeId y) {
             if (std::uint64_t{x} - lo < span) {
-              if (pass == 0) ++own[x];
-              else targets[offsets[x] + --own[x]] = y;
+              if (pass == 0)
+                ++own[x];
+              else
+                targets[offsets[x] + --own[x]] = y;
             } else if (buffer_foreign) {
               buffer[t * threads + destination(x)].emplace_back(x, y);
             } else if (pass == 0) {
@@ -138,8 +140,10 @@ Graph build_csr_impl(std::size_t nodes, std::size_t chunks, const Owner& owner, 
         if (buffer_foreign) {
           for (std::size_t s = 0; s < threads; ++s)
             for (auto [x, y] : buffer[s * threads + t]) {
-              if (pass == 0) ++foreign[x];
-              else targets[offsets[x + 1] - foreign[x]--] = y;
+              if (pass == 0)
+                ++foreign[x];
+              else
+                targets[offsets[x + 1] - foreign[x]--] = y;
             }
 #pragma omp barrier
           for (std::size_t d = 0; d < threads; ++d) buffer[t * threads + d].clear();

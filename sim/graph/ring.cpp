@@ -8,7 +8,8 @@ RingShape ring_shape(const ParamValues& params) {
   const auto n = static_cast<std::uint64_t>(params.integer("nodes"));
   const auto k = static_cast<std::uint64_t>(params.integer("k"));
   if (k % 2 != 0)
-    throw InputError("graph.k: " + std::to_string(k) + " is odd; allowed: an even number (k/2 neighbours on each side)");
+    throw InputError("graph.k: " + std::to_string(k) +
+                     " is odd; allowed: an even number (k/2 neighbours on each side)");
   if (k >= n)
     throw InputError("graph.k: " + std::to_string(k) + " is not below nodes = " + std::to_string(n) +
                      "; allowed: an even number from 2 to nodes - 1");

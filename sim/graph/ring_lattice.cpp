@@ -8,11 +8,14 @@ namespace gs {
 namespace {
 
 std::vector<ParamSpec> ring_lattice_params() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   return {
       ParamSpec::integer("nodes", 10000).range(3, 4000000000).scales().units("nodes").describe("Number of nodes"),
       ParamSpec::integer("k", 4).range(2, 10000).units("ties per node")
           .describe("Degree of every node: k/2 neighbours on each side (even, below nodes)"),
   };
+  // clang-format on
 }
 
 World generate_ring_lattice(const ParamValues& params, std::uint64_t seed) {
@@ -26,5 +29,6 @@ World generate_ring_lattice(const ParamValues& params, std::uint64_t seed) {
 }  // namespace
 }  // namespace gs
 
-GROUNDSWELL_REGISTER_GRAPH(ring_lattice, "ring_lattice", "Ring lattice: each node tied to its k/2 nearest neighbours on each side",
+GROUNDSWELL_REGISTER_GRAPH(ring_lattice, "ring_lattice",
+                           "Ring lattice: each node tied to its k/2 nearest neighbours on each side",
                            gs::ring_lattice_params(), gs::generate_ring_lattice, "nodes")

@@ -25,8 +25,10 @@ std::vector<double> local_clustering(const Graph& g) {
       const auto other = g.neighbours(u);
       auto a = row.begin(), b = other.begin();
       while (a != row.end() && b != other.end()) {
-        if (*a < *b) ++a;
-        else if (*b < *a) ++b;
+        if (*a < *b)
+          ++a;
+        else if (*b < *a)
+          ++b;
         else {
           ++twice_triangles;
           ++a;
@@ -89,8 +91,8 @@ SizeSummary size_summary(const Starts& start) {
 std::vector<std::uint32_t> labels_from_starts(const std::vector<std::uint64_t>& start, std::size_t n) {
   std::vector<std::uint32_t> label(n, 0);
   for (std::size_t i = 0; i + 1 < start.size(); ++i)
-    std::fill(label.begin() + static_cast<std::ptrdiff_t>(start[i]), label.begin() + static_cast<std::ptrdiff_t>(start[i + 1]),
-              static_cast<std::uint32_t>(i));
+    std::fill(label.begin() + static_cast<std::ptrdiff_t>(start[i]),
+              label.begin() + static_cast<std::ptrdiff_t>(start[i + 1]), static_cast<std::uint32_t>(i));
   return label;
 }
 
@@ -126,7 +128,8 @@ GraphStatistics graph_statistics(const World& w, bool clustering) {
     s.mean_degree = static_cast<double>(g.directed_edges()) / static_cast<double>(s.nodes);
     double ss = 0;
     for (std::size_t d = 0; d < histogram.size(); ++d)
-      ss += static_cast<double>(histogram[d]) * (static_cast<double>(d) - s.mean_degree) * (static_cast<double>(d) - s.mean_degree);
+      ss += static_cast<double>(histogram[d]) * (static_cast<double>(d) - s.mean_degree) *
+            (static_cast<double>(d) - s.mean_degree);
     s.degree_variance = ss / static_cast<double>(s.nodes);
     // Quantile q: the smallest degree d with at least q * nodes nodes of degree <= d.
     for (double q : {0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999}) {

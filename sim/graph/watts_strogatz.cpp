@@ -27,6 +27,8 @@ namespace {
 constexpr Purpose endpoint_rewire = 0x3A1, swap_attempt = 0x3A2, endpoint_repair = 0x3A3;
 
 std::vector<ParamSpec> watts_strogatz_params() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   return {
       ParamSpec::integer("nodes", 10000).range(3, 4000000000).scales().units("nodes").describe("Number of nodes"),
       ParamSpec::integer("k", 4).range(2, 10000).units("ties per node")
@@ -37,6 +39,7 @@ std::vector<ParamSpec> watts_strogatz_params() {
           .describe("endpoint: classic Watts-Strogatz (moves one end of each chosen edge); degree_preserving: "
                     "double-edge swaps, every node keeps degree k"),
   };
+  // clang-format on
 }
 
 std::uint64_t ring_distance(std::uint64_t a, std::uint64_t b, std::uint64_t n) {

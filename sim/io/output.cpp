@@ -17,8 +17,8 @@ namespace gs {
 namespace {
 
 namespace fs = std::filesystem;
-using hdf5::Handle;
 using hdf5::check;
+using hdf5::Handle;
 using hdf5::write_integer_attribute;
 using hdf5::write_text_attribute;
 
@@ -36,8 +36,7 @@ hid_t write_axis(hid_t group, const char* name, std::size_t n, const std::string
 }
 
 void write_file(const std::string& path, const OutputHeader& h, const RunResult& result) {
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-              "create " + path);
+  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create " + path);
   write_text_attribute(file, "software", software_version());
   write_text_attribute(file, "scenario_yaml", h.scenario_yaml);
   write_integer_attribute(file, "seed", static_cast<std::int64_t>(h.seed));
@@ -46,13 +45,11 @@ void write_file(const std::string& path, const OutputHeader& h, const RunResult&
   for (const auto& [k, v] : h.text_attributes) write_text_attribute(file, k, v);
   for (const auto& [k, v] : h.integer_attributes) write_integer_attribute(file, k, v);
 
-  Handle group(H5Gcreate2(file, "timeseries", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-               "create /timeseries");
+  Handle group(H5Gcreate2(file, "timeseries", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /timeseries");
   const std::size_t points = std::size_t{h.steps} + 1;
-  Handle step(write_axis(group, "step", points, "Step number (one step is one week); 0 is the initial state"),
-              H5Dclose, "create step axis");
-  Handle replicate(write_axis(group, "replicate", h.replicates, "Replicate number"), H5Dclose,
-                   "create replicate axis");
+  Handle step(write_axis(group, "step", points, "Step number (one step is one week); 0 is the initial state"), H5Dclose,
+              "create step axis");
+  Handle replicate(write_axis(group, "replicate", h.replicates, "Replicate number"), H5Dclose, "create replicate axis");
 
   hsize_t dims[2] = {h.replicates, points};
   Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, "create metric space");
@@ -65,8 +62,8 @@ void write_file(const std::string& path, const OutputHeader& h, const RunResult&
   }
   for (std::size_t m = 0; m < result.metrics.size(); ++m) {
     const MetricSpec& spec = result.metrics[m];
-    Handle ds(H5Dcreate2(group, spec.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, props, H5P_DEFAULT),
-              H5Dclose, "create /timeseries/" + spec.name);
+    Handle ds(H5Dcreate2(group, spec.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
+              "create /timeseries/" + spec.name);
     check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, result.values[m].data()),
           "write /timeseries/" + spec.name);
     write_text_attribute(ds, "description", spec.description);
@@ -135,8 +132,7 @@ void verify_file(const std::string& temp, const std::string& path, const RunResu
   for (std::size_t m = 0; ok && m < result.metrics.size(); ++m)
     ok = H5Lexists(file, ("/timeseries/" + result.metrics[m].name).c_str(), H5P_DEFAULT) > 0;
   if (file >= 0) H5Fclose(file);
-  if (!ok)
-    throw OutputError(path + ": the file could not be written completely");
+  if (!ok) throw OutputError(path + ": the file could not be written completely");
 }
 
 }  // namespace
@@ -165,8 +161,7 @@ void check_writable(const std::string& path, std::uint64_t expected_bytes) {
   if (target.filename().empty()) throw OutputError(path + ": output path names a directory, not a file");
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw OutputError(path + ": output directory '" + dir.string() + "' does not exist");
+  if (!fs::is_directory(dir, ec)) throw OutputError(path + ": output directory '" + dir.string() + "' does not exist");
   if (fs::is_directory(target, ec)) throw OutputError(path + ": is a directory; give a file name such as out.h5");
   if (::access(dir.c_str(), W_OK) != 0)
     throw OutputError(path + ": cannot write in directory '" + dir.string() + "': " + std::strerror(errno));

@@ -24,7 +24,7 @@ struct OutputHeader {
   std::uint32_t steps = 0;
   std::uint32_t replicates = 0;
   int compression = 4;
-  std::map<std::string, std::string> text_attributes;   // extra root attributes
+  std::map<std::string, std::string> text_attributes;  // extra root attributes
   std::map<std::string, std::int64_t> integer_attributes;
 };
 

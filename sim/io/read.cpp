@@ -54,7 +54,8 @@ std::string text_attribute(hid_t where, const std::string& path, const char* nam
   }
   Handle attr(H5Aopen(where, name, H5P_DEFAULT), H5Aclose, path, std::string("cannot open attribute ") + name);
   Handle ftype(H5Aget_type(attr), H5Tclose, path, std::string("cannot read the type of attribute ") + name);
-  if (H5Tget_class(ftype) != H5T_STRING) throw InputError(not_output_hint(path) + ": attribute '" + name + "' is not text");
+  if (H5Tget_class(ftype) != H5T_STRING)
+    throw InputError(not_output_hint(path) + ": attribute '" + name + "' is not text");
   if (H5Tis_variable_str(ftype) > 0) {
     Handle mtype(H5Tcopy(H5T_C_S1), H5Tclose, path, "cannot make a string type");
     H5Tset_size(mtype, H5T_VARIABLE);
@@ -79,7 +80,8 @@ std::int64_t integer_attribute(hid_t where, const std::string& path, const char*
   }
   Handle attr(H5Aopen(where, name, H5P_DEFAULT), H5Aclose, path, std::string("cannot open attribute ") + name);
   std::int64_t value = 0;
-  if (H5Aread(attr, H5T_NATIVE_INT64, &value) < 0) throw InputError(path + ": cannot read attribute " + name + " as an integer");
+  if (H5Aread(attr, H5T_NATIVE_INT64, &value) < 0)
+    throw InputError(path + ": cannot read attribute " + name + " as an integer");
   return value;
 }
 
@@ -113,7 +115,8 @@ OutputInfo read_info(hid_t file, const std::string& path) {
   info.replicates = static_cast<std::uint32_t>(integer_attribute(file, path, "replicates", true));
   info.graph_nodes = integer_attribute(file, path, "graph_nodes", false);
   info.graph_edges = integer_attribute(file, path, "graph_edges", false);
-  if (H5Lexists(file, "timeseries", H5P_DEFAULT) <= 0) throw InputError(not_output_hint(path) + ": no /timeseries group");
+  if (H5Lexists(file, "timeseries", H5P_DEFAULT) <= 0)
+    throw InputError(not_output_hint(path) + ": no /timeseries group");
   Handle group(H5Gopen2(file, "timeseries", H5P_DEFAULT), H5Gclose, path, "cannot open /timeseries");
   info.metrics = list_metrics(group, path);
   return info;

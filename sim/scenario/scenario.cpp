@@ -75,8 +75,9 @@ class Validator {
   void check_duplicates(const YAML::Node& node, const std::string& path, int depth) const {
     if (depth > max_nesting) fail(node, path, "nested more than " + std::to_string(max_nesting) + " levels deep");
     if (++visited_ > max_values)
-      fail(node, path, "the file expands to more than " + std::to_string(max_values) +
-                           " values (YAML aliases *name repeat whole blocks); write the values out");
+      fail(node, path,
+           "the file expands to more than " + std::to_string(max_values) +
+               " values (YAML aliases *name repeat whole blocks); write the values out");
     if (node.IsMap()) {
       std::set<std::string> seen;
       for (const auto& kv : node) {
@@ -127,8 +128,9 @@ class Validator {
       case ParamType::choice: {
         if (std::find(spec.choices.begin(), spec.choices.end(), text) != spec.choices.end()) return text;
         std::string hint = did_you_mean(text, spec.choices);
-        fail(node, key, "'" + text + "' is not allowed" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                            "; allowed: " + join(spec.choices));
+        fail(node, key,
+             "'" + text + "' is not allowed" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                 "; allowed: " + join(spec.choices));
       }
       case ParamType::real_list:
       case ParamType::records: break;
@@ -150,13 +152,15 @@ class Validator {
     for (std::size_t i = 0; i < node.size(); ++i) {
       const YAML::Node item = node[i];
       const std::string item_key = key + "[" + std::to_string(i) + "]";
-      if (!item.IsMap()) fail(item, item_key, "expected a mapping with keys " + join(names) + ", got " + describe(item));
+      if (!item.IsMap())
+        fail(item, item_key, "expected a mapping with keys " + join(names) + ", got " + describe(item));
       for (const auto& kv : item) {
         const std::string name = kv.first.Scalar();
         if (std::find(names.begin(), names.end(), name) != names.end()) continue;
         const std::string hint = did_you_mean(name, names);
-        fail(kv.first, item_key + "." + name,
-             "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed here: " + join(names));
+        fail(
+            kv.first, item_key + "." + name,
+            "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed here: " + join(names));
       }
       ParamValues values;
       YAML::Node given_map(YAML::NodeType::Map);
@@ -164,10 +168,14 @@ class Validator {
         const std::string field_key = item_key + "." + f.name;
         const YAML::Node given = item[f.name];
         ParamValue value;
-        if (given.IsDefined()) value = parse(f, given, field_key);
-        else if (f.required) fail(item, field_key, "missing required key (" + f.description + "; allowed: " + f.allowed() + ")");
-        else if (f.type == ParamType::text) value = f.default_text;
-        else value = parse(f, YAML::Load(f.default_text), field_key);
+        if (given.IsDefined())
+          value = parse(f, given, field_key);
+        else if (f.required)
+          fail(item, field_key, "missing required key (" + f.description + "; allowed: " + f.allowed() + ")");
+        else if (f.type == ParamType::text)
+          value = f.default_text;
+        else
+          value = parse(f, YAML::Load(f.default_text), field_key);
         given_map[f.name] = format_value(value);
         values.set(f.name, scale_count(f, value, given.IsDefined() ? given : item, field_key, population_scale));
       }
@@ -184,8 +192,9 @@ class Validator {
     const auto scaled =
         static_cast<std::int64_t>(std::llround(static_cast<double>(std::get<std::int64_t>(value)) * population_scale));
     if (scaled < static_cast<std::int64_t>(spec.min))
-      fail(node, key, "population_scale " + node_text(population_scale) + " makes this " + std::to_string(scaled) +
-                          ", below its minimum; allowed: " + spec.allowed());
+      fail(node, key,
+           "population_scale " + node_text(population_scale) + " makes this " + std::to_string(scaled) +
+               ", below its minimum; allowed: " + spec.allowed());
     return scaled;
   }
 
@@ -299,8 +308,9 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
             here.push_back(prefix.empty() ? c : c.substr(prefix.size() + 1));
         }
         std::sort(here.begin(), here.end());
-        v.fail(kv.first, join_path(section_name, name),
-               "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed here: " + join(here));
+        v.fail(
+            kv.first, join_path(section_name, name),
+            "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed here: " + join(here));
       }
     }
   }
@@ -353,13 +363,15 @@ const Info* find_type(const Validator& v, const YAML::Node& section, const std::
   if (!section.IsMap()) v.fail(section, section_name, "expected a mapping with 'type' and its parameters");
   const YAML::Node type = section["type"];
   const std::string key = section_name + ".type";
-  if (!type.IsDefined()) v.fail(section, key, "missing required key; allowed " + what + " types: " + join(registry.names()));
+  if (!type.IsDefined())
+    v.fail(section, key, "missing required key; allowed " + what + " types: " + join(registry.names()));
   if (!type.IsScalar()) v.fail(type, key, "expected a name; allowed: " + join(registry.names()));
   const Info* info = registry.find(type.Scalar());
   if (!info) {
     std::string hint = did_you_mean(type.Scalar(), registry.names());
-    v.fail(type, key, "unknown " + what + " type '" + type.Scalar() + "'" +
-                          (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; known: " + join(registry.names()));
+    v.fail(type, key,
+           "unknown " + what + " type '" + type.Scalar() + "'" +
+               (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; known: " + join(registry.names()));
   }
   return info;
 }
@@ -426,6 +438,8 @@ std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::
 }  // namespace
 
 const std::vector<ParamSpec>& top_level_params() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   static const std::vector<ParamSpec> specs = {
       ParamSpec::text("name", "").require().describe("Short name of the scenario"),
       ParamSpec::text("description", "").describe("What the scenario represents"),
@@ -437,15 +451,19 @@ const std::vector<ParamSpec>& top_level_params() {
       ParamSpec::integer("new_graph_every", 0).range(0, 100000)
           .describe("Build a new graph every N replicates (0: one graph shared by all replicates)"),
   };
+  // clang-format on
   return specs;
 }
 
 const std::vector<ParamSpec>& output_params() {
+  // Parameter declarations read as a table, one per entry.
+  // clang-format off
   static const std::vector<ParamSpec> specs = {
       ParamSpec::integer("compression", 4).range(0, 9).describe("Deflate level for time series (0 = none)"),
       ParamSpec::integer("checkpoint_every", 0).range(0, 100000).units("steps")
           .describe("Save the full model state every N steps beside the output, for `run --resume` (0 = never)"),
   };
+  // clang-format on
   return specs;
 }
 
@@ -537,13 +555,15 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
   s.graph = find_type(checked, root["graph"], "graph", GraphRegistry::instance(), "graph");
   YAML::Node graph_out(YAML::NodeType::Map);
   graph_out["type"] = s.graph->name;
-  s.graph_params = read_section(checked, root["graph"], "graph", s.graph->params, type_key, s.population_scale, graph_out);
+  s.graph_params =
+      read_section(checked, root["graph"], "graph", s.graph->params, type_key, s.population_scale, graph_out);
   resolved["graph"] = graph_out;
 
   s.model = find_type(checked, root["model"], "model", ModelRegistry::instance(), "model");
   YAML::Node model_out(YAML::NodeType::Map);
   model_out["type"] = s.model->name;
-  s.model_params = read_section(checked, root["model"], "model", s.model->params, type_key, s.population_scale, model_out);
+  s.model_params =
+      read_section(checked, root["model"], "model", s.model->params, type_key, s.population_scale, model_out);
   resolved["model"] = model_out;
   check_people_counts(checked, root, s);
 
@@ -555,8 +575,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
 
   YAML::Emitter emitter;
   emitter << resolved;
-  s.resolved_yaml = std::string("# Resolved by groundswell " GROUNDSWELL_VERSION " from ") + origin + "\n" +
-                    emitter.c_str() + "\n";
+  s.resolved_yaml =
+      std::string("# Resolved by groundswell " GROUNDSWELL_VERSION " from ") + origin + "\n" + emitter.c_str() + "\n";
   return s;
 }
 

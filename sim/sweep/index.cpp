@@ -98,8 +98,10 @@ void write_h5(const std::string& path, const Sweep& sweep, const std::vector<Mem
         numeric = numeric && is_number(m.values[p].yaml, x);
         numbers.push_back(x);
       }
-      if (numeric) write_numbers(members, sweep.varied_paths[p], numbers, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
-      else write_strings(members, sweep.varied_paths[p], texts);
+      if (numeric)
+        write_numbers(members, sweep.varied_paths[p], numbers, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+      else
+        write_strings(members, sweep.varied_paths[p], texts);
     }
     H5Gclose(members);
     // Relative external links: HDF5 looks for the target beside index.h5.

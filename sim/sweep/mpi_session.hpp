@@ -5,13 +5,13 @@
 // members serially.
 namespace gs {
 
-bool mpi_available();          // built with MPI
+bool mpi_available();  // built with MPI
 bool launched_by_mpi_runner();  // environment set by mpirun, srun or another PMI launcher
 
 class MpiSession {
  public:
   explicit MpiSession(bool start);  // start: initialise MPI (when available)
-  ~MpiSession();                    // finalises if it initialised
+  ~MpiSession();  // finalises if it initialised
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
 

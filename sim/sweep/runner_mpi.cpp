@@ -18,7 +18,7 @@ namespace gs {
 namespace {
 
 constexpr int tag_report = 1;  // worker -> rank 0: "" (ready) or a finished member's status
-constexpr int tag_work = 2;    // rank 0 -> worker: member index, or -1 to stop
+constexpr int tag_work = 2;  // rank 0 -> worker: member index, or -1 to stop
 
 std::string encode(std::uint32_t index, const MemberStatus& st) {
   char wall[64];
@@ -88,8 +88,10 @@ void work(const SweepJob& job) {
 void run_mpi(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::vector<MemberStatus>& results, int rank,
              int size) {
   if (size < 2) return run_serial(job, todo, results);
-  if (rank == 0) hand_out(job, todo, results, size);
-  else work(job);
+  if (rank == 0)
+    hand_out(job, todo, results, size);
+  else
+    work(job);
 }
 
 #else

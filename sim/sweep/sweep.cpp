@@ -25,8 +25,8 @@ constexpr std::size_t max_sweep_bytes = 16u << 20;
 constexpr Purpose purpose_lhs_order = 1;
 constexpr Purpose purpose_lhs_offset = 2;
 
-const std::vector<std::string> sweep_keys = {"name",    "description", "base", "set", "sweep",
-                                             "zip",     "samples",     "replicates", "seed"};
+const std::vector<std::string> sweep_keys = {"name", "description", "base",       "set", "sweep",
+                                             "zip",  "samples",     "replicates", "seed"};
 
 std::string read_file(const std::string& path, const std::string& what) {
   std::ifstream in(path, std::ios::binary);
@@ -42,7 +42,8 @@ std::string where(const std::string& file, const YAML::Node& node) {
   return file + ":" + std::to_string(node.Mark().line + 1) + ":" + std::to_string(node.Mark().column + 1);
 }
 
-[[noreturn]] void fail(const std::string& file, const YAML::Node& node, const std::string& key, const std::string& what) {
+[[noreturn]] void fail(const std::string& file, const YAML::Node& node, const std::string& key,
+                       const std::string& what) {
   throw InputError(where(file, node) + ": " + (key.empty() ? "" : key + ": ") + what);
 }
 
@@ -84,8 +85,10 @@ std::string inline_base_text(const std::string& text, const YAML::Node& root, co
   std::istringstream in(text);
   std::string out, line;
   for (int i = 0; std::getline(in, line); ++i) {
-    if (i == first) out += std::string(static_cast<std::size_t>(column), ' ') + line.substr(static_cast<std::size_t>(column));
-    else if (i > first && i < end) out += line;
+    if (i == first)
+      out += std::string(static_cast<std::size_t>(column), ' ') + line.substr(static_cast<std::size_t>(column));
+    else if (i > first && i < end)
+      out += line;
     out += "\n";
   }
   return out;
@@ -145,7 +148,8 @@ Axis samples_axis(const std::string& file, const YAML::Node& samples, const Scen
   std::uint64_t seed = sweep_seed;
   if (const YAML::Node s = samples["seed"]; s.IsDefined()) {
     const double x = number(file, s, "samples.seed");
-    if (x < 0 || x > 9.0e15 || x != std::floor(x)) fail(file, s, "samples.seed", "expected a whole number from 0 to 9e15");
+    if (x < 0 || x > 9.0e15 || x != std::floor(x))
+      fail(file, s, "samples.seed", "expected a whole number from 0 to 9e15");
     seed = static_cast<std::uint64_t>(x);
   }
   const YAML::Node ranges = samples["ranges"];
@@ -250,7 +254,7 @@ Sweep load_sweep(const std::string& path) {
     sweep_seed = static_cast<std::uint64_t>(x);
   }
   std::vector<std::string> common;  // overrides shared by every member
-  std::set<std::string> used;        // each path may be set or varied once
+  std::set<std::string> used;  // each path may be set or varied once
   if (const YAML::Node r = root["replicates"]; r.IsDefined()) {
     if (!r.IsScalar()) fail(file, r, "replicates", "expected a whole number");
     common.push_back(where(file, r) + ": replicates=" + r.Scalar());
@@ -258,7 +262,8 @@ Sweep load_sweep(const std::string& path) {
   }
 
   if (const YAML::Node set = root["set"]; set.IsDefined()) {
-    if (!set.IsMap()) fail(file, set, "set", "expected a mapping of parameter paths to values, applied to every member");
+    if (!set.IsMap())
+      fail(file, set, "set", "expected a mapping of parameter paths to values, applied to every member");
     check_unique_keys(file, set, "set");
     for (const auto& kv : set) {
       const std::string p = checked_path(file, kv.first, used);
@@ -296,7 +301,8 @@ Sweep load_sweep(const std::string& path) {
              "has " + std::to_string(values.size()) + " values but the first list has " + std::to_string(length) +
                  "; zipped lists vary together and need equal lengths");
       }
-      for (std::size_t i = 0; i < length; ++i) axis[i].push_back(SweepValue{p, yaml_text(values[i]), where(file, values[i])});
+      for (std::size_t i = 0; i < length; ++i)
+        axis[i].push_back(SweepValue{p, yaml_text(values[i]), where(file, values[i])});
       sw.varied_paths.push_back(p);
     }
     axes.push_back(std::move(axis));

@@ -29,8 +29,8 @@ struct SweepMember {
 
 struct Sweep {
   std::string path;
-  std::string text;         // the sweep file as read (stored in index.h5)
-  std::string base_text;    // the base scenario's YAML
+  std::string text;  // the sweep file as read (stored in index.h5)
+  std::string base_text;  // the base scenario's YAML
   std::string base_origin;  // its file, or the sweep file for an inline base
   std::vector<std::string> varied_paths;
   std::vector<SweepMember> members;

@@ -40,7 +40,8 @@ void BM_CommunityGraph(benchmark::State& state) {
     edges = w.graph.edges();
     benchmark::DoNotOptimize(w.graph.targets.data());
   }
-  state.counters["edges_per_s"] = benchmark::Counter(static_cast<double>(edges), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["edges_per_s"] =
+      benchmark::Counter(static_cast<double>(edges), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_CommunityGraph)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
