@@ -46,7 +46,7 @@ Column number(std::string key, std::string heading, int digits = 4) {
   c.digits = digits;
   return c;
 }
-Column data_only(std::string key) {
+Column data_only(const std::string& key) {
   Column c = number(key, key);
   c.in_text = false;
   return c;

@@ -30,7 +30,7 @@ constexpr int missing_modules_exit = 3;  // report.py's exit code when h5py or m
 fs::path report_script() {
   const char* env = std::getenv("GROUNDSWELL_SOURCE_DIR");
   const fs::path root = env && *env ? fs::path(env) : fs::path(GROUNDSWELL_SOURCE_DIR);
-  const fs::path script = root / "analysis" / "report.py";
+  fs::path script = root / "analysis" / "report.py";
   if (!fs::exists(script))
     throw InputError(script.string() +
                      ": report script not found; set GROUNDSWELL_SOURCE_DIR to the Groundswell source tree");
