@@ -81,6 +81,7 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
   plan.steps = s.steps;
   plan.replicates = s.replicates;
   plan.checkpoint_every = static_cast<std::uint32_t>(s.output.integer("checkpoint_every"));
+  plan.neighbourhoods = s.output.boolean("neighbourhoods");
   plan.checkpoint = [&](std::uint32_t replicate, std::uint32_t step, const RunResult& so_far, Model& model) {
     write_checkpoint(checkpoint, run_identity(s.resolved_yaml), replicate, step, so_far, model);
   };
