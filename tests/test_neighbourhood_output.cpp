@@ -14,6 +14,7 @@
 #include "organising_helpers.hpp"
 #include "sim/engine/run.hpp"
 #include "sim/io/checkpoint.hpp"
+#include "sim/io/output.hpp"
 #include "sim/scenario/scenario.hpp"
 
 using namespace gs;
@@ -222,4 +223,30 @@ TEST(NeighbourhoodOutput, ImpossibleCombinationsAreInputErrors) {
   // Not a boolean.
   e = load_error(organising + "output: {neighbourhoods: maybe}\n");
   EXPECT_NE(e.find("output.neighbourhoods"), std::string::npos) << e;
+}
+
+// The disk-space check before a run counts on this bound: the option adds
+// no more to an uncompressed file than expected_neighbourhood_bytes says.
+TEST(NeighbourhoodOutput, AddsNoMoreThanTheExpectedBytes) {
+  const Scenario s = load_scenario_text(town, "t.yaml", {"output.compression=0"});
+  const World world = s.graph->generate(s.graph_params, s.seed);
+  const RunResult on = run(plan_for(s), world);
+  RunResult off = on;
+  off.neighbourhood_metrics.clear();
+  off.neighbourhood_values.clear();
+  off.neighbourhoods = {};
+  const auto dir = std::filesystem::temp_directory_path() / ("gs-nbhd-size-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  OutputHeader header;
+  header.scenario_yaml = s.resolved_yaml;
+  header.steps = s.steps;
+  header.replicates = s.replicates;
+  header.compression = 0;
+  write_output((dir / "on.h5").string(), header, on);
+  write_output((dir / "off.h5").string(), header, off);
+  const auto added = std::filesystem::file_size(dir / "on.h5") - std::filesystem::file_size(dir / "off.h5");
+  const std::size_t hoods = world.population.neighbourhoods();
+  EXPECT_GT(added, std::uint64_t{s.replicates} * (s.steps + 1) * hoods * 8);  // the series, uncompressed
+  EXPECT_LE(added, expected_neighbourhood_bytes(1, s.replicates, s.steps, hoods));
+  std::filesystem::remove_all(dir);
 }

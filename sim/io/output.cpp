@@ -269,6 +269,15 @@ std::uint64_t expected_output_bytes(std::size_t metrics, std::uint32_t replicate
   return std::uint64_t{metrics} * replicates * (std::uint64_t{steps} + 1) * sizeof(double) + 64 * 1024;
 }
 
+std::uint64_t expected_neighbourhood_bytes(std::size_t metrics, std::uint32_t replicates, std::uint32_t steps,
+                                           std::size_t neighbourhoods) {
+  const std::uint64_t columns = 6;  // the axis and the table's five columns
+  // Plus room for HDF5's metadata of the new datasets (about 2 KB each, more with chunk indexes).
+  return (std::uint64_t{metrics} * replicates * (std::uint64_t{steps} + 1) + columns) * neighbourhoods *
+             sizeof(double) +
+         64 * 1024;
+}
+
 void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
                       std::uint64_t expected_bytes) {
   check_writable(path);
@@ -305,9 +314,8 @@ void write_output(const std::string& path, const OutputHeader& header, const Run
         verify_file(temp, path, result);
       },
       expected_output_bytes(result.metrics.size(), header.replicates, header.steps) +
-          std::uint64_t{result.neighbourhood_metrics.size()} * header.replicates * (std::uint64_t{header.steps} + 1) *
-              result.neighbourhoods.size() * sizeof(double) +
-          result.neighbourhoods.size() * 5 * sizeof(double));
+          expected_neighbourhood_bytes(result.neighbourhood_metrics.size(), header.replicates, header.steps,
+                                       result.neighbourhoods.size()));
 }
 
 }  // namespace gs
