@@ -286,6 +286,16 @@ class Organising final : public Model {
     out[m_spend] = cost_ * static_cast<double>(started_);
   }
 
+  // Participation per neighbourhood from the integer counts apply_changes()
+  // keeps (no pass over citizens): the same for any thread count.
+  void measure_neighbourhoods(std::span<double> out) const override {
+    const Population& pop = world_.population;
+    for (std::size_t h = 0; h < hood_active_.size(); ++h) {
+      const std::uint64_t size = pop.neighbourhood_start[h + 1] - pop.neighbourhood_start[h];
+      out[h] = size ? static_cast<double>(hood_active_[h]) / static_cast<double>(size) : 0.0;
+    }
+  }
+
   // Everything step() carries from one week to the next; the rest is rebuilt
   // by initialise() from the seed or recounted by restored().
   std::vector<StateArray> state_arrays() override {
@@ -722,4 +732,5 @@ GROUNDSWELL_REGISTER_MODEL(
     gs::organising::parameters(), gs::organising::metrics(),
     [](const gs::ParamValues& p, const gs::World& w) -> std::unique_ptr<gs::Model> {
       return std::make_unique<gs::organising::Organising>(p, w);
-    })
+    },
+    gs::organising::neighbourhood_metrics())

@@ -37,6 +37,8 @@ RunPlan plan_for(const Scenario& s) {
   plan.seed = s.seed;
   plan.steps = s.steps;
   plan.replicates = s.replicates;
+  // Per-neighbourhood series, where the model has them, are checkpointed too.
+  plan.neighbourhoods = !s.model->neighbourhood_metrics.empty();
   return plan;
 }
 
@@ -49,6 +51,7 @@ RunState run_until(RunPlan plan, const World& world, std::uint32_t replicate, st
     saved.replicate = r;
     saved.step = t;
     saved.values = so_far.values;
+    saved.neighbourhood_values = so_far.neighbourhood_values;
     for (const auto& a : model.state_arrays()) {
       const auto* bytes = static_cast<const unsigned char*>(a.data);
       saved.arrays.emplace_back(a.name, std::vector<unsigned char>(bytes, bytes + a.bytes));
@@ -88,6 +91,10 @@ TEST(CheckpointResume, EveryModelResumesBitwiseIdentically) {
       ASSERT_EQ(resumed.values.size(), whole.values.size());
       for (std::size_t m = 0; m < whole.values.size(); ++m)
         EXPECT_TRUE(bitwise_equal(resumed.values[m], whole.values[m])) << "metric " << whole.metrics[m].name;
+      ASSERT_EQ(resumed.neighbourhood_values.size(), whole.neighbourhood_values.size());
+      for (std::size_t m = 0; m < whole.neighbourhood_values.size(); ++m)
+        EXPECT_TRUE(bitwise_equal(resumed.neighbourhood_values[m], whole.neighbourhood_values[m]))
+            << "neighbourhood metric " << whole.neighbourhood_metrics[m].name;
     }
   }
 }

@@ -204,4 +204,11 @@ inline std::vector<MetricSpec> metrics() {
   return m;
 }
 
+// Opt-in (output.neighbourhoods: true), written as /timeseries/<name>
+// [replicate, step, neighbourhood]; measure_neighbourhoods fills them in this order.
+inline std::vector<MetricSpec> neighbourhood_metrics() {
+  return {{"participation_by_neighbourhood",
+           "Share of the neighbourhood's residents who are participants or leaders (see /neighbourhoods)", "share"}};
+}
+
 }  // namespace gs::organising

@@ -39,6 +39,11 @@ int command_models(int argc, char** argv) {
     std::cout << "model " << m->name << ": " << m->summary << "\n\nParameters (under model:):\n"
               << parameter_table(m->params, false) << "\nMetrics (/timeseries/<name>):\n";
     for (const auto& metric : m->metrics) std::printf("  %-20s %s\n", metric.name.c_str(), metric.description.c_str());
+    if (!m->neighbourhood_metrics.empty()) {
+      std::cout << "\nPer-neighbourhood metrics (output.neighbourhoods: true; [replicate, step, neighbourhood]):\n";
+      for (const auto& metric : m->neighbourhood_metrics)
+        std::printf("  %-20s %s\n", metric.name.c_str(), metric.description.c_str());
+    }
     return 0;
   }
   if (const GraphGeneratorInfo* g = GraphRegistry::instance().find(name)) {

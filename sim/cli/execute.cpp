@@ -71,6 +71,11 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
       std::fprintf(stderr, "%s: %zu nodes, %llu edges, %zu neighbourhoods (%.1f s)\n", s.name.c_str(),
                    world.graph.nodes(), static_cast<unsigned long long>(world.graph.edges()),
                    world.population.neighbourhoods(), worlds.seconds());
+    // Per-neighbourhood output can be large: check the disk once its size is known, before the run.
+    if (first && s.output.boolean("neighbourhoods"))
+      check_writable(output, expected_output_bytes(s.model->metrics.size(), s.replicates, s.steps) +
+                                 expected_neighbourhood_bytes(s.model->neighbourhood_metrics.size(), s.replicates,
+                                                              s.steps, world.population.neighbourhoods()));
     return world;
   };
 
@@ -81,6 +86,7 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
   plan.steps = s.steps;
   plan.replicates = s.replicates;
   plan.checkpoint_every = static_cast<std::uint32_t>(s.output.integer("checkpoint_every"));
+  plan.neighbourhoods = s.output.boolean("neighbourhoods");
   plan.checkpoint = [&](std::uint32_t replicate, std::uint32_t step, const RunResult& so_far, Model& model) {
     write_checkpoint(checkpoint, run_identity(s.resolved_yaml), replicate, step, so_far, model);
   };

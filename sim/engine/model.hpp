@@ -67,6 +67,10 @@ class Model {
   virtual void step(const StepContext& ctx) = 0;  // state t-1 -> state t
   // One value per declared metric, in declaration order, for the current state.
   virtual void measure(std::span<double> values) const = 0;
+  // For ModelInfo::neighbourhood_metrics, asked for only when the scenario
+  // sets output.neighbourhoods: values[m * neighbourhoods + h] for metric m
+  // and neighbourhood h, for the current state. Called once per recorded step.
+  virtual void measure_neighbourhoods(std::span<double> /*values*/) const {}
   // Everything step() reads that initialise() does not rebuild identically
   // from the seed: a checkpoint saves these bytes, and a resumed run calls
   // initialise(), overwrites them and then restored().
@@ -82,6 +86,10 @@ struct ModelInfo {
   std::vector<ParamSpec> params;
   std::vector<MetricSpec> metrics;
   std::function<std::unique_ptr<Model>(const ParamValues&, const World&)> create;
+  // Series the model can report for each neighbourhood (measure_neighbourhoods),
+  // written as /timeseries/<name> [replicate, step, neighbourhood] when the
+  // scenario sets output.neighbourhoods; empty when it has none.
+  std::vector<MetricSpec> neighbourhood_metrics = {};
 };
 
 using ModelRegistry = Registry<ModelInfo>;

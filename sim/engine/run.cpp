@@ -1,5 +1,6 @@
 #include "sim/engine/run.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -34,6 +35,25 @@ RunResult run(const RunPlan& plan, const World& world, const ProgressCallback& p
       plan, [&](std::uint32_t) -> const World& { return world; }, progress);
 }
 
+NeighbourhoodTable neighbourhood_table(const Population& population) {
+  NeighbourhoodTable t;
+  const std::size_t n = population.neighbourhoods();
+  t.region.resize(n);
+  t.deprivation.resize(n);
+  t.deprivation_quintile.resize(n);
+  t.population.resize(n);
+  for (std::size_t h = 0; h < n; ++h) {
+    const auto id = static_cast<std::uint32_t>(h);
+    t.region[h] = population.region.empty() ? 0 : population.region[h];
+    t.deprivation[h] = population.deprivation.empty() ? 0.0 : population.deprivation[h];
+    // Population counts quintiles from the least deprived; outputs from the most (participation_q1).
+    t.deprivation_quintile[h] = population.deprivation.empty() ? 0 : 5 - population.deprivation_quintile(id);
+    t.population[h] =
+        static_cast<std::int64_t>(population.neighbourhood_start[h + 1] - population.neighbourhood_start[h]);
+  }
+  return t;
+}
+
 RunResult run(const RunPlan& plan, const WorldSource& world_for, const ProgressCallback& progress) {
   RunResult result;
   result.metrics = plan.model->metrics;
@@ -54,11 +74,44 @@ RunResult run(const RunPlan& plan, const WorldSource& world_for, const ProgressC
     first_replicate = resume->step == plan.steps ? resume->replicate + 1 : resume->replicate;
   }
 
+  // Per-neighbourhood series: allocated only when asked for (UK scale: 34 MB
+  // per replicate and metric).
+  std::size_t hoods = 0;
+  std::vector<double> hood_sample;
+  if (plan.neighbourhoods) {
+    if (plan.model->neighbourhood_metrics.empty())
+      throw std::runtime_error("model '" + plan.model->name + "' reports nothing per neighbourhood");
+    result.neighbourhood_metrics = plan.model->neighbourhood_metrics;
+    result.neighbourhoods = neighbourhood_table(world_for(std::min(first_replicate, plan.replicates - 1)).population);
+    hoods = result.neighbourhoods.size();
+    result.neighbourhood_values.assign(result.neighbourhood_metrics.size(),
+                                       std::vector<double>(per_replicate * plan.replicates * hoods, 0.0));
+    hood_sample.resize(result.neighbourhood_metrics.size() * hoods);
+    if (resume) {
+      if (resume->neighbourhood_values.size() != result.neighbourhood_values.size() ||
+          (!resume->neighbourhood_values.empty() &&
+           resume->neighbourhood_values.front().size() != result.neighbourhood_values.front().size()))
+        throw std::runtime_error("the checkpoint does not match the run's per-neighbourhood series");
+      result.neighbourhood_values = resume->neighbourhood_values;
+    }
+  }
+
   for (std::uint32_t r = first_replicate; r < plan.replicates; ++r) {
-    auto model = plan.model->create(plan.model_params, world_for(r));
+    const World& world = world_for(r);
+    if (plan.neighbourhoods && !(neighbourhood_table(world.population) == result.neighbourhoods))
+      throw std::runtime_error(
+          "per-neighbourhood output needs the same neighbourhoods in every replicate, but replicate " +
+          std::to_string(r) + " runs on a graph with other neighbourhoods");
+    auto model = plan.model->create(plan.model_params, world);
     auto record = [&](std::uint32_t t) {
       model->measure(sample);
       for (std::size_t m = 0; m < sample.size(); ++m) result.values[m][r * per_replicate + t] = sample[m];
+      if (hoods == 0) return;
+      model->measure_neighbourhoods(hood_sample);
+      const std::size_t at = (r * per_replicate + t) * hoods;
+      for (std::size_t m = 0; m < result.neighbourhood_values.size(); ++m)
+        std::copy_n(hood_sample.begin() + static_cast<std::ptrdiff_t>(m * hoods), hoods,
+                    result.neighbourhood_values[m].begin() + static_cast<std::ptrdiff_t>(at));
     };
     model->initialise(StepContext{plan.seed, r, 0});
     std::uint32_t first_step = 1;

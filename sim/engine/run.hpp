@@ -9,10 +9,27 @@
 
 namespace gs {
 
+// What the output says about each neighbourhood, from the world's population.
+struct NeighbourhoodTable {
+  std::vector<std::int64_t> region;
+  std::vector<double> deprivation;  // national rank in [0, 1): 0 least deprived, 1 most
+  std::vector<std::int64_t> deprivation_quintile;  // 1 = most deprived fifth (as participation_q1)
+  std::vector<std::int64_t> population;  // residents
+  std::size_t size() const { return region.size(); }
+  bool operator==(const NeighbourhoodTable&) const = default;
+};
+
+NeighbourhoodTable neighbourhood_table(const Population& population);
+
 struct RunResult {
   std::vector<MetricSpec> metrics;
   // values[m][r * (steps + 1) + t]: metric m, replicate r, step t.
   std::vector<std::vector<double>> values;
+  // Only with RunPlan::neighbourhoods, else empty: the model's neighbourhood
+  // metrics, neighbourhood_values[m][(r * (steps + 1) + t) * neighbourhoods.size() + h].
+  std::vector<MetricSpec> neighbourhood_metrics;
+  std::vector<std::vector<double>> neighbourhood_values;
+  NeighbourhoodTable neighbourhoods;
 };
 
 // Where a resumed run picks up: the model state after `step` of `replicate`
@@ -22,6 +39,7 @@ struct RunState {
   std::uint32_t replicate = 0;
   std::uint32_t step = 0;
   std::vector<std::vector<double>> values;  // as RunResult::values
+  std::vector<std::vector<double>> neighbourhood_values;  // as RunResult::neighbourhood_values
   std::vector<std::pair<std::string, std::vector<unsigned char>>> arrays;  // Model::state_arrays(), by name
 };
 
@@ -38,6 +56,9 @@ struct RunPlan {
   std::uint32_t checkpoint_every = 0;  // 0: never
   CheckpointCallback checkpoint = {};
   const RunState* resume = nullptr;  // continue from here instead of the start
+  // Record the model's neighbourhood_metrics too (output.neighbourhoods). Every
+  // replicate's world must have the same neighbourhoods, deprivation and regions.
+  bool neighbourhoods = false;
 };
 
 using ProgressCallback = std::function<void(std::uint64_t done, std::uint64_t total)>;

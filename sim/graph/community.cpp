@@ -176,4 +176,4 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
 
 GROUNDSWELL_REGISTER_GRAPH(community, "community",
                            "Households in neighbourhoods in regions, with local, regional and long-range ties",
-                           gs::community_params(), gs::generate_community, "population")
+                           gs::community_params(), gs::generate_community, "population", true)

@@ -20,6 +20,9 @@ struct GraphGeneratorInfo {
   std::function<World(const ParamValues&, std::uint64_t seed)> generate;
   // Name of the parameter giving the node count (for population_scale and size checks).
   std::string size_param;
+  // The population has real neighbourhoods (with deprivation and regions), so
+  // per-neighbourhood output (output.neighbourhoods) means something.
+  bool neighbourhoods = false;
 };
 
 using GraphRegistry = Registry<GraphGeneratorInfo>;

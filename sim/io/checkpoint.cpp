@@ -73,6 +73,13 @@ void write_checkpoint(const std::string& path, const std::string& scenario_yaml,
     for (std::size_t m = 0; m < so_far.values.size(); ++m)
       write_dataset(file, "value_" + std::to_string(m), H5T_NATIVE_DOUBLE, so_far.values[m].data(),
                     so_far.values[m].size());
+    // Per-neighbourhood series (output.neighbourhoods); checkpoints without them have no attribute.
+    if (!so_far.neighbourhood_values.empty()) {
+      write_attribute(file, "neighbourhood_metrics", static_cast<std::int64_t>(so_far.neighbourhood_values.size()));
+      for (std::size_t m = 0; m < so_far.neighbourhood_values.size(); ++m)
+        write_dataset(file, "neighbourhood_value_" + std::to_string(m), H5T_NATIVE_DOUBLE,
+                      so_far.neighbourhood_values[m].data(), so_far.neighbourhood_values[m].size());
+    }
     H5 state(H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /state");
     const auto arrays = model.state_arrays();
     write_attribute(state, "arrays", static_cast<std::int64_t>(arrays.size()));
@@ -98,6 +105,11 @@ RunState read_checkpoint(const std::string& path, std::string& scenario_yaml) {
     const std::int64_t metrics = read_attribute(file, "metrics");
     for (std::int64_t m = 0; m < metrics; ++m)
       s.values.push_back(read_dataset<double>(file, "value_" + std::to_string(m), H5T_NATIVE_DOUBLE));
+    const std::int64_t hood_metrics =
+        H5Aexists(file, "neighbourhood_metrics") > 0 ? read_attribute(file, "neighbourhood_metrics") : 0;
+    for (std::int64_t m = 0; m < hood_metrics; ++m)
+      s.neighbourhood_values.push_back(
+          read_dataset<double>(file, "neighbourhood_value_" + std::to_string(m), H5T_NATIVE_DOUBLE));
     H5 state(H5Gopen2(file, "state", H5P_DEFAULT), H5Gclose, "open /state");
     const std::int64_t arrays = read_attribute(state, "arrays");
     for (std::int64_t i = 0; i < arrays; ++i) {

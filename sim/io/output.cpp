@@ -22,17 +22,96 @@ using hdf5::Handle;
 using hdf5::write_integer_attribute;
 using hdf5::write_text_attribute;
 
-hid_t write_axis(hid_t group, const char* name, std::size_t n, const std::string& description) {
+// 0 .. n-1 as an int64 dimension scale named `name` at where/name.
+hid_t write_axis(hid_t where, const std::string& path, const char* name, std::size_t n,
+                 const std::string& description) {
   std::vector<std::int64_t> values(n);
   for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<std::int64_t>(i);
   hsize_t dims[1] = {n};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create axis space");
-  hid_t ds = H5Dcreate2(group, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (ds < 0) throw OutputError(std::string("HDF5 failed to create /timeseries/") + name);
-  check(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write axis");
-  check(H5DSset_scale(ds, name), "make a dimension scale");
+  hid_t ds = H5Dcreate2(where, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (ds < 0) throw OutputError("HDF5 failed to create " + path);
+  check(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write axis " + path);
+  check(H5DSset_scale(ds, name), "make a dimension scale of " + path);
   write_text_attribute(ds, "description", description);
   return ds;
+}
+
+void set_compression(hid_t props, int level) {
+  if (level > 0) {
+    check(H5Pset_shuffle(props), "set shuffle filter");
+    check(H5Pset_deflate(props, static_cast<unsigned>(level)), "set deflate filter");
+  }
+}
+
+// One column of the /neighbourhoods table, over the /neighbourhood axis.
+template <class T>
+void write_column(hid_t group, hid_t axis, const char* name, hid_t file_type, hid_t memory_type,
+                  const std::vector<T>& values, const std::string& description, const std::string& units = "") {
+  hsize_t dims[1] = {values.size()};
+  Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create column space");
+  Handle ds(H5Dcreate2(group, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+            std::string("create /neighbourhoods/") + name);
+  if (!values.empty())
+    check(H5Dwrite(ds, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          std::string("write /neighbourhoods/") + name);
+  write_text_attribute(ds, "description", description);
+  if (!units.empty()) write_text_attribute(ds, "units", units);
+  check(H5DSattach_scale(ds, axis, 0), "attach neighbourhood scale");
+}
+
+// Per-neighbourhood output (output.neighbourhoods): /timeseries/<metric>
+// [replicate, step, neighbourhood], the /neighbourhoods table, and the
+// /neighbourhood axis both share. The axis sits at the root, the common
+// parent of both groups, so netCDF readers (xarray) find the dimension from either.
+void write_neighbourhoods(hid_t file, hid_t group, hid_t replicate, hid_t step, const OutputHeader& h,
+                          const RunResult& result) {
+  const NeighbourhoodTable& table = result.neighbourhoods;
+  const std::size_t hoods = table.size();
+  Handle axis(write_axis(file, "/neighbourhood", "neighbourhood", hoods,
+                         "Neighbourhood id (row of the /neighbourhoods table; node ids are grouped by neighbourhood)"),
+              H5Dclose, "create neighbourhood axis");
+  const std::size_t points = std::size_t{h.steps} + 1;
+  hsize_t dims[3] = {h.replicates, points, hoods};
+  Handle space(H5Screate_simple(3, dims, nullptr), H5Sclose, "create per-neighbourhood space");
+  Handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
+  // Chunks of about 1 MB holding whole time series of neighbouring neighbourhoods:
+  // reading one neighbourhood, or every neighbourhood at one step, touches few chunks.
+  const hsize_t step_chunk = std::min<hsize_t>(points, 4096);
+  hsize_t chunk[3] = {1, step_chunk, std::max<hsize_t>(1, std::min<hsize_t>(hoods, 131072 / step_chunk))};
+  check(H5Pset_chunk(props, 3, chunk), "set chunking");
+  set_compression(props, h.compression);
+  for (std::size_t m = 0; m < result.neighbourhood_metrics.size(); ++m) {
+    const MetricSpec& spec = result.neighbourhood_metrics[m];
+    const std::string path = "/timeseries/" + spec.name;
+    Handle ds(H5Dcreate2(group, spec.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
+              "create " + path);
+    if (hoods > 0)
+      check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, result.neighbourhood_values[m].data()),
+            "write " + path);
+    write_text_attribute(ds, "description", spec.description);
+    if (!spec.units.empty()) write_text_attribute(ds, "units", spec.units);
+    check(H5DSattach_scale(ds, replicate, 0), "attach replicate scale");
+    check(H5DSattach_scale(ds, step, 1), "attach step scale");
+    check(H5DSattach_scale(ds, axis, 2), "attach neighbourhood scale");
+  }
+
+  Handle tgroup(H5Gcreate2(file, "neighbourhoods", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+                "create /neighbourhoods");
+  write_text_attribute(tgroup, "description",
+                       "One row per neighbourhood: equal-length columns over the /neighbourhood axis");
+  std::vector<std::int64_t> ids(hoods);
+  for (std::size_t i = 0; i < hoods; ++i) ids[i] = static_cast<std::int64_t>(i);
+  write_column(tgroup, axis, "id", H5T_STD_I64LE, H5T_NATIVE_INT64, ids,
+               "Neighbourhood id: index along the neighbourhood axis of /timeseries/*_by_neighbourhood");
+  write_column(tgroup, axis, "region", H5T_STD_I64LE, H5T_NATIVE_INT64, table.region,
+               "Region (local authority district) the neighbourhood lies in");
+  write_column(tgroup, axis, "deprivation", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, table.deprivation,
+               "Deprivation as a national rank in [0, 1): 0 least deprived, towards 1 most deprived", "rank");
+  write_column(tgroup, axis, "deprivation_quintile", H5T_STD_I64LE, H5T_NATIVE_INT64, table.deprivation_quintile,
+               "Deprivation quintile, 1 = most deprived fifth .. 5 = least deprived (as participation_q1 .. q5)");
+  write_column(tgroup, axis, "population", H5T_STD_I64LE, H5T_NATIVE_INT64, table.population,
+               "Residents (citizens) of the neighbourhood", "people");
 }
 
 void write_file(const std::string& path, const OutputHeader& h, const RunResult& result) {
@@ -47,19 +126,18 @@ void write_file(const std::string& path, const OutputHeader& h, const RunResult&
 
   Handle group(H5Gcreate2(file, "timeseries", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /timeseries");
   const std::size_t points = std::size_t{h.steps} + 1;
-  Handle step(write_axis(group, "step", points, "Step number (one step is one week); 0 is the initial state"), H5Dclose,
-              "create step axis");
-  Handle replicate(write_axis(group, "replicate", h.replicates, "Replicate number"), H5Dclose, "create replicate axis");
+  Handle step(write_axis(group, "/timeseries/step", "step", points,
+                         "Step number (one step is one week); 0 is the initial state"),
+              H5Dclose, "create step axis");
+  Handle replicate(write_axis(group, "/timeseries/replicate", "replicate", h.replicates, "Replicate number"), H5Dclose,
+                   "create replicate axis");
 
   hsize_t dims[2] = {h.replicates, points};
   Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, "create metric space");
   Handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
   hsize_t chunk[2] = {1, std::min<hsize_t>(points, 4096)};
   check(H5Pset_chunk(props, 2, chunk), "set chunking");
-  if (h.compression > 0) {
-    check(H5Pset_shuffle(props), "set shuffle filter");
-    check(H5Pset_deflate(props, static_cast<unsigned>(h.compression)), "set deflate filter");
-  }
+  set_compression(props, h.compression);
   for (std::size_t m = 0; m < result.metrics.size(); ++m) {
     const MetricSpec& spec = result.metrics[m];
     Handle ds(H5Dcreate2(group, spec.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
@@ -71,6 +149,7 @@ void write_file(const std::string& path, const OutputHeader& h, const RunResult&
     check(H5DSattach_scale(ds, replicate, 0), "attach replicate scale");
     check(H5DSattach_scale(ds, step, 1), "attach step scale");
   }
+  if (!result.neighbourhood_metrics.empty()) write_neighbourhoods(file, group, replicate, step, h, result);
   // Written last: a file carrying complete = 1 holds every dataset (sweeps
   // resume by it: sim/sweep/member_file.cpp).
   write_integer_attribute(file, "complete", 1);
@@ -131,6 +210,11 @@ void verify_file(const std::string& temp, const std::string& path, const RunResu
   bool ok = file >= 0;
   for (std::size_t m = 0; ok && m < result.metrics.size(); ++m)
     ok = H5Lexists(file, ("/timeseries/" + result.metrics[m].name).c_str(), H5P_DEFAULT) > 0;
+  for (std::size_t m = 0; ok && m < result.neighbourhood_metrics.size(); ++m)
+    ok = H5Lexists(file, ("/timeseries/" + result.neighbourhood_metrics[m].name).c_str(), H5P_DEFAULT) > 0;
+  if (ok && !result.neighbourhood_metrics.empty())
+    ok = H5Lexists(file, "/neighbourhoods", H5P_DEFAULT) > 0 &&
+         H5Lexists(file, "/neighbourhoods/population", H5P_DEFAULT) > 0;
   if (file >= 0) H5Fclose(file);
   if (!ok) throw OutputError(path + ": the file could not be written completely");
 }
@@ -185,6 +269,15 @@ std::uint64_t expected_output_bytes(std::size_t metrics, std::uint32_t replicate
   return std::uint64_t{metrics} * replicates * (std::uint64_t{steps} + 1) * sizeof(double) + 64 * 1024;
 }
 
+std::uint64_t expected_neighbourhood_bytes(std::size_t metrics, std::uint32_t replicates, std::uint32_t steps,
+                                           std::size_t neighbourhoods) {
+  const std::uint64_t columns = 6;  // the axis and the table's five columns
+  // Plus room for HDF5's metadata of the new datasets (about 2 KB each, more with chunk indexes).
+  return (std::uint64_t{metrics} * replicates * (std::uint64_t{steps} + 1) + columns) * neighbourhoods *
+             sizeof(double) +
+         64 * 1024;
+}
+
 void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
                       std::uint64_t expected_bytes) {
   check_writable(path);
@@ -220,7 +313,9 @@ void write_output(const std::string& path, const OutputHeader& header, const Run
         write_file(temp, header, result);
         verify_file(temp, path, result);
       },
-      expected_output_bytes(result.metrics.size(), header.replicates, header.steps));
+      expected_output_bytes(result.metrics.size(), header.replicates, header.steps) +
+          expected_neighbourhood_bytes(result.neighbourhood_metrics.size(), header.replicates, header.steps,
+                                       result.neighbourhoods.size()));
 }
 
 }  // namespace gs

@@ -37,6 +37,9 @@ void check_writable(const std::string& path, std::uint64_t expected_bytes = 0);
 
 // An upper bound on the size of an output file of this shape.
 std::uint64_t expected_output_bytes(std::size_t metrics, std::uint32_t replicates, std::uint32_t steps);
+// What output.neighbourhoods adds to that: the series and the table.
+std::uint64_t expected_neighbourhood_bytes(std::size_t metrics, std::uint32_t replicates, std::uint32_t steps,
+                                           std::size_t neighbourhoods);
 
 // Deletes temporaries (.NAME.tmp-HOST-PID) left in dir by killed processes
 // of this host; those of live processes and other hosts are kept.

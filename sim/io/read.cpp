@@ -85,6 +85,19 @@ std::int64_t integer_attribute(hid_t where, const std::string& path, const char*
   return value;
 }
 
+// A [replicate, step, neighbourhood] series (output.neighbourhoods): read
+// with h5py or xarray, not by the CLI's commands, which take [replicate, step].
+// Anything else stays listed, so a damaged dataset is still reported on reading.
+bool per_neighbourhood(hid_t group, const std::string& name) {
+  const hid_t ds = H5Dopen2(group, name.c_str(), H5P_DEFAULT);
+  if (ds < 0) return false;
+  const hid_t space = H5Dget_space(ds);
+  const int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+  if (space >= 0) H5Sclose(space);
+  H5Dclose(ds);
+  return rank == 3;
+}
+
 std::vector<std::string> list_metrics(hid_t group, const std::string& path) {
   H5G_info_t info;
   if (H5Gget_info(group, &info) < 0) throw InputError(path + ": cannot list /timeseries");
@@ -95,7 +108,7 @@ std::vector<std::string> list_metrics(hid_t group, const std::string& path) {
     std::string name(static_cast<std::size_t>(len) + 1, '\0');
     H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
     name.resize(static_cast<std::size_t>(len));
-    if (name == "step" || name == "replicate") continue;
+    if (name == "step" || name == "replicate" || per_neighbourhood(group, name)) continue;
     names.push_back(name);
   }
   std::sort(names.begin(), names.end());

@@ -22,7 +22,8 @@ struct OutputInfo {
   std::uint32_t replicates = 0;
   std::int64_t graph_nodes = 0;  // 0 when absent
   std::int64_t graph_edges = 0;
-  std::vector<std::string> metrics;  // /timeseries/<metric>, sorted; axes excluded
+  // /timeseries/<metric> [replicate, step], sorted; axes and per-neighbourhood series excluded.
+  std::vector<std::string> metrics;
 };
 
 // A metric's values over [replicate][step] (row-major, steps + 1 columns).

@@ -396,6 +396,31 @@ void check_people_counts(const Validator& v, const YAML::Node& root, const Scena
   }
 }
 
+// output.neighbourhoods needs a model that reports per neighbourhood, a graph
+// with real neighbourhoods, and one graph for all replicates (the table of
+// neighbourhoods is written once).
+void check_neighbourhood_output(const Validator& v, const YAML::Node& output, const Scenario& s) {
+  if (!s.output.boolean("neighbourhoods")) return;
+  const YAML::Node at = output["neighbourhoods"];
+  const std::string key = "output.neighbourhoods";
+  if (s.model->neighbourhood_metrics.empty()) {
+    std::string models;
+    for (const auto& [name, info] : ModelRegistry::instance().entries())
+      if (!info.neighbourhood_metrics.empty()) models += (models.empty() ? "" : ", ") + name;
+    v.fail(at, key,
+           "model '" + s.model->name + "' reports nothing per neighbourhood; allowed: false, or true with model " +
+               (models.empty() ? "(none registered)" : models));
+  }
+  if (!s.graph->neighbourhoods)
+    v.fail(at, key,
+           "graph '" + s.graph->name + "' has no neighbourhoods; allowed: false, or true with graph type community");
+  if (s.new_graph_every != 0 && s.new_graph_every < s.replicates)
+    v.fail(at, key,
+           "needs one graph for all replicates (the neighbourhood table is written once), but new_graph_every is " +
+               std::to_string(s.new_graph_every) + " with " + std::to_string(s.replicates) +
+               " replicates; allowed: false, or true with new_graph_every: 0");
+}
+
 std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
   std::map<std::string, std::string> origins;
   for (const auto& given : overrides) {
@@ -462,6 +487,8 @@ const std::vector<ParamSpec>& output_params() {
       ParamSpec::integer("compression", 4).range(0, 9).describe("Deflate level for time series (0 = none)"),
       ParamSpec::integer("checkpoint_every", 0).range(0, 100000).units("steps")
           .describe("Save the full model state every N steps beside the output, for `run --resume` (0 = never)"),
+      ParamSpec::boolean("neighbourhoods", false)
+          .describe("Also write per-neighbourhood series [replicate, step, neighbourhood] and a neighbourhood table"),
   };
   // clang-format on
   return specs;
@@ -571,6 +598,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
   if (!output_in.IsDefined() || output_in.IsNull()) output_in = YAML::Node(YAML::NodeType::Map);
   YAML::Node output_out(YAML::NodeType::Map);
   s.output = read_section(checked, output_in, "output", output_params(), {}, 1.0, output_out);
+  check_neighbourhood_output(checked, output_in, s);
   resolved["output"] = output_out;
 
   YAML::Emitter emitter;
