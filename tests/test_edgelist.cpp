@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 fs::path scratch_dir() {
-  const fs::path dir = fs::path(::testing::TempDir()) / "groundswell_edgelist_test";
+  fs::path dir = fs::path(::testing::TempDir()) / "groundswell_edgelist_test";
   fs::create_directories(dir);
   return dir;
 }

@@ -164,7 +164,9 @@ TEST(NeighbourhoodOutput, SurvivesACheckpointFile) {
   const auto dir = std::filesystem::temp_directory_path() / ("gs-nbhd-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "out.h5.checkpoint").string();
-  for (auto [replicate, step] : {std::pair{0u, 5u}, std::pair{0u, 8u}, std::pair{1u, 3u}}) {
+  for (const auto& [kill_replicate, kill_step] : {std::pair{0u, 5u}, std::pair{0u, 8u}, std::pair{1u, 3u}}) {
+    // Plain copies: lambdas cannot capture structured bindings before clang 16.
+    const std::uint32_t replicate = kill_replicate, step = kill_step;
     SCOPED_TRACE("killed after step " + std::to_string(step) + " of replicate " + std::to_string(replicate));
     RunPlan plan = plan_for(s);
     plan.checkpoint_every = 1;

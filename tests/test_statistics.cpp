@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <utility>
+
 #include "graph_testing.hpp"
 #include "sim/graph/statistics.hpp"
 
@@ -11,7 +13,7 @@ using namespace gs;
 namespace {
 World from_edges(std::size_t n, std::vector<std::pair<NodeId, NodeId>> edges) {
   World w;
-  w.graph = build_csr(n, {edges});
+  w.graph = build_csr(n, {std::move(edges)});
   w.population = single_neighbourhood_population(n, 1);
   return w;
 }

@@ -253,7 +253,7 @@ class Validator {
 
 // The mapping that holds dotted name a.b.c in the resolved YAML (created as
 // needed); `leaf` receives the last part, c.
-YAML::Node resolved_parent(YAML::Node resolved, const std::string& name, std::string& leaf) {
+YAML::Node resolved_parent(const YAML::Node& resolved, const std::string& name, std::string& leaf) {
   YAML::Node at = resolved;
   leaf = name;
   for (size_t dot; (dot = leaf.find('.')) != std::string::npos; leaf = leaf.substr(dot + 1)) {

@@ -110,7 +110,7 @@ const ParamSpec* find_spec(const Scenario& s, const std::string& path) {
 using Axis = std::vector<std::vector<SweepValue>>;
 
 std::string checked_path(const std::string& file, const YAML::Node& key, std::set<std::string>& used) {
-  const std::string path = key.Scalar();
+  std::string path = key.Scalar();
   if (path.empty() || path.front() == '.' || path.back() == '.' || path.find("..") != std::string::npos ||
       path.find_first_of(" :=") != std::string::npos)
     fail(file, key, path, "expected a dotted parameter path such as model.organisers.count");

@@ -14,7 +14,7 @@ namespace {
 
 std::int64_t bench_nodes() {
   const char* env = std::getenv("BENCH_NODES");
-  return env ? std::atoll(env) : 1000000;
+  return env ? std::strtoll(env, nullptr, 10) : 1000000;
 }
 
 const gs::Scenario& scenario() {
@@ -35,6 +35,7 @@ void set_threads(const benchmark::State& state) { omp_set_num_threads(static_cas
 void BM_CommunityGraph(benchmark::State& state) {
   set_threads(state);
   std::uint64_t edges = 0;
+  // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores): the Google Benchmark loop idiom
   for (auto _ : state) {
     gs::World w = scenario().graph->generate(scenario().graph_params, scenario().seed);
     edges = w.graph.edges();
@@ -53,6 +54,7 @@ void BM_Yardstick(benchmark::State& state) {
   for (std::size_t v = 0; v < s.size(); ++v) s[v] = (v * 2654435761u >> 7) % 6 == 0;
   std::vector<std::uint32_t> sum(g.nodes());
   const auto n = static_cast<std::int64_t>(g.nodes());
+  // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores): the Google Benchmark loop idiom
   for (auto _ : state) {
 #pragma omp parallel for schedule(static, 4096)
     for (std::int64_t v = 0; v < n; ++v) {
@@ -74,6 +76,7 @@ void BM_OrganisingStep(benchmark::State& state) {
   auto model = s.model->create(s.model_params, world());
   model->initialise(gs::StepContext{s.seed, 0, 0});
   std::uint32_t step = 0;
+  // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores): the Google Benchmark loop idiom
   for (auto _ : state) model->step(gs::StepContext{s.seed, 0, ++step});
   state.counters["edge_visits_per_s"] = benchmark::Counter(static_cast<double>(world().graph.directed_edges()),
                                                            benchmark::Counter::kIsIterationInvariantRate);
@@ -85,6 +88,7 @@ BENCHMARK(BM_OrganisingStep)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Use
 void BM_RngUniform(benchmark::State& state) {
   std::uint32_t agent = 0;
   double sink = 0;
+  // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores): the Google Benchmark loop idiom
   for (auto _ : state) {
     gs::Stream rng(1, 2, 3, ++agent, 4);
     sink += rng.uniform();
