@@ -1,4 +1,5 @@
 #include "sim/graph/graph.hpp"
+#include "sim/graph/csr_builder.hpp"
 
 #include <algorithm>
 #include <cstring>
