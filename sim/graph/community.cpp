@@ -40,7 +40,7 @@ class PoissonTable {
     mean_ = mean;
   }
   template <class Rng>
-  std::uint32_t draw(Rng& rng) const {
+  [[gnu::always_inline]] std::uint32_t draw(Rng& rng) const {
     if (cumulative_.empty()) return mean_ > 0 ? rng.poisson(mean_) : 0;
     const double u = rng.uniform();
     std::uint32_t k = 0;
