@@ -115,9 +115,16 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
   const auto hood_count = static_cast<std::int64_t>(hoods);
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t h = 0; h < hood_count; ++h) {
-    for (std::uint64_t v = pop.neighbourhood_start[h]; v < pop.neighbourhood_start[h + 1]; ++v) {
-      pop.neighbourhood[v] = static_cast<std::uint32_t>(h);
-      pop.group[v] = draw_group(Stream(seed, 0, 0, static_cast<std::uint32_t>(v), group_draw).uniform());
+    const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
+    std::fill(pop.neighbourhood.begin() + static_cast<std::ptrdiff_t>(first),
+              pop.neighbourhood.begin() + static_cast<std::ptrdiff_t>(last), static_cast<std::uint32_t>(h));
+    // Stream(seed, 0, 0, v, group_draw).uniform() for a batch of citizens at once.
+    alignas(64) std::uint32_t words[4 * batch];
+    for (std::uint64_t b0 = first; b0 < last; b0 += batch) {
+      const std::size_t n = std::min<std::uint64_t>(batch, last - b0);
+      stream_words(seed, static_cast<std::uint32_t>(b0), group_draw, n, 1, batch, words);
+      for (std::size_t i = 0; i < n; ++i)
+        pop.group[b0 + i] = draw_group(BatchedStream(words + i, batch, 4, seed, 0, group_draw).uniform());
     }
   }
 

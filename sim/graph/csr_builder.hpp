@@ -69,7 +69,7 @@ struct RowWriter {
 
 template <int pass, class Owner, class Source>
 void csr_pass(Graph& g, std::size_t chunks, const Owner& owner, const Source& source, bool buffer_foreign,
-              std::vector<std::uint32_t>& own, std::vector<std::uint32_t>& foreign, NodeId* raw = nullptr) {
+              std::vector<std::uint32_t>& own, std::vector<std::uint32_t>& foreign) {
   const std::size_t nodes = own.size();
   const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
   std::vector<std::vector<std::pair<NodeId, NodeId>>> buffer(max_threads * max_threads);
@@ -82,7 +82,7 @@ void csr_pass(Graph& g, std::size_t chunks, const Owner& owner, const Source& so
     {
       const auto threads = static_cast<std::size_t>(omp_get_num_threads());
       const auto t = static_cast<std::size_t>(omp_get_thread_num());
-      const RowWriter<pass> rows{own.data(), foreign.data(), raw ? raw : g.targets.data(), g.offsets.data(),
+      const RowWriter<pass> rows{own.data(), foreign.data(), g.targets.data(), g.offsets.data(),
                                  buffer_foreign ? &buffer[t * threads] : nullptr, nodes, threads};
       // Edges are collected in a small batch and applied in a tight loop, so
       // that the source's loops stay free of the row bookkeeping.
@@ -148,14 +148,10 @@ Graph build_csr_impl(std::size_t nodes, std::size_t chunks, const Owner& owner, 
   double T1 = gs_cpu_now();
   set_offsets(g, own, foreign);
   own_cursors(g, chunks, owner, own);
-  NodeId* raw = nullptr;
-  static const bool exp = std::getenv("GS_RAW") != nullptr;
-  if (exp) raw = static_cast<NodeId*>(std::malloc(g.offsets[nodes] * 4)); else
-  g.targets.resize(g.offsets[nodes]);
+  g.targets.resize(g.offsets[nodes]);  // uninitialised: the fill pass touches it first, in parallel
   double T2 = gs_cpu_now();
-  csr_pass<1>(g, chunks, owner, source, buffer_foreign, own, foreign, raw);
+  csr_pass<1>(g, chunks, owner, source, buffer_foreign, own, foreign);
   double T3 = gs_cpu_now();
-  if (exp) { g.targets.resize(g.offsets[nodes]); std::copy(raw, raw + g.offsets[nodes], g.targets.data()); std::free(raw); }
   finish_rows(g);
   double T4 = gs_cpu_now();
   if (std::getenv("GS_TIMING")) std::fprintf(stderr, "count %.3f offsets+resize %.3f fill %.3f finish %.3f\n", T1-T0, T2-T1, T3-T2, T4-T3);

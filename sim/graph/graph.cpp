@@ -68,6 +68,17 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
   const std::ptrdiff_t n = last - first;
   if (n > small_row) return sort_unique_long_row(first, last);
   const __m512i marker = _mm512_set1_epi32(-1);
+  if (n <= 16) {  // most rows: one register
+    const __m512i row = _mm512_mask_loadu_epi32(marker, static_cast<__mmask16>((1u << n) - 1u), first);
+    alignas(64) NodeId out[16];
+    _mm512_store_si512(out, marker);
+    for (std::ptrdiff_t i = 0; i < n; ++i)
+      out[_mm_popcnt_u32(_mm512_cmplt_epu32_mask(row, _mm512_set1_epi32(static_cast<int>(first[i]))))] = first[i];
+    const __m512i sorted = _mm512_load_si512(out);
+    const __mmask16 kept = _mm512_cmpneq_epu32_mask(sorted, marker);
+    _mm512_mask_compressstoreu_epi32(first, kept, sorted);
+    return static_cast<unsigned>(_mm_popcnt_u32(kept));
+  }
   const auto lanes0 = static_cast<__mmask16>(n >= 16 ? 0xFFFFu : (1u << n) - 1u);
   const auto lanes1 = static_cast<__mmask16>(n <= 16 ? 0u : n >= 32 ? 0xFFFFu : (1u << (n - 16)) - 1u);
   const __m512i row0 = _mm512_mask_loadu_epi32(marker, lanes0, first);

@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -16,9 +19,34 @@ namespace gs {
 
 using NodeId = std::uint32_t;
 
+// std::allocator, except that resize() leaves new elements uninitialised. The
+// CSR builder writes every target itself; a zero fill first was a
+// single-threaded pass over gigabytes (with all its page faults) before the
+// parallel fill, and left the array cold in cache.
+template <class T>
+struct UninitialisedAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitialisedAllocator<U>;
+  };
+  UninitialisedAllocator() = default;
+  template <class U>
+  UninitialisedAllocator(const UninitialisedAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+using TargetVector = std::vector<NodeId, UninitialisedAllocator<NodeId>>;
+
 struct Graph {
   std::vector<std::uint64_t> offsets{0};  // size nodes+1
-  std::vector<NodeId> targets;  // both directions of every edge, each row sorted
+  TargetVector targets;  // both directions of every edge, each row sorted
 
   std::size_t nodes() const { return offsets.size() - 1; }
   std::uint64_t directed_edges() const { return targets.size(); }
