@@ -6,14 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <cstdio>
-#include <cstdlib>
 
 #include <omp.h>
 
 #include "sim/engine/random.hpp"
-#include "sim/graph/generator.hpp"
 #include "sim/graph/csr_builder.hpp"
+#include "sim/graph/generator.hpp"
 #include "sim/graph/stream_words.hpp"
 
 namespace gs {
@@ -21,7 +19,7 @@ namespace {
 
 enum : Purpose { household_size = 1, group_draw = 5, region_score, neighbourhood_score, ties };
 
-constexpr std::size_t batch = 256;    // citizens whose tie streams are made at once
+constexpr std::size_t batch = 256;  // citizens whose tie streams are made at once
 constexpr unsigned batch_blocks = 6;  // 24 words: about 99.7% of citizens need no more
 
 // Poisson draws by inversion from one uniform against a cumulative table, so
@@ -86,7 +84,6 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
   std::vector<double> cumulative_shares = p.real_list("household_size_shares");
   std::partial_sum(cumulative_shares.begin(), cumulative_shares.end(), cumulative_shares.begin());
 
-  double T0 = gs_cpu_now();
   World w;
   Population& pop = w.population;
   const std::uint64_t hoods = std::max<std::uint64_t>(1, (population + size / 2) / size);
@@ -196,8 +193,7 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
         for (std::uint32_t t = local.draw(rng); t > 0; --t) emit(id, NodeId(first + rng.below32(hood_size)));
 
         for (std::uint32_t t = regional.draw(rng); t > 0; --t) {
-          std::int64_t offset =
-              static_cast<std::int64_t>(rng.below32(static_cast<std::uint32_t>(2 * radius))) - radius;
+          std::int64_t offset = static_cast<std::int64_t>(rng.below32(static_cast<std::uint32_t>(2 * radius))) - radius;
           if (offset >= 0) ++offset;  // never 0: the tie leaves the neighbourhood when it can
           std::int64_t rel = home + offset;
           if (rel < 0 || rel >= span) rel = ((rel % span) + span) % span;
@@ -215,9 +211,7 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
     alignas(64) std::uint32_t words[4 * batch_blocks * batch];
     for (std::uint64_t h = chunk_first_hood[c]; h < chunk_first_hood[c + 1]; ++h) neighbourhood_edges(h, emit, words);
   };
-  double T1 = gs_cpu_now();
   w.graph = build_csr_owned(population, chunk_start, chunk_edges);
-  if (std::getenv("GS_TIMING")) std::fprintf(stderr, "population %.3f\n", T1 - T0);
   return w;
 }
 

@@ -6,15 +6,11 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "sim/graph/graph.hpp"
-#include <ctime>
-inline double gs_cpu_now() { timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); return ts.tv_sec + 1e-9 * ts.tv_nsec; }
 
 namespace gs {
 
@@ -23,6 +19,10 @@ namespace detail {
 void set_offsets(Graph& g, const std::vector<std::uint32_t>& own, const std::vector<std::uint32_t>& foreign);
 // Sorts each row, drops duplicates and self loops, and closes the gaps (in parallel).
 void finish_rows(Graph& g);
+
+// Applies emitted edges to the rows: pass 0 counts, pass 1 writes. Rows
+// [lo, lo + span) belong to the emitting chunk; in pass 1 own[v] is the
+// fill cursor of row v relative to the chunk's first entry (own_cursors).
 template <int pass>
 struct RowWriter {
   std::uint32_t* own;
@@ -32,8 +32,7 @@ struct RowWriter {
   std::vector<std::pair<NodeId, NodeId>>* buffer;  // [destination thread], or null: atomics
   std::uint64_t nodes, threads;
 
-  [[gnu::always_inline]] void endpoint(NodeId x, NodeId y, std::uint64_t lo, std::uint64_t span,
-                                       NodeId* slab) const {
+  [[gnu::always_inline]] void endpoint(NodeId x, NodeId y, std::uint64_t lo, std::uint64_t span, NodeId* slab) const {
     if (std::uint64_t{x} - lo < span) {
       if constexpr (pass == 0)
         ++own[x];
@@ -48,7 +47,7 @@ struct RowWriter {
     }
   }
   void edges(const std::pair<NodeId, NodeId>* e, std::size_t n, std::uint64_t lo, std::uint64_t span) const {
-    NodeId* const slab = targets + offsets[lo];
+    NodeId* const slab = pass == 1 ? targets + offsets[lo] : nullptr;  // offsets exist from pass 1 on
     for (std::size_t i = 0; i < n; ++i) {
       const auto [u, v] = e[i];
       if (u == v) continue;
@@ -73,17 +72,23 @@ void csr_pass(Graph& g, std::size_t chunks, const Owner& owner, const Source& so
   const std::size_t nodes = own.size();
   const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
   std::vector<std::vector<std::pair<NodeId, NodeId>>> buffer(max_threads * max_threads);
-  // Waves bound the buffers to about 1/16 of the foreign endpoints (UK scale:
-  // about 85 MB); few waves mean few barriers, which matter when cores are shared.
-  const std::size_t wave = std::max<std::size_t>(8 * max_threads, (chunks + 15) / 16);
+  // Waves bound the buffers to about 1/4 of the foreign endpoints (community
+  // graph at UK scale: the long-range ties, about 70 MB); few waves mean few
+  // barriers, which matter when cores are shared.
+  const std::size_t wave = std::max<std::size_t>(8 * max_threads, (chunks + 3) / 4);
   for (std::size_t w0 = 0; w0 < chunks; w0 += wave) {
     const auto w1 = static_cast<std::int64_t>(std::min(chunks, w0 + wave));
 #pragma omp parallel
     {
       const auto threads = static_cast<std::size_t>(omp_get_num_threads());
       const auto t = static_cast<std::size_t>(omp_get_thread_num());
-      const RowWriter<pass> rows{own.data(), foreign.data(), g.targets.data(), g.offsets.data(),
-                                 buffer_foreign ? &buffer[t * threads] : nullptr, nodes, threads};
+      const RowWriter<pass> rows{own.data(),
+                                 foreign.data(),
+                                 g.targets.data(),
+                                 g.offsets.data(),
+                                 buffer_foreign ? &buffer[t * threads] : nullptr,
+                                 nodes,
+                                 threads};
       // Edges are collected in a small batch and applied in a tight loop, so
       // that the source's loops stay free of the row bookkeeping.
       constexpr std::size_t batch = 2048;
@@ -103,8 +108,6 @@ void csr_pass(Graph& g, std::size_t chunks, const Owner& owner, const Source& so
         rows.edges(e, n, lo, span);
       }
       if (buffer_foreign) {
-        static const bool skip = std::getenv("GS_SKIP") != nullptr;
-        if (!(pass == 1 && skip))
         for (std::size_t s = 0; s < threads; ++s) rows.apply(buffer[s * threads + t]);
 #pragma omp barrier
         for (std::size_t d = 0; d < threads; ++d) buffer[t * threads + d].clear();
@@ -118,14 +121,16 @@ void csr_pass(Graph& g, std::size_t chunks, const Owner& owner, const Source& so
 // fill pass writes slab[--own[v]] with one load fewer per endpoint.
 template <class Owner>
 void own_cursors(const Graph& g, std::size_t chunks, const Owner& owner, std::vector<std::uint32_t>& own) {
+  for (std::size_t c = 0; c < chunks; ++c) {
+    const auto [lo, span] = owner(c);
+    if (g.offsets[lo + span] - g.offsets[lo] > 0xFFFFFFFFu)
+      throw std::length_error("build_csr_owned: a chunk's rows must hold fewer than 2^32 entries");
+  }
   const auto n = static_cast<std::int64_t>(chunks);
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t c = 0; c < n; ++c) {
     const auto [lo, span] = owner(static_cast<std::size_t>(c));
-    if (span == 0) continue;
     const std::uint64_t base = g.offsets[lo];
-    if (g.offsets[lo + span] - base > 0xFFFFFFFFu)
-      throw std::length_error("build_csr_owned: a chunk's rows must hold fewer than 2^32 entries");
     for (std::uint64_t v = lo; v < lo + span; ++v) own[v] = static_cast<std::uint32_t>(g.offsets[v] - base + own[v]);
   }
 }
@@ -141,20 +146,14 @@ void own_cursors(const Graph& g, std::size_t chunks, const Owner& owner, std::ve
 template <class Owner, class Source>
 Graph build_csr_impl(std::size_t nodes, std::size_t chunks, const Owner& owner, const Source& source,
                      bool buffer_foreign) {
-  double T0 = gs_cpu_now();
   std::vector<std::uint32_t> own(nodes, 0), foreign(nodes, 0);
   Graph g;
   csr_pass<0>(g, chunks, owner, source, buffer_foreign, own, foreign);
-  double T1 = gs_cpu_now();
   set_offsets(g, own, foreign);
   own_cursors(g, chunks, owner, own);
   g.targets.resize(g.offsets[nodes]);  // uninitialised: the fill pass touches it first, in parallel
-  double T2 = gs_cpu_now();
   csr_pass<1>(g, chunks, owner, source, buffer_foreign, own, foreign);
-  double T3 = gs_cpu_now();
   finish_rows(g);
-  double T4 = gs_cpu_now();
-  if (std::getenv("GS_TIMING")) std::fprintf(stderr, "count %.3f offsets+resize %.3f fill %.3f finish %.3f\n", T1-T0, T2-T1, T3-T2, T4-T3);
   return g;
 }
 }  // namespace detail

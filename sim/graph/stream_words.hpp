@@ -57,10 +57,13 @@ inline void stream_words_generic(std::uint64_t seed, std::uint32_t agent0, Purpo
 // lanes into 64-bit products; the odd lanes are shifted down and multiplied
 // separately, and blends put high and low halves back into 32-bit lanes.
 __attribute__((target("avx512f"))) inline void mulhilo16(__m512i a, __m512i m, __m512i& hi, __m512i& lo) {
-  const __m512i even = _mm512_mul_epu32(a, m);
-  const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);
-  lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
-  hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd);
+  // (maskz forms with all lanes set: GCC 12 warns about the unmasked ones'
+  // undefined pass-through operand.)
+  constexpr __mmask8 all = 0xFF;
+  const __m512i even = _mm512_maskz_mul_epu32(all, a, m);
+  const __m512i odd = _mm512_maskz_mul_epu32(all, _mm512_maskz_srli_epi64(all, a, 32), m);
+  lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(all, odd, 32));
+  hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_maskz_srli_epi64(all, even, 32), odd);
 }
 
 __attribute__((target("avx512f"))) inline void stream_words_avx512(std::uint64_t seed, std::uint32_t agent0,
@@ -114,8 +117,8 @@ inline void stream_words(std::uint64_t seed, std::uint32_t agent0, Purpose purpo
 // blocks itself (rare when count covers the usual need).
 class BatchedStream {
  public:
-  BatchedStream(const std::uint32_t* words, std::size_t stride, unsigned count, std::uint64_t seed,
-                std::uint32_t agent, Purpose purpose)
+  BatchedStream(const std::uint32_t* words, std::size_t stride, unsigned count, std::uint64_t seed, std::uint32_t agent,
+                Purpose purpose)
       : words_(words), stride_(stride), count_(count), seed_(seed), agent_(agent), purpose_(purpose) {}
 
   [[gnu::always_inline]] std::uint32_t next_word() { return k_ < count_ ? words_[stride_ * k_++] : overflow(); }
@@ -147,7 +150,8 @@ class BatchedStream {
  private:
   [[gnu::noinline]] std::uint32_t overflow() {
     if (k_ % 4 == 0 || k_ == count_) {
-      const r123::Philox4x32::key_type key{{static_cast<std::uint32_t>(seed_), static_cast<std::uint32_t>(seed_ >> 32)}};
+      const r123::Philox4x32::key_type key{
+          {static_cast<std::uint32_t>(seed_), static_cast<std::uint32_t>(seed_ >> 32)}};
       const r123::Philox4x32::ctr_type ctr{{0, 0, agent_, (purpose_ << 16) + k_ / 4}};
       block_ = r123::Philox4x32{}(ctr, key);
     }
