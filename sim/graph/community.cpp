@@ -120,8 +120,10 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
     for (std::uint64_t b0 = first; b0 < last; b0 += batch) {
       const std::size_t n = std::min<std::uint64_t>(batch, last - b0);
       stream_words(seed, static_cast<std::uint32_t>(b0), group_draw, n, 1, batch, words);
-      for (std::size_t i = 0; i < n; ++i)
-        pop.group[b0 + i] = draw_group(BatchedStream(words + i, batch, 4, seed, 0, group_draw).uniform());
+      for (std::size_t i = 0; i < n; ++i) {
+        BatchedStream rng(words + i, batch, 4, seed, static_cast<std::uint32_t>(b0 + i), group_draw);
+        pop.group[b0 + i] = draw_group(rng.uniform());
+      }
     }
   }
 
