@@ -7,13 +7,20 @@
 #include <cmath>
 #include <numeric>
 
+#include <omp.h>
+
 #include "sim/engine/random.hpp"
+#include "sim/graph/csr_builder.hpp"
 #include "sim/graph/generator.hpp"
+#include "sim/graph/stream_words.hpp"
 
 namespace gs {
 namespace {
 
 enum : Purpose { household_size = 1, group_draw = 5, region_score, neighbourhood_score, ties };
+
+constexpr std::size_t batch = 256;  // citizens whose tie streams are made at once
+constexpr unsigned batch_blocks = 6;  // 24 words: about 99.7% of citizens need no more
 
 // Poisson draws by inversion from one uniform against a cumulative table, so
 // a tie count costs one uniform and no exp(). The table stops where the
@@ -30,7 +37,8 @@ class PoissonTable {
     if (mean > 700) cumulative_.clear();  // exp(-mean) underflows: fall back to the stream's method
     mean_ = mean;
   }
-  std::uint32_t draw(Stream& rng) const {
+  template <class Rng>
+  [[gnu::always_inline]] std::uint32_t draw(Rng& rng) const {
     if (cumulative_.empty()) return mean_ > 0 ? rng.poisson(mean_) : 0;
     const double u = rng.uniform();
     std::uint32_t k = 0;
@@ -104,9 +112,18 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
   const auto hood_count = static_cast<std::int64_t>(hoods);
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t h = 0; h < hood_count; ++h) {
-    for (std::uint64_t v = pop.neighbourhood_start[h]; v < pop.neighbourhood_start[h + 1]; ++v) {
-      pop.neighbourhood[v] = static_cast<std::uint32_t>(h);
-      pop.group[v] = draw_group(Stream(seed, 0, 0, static_cast<std::uint32_t>(v), group_draw).uniform());
+    const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
+    std::fill(pop.neighbourhood.begin() + static_cast<std::ptrdiff_t>(first),
+              pop.neighbourhood.begin() + static_cast<std::ptrdiff_t>(last), static_cast<std::uint32_t>(h));
+    // Stream(seed, 0, 0, v, group_draw).uniform() for a batch of citizens at once.
+    alignas(64) std::uint32_t words[4 * batch];
+    for (std::uint64_t b0 = first; b0 < last; b0 += batch) {
+      const std::size_t n = std::min<std::uint64_t>(batch, last - b0);
+      stream_words(seed, static_cast<std::uint32_t>(b0), group_draw, n, 1, batch, words);
+      for (std::size_t i = 0; i < n; ++i) {
+        BatchedStream rng(words + i, batch, 4, seed, static_cast<std::uint32_t>(b0 + i), group_draw);
+        pop.group[b0 + i] = draw_group(rng.uniform());
+      }
     }
   }
 
@@ -129,11 +146,30 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
     pop.household_start.insert(pop.household_start.end(), starts.begin(), starts.end());
   pop.household_start.push_back(population);
 
-  // The edges of one neighbourhood: its households and the ties its residents
-  // start. Called twice per neighbourhood by the builder; the counter-based
-  // streams make both calls emit the same edges. The neighbourhood owns its
-  // residents' rows: household and local ties (most of them) need no atomics.
-  auto neighbourhood_edges = [&](std::size_t h, auto&& emit) {
+  // The edges of a chunk of neighbourhoods (a region, or a piece of one):
+  // their households and the ties their residents start. Called twice per
+  // chunk by the builder; the counter-based streams make both calls emit the
+  // same edges. A chunk owns its residents' rows, so household, local and
+  // (within the chunk) regional ties need no atomics and no buffering; regional
+  // ties never leave their region, so whole regions leave only the long-range
+  // ties to other chunks.
+  const std::size_t threads = static_cast<std::size_t>(omp_get_max_threads());
+  const std::uint64_t regions = (hoods + per_region - 1) / per_region;
+  // Whole regions when there are enough of them to share out; else pieces.
+  const std::uint64_t pieces_per_region =
+      regions >= 16 * threads ? 1 : std::min<std::uint64_t>(per_region, (16 * threads + regions - 1) / regions);
+  std::vector<std::uint64_t> chunk_first_hood{0};
+  for (std::uint64_t r = 0; r < regions; ++r) {
+    const std::uint64_t r_first = r * per_region, r_size = std::min(hoods, r_first + per_region) - r_first;
+    for (std::uint64_t k = 1; k <= pieces_per_region; ++k) {
+      const std::uint64_t end = r_first + r_size * k / pieces_per_region;
+      if (end != chunk_first_hood.back()) chunk_first_hood.push_back(end);
+    }
+  }
+  std::vector<std::uint64_t> chunk_start(chunk_first_hood.size());
+  for (std::size_t c = 0; c < chunk_start.size(); ++c) chunk_start[c] = pop.neighbourhood_start[chunk_first_hood[c]];
+
+  auto neighbourhood_edges = [&](std::size_t h, auto&& emit, std::uint32_t* words) {
     const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
     const std::uint64_t region_first = pop.region[h] * per_region;
     const std::uint64_t region_last = std::min(hoods, region_first + per_region);  // exclusive
@@ -148,26 +184,36 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
 
     const auto span = static_cast<std::int64_t>(region_last - region_first);
     const auto hood_size = static_cast<std::uint32_t>(last - first);
-    for (std::uint64_t v = first; v < last; ++v) {
-      const auto id = static_cast<std::uint32_t>(v);
-      // One stream per citizen for all their ties: fewer Philox blocks per citizen.
-      Stream rng(seed, 0, 0, id, ties);
-      for (std::uint32_t t = local.draw(rng); t > 0; --t) emit(id, NodeId(first + rng.below32(hood_size)));
+    const auto home = static_cast<std::int64_t>(h - region_first);
+    for (std::uint64_t b0 = first; b0 < last; b0 += batch) {
+      const std::size_t n = std::min<std::uint64_t>(batch, last - b0);
+      stream_words(seed, static_cast<std::uint32_t>(b0), ties, n, batch_blocks, batch, words);
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto id = static_cast<std::uint32_t>(b0 + i);
+        // One stream per citizen for all their ties: fewer Philox blocks per citizen.
+        BatchedStream rng(words + i, batch, 4 * batch_blocks, seed, id, ties);
+        for (std::uint32_t t = local.draw(rng); t > 0; --t) emit(id, NodeId(first + rng.below32(hood_size)));
 
-      for (std::uint32_t t = regional.draw(rng); t > 0; --t) {
-        std::int64_t offset = static_cast<std::int64_t>(rng.below32(static_cast<std::uint32_t>(2 * radius))) - radius;
-        if (offset >= 0) ++offset;  // never 0: the tie leaves the neighbourhood when it can
-        const std::int64_t rel = static_cast<std::int64_t>(h - region_first) + offset;
-        const auto other = region_first + static_cast<std::uint64_t>(((rel % span) + span) % span);
-        const std::uint64_t o_first = pop.neighbourhood_start[other], o_last = pop.neighbourhood_start[other + 1];
-        emit(id, NodeId(o_first + rng.below32(static_cast<std::uint32_t>(o_last - o_first))));
+        for (std::uint32_t t = regional.draw(rng); t > 0; --t) {
+          std::int64_t offset = static_cast<std::int64_t>(rng.below32(static_cast<std::uint32_t>(2 * radius))) - radius;
+          if (offset >= 0) ++offset;  // never 0: the tie leaves the neighbourhood when it can
+          std::int64_t rel = home + offset;
+          if (rel < 0 || rel >= span) rel = ((rel % span) + span) % span;
+          const auto other = region_first + static_cast<std::uint64_t>(rel);
+          const std::uint64_t o_first = pop.neighbourhood_start[other], o_last = pop.neighbourhood_start[other + 1];
+          emit(id, NodeId(o_first + rng.below32(static_cast<std::uint32_t>(o_last - o_first))));
+        }
+
+        for (std::uint32_t t = longr.draw(rng); t > 0; --t)
+          emit(id, NodeId(rng.below32(static_cast<std::uint32_t>(population))));
       }
-
-      for (std::uint32_t t = longr.draw(rng); t > 0; --t)
-        emit(id, NodeId(rng.below32(static_cast<std::uint32_t>(population))));
     }
   };
-  w.graph = build_csr_owned(population, pop.neighbourhood_start, neighbourhood_edges);
+  auto chunk_edges = [&](std::size_t c, auto&& emit) {
+    alignas(64) std::uint32_t words[4 * batch_blocks * batch];
+    for (std::uint64_t h = chunk_first_hood[c]; h < chunk_first_hood[c + 1]; ++h) neighbourhood_edges(h, emit, words);
+  };
+  w.graph = build_csr_owned(population, chunk_start, chunk_edges);
   return w;
 }
 

@@ -21,9 +21,9 @@ using hdf5::write_integer_attribute;
 using hdf5::write_text_attribute;
 
 // A 1-D dataset, deflate-compressed in chunks when large enough to matter.
-template <class T>
-void dataset(hid_t group, const std::string& name, const std::vector<T>& values, hid_t file_type, hid_t memory_type,
-             const std::string& description) {
+template <class T, class Allocator>
+void dataset(hid_t group, const std::string& name, const std::vector<T, Allocator>& values, hid_t file_type,
+             hid_t memory_type, const std::string& description) {
   hsize_t dims[1] = {values.size()};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create dataspace for " + name);
   Handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");

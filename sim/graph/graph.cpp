@@ -1,10 +1,14 @@
 #include "sim/graph/graph.hpp"
+#include "sim/graph/csr_builder.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <numeric>
 
 #include <omp.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "sim/engine/random.hpp"
 
@@ -28,15 +32,18 @@ std::size_t row_split(std::size_t n, std::size_t t, std::size_t threads) { retur
 // keep a marker that no node id can equal. No data-dependent branches (a
 // comparison sort of ~14 random ids mispredicts about every other branch),
 // and the counting loop vectorises.
-std::uint64_t sort_unique_row(NodeId* first, NodeId* last) {
-  constexpr std::ptrdiff_t small = 32;
-  constexpr NodeId free_slot = 0xFFFFFFFFu;  // populations stay below 2^32 - 1
+constexpr std::ptrdiff_t small_row = 32;
+constexpr NodeId free_slot = 0xFFFFFFFFu;  // populations stay below 2^32 - 1
+
+std::uint64_t sort_unique_long_row(NodeId* first, NodeId* last) {
+  std::sort(first, last);
+  return static_cast<std::uint64_t>(std::unique(first, last) - first);
+}
+
+std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last) {
   const std::ptrdiff_t n = last - first;
-  if (n > small) {
-    std::sort(first, last);
-    return static_cast<std::uint64_t>(std::unique(first, last) - first);
-  }
-  NodeId out[small];
+  if (n > small_row) return sort_unique_long_row(first, last);
+  NodeId out[small_row];
   for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = free_slot;
   for (std::ptrdiff_t i = 0; i < n; ++i) {
     const NodeId x = first[i];
@@ -51,6 +58,56 @@ std::uint64_t sort_unique_row(NodeId* first, NodeId* last) {
   }
   return kept;
 }
+
+#if defined(__x86_64__)
+// The same with AVX-512: a row of up to 32 ids sits in two registers (padded
+// with the marker, which is never smaller than an id), an entry's rank is
+// the population count of one vector comparison per register, and the kept
+// slots are packed with a compressing store.
+__attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(NodeId* first, NodeId* last) {
+  const std::ptrdiff_t n = last - first;
+  if (n > small_row) return sort_unique_long_row(first, last);
+  const __m512i marker = _mm512_set1_epi32(-1);
+  if (n <= 16) {  // most rows: one register
+    const __m512i row = _mm512_mask_loadu_epi32(marker, static_cast<__mmask16>((1u << n) - 1u), first);
+    alignas(64) NodeId out[16];
+    _mm512_store_si512(out, marker);
+    for (std::ptrdiff_t i = 0; i < n; ++i)
+      out[_mm_popcnt_u32(_mm512_cmplt_epu32_mask(row, _mm512_set1_epi32(static_cast<int>(first[i]))))] = first[i];
+    const __m512i sorted = _mm512_load_si512(out);
+    const __mmask16 kept = _mm512_cmpneq_epu32_mask(sorted, marker);
+    _mm512_mask_compressstoreu_epi32(first, kept, sorted);
+    return static_cast<unsigned>(_mm_popcnt_u32(kept));
+  }
+  const auto lanes0 = static_cast<__mmask16>(n >= 16 ? 0xFFFFu : (1u << n) - 1u);
+  const auto lanes1 = static_cast<__mmask16>(n <= 16 ? 0u : n >= 32 ? 0xFFFFu : (1u << (n - 16)) - 1u);
+  const __m512i row0 = _mm512_mask_loadu_epi32(marker, lanes0, first);
+  const __m512i row1 = _mm512_mask_loadu_epi32(marker, lanes1, first + 16);
+  alignas(64) NodeId out[small_row];
+  _mm512_store_si512(out, marker);
+  _mm512_store_si512(out + 16, marker);
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    const __m512i x = _mm512_set1_epi32(static_cast<int>(first[i]));
+    const unsigned rank = static_cast<unsigned>(_mm_popcnt_u32(_mm512_cmplt_epu32_mask(row0, x))) +
+                          static_cast<unsigned>(_mm_popcnt_u32(_mm512_cmplt_epu32_mask(row1, x)));
+    out[rank] = first[i];
+  }
+  const __m512i sorted0 = _mm512_load_si512(out), sorted1 = _mm512_load_si512(out + 16);
+  const __mmask16 kept0 = _mm512_cmpneq_epu32_mask(sorted0, marker);
+  const __mmask16 kept1 = _mm512_cmpneq_epu32_mask(sorted1, marker);
+  const auto count0 = static_cast<unsigned>(_mm_popcnt_u32(kept0));
+  _mm512_mask_compressstoreu_epi32(first, kept0, sorted0);
+  _mm512_mask_compressstoreu_epi32(first + count0, kept1, sorted1);
+  return count0 + static_cast<unsigned>(_mm_popcnt_u32(kept1));
+}
+
+std::uint64_t sort_unique_row(NodeId* first, NodeId* last) {
+  static const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt");
+  return avx512 ? sort_unique_row_avx512(first, last) : sort_unique_row_generic(first, last);
+}
+#else
+std::uint64_t sort_unique_row(NodeId* first, NodeId* last) { return sort_unique_row_generic(first, last); }
+#endif
 }  // namespace
 
 void set_offsets(Graph& g, const std::vector<std::uint32_t>& own, const std::vector<std::uint32_t>& foreign) {

@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -16,9 +19,34 @@ namespace gs {
 
 using NodeId = std::uint32_t;
 
+// std::allocator, except that resize() leaves new elements uninitialised. The
+// CSR builder writes every target itself; a zero fill first was a
+// single-threaded pass over gigabytes (with all its page faults) before the
+// parallel fill, and left the array cold in cache.
+template <class T>
+struct UninitialisedAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitialisedAllocator<U>;
+  };
+  UninitialisedAllocator() = default;
+  template <class U>
+  UninitialisedAllocator(const UninitialisedAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+using TargetVector = std::vector<NodeId, UninitialisedAllocator<NodeId>>;
+
 struct Graph {
   std::vector<std::uint64_t> offsets{0};  // size nodes+1
-  std::vector<NodeId> targets;  // both directions of every edge, each row sorted
+  TargetVector targets;  // both directions of every edge, each row sorted
 
   std::size_t nodes() const { return offsets.size() - 1; }
   std::uint64_t directed_edges() const { return targets.size(); }
@@ -75,100 +103,7 @@ Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& so
 // leave the chunk may point anywhere.
 template <class Source>
 Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source);
-
-namespace detail {
-// offsets = prefix sums of own + foreign (in parallel).
-void set_offsets(Graph& g, const std::vector<std::uint32_t>& own, const std::vector<std::uint32_t>& foreign);
-// Sorts each row, drops duplicates and self loops, and closes the gaps (in parallel).
-void finish_rows(Graph& g);
-
-// Each row v is filled from both ends: endpoints owned by the emitting chunk
-// count down from offsets[v] + own[v] without atomics (only that chunk's
-// thread touches them), the rest count down from offsets[v+1]. Those foreign
-// endpoints are gathered per destination thread during a wave of chunks and
-// applied after it by the thread owning the destination, again without
-// atomics (random writes without a lock overlap their cache misses). Rows are
-// sorted afterwards, so the fill order never shows in the result. Without
-// owners (edge lists) everything is foreign and atomics avoid the buffers.
-template <class Owner, class Source>
-Graph build_csr_impl(std::size_t nodes, std::size_t chunks, const Owner& owner, const Source& source,
-                     bool buffer_foreign) {
-  std::vector<std::uint32_t> own(nodes, 0), foreign(nodes, 0);
-  const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
-  std::vector<std::vector<std::pair<NodeId, NodeId>>> buffer(max_threads * max_threads);
-  // Waves bound the buffers to about 1/16 of the foreign endpoints (UK scale:
-  // about 85 MB); few waves mean few barriers, which matter when cores are shared.
-  const std::size_t wave = std::max<std::size_t>(8 * max_threads, (chunks + 15) / 16);
-  Graph g;
-  for (int pass = 0; pass < 2; ++pass) {
-    if (pass == 1) {
-      set_offsets(g, own, foreign);
-      g.targets.resize(g.offsets[nodes]);
-    }
-    NodeId* const targets = g.targets.data();
-    const std::uint64_t* const offsets = g.offsets.data();
-    for (std::size_t w0 = 0; w0 < chunks; w0 += wave) {
-      const auto w1 = static_cast<std::int64_t>(std::min(chunks, w0 + wave));
-#pragma omp parallel
-      {
-        const auto threads = static_cast<std::size_t>(omp_get_num_threads());
-        const auto t = static_cast<std::size_t>(omp_get_thread_num());
-        auto destination = [&](NodeId x) { return static_cast<std::size_t>(std::uint64_t{x} * threads / nodes); };
-#pragma omp for schedule(dynamic, 1)
-        for (std::int64_t c = static_cast<std::int64_t>(w0); c < w1; ++c) {
-          const auto [lo, span] = owner(static_cast<std::size_t>(c));
-          auto visit = [&, lo = lo, span = span](NodeId x, NodeId y) {
-            if (std::uint64_t{x} - lo < span) {
-              if (pass == 0)
-                ++own[x];
-              else
-                targets[offsets[x] + --own[x]] = y;
-            } else if (buffer_foreign) {
-              buffer[t * threads + destination(x)].emplace_back(x, y);
-            } else if (pass == 0) {
-              __atomic_fetch_add(&foreign[x], 1u, __ATOMIC_RELAXED);
-            } else {
-              targets[offsets[x + 1] - __atomic_fetch_sub(&foreign[x], 1u, __ATOMIC_RELAXED)] = y;
-            }
-          };
-          source(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
-            if (u == v) return;
-            visit(u, v);
-            visit(v, u);
-          });
-        }
-        if (buffer_foreign) {
-          for (std::size_t s = 0; s < threads; ++s)
-            for (auto [x, y] : buffer[s * threads + t]) {
-              if (pass == 0)
-                ++foreign[x];
-              else
-                targets[offsets[x + 1] - foreign[x]--] = y;
-            }
-#pragma omp barrier
-          for (std::size_t d = 0; d < threads; ++d) buffer[t * threads + d].clear();
-        }
-      }
-    }
-  }
-  finish_rows(g);
-  return g;
-}
-}  // namespace detail
-
-template <class Source>
-Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& source) {
-  const auto no_rows = [](std::size_t) { return std::pair<std::uint64_t, std::uint64_t>{0, 0}; };
-  return detail::build_csr_impl(nodes, chunks, no_rows, source, false);
-}
-
-template <class Source>
-Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source) {
-  const auto rows = [&](std::size_t c) {
-    return std::pair<std::uint64_t, std::uint64_t>{chunk_start[c], chunk_start[c + 1] - chunk_start[c]};
-  };
-  return detail::build_csr_impl(nodes, chunk_start.size() - 1, rows, source, true);
-}
+// (Both defined in sim/graph/csr_builder.hpp.)
 
 // A population with one neighbourhood holding everyone, for generators that
 // have no geography; groups are drawn with the documented shares.
