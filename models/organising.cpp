@@ -11,6 +11,8 @@
 #include <atomic>
 #include <cmath>
 
+#include <omp.h>
+
 #include "models/organising/batch_draws.hpp"
 #include "models/organising/parameters.hpp"
 #include "models/organising/roster.hpp"
@@ -39,6 +41,81 @@ enum : Purpose {
 enum : std::uint8_t { listened = 1, mobilised = 2, is_organiser = 4, listened_paid = 8, reached_any = 16 };
 inline constexpr std::uint8_t no_campaign = 255;
 inline constexpr std::uint32_t never_met = 0;
+
+// Everything change_chances needs besides the citizens' own arrays.
+struct ChanceRates {
+  double leader_extra, influence, mobilisation, dropout, reinforcement, leader_dropout, after_meeting;
+  std::uint32_t memory, step;
+};
+struct CitizenArrays {
+  const std::uint8_t* state;
+  const std::uint64_t* offsets;
+  const std::int32_t *active, *leaders;
+  const float* efficacy;
+  const Group* group;
+  const std::uint32_t* last_met;
+};
+
+// chance[i] that citizen i of one neighbourhood (arrays offset to its
+// first) changes state: joins if inactive, leaves if not, as if nobody had
+// been met this week. Each expression is the one-citizen-at-a-time formula
+// in the same order, so every chance is bitwise the same; every operation is
+// done for every citizen and the unwanted result dropped (a division by a
+// zero degree included), so there is no branch to mispredict and the loop
+// vectorises.
+//
+// Compiled for AVX-512, AVX2 and the baseline, chosen at load time, with
+// two options that change no value. No contraction into fused multiply-adds
+// (AVX-512 implies FMA, which rounds once where the formula rounds twice).
+// No trapping: otherwise GCC sinks a conversion or division used by one arm
+// of a select into a branch, as it might trap, and does not vectorise; IEEE
+// results are the same, only exception flags are not kept exact. The function
+// attribute does not take these options, the pragma does (and std::min,
+// compiled outside it, is not inlined here: hence the written-out minimums).
+// clang (TSan and fuzz builds) takes the plain loop.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math", "fp-contract=off")
+#define GROUNDSWELL_CHANCE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define GROUNDSWELL_CHANCE_CLONES
+#endif
+GROUNDSWELL_CHANCE_CLONES void change_chances(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                              double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  const std::uint8_t* __restrict state = c.state;
+  const std::uint64_t* __restrict offsets = c.offsets;
+  const std::int32_t* __restrict active = c.active;
+  const std::int32_t* __restrict leaders = c.leaders;
+  const float* __restrict efficacy = c.efficacy;
+  const Group* __restrict group = c.group;
+  const std::uint32_t* __restrict last_met = c.last_met;
+  const double leader_extra = r.leader_extra, influence = r.influence, mobilisation = r.mobilisation;
+  const double dropout = r.dropout, reinforcement = r.reinforcement, leader_dropout = r.leader_dropout;
+  const double after_meeting = r.after_meeting;
+  const std::uint32_t memory = r.memory, step = r.step;
+  for (int i = 0; i < len; ++i) {
+    // Degrees of a community graph fit 31 bits; int32 converts to double in one instruction.
+    const auto k = static_cast<std::int32_t>(offsets[i + 1] - offsets[i]);
+    const double weighted = active[i] + leader_extra * leaders[i];
+    const double ratio = weighted / static_cast<double>(k == 0 ? 1 : k);
+    const double share_any = ratio < 1.0 ? ratio : 1.0;  // std::min(1.0, ratio)
+    const double share = k == 0 ? 0.0 : share_any;
+    const double g = efficacy[i] / typical;
+    const bool affected = campaign == static_cast<std::uint8_t>(group[i]);
+    const double own_raw = g * (spontaneous + influence * share + (affected ? mobilisation : 0.0));
+    const double own = own_raw < 1.0 ? own_raw : 1.0;
+    const double join = 1.0 - (1.0 - own);
+    const double hazard = dropout * (1.0 - reinforcement * share) * (state[i] == leader ? leader_dropout : 1.0);
+    const double hazard_recent = hazard * after_meeting;
+    const std::uint32_t since = step - last_met[i];
+    const bool recent = (last_met[i] != never_met) & (since <= memory);
+    const double stay = recent ? hazard_recent : hazard;
+    chance[i] = state[i] == inactive ? join : stay;
+  }
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
@@ -71,6 +148,12 @@ struct Tally {
   }
 };
 #pragma omp declare reduction(+ : Tally : omp_out += omp_in)
+
+// A citizen whose state changed in a step.
+struct Change {
+  NodeId v;
+  std::uint8_t before, after;
+};
 
 // Citizens per block of the fused pass; must equal ordered_sum's block so that
 // the efficacy total is bitwise what ordered_sum gives.
@@ -123,7 +206,6 @@ class Organising final : public Model {
 
     const std::size_t n = world.graph.nodes();
     state_.assign(n, inactive);
-    next_.assign(n, inactive);
     efficacy_.assign(n, 0.0f);
     meetings_.assign(n, 0);
     met_now_.assign(n, 0);
@@ -225,6 +307,7 @@ class Organising final : public Model {
     std::fill(flags_.begin(), flags_.end(), 0);
     std::fill(last_met_.begin(), last_met_.end(), never_met);
     recount_contacts();
+    list_leaders();
     place_organisers(ctx);
     meetings_held_ = 0;
     // At step 0 the organisers in post are those starting at once.
@@ -249,8 +332,6 @@ class Organising final : public Model {
     meetings_held_ = organisers_meet(ctx) + leaders_meet(ctx);
     recruit_volunteer_organisers();
     update_citizens(ctx);
-    apply_changes();
-    state_.swap(next_);
   }
 
   void measure(std::span<double> out) const override {
@@ -324,7 +405,10 @@ class Organising final : public Model {
             state_value("campaigns_won", won_),
             state_value("campaigns_lost", lost_)};
   }
-  void restored() override { recount_contacts(); }
+  void restored() override {
+    recount_contacts();
+    list_leaders();
+  }
 
  private:
   double area_baseline(double deprivation) const {
@@ -510,111 +594,216 @@ class Organising final : public Model {
     }
   }
 
+  // Leaders as listed by the last pass over citizens (the state at the start
+  // of this step), one list per parallel iteration; each leader's draws are
+  // their own and meet() adds commutatively, so the order does not matter.
   std::int64_t leaders_meet(const StepContext& ctx) {
     if (leader_rate_ <= 0) return 0;
     std::int64_t held = 0;
-    const auto n = static_cast<std::int64_t>(world_.graph.nodes());
-#pragma omp parallel for schedule(static, 4096) reduction(+ : held)
-    for (std::int64_t v = 0; v < n; ++v) {
-      if (state_[v] != leader) continue;
-      const auto contacts = world_.graph.neighbours(static_cast<NodeId>(v));
-      if (contacts.empty()) continue;
-      Stream rng(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), leader_meetings);
-      for (std::uint32_t m = how_many(rng, leader_rate_); m > 0; --m) {
-        const NodeId u = contacts[rng.below(contacts.size())];
-        if (state_[u] == leader) continue;
-        meet(u, false);
-        ++held;
+    std::size_t total = 0;
+    for (std::size_t l = 0; l < lists_; ++l) total += leaders_[l].size();
+    const auto lists = static_cast<std::int64_t>(lists_);
+#pragma omp parallel for schedule(dynamic, 1) reduction(+ : held) if (total > 4096)
+    for (std::int64_t l = 0; l < lists; ++l)
+      for (const NodeId v : leaders_[static_cast<std::size_t>(l)]) {
+        const auto contacts = world_.graph.neighbours(v);
+        if (contacts.empty()) continue;
+        Stream rng(ctx.seed, ctx.replicate, ctx.step, v, leader_meetings);
+        for (std::uint32_t m = how_many(rng, leader_rate_); m > 0; --m) {
+          const NodeId u = contacts[rng.below(contacts.size())];
+          if (state_[u] == leader) continue;
+          meet(u, false);
+          ++held;
+        }
       }
-    }
     return held;
   }
 
   // One pass over all citizens: this week's meetings and campaign outcomes,
-  // then join / stay / promote decisions. The pass also resets met_now_ and
-  // tallies what measure() reports, so no other per-step pass touches every
-  // citizen. Blocks are ordered_sum's (8192 citizens) so the efficacy total is
-  // summed exactly as ordered_sum would.
+  // then join / stay / promote decisions, then the changes pushed to
+  // contacts' counts, in one parallel region. The pass also resets met_now_,
+  // tallies what measure() reports and lists the leaders for next week's
+  // leaders_meet, so no other per-step pass touches every citizen.
+  //
+  // Each thread takes a contiguous range of ordered_sum's blocks (8192
+  // citizens) so the efficacy total is summed exactly as ordered_sum would,
+  // and owns those citizens' contact counts when changes are applied: no
+  // atomics. States are updated in place; who changed is listed per thread.
   void update_citizens(const StepContext& ctx) {
-    const Population& pop = world_.population;
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
     const auto blocks = (n + tally_block - 1) / tally_block;
+    const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
+    if (changes_.size() < max_threads) {
+      changes_.resize(max_threads);
+      leaders_.resize(max_threads);
+    }
     Tally t;
-    const double keep_gain = 1.0 - gain_;
-#pragma omp parallel for schedule(static) reduction(+ : t)
-    for (std::int64_t b = 0; b < blocks; ++b) {
-      alignas(64) std::uint32_t purpose[draw_batch];
-      alignas(64) double draw[draw_batch];
-      double efficacy_sum = 0;
-      const std::int64_t end = std::min(n, (b + 1) * tally_block);
-      for (std::int64_t first = b * tally_block; first < end; first += static_cast<std::int64_t>(draw_batch)) {
-        const auto count = static_cast<std::size_t>(std::min<std::int64_t>(draw_batch, end - first));
-        for (std::size_t i = 0; i < count; ++i) purpose[i] = state_[first + i] == inactive ? draw_join : draw_stay;
-        first_uniforms(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(first), purpose, count, draw);
-        for (std::size_t i = 0; i < count; ++i) {
-          const std::int64_t v = first + static_cast<std::int64_t>(i);
-          const std::uint32_t h = pop.neighbourhood[v];
-          // Leaders' one-to-ones raise efficacy and recruit like organisers';
-          // only organisers' count towards leadership and lower attrition for
-          // weeks after, so leaders cannot breed leaders without organisers.
-          const std::uint8_t met_bits = met_now_[v];
-          met_now_[v] = 0;
-          const unsigned by_organisers = met_bits >> 4u;
-          const unsigned met = by_organisers + (met_bits & 15u);
-          if (met > 0) {
-            efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * std::pow(keep_gain, met));
-            flags_[v] |= reached_any;
-          }
-          if (by_organisers > 0) {
-            meetings_[v] = static_cast<std::uint8_t>(std::min(255u, meetings_[v] + by_organisers));
-            last_met_[v] = ctx.step;
-          }
-          if (outcome_now_[h] == 1)
-            efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * (1.0 - win_gain_));
-          else if (outcome_now_[h] == 2)
-            efficacy_[v] = static_cast<float>(efficacy_[v] * (1.0 - loss_));
-          const double share = contact_share(static_cast<std::uint64_t>(v));
-          std::uint8_t s = state_[v];
-          if (s == inactive) {
-            const double g = efficacy_factor(static_cast<std::uint64_t>(v));
-            const bool affected =
-                campaign_group_[h] != no_campaign && campaign_group_[h] == static_cast<std::uint8_t>(pop.group[v]);
-            const double own =
-                std::min(1.0, g * (spontaneous_[h] + influence_ * share + (affected ? mobilisation_ : 0.0)));
-            const double recruited = met ? 1.0 - std::pow(1.0 - std::min(1.0, recruit_ * g), met) : 0.0;
-            if (draw[i] < 1.0 - (1.0 - own) * (1.0 - recruited)) {  // Stream(..., v, draw_join).bernoulli
-              s = participant;
-              weeks_in_[v] = 0;
-              // Mobilised: joined within the memory of a one-to-one, or in a campaign on their issue.
-              if (affected || (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_)) flags_[v] |= mobilised;
-            }
-          } else {
-            // A one-to-one this week keeps a person in; one in the last few weeks
-            // lowers the hazard; participating contacts lower it too.
-            double hazard = dropout_ * (1.0 - reinforcement_ * share) * (s == leader ? leader_dropout_ : 1.0);
-            if (met > 0)
-              hazard = 0.0;
-            else if (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_)
-              hazard *= after_meeting_;
-            if (draw[i] < hazard) {  // Stream(..., v, draw_stay).bernoulli
-              s = inactive;
-              weeks_in_[v] = 0;
-            } else {
-              if (weeks_in_[v] < 65535) ++weeks_in_[v];
-              if (s == participant && meetings_[v] >= leader_meetings_needed_ && weeks_in_[v] >= leader_weeks_needed_ &&
-                  Stream(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), draw_promote)
-                      .bernoulli(leader_chance_))
-                s = leader;
-            }
-          }
-          next_[v] = s;
-          t.add(s, flags_[v], hood_quintile_[h], pop.group[v]);
-          efficacy_sum += efficacy_[v];
-        }
-      }
-      efficacy_partial_[static_cast<std::size_t>(b)] = efficacy_sum;
+#pragma omp parallel reduction(+ : t)
+    {
+      const int threads = omp_get_num_threads(), me = omp_get_thread_num();
+      const std::int64_t b0 = blocks * me / threads, b1 = blocks * (me + 1) / threads;
+      std::vector<Change>& changes = changes_[static_cast<std::size_t>(me)];
+      std::vector<NodeId>& leaders = leaders_[static_cast<std::size_t>(me)];
+      changes.clear();
+      leaders.clear();
+      for (std::int64_t b = b0; b < b1; ++b)
+        efficacy_partial_[static_cast<std::size_t>(b)] = citizen_block(ctx, b, t, changes, leaders);
+#pragma omp barrier
+      apply_changes(std::min(n, b0 * tally_block), std::min(n, b1 * tally_block), threads);
+#pragma omp single nowait
+      lists_ = static_cast<std::size_t>(threads);
     }
     tally_ = t;
+  }
+
+  // Citizens of block b, in batches of draw_batch (their join / stay draws),
+  // each cut into runs of one neighbourhood. Returns the block's efficacy sum.
+  double citizen_block(const StepContext& ctx, std::int64_t b, Tally& t, std::vector<Change>& changes,
+                       std::vector<NodeId>& leaders) {
+    const Population& pop = world_.population;
+    const auto n = static_cast<std::int64_t>(world_.graph.nodes());
+    const std::int64_t begin = b * tally_block, end = std::min(n, begin + tally_block);
+    alignas(64) std::uint32_t purpose[draw_batch];
+    alignas(64) double draw[draw_batch];
+    double efficacy_sum = 0;
+    std::uint32_t h = pop.neighbourhood[static_cast<std::size_t>(begin)];
+    for (std::int64_t first = begin; first < end; first += static_cast<std::int64_t>(draw_batch)) {
+      const auto count = std::min<std::int64_t>(static_cast<std::int64_t>(draw_batch), end - first);
+      for (std::int64_t i = 0; i < count; ++i) purpose[i] = state_[first + i] == inactive ? draw_join : draw_stay;
+      first_uniforms(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(first), purpose,
+                     static_cast<std::size_t>(count), draw);
+      for (std::int64_t a = first; a < first + count;) {
+        while (pop.neighbourhood_start[h + 1] <= static_cast<std::uint64_t>(a)) ++h;
+        const std::int64_t e =
+            std::min<std::int64_t>(first + count, static_cast<std::int64_t>(pop.neighbourhood_start[h + 1]));
+        citizen_run(ctx, h, a, e, draw + (a - first), t, changes, leaders, efficacy_sum);
+        a = e;
+      }
+    }
+    return efficacy_sum;
+  }
+
+  // Citizens [a, e) of neighbourhood h (at most draw_batch). Three stages, so
+  // that the common case has no branch on a random outcome: the rare events
+  // (one-to-ones, campaign outcomes); every citizen's chance of changing
+  // state, without branches; the decisions, where changes are rare. The
+  // arithmetic is the same, operation for operation, as one citizen at a
+  // time, so every probability is bitwise the same.
+  void citizen_run(const StepContext& ctx, std::uint32_t h, std::int64_t a, std::int64_t e, const double* draw,
+                   Tally& t, std::vector<Change>& changes, std::vector<NodeId>& leaders, double& efficacy_sum) {
+    const Population& pop = world_.population;
+    const auto len = static_cast<int>(e - a);
+    // Stage 1: this week's one-to-ones. Leaders' one-to-ones raise efficacy
+    // and recruit like organisers'; only organisers' count towards leadership
+    // and lower attrition for weeks after, so leaders cannot breed leaders
+    // without organisers.
+    int met_index[draw_batch];
+    std::uint8_t met_count[draw_batch];
+    int met_n = 0;
+    const double keep_gain = 1.0 - gain_;
+    for (int i = 0; i < len; ++i) {
+      const std::int64_t v = a + i;
+      const std::uint8_t met_bits = met_now_[v];
+      if (met_bits == 0) continue;
+      met_now_[v] = 0;
+      const unsigned by_organisers = met_bits >> 4u;
+      const unsigned met = by_organisers + (met_bits & 15u);
+      efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * std::pow(keep_gain, met));
+      flags_[v] |= reached_any;
+      if (by_organisers > 0) {
+        meetings_[v] = static_cast<std::uint8_t>(std::min(255u, meetings_[v] + by_organisers));
+        last_met_[v] = ctx.step;
+      }
+      met_index[met_n] = i;
+      met_count[met_n++] = static_cast<std::uint8_t>(met);
+    }
+    if (outcome_now_[h] == 1)
+      for (std::int64_t v = a; v < e; ++v)
+        efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * (1.0 - win_gain_));
+    else if (outcome_now_[h] == 2)
+      for (std::int64_t v = a; v < e; ++v) efficacy_[v] = static_cast<float>(efficacy_[v] * (1.0 - loss_));
+
+    // Stage 2: the chance of changing state (joining for the inactive,
+    // leaving for the others), as if nobody had been met this week.
+    alignas(64) double chance[draw_batch];
+    const std::uint8_t campaign = campaign_group_[h];
+    const float typical = typical_efficacy_[h];
+    const double spontaneous = spontaneous_[h];
+    const std::uint32_t step = ctx.step;
+    const CitizenArrays arrays{state_.data() + a,           world_.graph.offsets.data() + a,
+                               active_contacts_.data() + a, leader_contacts_.data() + a,
+                               efficacy_.data() + a,        pop.group.data() + a,
+                               last_met_.data() + a};
+    const ChanceRates rates{leader_weight_ - 1, influence_,     mobilisation_, dropout_, reinforcement_,
+                            leader_dropout_,    after_meeting_, memory_,       step};
+    change_chances(arrays, len, campaign, typical, spontaneous, rates, chance);
+    // Those met: a one-to-one may recruit the inactive and keeps the others in.
+    for (int j = 0; j < met_n; ++j) {
+      const int i = met_index[j];
+      const std::int64_t v = a + i;
+      if (state_[v] != inactive) {
+        chance[i] = 0.0;
+        continue;
+      }
+      const double g = efficacy_factor(static_cast<std::uint64_t>(v));
+      const bool affected = campaign != no_campaign && campaign == static_cast<std::uint8_t>(pop.group[v]);
+      const double share = contact_share(static_cast<std::uint64_t>(v));
+      const double own = std::min(1.0, g * (spontaneous + influence_ * share + (affected ? mobilisation_ : 0.0)));
+      const unsigned met = met_count[j];
+      const double recruited = 1.0 - std::pow(1.0 - std::min(1.0, recruit_ * g), met);
+      chance[i] = 1.0 - (1.0 - own) * (1.0 - recruited);
+    }
+
+    // Stage 3: decisions. draw[i] is Stream(..., v, draw_join or draw_stay).uniform().
+    std::int64_t active = 0, leader_n = 0, reached = 0, listened_n = 0, paid = 0, mobilised_n = 0;
+    std::uint64_t by_group = 0;  // four 16-bit counts of active citizens
+    for (int i = 0; i < len; ++i) {
+      const std::int64_t v = a + i;
+      const std::uint8_t before = state_[v];
+      std::uint8_t s = before;
+      std::uint16_t weeks = weeks_in_[v];
+      if (draw[i] < chance[i]) [[unlikely]] {
+        weeks = 0;
+        if (s == inactive) {
+          s = participant;
+          // Mobilised: joined within the memory of a one-to-one, or in a campaign on their issue.
+          const bool affected = campaign != no_campaign && campaign == static_cast<std::uint8_t>(pop.group[v]);
+          if (affected || (last_met_[v] != never_met && step - last_met_[v] <= memory_)) flags_[v] |= mobilised;
+        } else {
+          s = inactive;
+        }
+      } else {
+        weeks = static_cast<std::uint16_t>(weeks + ((s != inactive) & (weeks < 65535)));
+        if (s == participant && meetings_[v] >= leader_meetings_needed_ && weeks >= leader_weeks_needed_ &&
+            Stream(ctx.seed, ctx.replicate, step, static_cast<std::uint32_t>(v), draw_promote)
+                .bernoulli(leader_chance_)) [[unlikely]]
+          s = leader;
+      }
+      weeks_in_[v] = weeks;
+      if (s != before) [[unlikely]] {
+        state_[v] = s;
+        changes.push_back({static_cast<NodeId>(v), before, s});
+      }
+      if (s == leader) [[unlikely]]
+        leaders.push_back(static_cast<NodeId>(v));
+      const unsigned in = s != inactive, f = flags_[v];
+      active += in;
+      leader_n += s == leader;
+      reached += (f & reached_any) != 0;
+      listened_n += (f & listened) != 0;
+      paid += (f & listened_paid) != 0;
+      mobilised_n += (f & mobilised) != 0;
+      by_group += static_cast<std::uint64_t>(in) << (16u * static_cast<unsigned>(pop.group[v]));
+      efficacy_sum += efficacy_[v];
+    }
+    t.active += active;
+    t.leaders += leader_n;
+    t.reached += reached;
+    t.listened_n += listened_n;
+    t.paid += paid;
+    t.mobilised_n += mobilised_n;
+    t.q_active[hood_quintile_[h]] += active;
+    for (int g = 0; g < 4; ++g) t.g_active[g] += static_cast<std::int64_t>((by_group >> (16 * g)) & 0xFFFFu);
   }
 
   // The same tally by a pass of its own, for the state initialise() leaves.
@@ -635,25 +824,35 @@ class Organising final : public Model {
     tally_ = t;
   }
 
-  // Push each change to the contact counts of the changed person's contacts
-  // and to their neighbourhood's count. Integer additions commute, so the
-  // result does not depend on thread order.
-  void apply_changes() {
-    const auto n = static_cast<std::int64_t>(world_.graph.nodes());
-#pragma omp parallel for schedule(static, 4096)
-    for (std::int64_t v = 0; v < n; ++v) {
-      const std::uint8_t before = state_[v], after = next_[v];
-      if (before == after) continue;
-      const std::int32_t d_active = (after != inactive) - (before != inactive);
-      const std::int32_t d_leader = (after == leader) - (before == leader);
-      if (d_active)
-        std::atomic_ref<std::int32_t>(hood_active_[world_.population.neighbourhood[v]])
-            .fetch_add(d_active, std::memory_order_relaxed);
-      for (NodeId u : world_.graph.neighbours(static_cast<NodeId>(v))) {
-        if (d_active) std::atomic_ref<std::int32_t>(active_contacts_[u]).fetch_add(d_active, std::memory_order_relaxed);
-        if (d_leader) std::atomic_ref<std::int32_t>(leader_contacts_[u]).fetch_add(d_leader, std::memory_order_relaxed);
+  // Push the changes of every thread's list to the counts of the citizens
+  // in [lo, hi), which this thread owns, and to the neighbourhoods whose
+  // first citizen it owns. Integer additions commute, so the result does not
+  // depend on the number of threads.
+  void apply_changes(std::int64_t lo, std::int64_t hi, int threads) {
+    const Population& pop = world_.population;
+    const auto own = [lo, hi](std::uint64_t v) {
+      return v >= static_cast<std::uint64_t>(lo) && v < static_cast<std::uint64_t>(hi);
+    };
+    for (int list = 0; list < threads; ++list)
+      for (const Change& c : changes_[static_cast<std::size_t>(list)]) {
+        const std::int32_t d_active = (c.after != inactive) - (c.before != inactive);
+        const std::int32_t d_leader = (c.after == leader) - (c.before == leader);
+        const std::uint32_t h = pop.neighbourhood[c.v];
+        if (own(pop.neighbourhood_start[h])) hood_active_[h] += d_active;
+        for (NodeId u : world_.graph.neighbours(c.v))
+          if (own(u)) {
+            active_contacts_[u] += d_active;
+            leader_contacts_[u] += d_leader;
+          }
       }
-    }
+  }
+
+  // Leaders for the next leaders_meet, after initialise() or a restore.
+  void list_leaders() {
+    leaders_.assign(1, {});
+    lists_ = 1;
+    for (std::size_t v = 0; v < state_.size(); ++v)
+      if (state_[v] == leader) leaders_[0].push_back(static_cast<NodeId>(v));
   }
 
   void recount_contacts() {
@@ -692,7 +891,7 @@ class Organising final : public Model {
   double opposition_, mobilisation_, win_gain_, loss_;
 
   // Per citizen.
-  std::vector<std::uint8_t> state_, next_, meetings_, met_now_, flags_;
+  std::vector<std::uint8_t> state_, meetings_, met_now_, flags_;
   std::vector<float> efficacy_;
   std::vector<std::uint16_t> weeks_in_;
   std::vector<std::uint32_t> last_met_;
@@ -702,6 +901,11 @@ class Organising final : public Model {
   std::vector<double> spontaneous_;
   std::vector<std::int32_t> hood_active_;
   std::vector<std::uint8_t> campaign_group_, outcome_now_, hood_quintile_;
+  // Per thread of the last pass over citizens: who changed state, and the
+  // leaders after it (lists_ lists in use).
+  std::vector<std::vector<Change>> changes_;
+  std::vector<std::vector<NodeId>> leaders_;
+  std::size_t lists_ = 0;
   // What measure() reports, from the last pass over citizens.
   Tally tally_;
   std::vector<double> efficacy_partial_;
