@@ -59,6 +59,12 @@ static inline void first_uniforms_portable(std::uint64_t seed, std::uint32_t rep
 // (GCC 12 warns about the intrinsics' own deliberately undefined registers.)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// The high half of each 64-bit lane into its low half by a shuffle (port 5)
+// rather than a shift, which would compete with the multiplies for port 0.
+__attribute__((target("avx512f"), always_inline)) static inline __m512i high_half(__m512i x) {
+  return _mm512_shuffle_epi32(x, static_cast<_MM_PERM_ENUM>(0xF5));
+}
+
 __attribute__((target("avx512f"))) static inline void first_uniforms_avx512(std::uint64_t seed, std::uint32_t replicate,
                                                                             std::uint32_t step, std::uint32_t agent0,
                                                                             const std::uint32_t* purpose, std::size_t n,
@@ -76,25 +82,35 @@ __attribute__((target("avx512f"))) static inline void first_uniforms_avx512(std:
   const __m512i m0 = _mm512_set1_epi64(PHILOX_M4x32_0), m1 = _mm512_set1_epi64(PHILOX_M4x32_1);
   const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
   const __m512d high_scale = _mm512_set1_pd(67108864.0), low_scale = _mm512_set1_pd(1.0 / 9007199254740992.0);
+  // Four vectors (32 citizens) at a time: one vector's ten rounds are a chain
+  // of dependent multiplies, and four chains keep the multiplier busy.
+  constexpr std::size_t chains = 4;
   std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    __m512i c0 = _mm512_set1_epi64(replicate), c1 = _mm512_set1_epi64(step);
-    __m512i c2 = _mm512_add_epi64(_mm512_set1_epi64(static_cast<std::uint32_t>(agent0 + i)), lane);
-    __m512i c3 =
-        _mm512_slli_epi64(_mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(purpose + i))), 16);
-    for (int r = 0; r < 10; ++r) {
-      const __m512i p0 = _mm512_mul_epu32(c0, m0), p1 = _mm512_mul_epu32(c2, m1);
-      c0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), c1, key_a[r], 0x96);  // three-way xor
-      c2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), c3, key_b[r], 0x96);
-      c1 = p1;
-      c3 = p0;
+  for (; i + 8 * chains <= n; i += 8 * chains) {
+    __m512i c0[chains], c1[chains], c2[chains], c3[chains];
+    for (std::size_t g = 0; g < chains; ++g) {
+      c0[g] = _mm512_set1_epi64(replicate);
+      c1[g] = _mm512_set1_epi64(step);
+      c2[g] = _mm512_add_epi64(_mm512_set1_epi64(static_cast<std::uint32_t>(agent0 + i + 8 * g)), lane);
+      c3[g] = _mm512_slli_epi64(
+          _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(purpose + i + 8 * g))), 16);
     }
-    // Low halves to 32-bit integers (exact below 2^27 and 2^26, so signed conversion is fine).
-    const __m256i high = _mm256_srli_epi32(_mm512_cvtepi64_epi32(c0), 5);
-    const __m256i low = _mm256_srli_epi32(_mm512_cvtepi64_epi32(c1), 6);
-    const __m512d u = _mm512_mul_pd(
-        _mm512_add_pd(_mm512_mul_pd(_mm512_cvtepi32_pd(high), high_scale), _mm512_cvtepi32_pd(low)), low_scale);
-    _mm512_storeu_pd(uniform + i, u);
+    for (int r = 0; r < 10; ++r)
+      for (std::size_t g = 0; g < chains; ++g) {
+        const __m512i p0 = _mm512_mul_epu32(c0[g], m0), p1 = _mm512_mul_epu32(c2[g], m1);
+        c0[g] = _mm512_ternarylogic_epi64(high_half(p1), c1[g], key_a[r], 0x96);  // three-way xor
+        c2[g] = _mm512_ternarylogic_epi64(high_half(p0), c3[g], key_b[r], 0x96);
+        c1[g] = p1;
+        c3[g] = p0;
+      }
+    for (std::size_t g = 0; g < chains; ++g) {
+      // Low halves to 32-bit integers (exact below 2^27 and 2^26, so signed conversion is fine).
+      const __m256i high = _mm256_srli_epi32(_mm512_cvtepi64_epi32(c0[g]), 5);
+      const __m256i low = _mm256_srli_epi32(_mm512_cvtepi64_epi32(c1[g]), 6);
+      const __m512d u = _mm512_mul_pd(
+          _mm512_add_pd(_mm512_mul_pd(_mm512_cvtepi32_pd(high), high_scale), _mm512_cvtepi32_pd(low)), low_scale);
+      _mm512_storeu_pd(uniform + i + 8 * g, u);
+    }
   }
   if (i < n)
     first_uniforms_portable(seed, replicate, step, agent0 + static_cast<std::uint32_t>(i), purpose + i, n - i,
