@@ -113,6 +113,33 @@ GROUNDSWELL_CHANCE_CLONES void change_chances(const CitizenArrays& c, int len, s
     chance[i] = state[i] == inactive ? join : stay;
   }
 }
+// Bits of decide()'s verdict per citizen.
+inline constexpr std::uint8_t changes_state = 1, may_be_promoted = 2;
+
+// The decisions that need no further draw, for everyone, without branches:
+// who joins or leaves (draw below chance), weeks in (reset by a change,
+// counted up while in, saturating), and who is eligible for promotion (in,
+// staying, enough one-to-ones and weeks). Returns nonzero if anyone changes
+// or is eligible, so that most runs need no second look.
+GROUNDSWELL_CHANCE_CLONES unsigned decide(int len, const double* __restrict draw, const double* __restrict chance,
+                                          const std::uint8_t* __restrict state, std::uint16_t* __restrict weeks,
+                                          const std::uint8_t* __restrict meetings, std::uint8_t min_meetings,
+                                          std::uint16_t min_weeks, std::uint8_t* __restrict verdict) {
+  unsigned any = 0;
+  for (int i = 0; i < len; ++i) {
+    const bool change = draw[i] < chance[i];
+    const std::uint8_t s = state[i];
+    const std::uint16_t w = weeks[i];
+    const auto stay = static_cast<std::uint16_t>(w + ((s != inactive) & (w < 65535)));
+    const std::uint16_t next = change ? std::uint16_t{0} : stay;
+    weeks[i] = next;
+    const bool eligible = !change & (s == participant) & (meetings[i] >= min_meetings) & (next >= min_weeks);
+    const auto v = static_cast<std::uint8_t>((change ? changes_state : 0) | (eligible ? may_be_promoted : 0));
+    verdict[i] = v;
+    any |= v;
+  }
+  return any;
+}
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
@@ -233,6 +260,7 @@ class Organising final : public Model {
     for (std::size_t v = 0; v < n; ++v) ++g_size_[static_cast<int>(world.population.group[v])];
     efficacy_partial_.assign(static_cast<std::size_t>((static_cast<std::int64_t>(n) + tally_block - 1) / tally_block),
                              0.0);
+    efficacy_dirty_.assign(efficacy_partial_.size(), 1);
     std::int64_t planned = 0, recruits = 0;
     for (const CohortPlan& c : plans_) {
       planned += c.count;
@@ -408,6 +436,7 @@ class Organising final : public Model {
   void restored() override {
     recount_contacts();
     list_leaders();
+    tally_all();
   }
 
  private:
@@ -492,10 +521,11 @@ class Organising final : public Model {
   // organiser order afterwards).
   std::int64_t organisers_meet(const StepContext& ctx) {
     const Population& pop = world_.population;
-    std::int64_t held = 0, working = 0, volunteers = 0, trained = 0, started = 0;
+    std::int64_t held = 0, working = 0, volunteers = 0, trained = 0, started = 0, new_listened = 0, new_paid = 0;
     const auto count = static_cast<std::int64_t>(roster_.size());
     const auto from_cohorts = static_cast<std::int64_t>(roster_.from_cohorts);
-#pragma omp parallel for schedule(dynamic, 8) reduction(+ : held, working, volunteers, trained, started) if (count > 64)
+#pragma omp parallel for schedule(dynamic, 8) \
+    reduction(+ : held, working, volunteers, trained, started, new_listened, new_paid) if (count > 64)
     for (std::int64_t o = 0; o < count; ++o) {
       roster_.pending[o] = none;
       if (o < from_cohorts && ctx.step == roster_.start[o] + 1) ++started;
@@ -557,8 +587,12 @@ class Organising final : public Model {
         }
         if (chosen == UINT64_MAX) continue;
         meet(chosen, true);
-        std::atomic_ref<std::uint8_t>(flags_[chosen])
-            .fetch_or(roster_.volunteer[o] ? listened : listened | listened_paid, std::memory_order_relaxed);
+        // Flags are only ever set, so the tally counts each the first time.
+        const std::uint8_t bits = roster_.volunteer[o] ? listened : listened | listened_paid;
+        const std::uint8_t had =
+            std::atomic_ref<std::uint8_t>(flags_[chosen]).fetch_or(bits, std::memory_order_relaxed);
+        new_listened += !(had & listened);
+        new_paid += (bits & listened_paid) && !(had & listened_paid);
         ++held;
         // A developed person with enough one-to-ones may become a volunteer organiser.
         if (develop && recruiting && roster_.pending[o] == none && meetings_[chosen] + 1u >= multiply_meetings_ &&
@@ -569,6 +603,8 @@ class Organising final : public Model {
     }
     organisers_working_ = working;
     volunteers_working_ = volunteers;
+    tally_.listened_n += new_listened;
+    tally_.paid += new_paid;
     trained_ += trained;
     started_ += started;
     return held;
@@ -594,36 +630,35 @@ class Organising final : public Model {
     }
   }
 
-  // Leaders as listed by the last pass over citizens (the state at the start
-  // of this step), one list per parallel iteration; each leader's draws are
-  // their own and meet() adds commutatively, so the order does not matter.
+  // Leaders as listed after the last pass over citizens (the state at the
+  // start of this step); each leader's draws are their own and meet() adds
+  // commutatively, so the order does not matter.
   std::int64_t leaders_meet(const StepContext& ctx) {
     if (leader_rate_ <= 0) return 0;
     std::int64_t held = 0;
-    std::size_t total = 0;
-    for (std::size_t l = 0; l < lists_; ++l) total += leaders_[l].size();
-    const auto lists = static_cast<std::int64_t>(lists_);
-#pragma omp parallel for schedule(dynamic, 1) reduction(+ : held) if (total > 4096)
-    for (std::int64_t l = 0; l < lists; ++l)
-      for (const NodeId v : leaders_[static_cast<std::size_t>(l)]) {
-        const auto contacts = world_.graph.neighbours(v);
-        if (contacts.empty()) continue;
-        Stream rng(ctx.seed, ctx.replicate, ctx.step, v, leader_meetings);
-        for (std::uint32_t m = how_many(rng, leader_rate_); m > 0; --m) {
-          const NodeId u = contacts[rng.below(contacts.size())];
-          if (state_[u] == leader) continue;
-          meet(u, false);
-          ++held;
-        }
+    const auto count = static_cast<std::int64_t>(leaders_.size());
+#pragma omp parallel for schedule(static, 256) reduction(+ : held) if (count > 4096)
+    for (std::int64_t l = 0; l < count; ++l) {
+      const NodeId v = leaders_[static_cast<std::size_t>(l)];
+      const auto contacts = world_.graph.neighbours(v);
+      if (contacts.empty()) continue;
+      Stream rng(ctx.seed, ctx.replicate, ctx.step, v, leader_meetings);
+      for (std::uint32_t m = how_many(rng, leader_rate_); m > 0; --m) {
+        const NodeId u = contacts[rng.below(contacts.size())];
+        if (state_[u] == leader) continue;
+        meet(u, false);
+        ++held;
       }
+    }
     return held;
   }
 
   // One pass over all citizens: this week's meetings and campaign outcomes,
   // then join / stay / promote decisions, then the changes pushed to
   // contacts' counts, in one parallel region. The pass also resets met_now_,
-  // tallies what measure() reports and lists the leaders for next week's
-  // leaders_meet, so no other per-step pass touches every citizen.
+  // keeps the tally behind measure() up to date from the changes alone and
+  // re-sums efficacy in the blocks where some efficacy changed, so nothing
+  // else per step touches every citizen.
   //
   // Each thread takes a contiguous range of ordered_sum's blocks (8192
   // citizens) so the efficacy total is summed exactly as ordered_sum would,
@@ -633,39 +668,36 @@ class Organising final : public Model {
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
     const auto blocks = (n + tally_block - 1) / tally_block;
     const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
-    if (changes_.size() < max_threads) {
-      changes_.resize(max_threads);
-      leaders_.resize(max_threads);
-    }
+    if (changes_.size() < max_threads) changes_.resize(max_threads);
+    for (auto& list : changes_) list.clear();
     Tally t;
 #pragma omp parallel reduction(+ : t)
     {
       const int threads = omp_get_num_threads(), me = omp_get_thread_num();
       const std::int64_t b0 = blocks * me / threads, b1 = blocks * (me + 1) / threads;
       std::vector<Change>& changes = changes_[static_cast<std::size_t>(me)];
-      std::vector<NodeId>& leaders = leaders_[static_cast<std::size_t>(me)];
-      changes.clear();
-      leaders.clear();
-      for (std::int64_t b = b0; b < b1; ++b)
-        efficacy_partial_[static_cast<std::size_t>(b)] = citizen_block(ctx, b, t, changes, leaders);
+      for (std::int64_t b = b0; b < b1; ++b) citizen_block(ctx, b, t, changes);
+      sum_efficacy(b0, b1);
 #pragma omp barrier
       apply_changes(std::min(n, b0 * tally_block), std::min(n, b1 * tally_block), threads);
-#pragma omp single nowait
-      lists_ = static_cast<std::size_t>(threads);
     }
-    tally_ = t;
+    tally_ += t;
+    // Leaders for next week: those still leading, then the newly promoted.
+    std::erase_if(leaders_, [this](NodeId v) { return state_[v] != leader; });
+    for (const auto& list : changes_)
+      for (const Change& c : list)
+        if (c.after == leader) leaders_.push_back(c.v);
   }
 
   // Citizens of block b, in batches of draw_batch (their join / stay draws),
-  // each cut into runs of one neighbourhood. Returns the block's efficacy sum.
-  double citizen_block(const StepContext& ctx, std::int64_t b, Tally& t, std::vector<Change>& changes,
-                       std::vector<NodeId>& leaders) {
+  // each cut into runs of one neighbourhood.
+  void citizen_block(const StepContext& ctx, std::int64_t b, Tally& t, std::vector<Change>& changes) {
     const Population& pop = world_.population;
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
     const std::int64_t begin = b * tally_block, end = std::min(n, begin + tally_block);
     alignas(64) std::uint32_t purpose[draw_batch];
     alignas(64) double draw[draw_batch];
-    double efficacy_sum = 0;
+    bool efficacy_changed = false;
     std::uint32_t h = pop.neighbourhood[static_cast<std::size_t>(begin)];
     for (std::int64_t first = begin; first < end; first += static_cast<std::int64_t>(draw_batch)) {
       const auto count = std::min<std::int64_t>(static_cast<std::int64_t>(draw_batch), end - first);
@@ -676,11 +708,11 @@ class Organising final : public Model {
         while (pop.neighbourhood_start[h + 1] <= static_cast<std::uint64_t>(a)) ++h;
         const std::int64_t e =
             std::min<std::int64_t>(first + count, static_cast<std::int64_t>(pop.neighbourhood_start[h + 1]));
-        citizen_run(ctx, h, a, e, draw + (a - first), t, changes, leaders, efficacy_sum);
+        efficacy_changed |= citizen_run(ctx, h, a, e, draw + (a - first), t, changes);
         a = e;
       }
     }
-    return efficacy_sum;
+    if (efficacy_changed) efficacy_dirty_[static_cast<std::size_t>(b)] = 1;
   }
 
   // Citizens [a, e) of neighbourhood h (at most draw_batch). Three stages, so
@@ -688,11 +720,21 @@ class Organising final : public Model {
   // (one-to-ones, campaign outcomes); every citizen's chance of changing
   // state, without branches; the decisions, where changes are rare. The
   // arithmetic is the same, operation for operation, as one citizen at a
-  // time, so every probability is bitwise the same.
-  void citizen_run(const StepContext& ctx, std::uint32_t h, std::int64_t a, std::int64_t e, const double* draw,
-                   Tally& t, std::vector<Change>& changes, std::vector<NodeId>& leaders, double& efficacy_sum) {
+  // time, so every probability is bitwise the same. Returns whether some
+  // efficacy changed.
+  bool citizen_run(const StepContext& ctx, std::uint32_t h, std::int64_t a, std::int64_t e, const double* draw,
+                   Tally& t, std::vector<Change>& changes) {
     const Population& pop = world_.population;
     const auto len = static_cast<int>(e - a);
+    const std::uint32_t step = ctx.step;
+    std::uint8_t* __restrict met_now = met_now_.data() + a;
+    std::uint8_t* __restrict state = state_.data() + a;
+    std::uint8_t* __restrict flags = flags_.data() + a;
+    std::uint8_t* __restrict meetings = meetings_.data() + a;
+    float* __restrict efficacy = efficacy_.data() + a;
+    std::uint32_t* __restrict last_met = last_met_.data() + a;
+    const Group* __restrict group = pop.group.data() + a;
+
     // Stage 1: this week's one-to-ones. Leaders' one-to-ones raise efficacy
     // and recruit like organisers'; only organisers' count towards leadership
     // and lower attrition for weeks after, so leaders cannot breed leaders
@@ -700,53 +742,58 @@ class Organising final : public Model {
     int met_index[draw_batch];
     std::uint8_t met_count[draw_batch];
     int met_n = 0;
-    const double keep_gain = 1.0 - gain_;
-    for (int i = 0; i < len; ++i) {
-      const std::int64_t v = a + i;
-      const std::uint8_t met_bits = met_now_[v];
-      if (met_bits == 0) continue;
-      met_now_[v] = 0;
-      const unsigned by_organisers = met_bits >> 4u;
-      const unsigned met = by_organisers + (met_bits & 15u);
-      efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * std::pow(keep_gain, met));
-      flags_[v] |= reached_any;
-      if (by_organisers > 0) {
-        meetings_[v] = static_cast<std::uint8_t>(std::min(255u, meetings_[v] + by_organisers));
-        last_met_[v] = ctx.step;
+    unsigned any_met = 0;
+    for (int i = 0; i < len; ++i) any_met |= met_now[i];
+    if (any_met != 0) {
+      const double keep_gain = 1.0 - gain_;
+      for (int i = 0; i < len; ++i) {
+        const std::uint8_t met_bits = met_now[i];
+        if (met_bits == 0) continue;
+        met_now[i] = 0;
+        const unsigned by_organisers = met_bits >> 4u;
+        const unsigned met = by_organisers + (met_bits & 15u);
+        efficacy[i] = static_cast<float>(1.0 - (1.0 - efficacy[i]) * std::pow(keep_gain, met));
+        t.reached += !(flags[i] & reached_any);
+        flags[i] |= reached_any;
+        if (by_organisers > 0) {
+          meetings[i] = static_cast<std::uint8_t>(std::min(255u, meetings[i] + by_organisers));
+          last_met[i] = step;
+        }
+        met_index[met_n] = i;
+        met_count[met_n++] = static_cast<std::uint8_t>(met);
       }
-      met_index[met_n] = i;
-      met_count[met_n++] = static_cast<std::uint8_t>(met);
     }
-    if (outcome_now_[h] == 1)
-      for (std::int64_t v = a; v < e; ++v)
-        efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * (1.0 - win_gain_));
-    else if (outcome_now_[h] == 2)
-      for (std::int64_t v = a; v < e; ++v) efficacy_[v] = static_cast<float>(efficacy_[v] * (1.0 - loss_));
+    const std::uint8_t outcome = outcome_now_[h];
+    if (outcome == 1)
+      for (int i = 0; i < len; ++i) efficacy[i] = static_cast<float>(1.0 - (1.0 - efficacy[i]) * (1.0 - win_gain_));
+    else if (outcome == 2)
+      for (int i = 0; i < len; ++i) efficacy[i] = static_cast<float>(efficacy[i] * (1.0 - loss_));
 
     // Stage 2: the chance of changing state (joining for the inactive,
     // leaving for the others), as if nobody had been met this week.
     alignas(64) double chance[draw_batch];
     const std::uint8_t campaign = campaign_group_[h];
-    const float typical = typical_efficacy_[h];
     const double spontaneous = spontaneous_[h];
-    const std::uint32_t step = ctx.step;
-    const CitizenArrays arrays{state_.data() + a,           world_.graph.offsets.data() + a,
-                               active_contacts_.data() + a, leader_contacts_.data() + a,
-                               efficacy_.data() + a,        pop.group.data() + a,
-                               last_met_.data() + a};
+    const CitizenArrays arrays{state,
+                               world_.graph.offsets.data() + a,
+                               active_contacts_.data() + a,
+                               leader_contacts_.data() + a,
+                               efficacy,
+                               group,
+                               last_met};
     const ChanceRates rates{leader_weight_ - 1, influence_,     mobilisation_, dropout_, reinforcement_,
                             leader_dropout_,    after_meeting_, memory_,       step};
-    change_chances(arrays, len, campaign, typical, spontaneous, rates, chance);
+    change_chances(arrays, len, campaign, typical_efficacy_[h], spontaneous, rates, chance);
     // Those met: a one-to-one may recruit the inactive and keeps the others in.
     for (int j = 0; j < met_n; ++j) {
       const int i = met_index[j];
       const std::int64_t v = a + i;
-      if (state_[v] != inactive) {
+      if (state[i] != inactive) {
         chance[i] = 0.0;
         continue;
       }
       const double g = efficacy_factor(static_cast<std::uint64_t>(v));
-      const bool affected = campaign != no_campaign && campaign == static_cast<std::uint8_t>(pop.group[v]);
+      const bool affected = campaign != no_campaign && campaign == static_cast<std::uint8_t>(group[i]);
       const double share = contact_share(static_cast<std::uint64_t>(v));
       const double own = std::min(1.0, g * (spontaneous + influence_ * share + (affected ? mobilisation_ : 0.0)));
       const unsigned met = met_count[j];
@@ -754,56 +801,85 @@ class Organising final : public Model {
       chance[i] = 1.0 - (1.0 - own) * (1.0 - recruited);
     }
 
-    // Stage 3: decisions. draw[i] is Stream(..., v, draw_join or draw_stay).uniform().
-    std::int64_t active = 0, leader_n = 0, reached = 0, listened_n = 0, paid = 0, mobilised_n = 0;
-    std::uint64_t by_group = 0;  // four 16-bit counts of active citizens
+    // Stage 3: decisions, draw[i] being Stream(..., v, draw_join or
+    // draw_stay).uniform(); first for everyone without branches (weeks in,
+    // who changes, who may be promoted), then the few who change.
+    alignas(64) std::uint8_t decision[draw_batch];
+    if (decide(len, draw, chance, state, weeks_in_.data() + a, meetings, leader_meetings_needed_, leader_weeks_needed_,
+               decision) == 0)
+      return any_met != 0 || outcome != 0;
     for (int i = 0; i < len; ++i) {
+      if (decision[i] == 0) [[likely]]
+        continue;
       const std::int64_t v = a + i;
-      const std::uint8_t before = state_[v];
+      const std::uint8_t before = state[i];
       std::uint8_t s = before;
-      std::uint16_t weeks = weeks_in_[v];
-      if (draw[i] < chance[i]) [[unlikely]] {
-        weeks = 0;
+      if (decision[i] & changes_state) {
         if (s == inactive) {
           s = participant;
           // Mobilised: joined within the memory of a one-to-one, or in a campaign on their issue.
-          const bool affected = campaign != no_campaign && campaign == static_cast<std::uint8_t>(pop.group[v]);
-          if (affected || (last_met_[v] != never_met && step - last_met_[v] <= memory_)) flags_[v] |= mobilised;
+          const bool affected = campaign != no_campaign && campaign == static_cast<std::uint8_t>(group[i]);
+          if (affected || (last_met[i] != never_met && step - last_met[i] <= memory_)) {
+            t.mobilised_n += !(flags[i] & mobilised);
+            flags[i] |= mobilised;
+          }
         } else {
           s = inactive;
         }
-      } else {
-        weeks = static_cast<std::uint16_t>(weeks + ((s != inactive) & (weeks < 65535)));
-        if (s == participant && meetings_[v] >= leader_meetings_needed_ && weeks >= leader_weeks_needed_ &&
-            Stream(ctx.seed, ctx.replicate, step, static_cast<std::uint32_t>(v), draw_promote)
-                .bernoulli(leader_chance_)) [[unlikely]]
-          s = leader;
+      } else if (Stream(ctx.seed, ctx.replicate, step, static_cast<std::uint32_t>(v), draw_promote)
+                     .bernoulli(leader_chance_)) {
+        s = leader;
       }
-      weeks_in_[v] = weeks;
-      if (s != before) [[unlikely]] {
-        state_[v] = s;
-        changes.push_back({static_cast<NodeId>(v), before, s});
-      }
-      if (s == leader) [[unlikely]]
-        leaders.push_back(static_cast<NodeId>(v));
-      const unsigned in = s != inactive, f = flags_[v];
-      active += in;
-      leader_n += s == leader;
-      reached += (f & reached_any) != 0;
-      listened_n += (f & listened) != 0;
-      paid += (f & listened_paid) != 0;
-      mobilised_n += (f & mobilised) != 0;
-      by_group += static_cast<std::uint64_t>(in) << (16u * static_cast<unsigned>(pop.group[v]));
-      efficacy_sum += efficacy_[v];
+      if (s == before) continue;
+      state[i] = s;
+      changes.push_back({static_cast<NodeId>(v), before, s});
+      const std::int64_t d_active = (s != inactive) - (before != inactive);
+      t.active += d_active;
+      t.leaders += (s == leader) - (before == leader);
+      t.q_active[hood_quintile_[h]] += d_active;
+      t.g_active[static_cast<int>(group[i])] += d_active;
     }
-    t.active += active;
-    t.leaders += leader_n;
-    t.reached += reached;
-    t.listened_n += listened_n;
-    t.paid += paid;
-    t.mobilised_n += mobilised_n;
-    t.q_active[hood_quintile_[h]] += active;
-    for (int g = 0; g < 4; ++g) t.g_active[g] += static_cast<std::int64_t>((by_group >> (16 * g)) & 0xFFFFu);
+    return any_met != 0 || outcome != 0;
+  }
+
+  // Efficacy sums of this thread's blocks where some efficacy changed, each
+  // in citizen order as ordered_sum adds. Each sum is a chain of dependent
+  // additions, so four blocks are summed side by side.
+  void sum_efficacy(std::int64_t b0, std::int64_t b1) {
+    const auto n = static_cast<std::int64_t>(world_.graph.nodes());
+    const float* efficacy = efficacy_.data();
+    std::int64_t group[4];
+    int grouped = 0;
+    auto sum_one = [&](std::int64_t b) {
+      double sum = 0;
+      for (std::int64_t v = b * tally_block; v < std::min(n, (b + 1) * tally_block); ++v) sum += efficacy[v];
+      efficacy_partial_[static_cast<std::size_t>(b)] = sum;
+    };
+    for (std::int64_t b = b0; b < b1; ++b) {
+      if (!efficacy_dirty_[static_cast<std::size_t>(b)]) continue;
+      efficacy_dirty_[static_cast<std::size_t>(b)] = 0;
+      if ((b + 1) * tally_block > n) {
+        sum_one(b);  // the short last block
+        continue;
+      }
+      group[grouped++] = b;
+      if (grouped < 4) continue;
+      grouped = 0;
+      const float *e0 = efficacy + group[0] * tally_block, *e1 = efficacy + group[1] * tally_block;
+      const float *e2 = efficacy + group[2] * tally_block, *e3 = efficacy + group[3] * tally_block;
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (std::int64_t i = 0; i < tally_block; ++i) {
+        s0 += e0[i];
+        s1 += e1[i];
+        s2 += e2[i];
+        s3 += e3[i];
+      }
+      efficacy_partial_[static_cast<std::size_t>(group[0])] = s0;
+      efficacy_partial_[static_cast<std::size_t>(group[1])] = s1;
+      efficacy_partial_[static_cast<std::size_t>(group[2])] = s2;
+      efficacy_partial_[static_cast<std::size_t>(group[3])] = s3;
+    }
+    for (int j = 0; j < grouped; ++j) sum_one(group[j]);
   }
 
   // The same tally by a pass of its own, for the state initialise() leaves.
@@ -822,6 +898,7 @@ class Organising final : public Model {
       efficacy_partial_[static_cast<std::size_t>(b)] = efficacy_sum;
     }
     tally_ = t;
+    efficacy_dirty_.assign(static_cast<std::size_t>(blocks), 0);
   }
 
   // Push the changes of every thread's list to the counts of the citizens
@@ -849,10 +926,9 @@ class Organising final : public Model {
 
   // Leaders for the next leaders_meet, after initialise() or a restore.
   void list_leaders() {
-    leaders_.assign(1, {});
-    lists_ = 1;
+    leaders_.clear();
     for (std::size_t v = 0; v < state_.size(); ++v)
-      if (state_[v] == leader) leaders_[0].push_back(static_cast<NodeId>(v));
+      if (state_[v] == leader) leaders_.push_back(static_cast<NodeId>(v));
   }
 
   void recount_contacts() {
@@ -901,14 +977,16 @@ class Organising final : public Model {
   std::vector<double> spontaneous_;
   std::vector<std::int32_t> hood_active_;
   std::vector<std::uint8_t> campaign_group_, outcome_now_, hood_quintile_;
-  // Per thread of the last pass over citizens: who changed state, and the
-  // leaders after it (lists_ lists in use).
+  // Per thread of the last pass over citizens: who changed state.
   std::vector<std::vector<Change>> changes_;
-  std::vector<std::vector<NodeId>> leaders_;
-  std::size_t lists_ = 0;
-  // What measure() reports, from the last pass over citizens.
+  // Leaders, in no particular order.
+  std::vector<NodeId> leaders_;
+  // What measure() reports: counted in full by tally_all(), then kept up to
+  // date from each change. Efficacy sums per block, recomputed for the
+  // blocks where some efficacy changed (efficacy_dirty_).
   Tally tally_;
   std::vector<double> efficacy_partial_;
+  std::vector<std::uint8_t> efficacy_dirty_;
   std::int64_t q_size_[5] = {0, 0, 0, 0, 0}, g_size_[4] = {0, 0, 0, 0};
   std::vector<std::uint32_t> campaign_end_, rest_until_;
 
