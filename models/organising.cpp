@@ -64,7 +64,9 @@ struct CitizenArrays {
 // zero degree included), so there is no branch to mispredict and the loop
 // vectorises.
 //
-// Compiled for AVX-512, AVX2 and the baseline, chosen at load time, with
+// Compiled for AVX-512 (with 512-bit vectors and mask registers: at GCC's
+// default 256 bits, widening the byte-sized states into 64-bit blend masks
+// took most of the time), AVX2 and the baseline, chosen at run time, with
 // two options that change no value. No contraction into fused multiply-adds
 // (AVX-512 implies FMA, which rounds once where the formula rounds twice).
 // No trapping: otherwise GCC sinks a conversion or division used by one arm
@@ -76,11 +78,13 @@ struct CitizenArrays {
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC optimize("no-trapping-math", "fp-contract=off")
-#define GROUNDSWELL_CHANCE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define GROUNDSWELL_KERNEL inline __attribute__((always_inline))
+#define GROUNDSWELL_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,prefer-vector-width=512")))
+#define GROUNDSWELL_AVX2 __attribute__((target("avx2")))
 #else
-#define GROUNDSWELL_CHANCE_CLONES
+#define GROUNDSWELL_KERNEL inline
 #endif
-GROUNDSWELL_CHANCE_CLONES void change_chances(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
   const std::uint8_t* __restrict state = c.state;
   const std::uint64_t* __restrict offsets = c.offsets;
@@ -121,7 +125,7 @@ inline constexpr std::uint8_t changes_state = 1, may_be_promoted = 2;
 // counted up while in, saturating), and who is eligible for promotion (in,
 // staying, enough one-to-ones and weeks). Returns nonzero if anyone changes
 // or is eligible, so that most runs need no second look.
-GROUNDSWELL_CHANCE_CLONES unsigned decide(int len, const double* __restrict draw, const double* __restrict chance,
+GROUNDSWELL_KERNEL unsigned decide_kernel(int len, const double* __restrict draw, const double* __restrict chance,
                                           const std::uint8_t* __restrict state, std::uint16_t* __restrict weeks,
                                           const std::uint8_t* __restrict meetings, std::uint8_t min_meetings,
                                           std::uint16_t min_weeks, std::uint8_t* __restrict verdict) {
@@ -141,7 +145,71 @@ GROUNDSWELL_CHANCE_CLONES unsigned decide(int len, const double* __restrict draw
   return any;
 }
 #if defined(__GNUC__) && !defined(__clang__)
+GROUNDSWELL_AVX512 void change_chances_avx512(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                              double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  change_chances_kernel(c, len, campaign, typical, spontaneous, r, chance);
+}
+GROUNDSWELL_AVX2 void change_chances_avx2(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                          double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  change_chances_kernel(c, len, campaign, typical, spontaneous, r, chance);
+}
+void change_chances_baseline(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
+                             const ChanceRates& r, double* __restrict chance) {
+  change_chances_kernel(c, len, campaign, typical, spontaneous, r, chance);
+}
+GROUNDSWELL_AVX512 unsigned decide_avx512(int len, const double* draw, const double* chance, const std::uint8_t* state,
+                                          std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
+                                          std::uint16_t min_weeks, std::uint8_t* verdict) {
+  return decide_kernel(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+GROUNDSWELL_AVX2 unsigned decide_avx2(int len, const double* draw, const double* chance, const std::uint8_t* state,
+                                      std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
+                                      std::uint16_t min_weeks, std::uint8_t* verdict) {
+  return decide_kernel(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+unsigned decide_baseline(int len, const double* draw, const double* chance, const std::uint8_t* state,
+                         std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
+                         std::uint16_t min_weeks, std::uint8_t* verdict) {
+  return decide_kernel(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
 #pragma GCC pop_options
+
+// Which of the kernels above this CPU runs: 2 AVX-512, 1 AVX2, 0 neither.
+int vector_level() {
+  static const int level = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")
+                               ? 2
+                           : __builtin_cpu_supports("avx2") ? 1
+                                                            : 0;
+  return level;
+}
+void change_chances(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
+                    const ChanceRates& r, double* __restrict chance) {
+  switch (vector_level()) {
+    case 2: return change_chances_avx512(c, len, campaign, typical, spontaneous, r, chance);
+    case 1: return change_chances_avx2(c, len, campaign, typical, spontaneous, r, chance);
+    default: return change_chances_baseline(c, len, campaign, typical, spontaneous, r, chance);
+  }
+}
+unsigned decide(int len, const double* draw, const double* chance, const std::uint8_t* state, std::uint16_t* weeks,
+                const std::uint8_t* meetings, std::uint8_t min_meetings, std::uint16_t min_weeks,
+                std::uint8_t* verdict) {
+  switch (vector_level()) {
+    case 2: return decide_avx512(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+    case 1: return decide_avx2(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+    default: return decide_baseline(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+  }
+}
+#else
+void change_chances(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
+                    const ChanceRates& r, double* __restrict chance) {
+  change_chances_kernel(c, len, campaign, typical, spontaneous, r, chance);
+}
+unsigned decide(int len, const double* draw, const double* chance, const std::uint8_t* state, std::uint16_t* weeks,
+                const std::uint8_t* meetings, std::uint8_t min_meetings, std::uint16_t min_weeks,
+                std::uint8_t* verdict) {
+  return decide_kernel(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
 #endif
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
