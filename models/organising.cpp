@@ -84,6 +84,10 @@ struct CitizenArrays {
 #else
 #define GROUNDSWELL_KERNEL inline
 #endif
+// Met: someone in the run was ever met by an organiser (else last_met and
+// meetings are never_met and 0 throughout and are not read: less memory
+// traffic, which bounds the pass at national scale).
+template <bool Met>
 GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
   const std::uint8_t* __restrict state = c.state;
@@ -111,8 +115,11 @@ GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, s
     const double join = 1.0 - (1.0 - own);
     const double hazard = dropout * (1.0 - reinforcement * share) * (state[i] == leader ? leader_dropout : 1.0);
     const double hazard_recent = hazard * after_meeting;
-    const std::uint32_t since = step - last_met[i];
-    const bool recent = (last_met[i] != never_met) & (since <= memory);
+    bool recent = false;
+    if constexpr (Met) {
+      const std::uint32_t since = step - last_met[i];
+      recent = (last_met[i] != never_met) & (since <= memory);
+    }
     const double stay = recent ? hazard_recent : hazard;
     chance[i] = state[i] == inactive ? join : stay;
   }
@@ -125,6 +132,7 @@ inline constexpr std::uint8_t changes_state = 1, may_be_promoted = 2;
 // counted up while in, saturating), and who is eligible for promotion (in,
 // staying, enough one-to-ones and weeks). Returns nonzero if anyone changes
 // or is eligible, so that most runs need no second look.
+template <bool Met>
 GROUNDSWELL_KERNEL unsigned decide_kernel(int len, const double* __restrict draw, const double* __restrict chance,
                                           const std::uint8_t* __restrict state, std::uint16_t* __restrict weeks,
                                           const std::uint8_t* __restrict meetings, std::uint8_t min_meetings,
@@ -137,7 +145,9 @@ GROUNDSWELL_KERNEL unsigned decide_kernel(int len, const double* __restrict draw
     const auto stay = static_cast<std::uint16_t>(w + ((s != inactive) & (w < 65535)));
     const std::uint16_t next = change ? std::uint16_t{0} : stay;
     weeks[i] = next;
-    const bool eligible = !change & (s == participant) & (meetings[i] >= min_meetings) & (next >= min_weeks);
+    std::uint8_t met = 0;
+    if constexpr (Met) met = meetings[i];
+    const bool eligible = !change & (s == participant) & (met >= min_meetings) & (next >= min_weeks);
     const auto v = static_cast<std::uint8_t>((change ? changes_state : 0) | (eligible ? may_be_promoted : 0));
     verdict[i] = v;
     any |= v;
@@ -147,30 +157,42 @@ GROUNDSWELL_KERNEL unsigned decide_kernel(int len, const double* __restrict draw
 #if defined(__GNUC__) && !defined(__clang__)
 GROUNDSWELL_AVX512 void change_chances_avx512(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
-  change_chances_kernel(c, len, campaign, typical, spontaneous, r, chance);
+  if (c.last_met)
+    change_chances_kernel<true>(c, len, campaign, typical, spontaneous, r, chance);
+  else
+    change_chances_kernel<false>(c, len, campaign, typical, spontaneous, r, chance);
 }
 GROUNDSWELL_AVX2 void change_chances_avx2(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                           double spontaneous, const ChanceRates& r, double* __restrict chance) {
-  change_chances_kernel(c, len, campaign, typical, spontaneous, r, chance);
+  if (c.last_met)
+    change_chances_kernel<true>(c, len, campaign, typical, spontaneous, r, chance);
+  else
+    change_chances_kernel<false>(c, len, campaign, typical, spontaneous, r, chance);
 }
 void change_chances_baseline(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
                              const ChanceRates& r, double* __restrict chance) {
-  change_chances_kernel(c, len, campaign, typical, spontaneous, r, chance);
+  if (c.last_met)
+    change_chances_kernel<true>(c, len, campaign, typical, spontaneous, r, chance);
+  else
+    change_chances_kernel<false>(c, len, campaign, typical, spontaneous, r, chance);
 }
 GROUNDSWELL_AVX512 unsigned decide_avx512(int len, const double* draw, const double* chance, const std::uint8_t* state,
                                           std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
                                           std::uint16_t min_weeks, std::uint8_t* verdict) {
-  return decide_kernel(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+  return meetings ? decide_kernel<true>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict)
+                  : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
 }
 GROUNDSWELL_AVX2 unsigned decide_avx2(int len, const double* draw, const double* chance, const std::uint8_t* state,
                                       std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
                                       std::uint16_t min_weeks, std::uint8_t* verdict) {
-  return decide_kernel(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+  return meetings ? decide_kernel<true>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict)
+                  : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
 }
 unsigned decide_baseline(int len, const double* draw, const double* chance, const std::uint8_t* state,
                          std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
                          std::uint16_t min_weeks, std::uint8_t* verdict) {
-  return decide_kernel(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+  return meetings ? decide_kernel<true>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict)
+                  : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
 }
 #pragma GCC pop_options
 
@@ -203,12 +225,16 @@ unsigned decide(int len, const double* draw, const double* chance, const std::ui
 #else
 void change_chances(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
                     const ChanceRates& r, double* __restrict chance) {
-  change_chances_kernel(c, len, campaign, typical, spontaneous, r, chance);
+  if (c.last_met)
+    change_chances_kernel<true>(c, len, campaign, typical, spontaneous, r, chance);
+  else
+    change_chances_kernel<false>(c, len, campaign, typical, spontaneous, r, chance);
 }
 unsigned decide(int len, const double* draw, const double* chance, const std::uint8_t* state, std::uint16_t* weeks,
                 const std::uint8_t* meetings, std::uint8_t min_meetings, std::uint16_t min_weeks,
                 std::uint8_t* verdict) {
-  return decide_kernel(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+  return meetings ? decide_kernel<true>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict)
+                  : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
 }
 #endif
 
@@ -317,6 +343,7 @@ class Organising final : public Model {
     campaign_end_.assign(hoods, 0);
     rest_until_.assign(hoods, 0);
     outcome_now_.assign(hoods, 0);
+    hood_met_.assign(hoods, 0);
     // Quintile 0 = most deprived; sizes of quintiles and groups never change.
     hood_quintile_.resize(hoods);
     for (std::size_t h = 0; h < hoods; ++h) {
@@ -402,6 +429,7 @@ class Organising final : public Model {
     std::fill(met_now_.begin(), met_now_.end(), 0);
     std::fill(flags_.begin(), flags_.end(), 0);
     std::fill(last_met_.begin(), last_met_.end(), never_met);
+    std::fill(hood_met_.begin(), hood_met_.end(), 0);
     recount_contacts();
     list_leaders();
     place_organisers(ctx);
@@ -503,6 +531,9 @@ class Organising final : public Model {
   }
   void restored() override {
     recount_contacts();
+    const Population& pop = world_.population;
+    for (std::size_t v = 0; v < last_met_.size(); ++v)
+      if (last_met_[v] != never_met) hood_met_[pop.neighbourhood[v]] = 1;
     list_leaders();
     tally_all();
   }
@@ -744,8 +775,12 @@ class Organising final : public Model {
       const int threads = omp_get_num_threads(), me = omp_get_thread_num();
       const std::int64_t b0 = blocks * me / threads, b1 = blocks * (me + 1) / threads;
       std::vector<Change>& changes = changes_[static_cast<std::size_t>(me)];
-      for (std::int64_t b = b0; b < b1; ++b) citizen_block(ctx, b, t, changes);
-      sum_efficacy(b0, b1);
+      // Efficacy is re-summed four blocks at a time, while it is still in cache.
+      for (std::int64_t g0 = b0; g0 < b1; g0 += 4) {
+        const std::int64_t g1 = std::min(b1, g0 + 4);
+        for (std::int64_t b = g0; b < g1; ++b) citizen_block(ctx, b, t, changes);
+        sum_efficacy(g0, g1);
+      }
 #pragma omp barrier
       apply_changes(std::min(n, b0 * tally_block), std::min(n, b1 * tally_block), threads);
     }
@@ -826,6 +861,8 @@ class Organising final : public Model {
         if (by_organisers > 0) {
           meetings[i] = static_cast<std::uint8_t>(std::min(255u, meetings[i] + by_organisers));
           last_met[i] = step;
+          // A neighbourhood split between two threads may be flagged by both.
+          std::atomic_ref<std::uint8_t>(hood_met_[h]).store(1, std::memory_order_relaxed);
         }
         met_index[met_n] = i;
         met_count[met_n++] = static_cast<std::uint8_t>(met);
@@ -842,13 +879,11 @@ class Organising final : public Model {
     alignas(64) double chance[draw_batch];
     const std::uint8_t campaign = campaign_group_[h];
     const double spontaneous = spontaneous_[h];
-    const CitizenArrays arrays{state,
-                               world_.graph.offsets.data() + a,
-                               active_contacts_.data() + a,
-                               leader_contacts_.data() + a,
-                               efficacy,
-                               group,
-                               last_met};
+    // Whoever set the flag for a citizen of this run was this thread.
+    const bool met_ever = std::atomic_ref<std::uint8_t>(hood_met_[h]).load(std::memory_order_relaxed) != 0;
+    const CitizenArrays arrays{
+        state, world_.graph.offsets.data() + a, active_contacts_.data() + a, leader_contacts_.data() + a, efficacy,
+        group, met_ever ? last_met : nullptr};
     const ChanceRates rates{leader_weight_ - 1, influence_,     mobilisation_, dropout_, reinforcement_,
                             leader_dropout_,    after_meeting_, memory_,       step};
     change_chances(arrays, len, campaign, typical_efficacy_[h], spontaneous, rates, chance);
@@ -873,8 +908,8 @@ class Organising final : public Model {
     // draw_stay).uniform(); first for everyone without branches (weeks in,
     // who changes, who may be promoted), then the few who change.
     alignas(64) std::uint8_t decision[draw_batch];
-    if (decide(len, draw, chance, state, weeks_in_.data() + a, meetings, leader_meetings_needed_, leader_weeks_needed_,
-               decision) == 0)
+    if (decide(len, draw, chance, state, weeks_in_.data() + a, met_ever ? meetings : nullptr, leader_meetings_needed_,
+               leader_weeks_needed_, decision) == 0)
       return any_met != 0 || outcome != 0;
     for (int i = 0; i < len; ++i) {
       if (decision[i] == 0) [[likely]]
@@ -1045,6 +1080,8 @@ class Organising final : public Model {
   std::vector<double> spontaneous_;
   std::vector<std::int32_t> hood_active_;
   std::vector<std::uint8_t> campaign_group_, outcome_now_, hood_quintile_;
+  // Whether anyone in the neighbourhood was ever met by an organiser.
+  std::vector<std::uint8_t> hood_met_;
   // Per thread of the last pass over citizens: who changed state.
   std::vector<std::vector<Change>> changes_;
   // Leaders, in no particular order.
