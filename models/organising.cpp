@@ -50,6 +50,7 @@ struct ChanceRates {
 struct CitizenArrays {
   const std::uint8_t* state;
   const std::uint64_t* offsets;
+  const std::uint8_t* degree;  // degrees below 255, or nullptr: take them from offsets
   const std::int32_t *active, *leaders;
   const float* efficacy;
   const Group* group;
@@ -87,11 +88,12 @@ struct CitizenArrays {
 // Met: someone in the run was ever met by an organiser (else last_met and
 // meetings are never_met and 0 throughout and are not read: less memory
 // traffic, which bounds the pass at national scale).
-template <bool Met>
+template <bool Met, bool SmallDegrees>
 GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
   const std::uint8_t* __restrict state = c.state;
   const std::uint64_t* __restrict offsets = c.offsets;
+  const std::uint8_t* __restrict degree = c.degree;
   const std::int32_t* __restrict active = c.active;
   const std::int32_t* __restrict leaders = c.leaders;
   const float* __restrict efficacy = c.efficacy;
@@ -102,8 +104,12 @@ GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, s
   const double after_meeting = r.after_meeting;
   const std::uint32_t memory = r.memory, step = r.step;
   for (int i = 0; i < len; ++i) {
-    // Degrees of a community graph fit 31 bits; int32 converts to double in one instruction.
-    const auto k = static_cast<std::int32_t>(offsets[i + 1] - offsets[i]);
+    // Degrees fit 31 bits; int32 converts to double in one instruction.
+    std::int32_t k;
+    if constexpr (SmallDegrees)
+      k = degree[i];
+    else
+      k = static_cast<std::int32_t>(offsets[i + 1] - offsets[i]);
     const double weighted = active[i] + leader_extra * leaders[i];
     const double ratio = weighted / static_cast<double>(k == 0 ? 1 : k);
     const double share_any = ratio < 1.0 ? ratio : 1.0;  // std::min(1.0, ratio)
@@ -124,6 +130,22 @@ GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, s
     chance[i] = state[i] == inactive ? join : stay;
   }
 }
+// The kernel specialised for what this run needs to read.
+GROUNDSWELL_KERNEL void change_chances_variants(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                                double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  if (c.last_met) {
+    if (c.degree)
+      change_chances_kernel<true, true>(c, len, campaign, typical, spontaneous, r, chance);
+    else
+      change_chances_kernel<true, false>(c, len, campaign, typical, spontaneous, r, chance);
+  } else {
+    if (c.degree)
+      change_chances_kernel<false, true>(c, len, campaign, typical, spontaneous, r, chance);
+    else
+      change_chances_kernel<false, false>(c, len, campaign, typical, spontaneous, r, chance);
+  }
+}
+
 // Bits of decide()'s verdict per citizen.
 inline constexpr std::uint8_t changes_state = 1, may_be_promoted = 2;
 
@@ -157,24 +179,15 @@ GROUNDSWELL_KERNEL unsigned decide_kernel(int len, const double* __restrict draw
 #if defined(__GNUC__) && !defined(__clang__)
 GROUNDSWELL_AVX512 void change_chances_avx512(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
-  if (c.last_met)
-    change_chances_kernel<true>(c, len, campaign, typical, spontaneous, r, chance);
-  else
-    change_chances_kernel<false>(c, len, campaign, typical, spontaneous, r, chance);
+  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
 }
 GROUNDSWELL_AVX2 void change_chances_avx2(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                           double spontaneous, const ChanceRates& r, double* __restrict chance) {
-  if (c.last_met)
-    change_chances_kernel<true>(c, len, campaign, typical, spontaneous, r, chance);
-  else
-    change_chances_kernel<false>(c, len, campaign, typical, spontaneous, r, chance);
+  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
 }
 void change_chances_baseline(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
                              const ChanceRates& r, double* __restrict chance) {
-  if (c.last_met)
-    change_chances_kernel<true>(c, len, campaign, typical, spontaneous, r, chance);
-  else
-    change_chances_kernel<false>(c, len, campaign, typical, spontaneous, r, chance);
+  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
 }
 GROUNDSWELL_AVX512 unsigned decide_avx512(int len, const double* draw, const double* chance, const std::uint8_t* state,
                                           std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
@@ -225,10 +238,7 @@ unsigned decide(int len, const double* draw, const double* chance, const std::ui
 #else
 void change_chances(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
                     const ChanceRates& r, double* __restrict chance) {
-  if (c.last_met)
-    change_chances_kernel<true>(c, len, campaign, typical, spontaneous, r, chance);
-  else
-    change_chances_kernel<false>(c, len, campaign, typical, spontaneous, r, chance);
+  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
 }
 unsigned decide(int len, const double* draw, const double* chance, const std::uint8_t* state, std::uint16_t* weeks,
                 const std::uint8_t* meetings, std::uint8_t min_meetings, std::uint16_t min_weeks,
@@ -344,6 +354,16 @@ class Organising final : public Model {
     rest_until_.assign(hoods, 0);
     outcome_now_.assign(hoods, 0);
     hood_met_.assign(hoods, 0);
+    degree_.resize(n);
+    high_degree_.assign(hoods, 0);
+#pragma omp parallel for schedule(dynamic, 64)
+    for (std::int64_t h = 0; h < static_cast<std::int64_t>(hoods); ++h)
+      for (std::uint64_t v = world.population.neighbourhood_start[h]; v < world.population.neighbourhood_start[h + 1];
+           ++v) {
+        const std::uint32_t k = world.graph.degree(static_cast<NodeId>(v));
+        degree_[v] = static_cast<std::uint8_t>(std::min<std::uint32_t>(k, 255));
+        high_degree_[h] |= k >= 255;
+      }
     // Quintile 0 = most deprived; sizes of quintiles and groups never change.
     hood_quintile_.resize(hoods);
     for (std::size_t h = 0; h < hoods; ++h) {
@@ -881,9 +901,14 @@ class Organising final : public Model {
     const double spontaneous = spontaneous_[h];
     // Whoever set the flag for a citizen of this run was this thread.
     const bool met_ever = std::atomic_ref<std::uint8_t>(hood_met_[h]).load(std::memory_order_relaxed) != 0;
-    const CitizenArrays arrays{
-        state, world_.graph.offsets.data() + a, active_contacts_.data() + a, leader_contacts_.data() + a, efficacy,
-        group, met_ever ? last_met : nullptr};
+    const CitizenArrays arrays{state,
+                               world_.graph.offsets.data() + a,
+                               high_degree_[h] ? nullptr : degree_.data() + a,
+                               active_contacts_.data() + a,
+                               leader_contacts_.data() + a,
+                               efficacy,
+                               group,
+                               met_ever ? last_met : nullptr};
     const ChanceRates rates{leader_weight_ - 1, influence_,     mobilisation_, dropout_, reinforcement_,
                             leader_dropout_,    after_meeting_, memory_,       step};
     change_chances(arrays, len, campaign, typical_efficacy_[h], spontaneous, rates, chance);
@@ -1082,6 +1107,9 @@ class Organising final : public Model {
   std::vector<std::uint8_t> campaign_group_, outcome_now_, hood_quintile_;
   // Whether anyone in the neighbourhood was ever met by an organiser.
   std::vector<std::uint8_t> hood_met_;
+  // Degrees below 255 per citizen (1 byte instead of two 8-byte offsets per
+  // pass), and per neighbourhood whether some degree is not.
+  std::vector<std::uint8_t> degree_, high_degree_;
   // Per thread of the last pass over citizens: who changed state.
   std::vector<std::vector<Change>> changes_;
   // Leaders, in no particular order.
