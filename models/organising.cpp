@@ -1035,21 +1035,36 @@ class Organising final : public Model {
   // depend on the number of threads.
   void apply_changes(std::int64_t lo, std::int64_t hi, int threads) {
     const Population& pop = world_.population;
+    const Graph& graph = world_.graph;
     const auto own = [lo, hi](std::uint64_t v) {
       return v >= static_cast<std::uint64_t>(lo) && v < static_cast<std::uint64_t>(hi);
     };
-    for (int list = 0; list < threads; ++list)
-      for (const Change& c : changes_[static_cast<std::size_t>(list)]) {
+    // Changers are scattered over the population, so their rows and their
+    // contacts' counts are cache misses: fetch the row eight changes ahead
+    // and the counts four ahead, so that the misses overlap.
+    constexpr std::size_t row_ahead = 8, counts_ahead = 4;
+    for (int list = 0; list < threads; ++list) {
+      const std::vector<Change>& changes = changes_[static_cast<std::size_t>(list)];
+      for (std::size_t j = 0; j < changes.size(); ++j) {
+        if (j + row_ahead < changes.size()) __builtin_prefetch(&graph.targets[graph.offsets[changes[j + row_ahead].v]]);
+        if (j + counts_ahead < changes.size())
+          for (NodeId u : graph.neighbours(changes[j + counts_ahead].v))
+            if (own(u)) {
+              __builtin_prefetch(&active_contacts_[u], 1);
+              __builtin_prefetch(&leader_contacts_[u], 1);
+            }
+        const Change& c = changes[j];
         const std::int32_t d_active = (c.after != inactive) - (c.before != inactive);
         const std::int32_t d_leader = (c.after == leader) - (c.before == leader);
         const std::uint32_t h = pop.neighbourhood[c.v];
         if (own(pop.neighbourhood_start[h])) hood_active_[h] += d_active;
-        for (NodeId u : world_.graph.neighbours(c.v))
+        for (NodeId u : graph.neighbours(c.v))
           if (own(u)) {
             active_contacts_[u] += d_active;
             leader_contacts_[u] += d_leader;
           }
       }
+    }
   }
 
   // Leaders for the next leaders_meet, after initialise() or a restore.
