@@ -51,7 +51,7 @@ struct CitizenArrays {
   const std::uint8_t* state;
   const std::uint64_t* offsets;
   const std::uint8_t* degree;  // degrees below 255, or nullptr: take them from offsets
-  const std::int32_t *active, *leaders;
+  const std::int32_t *active, *leaders;  // leaders nullptr: all 0
   const float* efficacy;
   const Group* group;
   const std::uint32_t* last_met;
@@ -88,7 +88,10 @@ struct CitizenArrays {
 // Met: someone in the run was ever met by an organiser (else last_met and
 // meetings are never_met and 0 throughout and are not read: less memory
 // traffic, which bounds the pass at national scale).
-template <bool Met, bool SmallDegrees>
+// LeadersNear: someone in the run has a leader among their contacts (else
+// leader_contacts is 0 throughout and is not read; the same expression is
+// evaluated with a 0, so the result is the same).
+template <bool Met, bool SmallDegrees, bool LeadersNear>
 GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
   const std::uint8_t* __restrict state = c.state;
@@ -110,7 +113,9 @@ GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, s
       k = degree[i];
     else
       k = static_cast<std::int32_t>(offsets[i + 1] - offsets[i]);
-    const double weighted = active[i] + leader_extra * leaders[i];
+    std::int32_t leader_contacts = 0;
+    if constexpr (LeadersNear) leader_contacts = leaders[i];
+    const double weighted = active[i] + leader_extra * leader_contacts;
     const double ratio = weighted / static_cast<double>(k == 0 ? 1 : k);
     const double share_any = ratio < 1.0 ? ratio : 1.0;  // std::min(1.0, ratio)
     const double share = k == 0 ? 0.0 : share_any;
@@ -130,19 +135,28 @@ GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, s
     chance[i] = state[i] == inactive ? join : stay;
   }
 }
+template <bool Met, bool SmallDegrees>
+GROUNDSWELL_KERNEL void change_chances_leaders(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  if (c.leaders)
+    change_chances_kernel<Met, SmallDegrees, true>(c, len, campaign, typical, spontaneous, r, chance);
+  else
+    change_chances_kernel<Met, SmallDegrees, false>(c, len, campaign, typical, spontaneous, r, chance);
+}
+
 // The kernel specialised for what this run needs to read.
 GROUNDSWELL_KERNEL void change_chances_variants(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                                 double spontaneous, const ChanceRates& r, double* __restrict chance) {
   if (c.last_met) {
     if (c.degree)
-      change_chances_kernel<true, true>(c, len, campaign, typical, spontaneous, r, chance);
+      change_chances_leaders<true, true>(c, len, campaign, typical, spontaneous, r, chance);
     else
-      change_chances_kernel<true, false>(c, len, campaign, typical, spontaneous, r, chance);
+      change_chances_leaders<true, false>(c, len, campaign, typical, spontaneous, r, chance);
   } else {
     if (c.degree)
-      change_chances_kernel<false, true>(c, len, campaign, typical, spontaneous, r, chance);
+      change_chances_leaders<false, true>(c, len, campaign, typical, spontaneous, r, chance);
     else
-      change_chances_kernel<false, false>(c, len, campaign, typical, spontaneous, r, chance);
+      change_chances_leaders<false, false>(c, len, campaign, typical, spontaneous, r, chance);
   }
 }
 
@@ -354,6 +368,7 @@ class Organising final : public Model {
     rest_until_.assign(hoods, 0);
     outcome_now_.assign(hoods, 0);
     hood_met_.assign(hoods, 0);
+    hood_leader_contacts_.assign(hoods, 0);
     degree_.resize(n);
     high_degree_.assign(hoods, 0);
 #pragma omp parallel for schedule(dynamic, 64)
@@ -905,7 +920,7 @@ class Organising final : public Model {
                                world_.graph.offsets.data() + a,
                                high_degree_[h] ? nullptr : degree_.data() + a,
                                active_contacts_.data() + a,
-                               leader_contacts_.data() + a,
+                               hood_leader_contacts_[h] != 0 ? leader_contacts_.data() + a : nullptr,
                                efficacy,
                                group,
                                met_ever ? last_met : nullptr};
@@ -1062,6 +1077,10 @@ class Organising final : public Model {
           if (own(u)) {
             active_contacts_[u] += d_active;
             leader_contacts_[u] += d_leader;
+            // Rare (leaders are few); a neighbourhood may span two threads.
+            if (d_leader != 0)
+              std::atomic_ref<std::int64_t>(hood_leader_contacts_[pop.neighbourhood[u]])
+                  .fetch_add(d_leader, std::memory_order_relaxed);
           }
       }
     }
@@ -1085,6 +1104,15 @@ class Organising final : public Model {
       }
       active_contacts_[v] = a;
       leader_contacts_[v] = l;
+    }
+    const Population& pop = world_.population;
+    const auto hoods = static_cast<std::int64_t>(pop.neighbourhoods());
+#pragma omp parallel for schedule(dynamic, 64)
+    for (std::int64_t h = 0; h < hoods; ++h) {
+      std::int64_t l = 0;
+      for (std::uint64_t v = pop.neighbourhood_start[h]; v < pop.neighbourhood_start[h + 1]; ++v)
+        l += leader_contacts_[v];
+      hood_leader_contacts_[static_cast<std::size_t>(h)] = l;
     }
   }
 
@@ -1125,6 +1153,9 @@ class Organising final : public Model {
   // Degrees below 255 per citizen (1 byte instead of two 8-byte offsets per
   // pass), and per neighbourhood whether some degree is not.
   std::vector<std::uint8_t> degree_, high_degree_;
+  // Per neighbourhood, the sum of its residents' leader_contacts_: where it is
+  // 0 the pass does not read them.
+  std::vector<std::int64_t> hood_leader_contacts_;
   // Per thread of the last pass over citizens: who changed state.
   std::vector<std::vector<Change>> changes_;
   // Leaders, in no particular order.
