@@ -57,8 +57,10 @@ static inline void first_uniforms_portable(std::uint64_t seed, std::uint32_t rep
 // hold rubbish until the end). Only integer work, and the final conversion
 // is exact (27 + 26 bits), so contracting it into an FMA cannot change a bit.
 // (GCC 12 warns about the intrinsics' own deliberately undefined registers.)
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 // The high half of each 64-bit lane into its low half by a shuffle (port 5)
 // rather than a shift, which would compete with the multiplies for port 0.
 __attribute__((target("avx512f"), always_inline)) static inline __m512i high_half(__m512i x) {
@@ -116,7 +118,9 @@ __attribute__((target("avx512f"))) static inline void first_uniforms_avx512(std:
     first_uniforms_portable(seed, replicate, step, agent0 + static_cast<std::uint32_t>(i), purpose + i, n - i,
                             uniform + i);
 }
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #endif
 
 // The fastest of the above that this CPU runs.
