@@ -424,16 +424,36 @@ class Organising final : public Model {
       // that the area's mean is p0, on a sample of residents (bisection: the
       // mean rises with a).
       const std::uint64_t stride = std::max<std::uint64_t>(1, (last - first) / 64);
+      // The binomial weights, shares and drop-out rates depend on the degree
+      // only: tabulated once per degree in this neighbourhood, with the same
+      // operations as when they were recomputed for every resident and every
+      // step of the bisection (three divisions and a pow per term, then).
+      std::vector<std::int64_t> table_at;  // by degree: start in the tables, -1 if not yet made
+      std::vector<double> weights, shares, outs;
+      auto table = [&](std::uint32_t k) {
+        if (k >= table_at.size()) table_at.resize(static_cast<std::size_t>(k) + 1, -1);
+        if (table_at[k] < 0) {
+          table_at[k] = static_cast<std::int64_t>(weights.size());
+          double term = std::pow(1 - p0, k);  // P(j = 0)
+          for (std::uint32_t j = 0; j <= k; ++j) {
+            const double share = k ? static_cast<double>(j) / k : 0.0;
+            weights.push_back(term);
+            shares.push_back(share);
+            outs.push_back(dropout_ * (1 - reinforcement_ * share));
+            if (j < k) term *= (p0 < 1 ? p0 / (1 - p0) : 0.0) * static_cast<double>(k - j) / (j + 1);
+          }
+        }
+        return static_cast<std::size_t>(table_at[k]);
+      };
       auto in_chance = [&](std::uint64_t v, double a) {
         const std::uint32_t k = world_.graph.degree(static_cast<NodeId>(v));
         const double g = efficacy_factor(v);
-        double chance = 0, term = std::pow(1 - p0, k);  // P(j = 0)
+        const std::size_t t = table(k);
+        double chance = 0;
         for (std::uint32_t j = 0; j <= k; ++j) {
-          const double share = k ? static_cast<double>(j) / k : 0.0;
-          const double join = std::min(1.0, g * (a + influence_ * share));
-          const double out = dropout_ * (1 - reinforcement_ * share);
-          chance += term * (join + out > 0 ? join / (join + out) : p0);
-          if (j < k) term *= (p0 < 1 ? p0 / (1 - p0) : 0.0) * static_cast<double>(k - j) / (j + 1);
+          const double join = std::min(1.0, g * (a + influence_ * shares[t + j]));
+          const double out = outs[t + j];
+          chance += weights[t + j] * (join + out > 0 ? join / (join + out) : p0);
         }
         return chance;
       };
