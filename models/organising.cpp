@@ -11,6 +11,8 @@
 #include <atomic>
 #include <cmath>
 
+#include <omp.h>
+
 #include "models/organising/batch_draws.hpp"
 #include "models/organising/parameters.hpp"
 #include "models/organising/roster.hpp"
@@ -39,6 +41,226 @@ enum : Purpose {
 enum : std::uint8_t { listened = 1, mobilised = 2, is_organiser = 4, listened_paid = 8, reached_any = 16 };
 inline constexpr std::uint8_t no_campaign = 255;
 inline constexpr std::uint32_t never_met = 0;
+
+// Everything change_chances needs besides the citizens' own arrays.
+struct ChanceRates {
+  double leader_extra, influence, mobilisation, dropout, reinforcement, leader_dropout, after_meeting;
+  std::uint32_t memory, step;
+};
+struct CitizenArrays {
+  const std::uint8_t* state;
+  const std::uint64_t* offsets;
+  const std::uint8_t* degree;  // degrees below 255, or nullptr: take them from offsets
+  const std::int32_t *active, *leaders;  // leaders nullptr: all 0
+  const float* efficacy;
+  const Group* group;
+  const std::uint32_t* last_met;
+};
+
+// chance[i] that citizen i of one neighbourhood (arrays offset to its
+// first) changes state: joins if inactive, leaves if not, as if nobody had
+// been met this week. Each expression is the one-citizen-at-a-time formula
+// in the same order, so every chance is bitwise the same; every operation is
+// done for every citizen and the unwanted result dropped (a division by a
+// zero degree included), so there is no branch to mispredict and the loop
+// vectorises.
+//
+// Compiled for AVX-512 (with 512-bit vectors and mask registers: at GCC's
+// default 256 bits, widening the byte-sized states into 64-bit blend masks
+// took most of the time), AVX2 and the baseline, chosen at run time, with
+// two options that change no value. No contraction into fused multiply-adds
+// (AVX-512 implies FMA, which rounds once where the formula rounds twice).
+// No trapping: otherwise GCC sinks a conversion or division used by one arm
+// of a select into a branch, as it might trap, and does not vectorise; IEEE
+// results are the same, only exception flags are not kept exact. The function
+// attribute does not take these options, the pragma does (and std::min,
+// compiled outside it, is not inlined here: hence the written-out minimums).
+// clang (TSan and fuzz builds) takes the plain loop.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math", "fp-contract=off")
+#define GROUNDSWELL_KERNEL inline __attribute__((always_inline))
+#define GROUNDSWELL_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,prefer-vector-width=512")))
+#define GROUNDSWELL_AVX2 __attribute__((target("avx2")))
+#else
+#define GROUNDSWELL_KERNEL inline
+#endif
+// Met: someone in the run was ever met by an organiser (else last_met and
+// meetings are never_met and 0 throughout and are not read: less memory
+// traffic, which bounds the pass at national scale).
+// LeadersNear: someone in the run has a leader among their contacts (else
+// leader_contacts is 0 throughout and is not read; the same expression is
+// evaluated with a 0, so the result is the same).
+template <bool Met, bool SmallDegrees, bool LeadersNear>
+GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                              double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  const std::uint8_t* __restrict state = c.state;
+  const std::uint64_t* __restrict offsets = c.offsets;
+  const std::uint8_t* __restrict degree = c.degree;
+  const std::int32_t* __restrict active = c.active;
+  const std::int32_t* __restrict leaders = c.leaders;
+  const float* __restrict efficacy = c.efficacy;
+  const Group* __restrict group = c.group;
+  const std::uint32_t* __restrict last_met = c.last_met;
+  const double leader_extra = r.leader_extra, influence = r.influence, mobilisation = r.mobilisation;
+  const double dropout = r.dropout, reinforcement = r.reinforcement, leader_dropout = r.leader_dropout;
+  const double after_meeting = r.after_meeting;
+  const std::uint32_t memory = r.memory, step = r.step;
+  for (int i = 0; i < len; ++i) {
+    // Degrees fit 31 bits; int32 converts to double in one instruction.
+    std::int32_t k;
+    if constexpr (SmallDegrees)
+      k = degree[i];
+    else
+      k = static_cast<std::int32_t>(offsets[i + 1] - offsets[i]);
+    std::int32_t leader_contacts = 0;
+    if constexpr (LeadersNear) leader_contacts = leaders[i];
+    const double weighted = active[i] + leader_extra * leader_contacts;
+    const double ratio = weighted / static_cast<double>(k == 0 ? 1 : k);
+    const double share_any = ratio < 1.0 ? ratio : 1.0;  // std::min(1.0, ratio)
+    const double share = k == 0 ? 0.0 : share_any;
+    const double g = efficacy[i] / typical;
+    const bool affected = campaign == static_cast<std::uint8_t>(group[i]);
+    const double own_raw = g * (spontaneous + influence * share + (affected ? mobilisation : 0.0));
+    const double own = own_raw < 1.0 ? own_raw : 1.0;
+    const double join = 1.0 - (1.0 - own);
+    const double hazard = dropout * (1.0 - reinforcement * share) * (state[i] == leader ? leader_dropout : 1.0);
+    const double hazard_recent = hazard * after_meeting;
+    bool recent = false;
+    if constexpr (Met) {
+      const std::uint32_t since = step - last_met[i];
+      recent = (last_met[i] != never_met) & (since <= memory);
+    }
+    const double stay = recent ? hazard_recent : hazard;
+    chance[i] = state[i] == inactive ? join : stay;
+  }
+}
+template <bool Met, bool SmallDegrees>
+GROUNDSWELL_KERNEL void change_chances_leaders(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  if (c.leaders)
+    change_chances_kernel<Met, SmallDegrees, true>(c, len, campaign, typical, spontaneous, r, chance);
+  else
+    change_chances_kernel<Met, SmallDegrees, false>(c, len, campaign, typical, spontaneous, r, chance);
+}
+
+// The kernel specialised for what this run needs to read.
+GROUNDSWELL_KERNEL void change_chances_variants(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                                double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  if (c.last_met) {
+    if (c.degree)
+      change_chances_leaders<true, true>(c, len, campaign, typical, spontaneous, r, chance);
+    else
+      change_chances_leaders<true, false>(c, len, campaign, typical, spontaneous, r, chance);
+  } else {
+    if (c.degree)
+      change_chances_leaders<false, true>(c, len, campaign, typical, spontaneous, r, chance);
+    else
+      change_chances_leaders<false, false>(c, len, campaign, typical, spontaneous, r, chance);
+  }
+}
+
+// Bits of decide()'s verdict per citizen.
+inline constexpr std::uint8_t changes_state = 1, may_be_promoted = 2;
+
+// The decisions that need no further draw, for everyone, without branches:
+// who joins or leaves (draw below chance), weeks in (reset by a change,
+// counted up while in, saturating), and who is eligible for promotion (in,
+// staying, enough one-to-ones and weeks). Returns nonzero if anyone changes
+// or is eligible, so that most runs need no second look.
+template <bool Met>
+GROUNDSWELL_KERNEL unsigned decide_kernel(int len, const double* __restrict draw, const double* __restrict chance,
+                                          const std::uint8_t* __restrict state, std::uint16_t* __restrict weeks,
+                                          const std::uint8_t* __restrict meetings, std::uint8_t min_meetings,
+                                          std::uint16_t min_weeks, std::uint8_t* __restrict verdict) {
+  unsigned any = 0;
+  for (int i = 0; i < len; ++i) {
+    const bool change = draw[i] < chance[i];
+    const std::uint8_t s = state[i];
+    const std::uint16_t w = weeks[i];
+    const auto stay = static_cast<std::uint16_t>(w + ((s != inactive) & (w < 65535)));
+    const std::uint16_t next = change ? std::uint16_t{0} : stay;
+    weeks[i] = next;
+    std::uint8_t met = 0;
+    if constexpr (Met) met = meetings[i];
+    const bool eligible = !change & (s == participant) & (met >= min_meetings) & (next >= min_weeks);
+    const auto v = static_cast<std::uint8_t>((change ? changes_state : 0) | (eligible ? may_be_promoted : 0));
+    verdict[i] = v;
+    any |= v;
+  }
+  return any;
+}
+#if defined(__GNUC__) && !defined(__clang__)
+GROUNDSWELL_AVX512 void change_chances_avx512(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                              double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
+}
+GROUNDSWELL_AVX2 void change_chances_avx2(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                          double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
+}
+void change_chances_baseline(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
+                             const ChanceRates& r, double* __restrict chance) {
+  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
+}
+GROUNDSWELL_AVX512 unsigned decide_avx512(int len, const double* draw, const double* chance, const std::uint8_t* state,
+                                          std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
+                                          std::uint16_t min_weeks, std::uint8_t* verdict) {
+  return meetings ? decide_kernel<true>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict)
+                  : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+GROUNDSWELL_AVX2 unsigned decide_avx2(int len, const double* draw, const double* chance, const std::uint8_t* state,
+                                      std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
+                                      std::uint16_t min_weeks, std::uint8_t* verdict) {
+  return meetings ? decide_kernel<true>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict)
+                  : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+unsigned decide_baseline(int len, const double* draw, const double* chance, const std::uint8_t* state,
+                         std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
+                         std::uint16_t min_weeks, std::uint8_t* verdict) {
+  return meetings ? decide_kernel<true>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict)
+                  : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+#pragma GCC pop_options
+
+// Which of the kernels above this CPU runs: 2 AVX-512, 1 AVX2, 0 neither.
+int vector_level() {
+  static const int level = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")
+                               ? 2
+                           : __builtin_cpu_supports("avx2") ? 1
+                                                            : 0;
+  return level;
+}
+void change_chances(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
+                    const ChanceRates& r, double* __restrict chance) {
+  switch (vector_level()) {
+    case 2: return change_chances_avx512(c, len, campaign, typical, spontaneous, r, chance);
+    case 1: return change_chances_avx2(c, len, campaign, typical, spontaneous, r, chance);
+    default: return change_chances_baseline(c, len, campaign, typical, spontaneous, r, chance);
+  }
+}
+unsigned decide(int len, const double* draw, const double* chance, const std::uint8_t* state, std::uint16_t* weeks,
+                const std::uint8_t* meetings, std::uint8_t min_meetings, std::uint16_t min_weeks,
+                std::uint8_t* verdict) {
+  switch (vector_level()) {
+    case 2: return decide_avx512(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+    case 1: return decide_avx2(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+    default: return decide_baseline(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+  }
+}
+#else
+void change_chances(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
+                    const ChanceRates& r, double* __restrict chance) {
+  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
+}
+unsigned decide(int len, const double* draw, const double* chance, const std::uint8_t* state, std::uint16_t* weeks,
+                const std::uint8_t* meetings, std::uint8_t min_meetings, std::uint16_t min_weeks,
+                std::uint8_t* verdict) {
+  return meetings ? decide_kernel<true>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict)
+                  : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+#endif
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
@@ -71,6 +293,12 @@ struct Tally {
   }
 };
 #pragma omp declare reduction(+ : Tally : omp_out += omp_in)
+
+// A citizen whose state changed in a step.
+struct Change {
+  NodeId v;
+  std::uint8_t before, after;
+};
 
 // Citizens per block of the fused pass; must equal ordered_sum's block so that
 // the efficacy total is bitwise what ordered_sum gives.
@@ -123,7 +351,6 @@ class Organising final : public Model {
 
     const std::size_t n = world.graph.nodes();
     state_.assign(n, inactive);
-    next_.assign(n, inactive);
     efficacy_.assign(n, 0.0f);
     meetings_.assign(n, 0);
     met_now_.assign(n, 0);
@@ -140,6 +367,18 @@ class Organising final : public Model {
     campaign_end_.assign(hoods, 0);
     rest_until_.assign(hoods, 0);
     outcome_now_.assign(hoods, 0);
+    hood_met_.assign(hoods, 0);
+    hood_leader_contacts_.assign(hoods, 0);
+    degree_.resize(n);
+    high_degree_.assign(hoods, 0);
+#pragma omp parallel for schedule(dynamic, 64)
+    for (std::int64_t h = 0; h < static_cast<std::int64_t>(hoods); ++h)
+      for (std::uint64_t v = world.population.neighbourhood_start[h]; v < world.population.neighbourhood_start[h + 1];
+           ++v) {
+        const std::uint32_t k = world.graph.degree(static_cast<NodeId>(v));
+        degree_[v] = static_cast<std::uint8_t>(std::min<std::uint32_t>(k, 255));
+        high_degree_[h] |= k >= 255;
+      }
     // Quintile 0 = most deprived; sizes of quintiles and groups never change.
     hood_quintile_.resize(hoods);
     for (std::size_t h = 0; h < hoods; ++h) {
@@ -151,6 +390,7 @@ class Organising final : public Model {
     for (std::size_t v = 0; v < n; ++v) ++g_size_[static_cast<int>(world.population.group[v])];
     efficacy_partial_.assign(static_cast<std::size_t>((static_cast<std::int64_t>(n) + tally_block - 1) / tally_block),
                              0.0);
+    efficacy_dirty_.assign(efficacy_partial_.size(), 1);
     std::int64_t planned = 0, recruits = 0;
     for (const CohortPlan& c : plans_) {
       planned += c.count;
@@ -184,16 +424,36 @@ class Organising final : public Model {
       // that the area's mean is p0, on a sample of residents (bisection: the
       // mean rises with a).
       const std::uint64_t stride = std::max<std::uint64_t>(1, (last - first) / 64);
+      // The binomial weights, shares and drop-out rates depend on the degree
+      // only: tabulated once per degree in this neighbourhood, with the same
+      // operations as when they were recomputed for every resident and every
+      // step of the bisection (three divisions and a pow per term, then).
+      std::vector<std::int64_t> table_at;  // by degree: start in the tables, -1 if not yet made
+      std::vector<double> weights, shares, outs;
+      auto table = [&](std::uint32_t k) {
+        if (k >= table_at.size()) table_at.resize(static_cast<std::size_t>(k) + 1, -1);
+        if (table_at[k] < 0) {
+          table_at[k] = static_cast<std::int64_t>(weights.size());
+          double term = std::pow(1 - p0, k);  // P(j = 0)
+          for (std::uint32_t j = 0; j <= k; ++j) {
+            const double share = k ? static_cast<double>(j) / k : 0.0;
+            weights.push_back(term);
+            shares.push_back(share);
+            outs.push_back(dropout_ * (1 - reinforcement_ * share));
+            if (j < k) term *= (p0 < 1 ? p0 / (1 - p0) : 0.0) * static_cast<double>(k - j) / (j + 1);
+          }
+        }
+        return static_cast<std::size_t>(table_at[k]);
+      };
       auto in_chance = [&](std::uint64_t v, double a) {
         const std::uint32_t k = world_.graph.degree(static_cast<NodeId>(v));
         const double g = efficacy_factor(v);
-        double chance = 0, term = std::pow(1 - p0, k);  // P(j = 0)
+        const std::size_t t = table(k);
+        double chance = 0;
         for (std::uint32_t j = 0; j <= k; ++j) {
-          const double share = k ? static_cast<double>(j) / k : 0.0;
-          const double join = std::min(1.0, g * (a + influence_ * share));
-          const double out = dropout_ * (1 - reinforcement_ * share);
-          chance += term * (join + out > 0 ? join / (join + out) : p0);
-          if (j < k) term *= (p0 < 1 ? p0 / (1 - p0) : 0.0) * static_cast<double>(k - j) / (j + 1);
+          const double join = std::min(1.0, g * (a + influence_ * shares[t + j]));
+          const double out = outs[t + j];
+          chance += weights[t + j] * (join + out > 0 ? join / (join + out) : p0);
         }
         return chance;
       };
@@ -224,7 +484,9 @@ class Organising final : public Model {
     std::fill(met_now_.begin(), met_now_.end(), 0);
     std::fill(flags_.begin(), flags_.end(), 0);
     std::fill(last_met_.begin(), last_met_.end(), never_met);
+    std::fill(hood_met_.begin(), hood_met_.end(), 0);
     recount_contacts();
+    list_leaders();
     place_organisers(ctx);
     meetings_held_ = 0;
     // At step 0 the organisers in post are those starting at once.
@@ -249,8 +511,6 @@ class Organising final : public Model {
     meetings_held_ = organisers_meet(ctx) + leaders_meet(ctx);
     recruit_volunteer_organisers();
     update_citizens(ctx);
-    apply_changes();
-    state_.swap(next_);
   }
 
   void measure(std::span<double> out) const override {
@@ -334,7 +594,14 @@ class Organising final : public Model {
             state_value("campaigns_won", won_),
             state_value("campaigns_lost", lost_)};
   }
-  void restored() override { recount_contacts(); }
+  void restored() override {
+    recount_contacts();
+    const Population& pop = world_.population;
+    for (std::size_t v = 0; v < last_met_.size(); ++v)
+      if (last_met_[v] != never_met) hood_met_[pop.neighbourhood[v]] = 1;
+    list_leaders();
+    tally_all();
+  }
 
  private:
   double area_baseline(double deprivation) const {
@@ -418,10 +685,11 @@ class Organising final : public Model {
   // organiser order afterwards).
   std::int64_t organisers_meet(const StepContext& ctx) {
     const Population& pop = world_.population;
-    std::int64_t held = 0, working = 0, volunteers = 0, trained = 0, started = 0;
+    std::int64_t held = 0, working = 0, volunteers = 0, trained = 0, started = 0, new_listened = 0, new_paid = 0;
     const auto count = static_cast<std::int64_t>(roster_.size());
     const auto from_cohorts = static_cast<std::int64_t>(roster_.from_cohorts);
-#pragma omp parallel for schedule(dynamic, 8) reduction(+ : held, working, volunteers, trained, started) if (count > 64)
+#pragma omp parallel for schedule(dynamic, 8) \
+    reduction(+ : held, working, volunteers, trained, started, new_listened, new_paid) if (count > 64)
     for (std::int64_t o = 0; o < count; ++o) {
       roster_.pending[o] = none;
       if (o < from_cohorts && ctx.step == roster_.start[o] + 1) ++started;
@@ -483,8 +751,12 @@ class Organising final : public Model {
         }
         if (chosen == UINT64_MAX) continue;
         meet(chosen, true);
-        std::atomic_ref<std::uint8_t>(flags_[chosen])
-            .fetch_or(roster_.volunteer[o] ? listened : listened | listened_paid, std::memory_order_relaxed);
+        // Flags are only ever set, so the tally counts each the first time.
+        const std::uint8_t bits = roster_.volunteer[o] ? listened : listened | listened_paid;
+        const std::uint8_t had =
+            std::atomic_ref<std::uint8_t>(flags_[chosen]).fetch_or(bits, std::memory_order_relaxed);
+        new_listened += !(had & listened);
+        new_paid += (bits & listened_paid) && !(had & listened_paid);
         ++held;
         // A developed person with enough one-to-ones may become a volunteer organiser.
         if (develop && recruiting && roster_.pending[o] == none && meetings_[chosen] + 1u >= multiply_meetings_ &&
@@ -495,6 +767,8 @@ class Organising final : public Model {
     }
     organisers_working_ = working;
     volunteers_working_ = volunteers;
+    tally_.listened_n += new_listened;
+    tally_.paid += new_paid;
     trained_ += trained;
     started_ += started;
     return held;
@@ -520,16 +794,19 @@ class Organising final : public Model {
     }
   }
 
+  // Leaders as listed after the last pass over citizens (the state at the
+  // start of this step); each leader's draws are their own and meet() adds
+  // commutatively, so the order does not matter.
   std::int64_t leaders_meet(const StepContext& ctx) {
     if (leader_rate_ <= 0) return 0;
     std::int64_t held = 0;
-    const auto n = static_cast<std::int64_t>(world_.graph.nodes());
-#pragma omp parallel for schedule(static, 4096) reduction(+ : held)
-    for (std::int64_t v = 0; v < n; ++v) {
-      if (state_[v] != leader) continue;
-      const auto contacts = world_.graph.neighbours(static_cast<NodeId>(v));
+    const auto count = static_cast<std::int64_t>(leaders_.size());
+#pragma omp parallel for schedule(static, 256) reduction(+ : held) if (count > 4096)
+    for (std::int64_t l = 0; l < count; ++l) {
+      const NodeId v = leaders_[static_cast<std::size_t>(l)];
+      const auto contacts = world_.graph.neighbours(v);
       if (contacts.empty()) continue;
-      Stream rng(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), leader_meetings);
+      Stream rng(ctx.seed, ctx.replicate, ctx.step, v, leader_meetings);
       for (std::uint32_t m = how_many(rng, leader_rate_); m > 0; --m) {
         const NodeId u = contacts[rng.below(contacts.size())];
         if (state_[u] == leader) continue;
@@ -541,90 +818,241 @@ class Organising final : public Model {
   }
 
   // One pass over all citizens: this week's meetings and campaign outcomes,
-  // then join / stay / promote decisions. The pass also resets met_now_ and
-  // tallies what measure() reports, so no other per-step pass touches every
-  // citizen. Blocks are ordered_sum's (8192 citizens) so the efficacy total is
-  // summed exactly as ordered_sum would.
+  // then join / stay / promote decisions, then the changes pushed to
+  // contacts' counts, in one parallel region. The pass also resets met_now_,
+  // keeps the tally behind measure() up to date from the changes alone and
+  // re-sums efficacy in the blocks where some efficacy changed, so nothing
+  // else per step touches every citizen.
+  //
+  // Each thread takes a contiguous range of ordered_sum's blocks (8192
+  // citizens) so the efficacy total is summed exactly as ordered_sum would,
+  // and owns those citizens' contact counts when changes are applied: no
+  // atomics. States are updated in place; who changed is listed per thread.
   void update_citizens(const StepContext& ctx) {
-    const Population& pop = world_.population;
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
     const auto blocks = (n + tally_block - 1) / tally_block;
+    const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
+    if (changes_.size() < max_threads) changes_.resize(max_threads);
+    for (auto& list : changes_) list.clear();
     Tally t;
-    const double keep_gain = 1.0 - gain_;
-#pragma omp parallel for schedule(static) reduction(+ : t)
-    for (std::int64_t b = 0; b < blocks; ++b) {
-      alignas(64) std::uint32_t purpose[draw_batch];
-      alignas(64) double draw[draw_batch];
-      double efficacy_sum = 0;
-      const std::int64_t end = std::min(n, (b + 1) * tally_block);
-      for (std::int64_t first = b * tally_block; first < end; first += static_cast<std::int64_t>(draw_batch)) {
-        const auto count = static_cast<std::size_t>(std::min<std::int64_t>(draw_batch, end - first));
-        for (std::size_t i = 0; i < count; ++i) purpose[i] = state_[first + i] == inactive ? draw_join : draw_stay;
-        first_uniforms(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(first), purpose, count, draw);
-        for (std::size_t i = 0; i < count; ++i) {
-          const std::int64_t v = first + static_cast<std::int64_t>(i);
-          const std::uint32_t h = pop.neighbourhood[v];
-          // Leaders' one-to-ones raise efficacy and recruit like organisers';
-          // only organisers' count towards leadership and lower attrition for
-          // weeks after, so leaders cannot breed leaders without organisers.
-          const std::uint8_t met_bits = met_now_[v];
-          met_now_[v] = 0;
-          const unsigned by_organisers = met_bits >> 4u;
-          const unsigned met = by_organisers + (met_bits & 15u);
-          if (met > 0) {
-            efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * std::pow(keep_gain, met));
-            flags_[v] |= reached_any;
-          }
-          if (by_organisers > 0) {
-            meetings_[v] = static_cast<std::uint8_t>(std::min(255u, meetings_[v] + by_organisers));
-            last_met_[v] = ctx.step;
-          }
-          if (outcome_now_[h] == 1)
-            efficacy_[v] = static_cast<float>(1.0 - (1.0 - efficacy_[v]) * (1.0 - win_gain_));
-          else if (outcome_now_[h] == 2)
-            efficacy_[v] = static_cast<float>(efficacy_[v] * (1.0 - loss_));
-          const double share = contact_share(static_cast<std::uint64_t>(v));
-          std::uint8_t s = state_[v];
-          if (s == inactive) {
-            const double g = efficacy_factor(static_cast<std::uint64_t>(v));
-            const bool affected =
-                campaign_group_[h] != no_campaign && campaign_group_[h] == static_cast<std::uint8_t>(pop.group[v]);
-            const double own =
-                std::min(1.0, g * (spontaneous_[h] + influence_ * share + (affected ? mobilisation_ : 0.0)));
-            const double recruited = met ? 1.0 - std::pow(1.0 - std::min(1.0, recruit_ * g), met) : 0.0;
-            if (draw[i] < 1.0 - (1.0 - own) * (1.0 - recruited)) {  // Stream(..., v, draw_join).bernoulli
-              s = participant;
-              weeks_in_[v] = 0;
-              // Mobilised: joined within the memory of a one-to-one, or in a campaign on their issue.
-              if (affected || (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_)) flags_[v] |= mobilised;
-            }
-          } else {
-            // A one-to-one this week keeps a person in; one in the last few weeks
-            // lowers the hazard; participating contacts lower it too.
-            double hazard = dropout_ * (1.0 - reinforcement_ * share) * (s == leader ? leader_dropout_ : 1.0);
-            if (met > 0)
-              hazard = 0.0;
-            else if (last_met_[v] != never_met && ctx.step - last_met_[v] <= memory_)
-              hazard *= after_meeting_;
-            if (draw[i] < hazard) {  // Stream(..., v, draw_stay).bernoulli
-              s = inactive;
-              weeks_in_[v] = 0;
-            } else {
-              if (weeks_in_[v] < 65535) ++weeks_in_[v];
-              if (s == participant && meetings_[v] >= leader_meetings_needed_ && weeks_in_[v] >= leader_weeks_needed_ &&
-                  Stream(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), draw_promote)
-                      .bernoulli(leader_chance_))
-                s = leader;
-            }
-          }
-          next_[v] = s;
-          t.add(s, flags_[v], hood_quintile_[h], pop.group[v]);
-          efficacy_sum += efficacy_[v];
-        }
+#pragma omp parallel reduction(+ : t)
+    {
+      const int threads = omp_get_num_threads(), me = omp_get_thread_num();
+      const std::int64_t b0 = blocks * me / threads, b1 = blocks * (me + 1) / threads;
+      std::vector<Change>& changes = changes_[static_cast<std::size_t>(me)];
+      // Efficacy is re-summed four blocks at a time, while it is still in cache.
+      for (std::int64_t g0 = b0; g0 < b1; g0 += 4) {
+        const std::int64_t g1 = std::min(b1, g0 + 4);
+        for (std::int64_t b = g0; b < g1; ++b) citizen_block(ctx, b, t, changes);
+        sum_efficacy(g0, g1);
       }
-      efficacy_partial_[static_cast<std::size_t>(b)] = efficacy_sum;
+#pragma omp barrier
+      apply_changes(std::min(n, b0 * tally_block), std::min(n, b1 * tally_block), threads);
     }
-    tally_ = t;
+    tally_ += t;
+    // Leaders for next week: those still leading, then the newly promoted.
+    std::erase_if(leaders_, [this](NodeId v) { return state_[v] != leader; });
+    for (const auto& list : changes_)
+      for (const Change& c : list)
+        if (c.after == leader) leaders_.push_back(c.v);
+  }
+
+  // Citizens of block b, in batches of draw_batch (their join / stay draws),
+  // each cut into runs of one neighbourhood.
+  void citizen_block(const StepContext& ctx, std::int64_t b, Tally& t, std::vector<Change>& changes) {
+    const Population& pop = world_.population;
+    const auto n = static_cast<std::int64_t>(world_.graph.nodes());
+    const std::int64_t begin = b * tally_block, end = std::min(n, begin + tally_block);
+    alignas(64) std::uint32_t purpose[draw_batch];
+    alignas(64) double draw[draw_batch];
+    bool efficacy_changed = false;
+    std::uint32_t h = pop.neighbourhood[static_cast<std::size_t>(begin)];
+    for (std::int64_t first = begin; first < end; first += static_cast<std::int64_t>(draw_batch)) {
+      const auto count = std::min<std::int64_t>(static_cast<std::int64_t>(draw_batch), end - first);
+      for (std::int64_t i = 0; i < count; ++i) purpose[i] = state_[first + i] == inactive ? draw_join : draw_stay;
+      first_uniforms(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(first), purpose,
+                     static_cast<std::size_t>(count), draw);
+      for (std::int64_t a = first; a < first + count;) {
+        while (pop.neighbourhood_start[h + 1] <= static_cast<std::uint64_t>(a)) ++h;
+        const std::int64_t e =
+            std::min<std::int64_t>(first + count, static_cast<std::int64_t>(pop.neighbourhood_start[h + 1]));
+        efficacy_changed |= citizen_run(ctx, h, a, e, draw + (a - first), t, changes);
+        a = e;
+      }
+    }
+    if (efficacy_changed) efficacy_dirty_[static_cast<std::size_t>(b)] = 1;
+  }
+
+  // Citizens [a, e) of neighbourhood h (at most draw_batch). Three stages, so
+  // that the common case has no branch on a random outcome: the rare events
+  // (one-to-ones, campaign outcomes); every citizen's chance of changing
+  // state, without branches; the decisions, where changes are rare. The
+  // arithmetic is the same, operation for operation, as one citizen at a
+  // time, so every probability is bitwise the same. Returns whether some
+  // efficacy changed.
+  bool citizen_run(const StepContext& ctx, std::uint32_t h, std::int64_t a, std::int64_t e, const double* draw,
+                   Tally& t, std::vector<Change>& changes) {
+    const Population& pop = world_.population;
+    const auto len = static_cast<int>(e - a);
+    const std::uint32_t step = ctx.step;
+    std::uint8_t* __restrict met_now = met_now_.data() + a;
+    std::uint8_t* __restrict state = state_.data() + a;
+    std::uint8_t* __restrict flags = flags_.data() + a;
+    std::uint8_t* __restrict meetings = meetings_.data() + a;
+    float* __restrict efficacy = efficacy_.data() + a;
+    std::uint32_t* __restrict last_met = last_met_.data() + a;
+    const Group* __restrict group = pop.group.data() + a;
+
+    // Stage 1: this week's one-to-ones. Leaders' one-to-ones raise efficacy
+    // and recruit like organisers'; only organisers' count towards leadership
+    // and lower attrition for weeks after, so leaders cannot breed leaders
+    // without organisers.
+    int met_index[draw_batch];
+    std::uint8_t met_count[draw_batch];
+    int met_n = 0;
+    unsigned any_met = 0;
+    for (int i = 0; i < len; ++i) any_met |= met_now[i];
+    if (any_met != 0) {
+      const double keep_gain = 1.0 - gain_;
+      for (int i = 0; i < len; ++i) {
+        const std::uint8_t met_bits = met_now[i];
+        if (met_bits == 0) continue;
+        met_now[i] = 0;
+        const unsigned by_organisers = met_bits >> 4u;
+        const unsigned met = by_organisers + (met_bits & 15u);
+        efficacy[i] = static_cast<float>(1.0 - (1.0 - efficacy[i]) * std::pow(keep_gain, met));
+        t.reached += !(flags[i] & reached_any);
+        flags[i] |= reached_any;
+        if (by_organisers > 0) {
+          meetings[i] = static_cast<std::uint8_t>(std::min(255u, meetings[i] + by_organisers));
+          last_met[i] = step;
+          // A neighbourhood split between two threads may be flagged by both.
+          std::atomic_ref<std::uint8_t>(hood_met_[h]).store(1, std::memory_order_relaxed);
+        }
+        met_index[met_n] = i;
+        met_count[met_n++] = static_cast<std::uint8_t>(met);
+      }
+    }
+    const std::uint8_t outcome = outcome_now_[h];
+    if (outcome == 1)
+      for (int i = 0; i < len; ++i) efficacy[i] = static_cast<float>(1.0 - (1.0 - efficacy[i]) * (1.0 - win_gain_));
+    else if (outcome == 2)
+      for (int i = 0; i < len; ++i) efficacy[i] = static_cast<float>(efficacy[i] * (1.0 - loss_));
+
+    // Stage 2: the chance of changing state (joining for the inactive,
+    // leaving for the others), as if nobody had been met this week.
+    alignas(64) double chance[draw_batch];
+    const std::uint8_t campaign = campaign_group_[h];
+    const double spontaneous = spontaneous_[h];
+    // Whoever set the flag for a citizen of this run was this thread.
+    const bool met_ever = std::atomic_ref<std::uint8_t>(hood_met_[h]).load(std::memory_order_relaxed) != 0;
+    const CitizenArrays arrays{state,
+                               world_.graph.offsets.data() + a,
+                               high_degree_[h] ? nullptr : degree_.data() + a,
+                               active_contacts_.data() + a,
+                               hood_leader_contacts_[h] != 0 ? leader_contacts_.data() + a : nullptr,
+                               efficacy,
+                               group,
+                               met_ever ? last_met : nullptr};
+    const ChanceRates rates{leader_weight_ - 1, influence_,     mobilisation_, dropout_, reinforcement_,
+                            leader_dropout_,    after_meeting_, memory_,       step};
+    change_chances(arrays, len, campaign, typical_efficacy_[h], spontaneous, rates, chance);
+    // Those met: a one-to-one may recruit the inactive and keeps the others in.
+    for (int j = 0; j < met_n; ++j) {
+      const int i = met_index[j];
+      const std::int64_t v = a + i;
+      if (state[i] != inactive) {
+        chance[i] = 0.0;
+        continue;
+      }
+      const double g = efficacy_factor(static_cast<std::uint64_t>(v));
+      const bool affected = campaign != no_campaign && campaign == static_cast<std::uint8_t>(group[i]);
+      const double share = contact_share(static_cast<std::uint64_t>(v));
+      const double own = std::min(1.0, g * (spontaneous + influence_ * share + (affected ? mobilisation_ : 0.0)));
+      const unsigned met = met_count[j];
+      const double recruited = 1.0 - std::pow(1.0 - std::min(1.0, recruit_ * g), met);
+      chance[i] = 1.0 - (1.0 - own) * (1.0 - recruited);
+    }
+
+    // Stage 3: decisions, draw[i] being Stream(..., v, draw_join or
+    // draw_stay).uniform(); first for everyone without branches (weeks in,
+    // who changes, who may be promoted), then the few who change.
+    alignas(64) std::uint8_t decision[draw_batch];
+    if (decide(len, draw, chance, state, weeks_in_.data() + a, met_ever ? meetings : nullptr, leader_meetings_needed_,
+               leader_weeks_needed_, decision) == 0)
+      return any_met != 0 || outcome != 0;
+    for (int i = 0; i < len; ++i) {
+      if (decision[i] == 0) [[likely]]
+        continue;
+      const std::int64_t v = a + i;
+      const std::uint8_t before = state[i];
+      std::uint8_t s = before;
+      if (decision[i] & changes_state) {
+        if (s == inactive) {
+          s = participant;
+          // Mobilised: joined within the memory of a one-to-one, or in a campaign on their issue.
+          const bool affected = campaign != no_campaign && campaign == static_cast<std::uint8_t>(group[i]);
+          if (affected || (last_met[i] != never_met && step - last_met[i] <= memory_)) {
+            t.mobilised_n += !(flags[i] & mobilised);
+            flags[i] |= mobilised;
+          }
+        } else {
+          s = inactive;
+        }
+      } else if (Stream(ctx.seed, ctx.replicate, step, static_cast<std::uint32_t>(v), draw_promote)
+                     .bernoulli(leader_chance_)) {
+        s = leader;
+      }
+      if (s == before) continue;
+      state[i] = s;
+      changes.push_back({static_cast<NodeId>(v), before, s});
+      const std::int64_t d_active = (s != inactive) - (before != inactive);
+      t.active += d_active;
+      t.leaders += (s == leader) - (before == leader);
+      t.q_active[hood_quintile_[h]] += d_active;
+      t.g_active[static_cast<int>(group[i])] += d_active;
+    }
+    return any_met != 0 || outcome != 0;
+  }
+
+  // Efficacy sums of this thread's blocks where some efficacy changed, each
+  // in citizen order as ordered_sum adds. Each sum is a chain of dependent
+  // additions, so four blocks are summed side by side.
+  void sum_efficacy(std::int64_t b0, std::int64_t b1) {
+    const auto n = static_cast<std::int64_t>(world_.graph.nodes());
+    const float* efficacy = efficacy_.data();
+    std::int64_t group[4];
+    int grouped = 0;
+    auto sum_one = [&](std::int64_t b) {
+      double sum = 0;
+      for (std::int64_t v = b * tally_block; v < std::min(n, (b + 1) * tally_block); ++v) sum += efficacy[v];
+      efficacy_partial_[static_cast<std::size_t>(b)] = sum;
+    };
+    for (std::int64_t b = b0; b < b1; ++b) {
+      if (!efficacy_dirty_[static_cast<std::size_t>(b)]) continue;
+      efficacy_dirty_[static_cast<std::size_t>(b)] = 0;
+      if ((b + 1) * tally_block > n) {
+        sum_one(b);  // the short last block
+        continue;
+      }
+      group[grouped++] = b;
+      if (grouped < 4) continue;
+      grouped = 0;
+      const float *e0 = efficacy + group[0] * tally_block, *e1 = efficacy + group[1] * tally_block;
+      const float *e2 = efficacy + group[2] * tally_block, *e3 = efficacy + group[3] * tally_block;
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (std::int64_t i = 0; i < tally_block; ++i) {
+        s0 += e0[i];
+        s1 += e1[i];
+        s2 += e2[i];
+        s3 += e3[i];
+      }
+      efficacy_partial_[static_cast<std::size_t>(group[0])] = s0;
+      efficacy_partial_[static_cast<std::size_t>(group[1])] = s1;
+      efficacy_partial_[static_cast<std::size_t>(group[2])] = s2;
+      efficacy_partial_[static_cast<std::size_t>(group[3])] = s3;
+    }
+    for (int j = 0; j < grouped; ++j) sum_one(group[j]);
   }
 
   // The same tally by a pass of its own, for the state initialise() leaves.
@@ -643,27 +1071,56 @@ class Organising final : public Model {
       efficacy_partial_[static_cast<std::size_t>(b)] = efficacy_sum;
     }
     tally_ = t;
+    efficacy_dirty_.assign(static_cast<std::size_t>(blocks), 0);
   }
 
-  // Push each change to the contact counts of the changed person's contacts
-  // and to their neighbourhood's count. Integer additions commute, so the
-  // result does not depend on thread order.
-  void apply_changes() {
-    const auto n = static_cast<std::int64_t>(world_.graph.nodes());
-#pragma omp parallel for schedule(static, 4096)
-    for (std::int64_t v = 0; v < n; ++v) {
-      const std::uint8_t before = state_[v], after = next_[v];
-      if (before == after) continue;
-      const std::int32_t d_active = (after != inactive) - (before != inactive);
-      const std::int32_t d_leader = (after == leader) - (before == leader);
-      if (d_active)
-        std::atomic_ref<std::int32_t>(hood_active_[world_.population.neighbourhood[v]])
-            .fetch_add(d_active, std::memory_order_relaxed);
-      for (NodeId u : world_.graph.neighbours(static_cast<NodeId>(v))) {
-        if (d_active) std::atomic_ref<std::int32_t>(active_contacts_[u]).fetch_add(d_active, std::memory_order_relaxed);
-        if (d_leader) std::atomic_ref<std::int32_t>(leader_contacts_[u]).fetch_add(d_leader, std::memory_order_relaxed);
+  // Push the changes of every thread's list to the counts of the citizens
+  // in [lo, hi), which this thread owns, and to the neighbourhoods whose
+  // first citizen it owns. Integer additions commute, so the result does not
+  // depend on the number of threads.
+  void apply_changes(std::int64_t lo, std::int64_t hi, int threads) {
+    const Population& pop = world_.population;
+    const Graph& graph = world_.graph;
+    const auto own = [lo, hi](std::uint64_t v) {
+      return v >= static_cast<std::uint64_t>(lo) && v < static_cast<std::uint64_t>(hi);
+    };
+    // Changers are scattered over the population, so their rows and their
+    // contacts' counts are cache misses: fetch the row eight changes ahead
+    // and the counts four ahead, so that the misses overlap.
+    constexpr std::size_t row_ahead = 8, counts_ahead = 4;
+    for (int list = 0; list < threads; ++list) {
+      const std::vector<Change>& changes = changes_[static_cast<std::size_t>(list)];
+      for (std::size_t j = 0; j < changes.size(); ++j) {
+        if (j + row_ahead < changes.size()) __builtin_prefetch(&graph.targets[graph.offsets[changes[j + row_ahead].v]]);
+        if (j + counts_ahead < changes.size())
+          for (NodeId u : graph.neighbours(changes[j + counts_ahead].v))
+            if (own(u)) {
+              __builtin_prefetch(&active_contacts_[u], 1);
+              __builtin_prefetch(&leader_contacts_[u], 1);
+            }
+        const Change& c = changes[j];
+        const std::int32_t d_active = (c.after != inactive) - (c.before != inactive);
+        const std::int32_t d_leader = (c.after == leader) - (c.before == leader);
+        const std::uint32_t h = pop.neighbourhood[c.v];
+        if (own(pop.neighbourhood_start[h])) hood_active_[h] += d_active;
+        for (NodeId u : graph.neighbours(c.v))
+          if (own(u)) {
+            active_contacts_[u] += d_active;
+            leader_contacts_[u] += d_leader;
+            // Rare (leaders are few); a neighbourhood may span two threads.
+            if (d_leader != 0)
+              std::atomic_ref<std::int64_t>(hood_leader_contacts_[pop.neighbourhood[u]])
+                  .fetch_add(d_leader, std::memory_order_relaxed);
+          }
       }
     }
+  }
+
+  // Leaders for the next leaders_meet, after initialise() or a restore.
+  void list_leaders() {
+    leaders_.clear();
+    for (std::size_t v = 0; v < state_.size(); ++v)
+      if (state_[v] == leader) leaders_.push_back(static_cast<NodeId>(v));
   }
 
   void recount_contacts() {
@@ -677,6 +1134,15 @@ class Organising final : public Model {
       }
       active_contacts_[v] = a;
       leader_contacts_[v] = l;
+    }
+    const Population& pop = world_.population;
+    const auto hoods = static_cast<std::int64_t>(pop.neighbourhoods());
+#pragma omp parallel for schedule(dynamic, 64)
+    for (std::int64_t h = 0; h < hoods; ++h) {
+      std::int64_t l = 0;
+      for (std::uint64_t v = pop.neighbourhood_start[h]; v < pop.neighbourhood_start[h + 1]; ++v)
+        l += leader_contacts_[v];
+      hood_leader_contacts_[static_cast<std::size_t>(h)] = l;
     }
   }
 
@@ -702,7 +1168,7 @@ class Organising final : public Model {
   double opposition_, mobilisation_, win_gain_, loss_;
 
   // Per citizen.
-  std::vector<std::uint8_t> state_, next_, meetings_, met_now_, flags_;
+  std::vector<std::uint8_t> state_, meetings_, met_now_, flags_;
   std::vector<float> efficacy_;
   std::vector<std::uint16_t> weeks_in_;
   std::vector<std::uint32_t> last_met_;
@@ -712,9 +1178,24 @@ class Organising final : public Model {
   std::vector<double> spontaneous_;
   std::vector<std::int32_t> hood_active_;
   std::vector<std::uint8_t> campaign_group_, outcome_now_, hood_quintile_;
-  // What measure() reports, from the last pass over citizens.
+  // Whether anyone in the neighbourhood was ever met by an organiser.
+  std::vector<std::uint8_t> hood_met_;
+  // Degrees below 255 per citizen (1 byte instead of two 8-byte offsets per
+  // pass), and per neighbourhood whether some degree is not.
+  std::vector<std::uint8_t> degree_, high_degree_;
+  // Per neighbourhood, the sum of its residents' leader_contacts_: where it is
+  // 0 the pass does not read them.
+  std::vector<std::int64_t> hood_leader_contacts_;
+  // Per thread of the last pass over citizens: who changed state.
+  std::vector<std::vector<Change>> changes_;
+  // Leaders, in no particular order.
+  std::vector<NodeId> leaders_;
+  // What measure() reports: counted in full by tally_all(), then kept up to
+  // date from each change. Efficacy sums per block, recomputed for the
+  // blocks where some efficacy changed (efficacy_dirty_).
   Tally tally_;
   std::vector<double> efficacy_partial_;
+  std::vector<std::uint8_t> efficacy_dirty_;
   std::int64_t q_size_[5] = {0, 0, 0, 0, 0}, g_size_[4] = {0, 0, 0, 0};
   std::vector<std::uint32_t> campaign_end_, rest_until_;
 
