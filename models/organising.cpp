@@ -809,7 +809,7 @@ class Organising final : public Model {
     if (leader_rate_ <= 0) return 0;
     std::int64_t held = 0;
     const auto count = static_cast<std::int64_t>(leaders_.size());
-#pragma omp parallel for schedule(static, 256) reduction(+ : held) if (count > 4096)
+#pragma omp parallel for schedule(static, 64) reduction(+ : held) if (count > 512)
     for (std::int64_t l = 0; l < count; ++l) {
       const NodeId v = leaders_[static_cast<std::size_t>(l)];
       const auto contacts = world_.graph.neighbours(v);
