@@ -509,9 +509,9 @@ class Organising final : public Model {
     tally_all();
   }
 
-  // Small loops (campaigns over neighbourhoods, organisers) stay on one
-  // thread: each parallel region costs a barrier, which is dear when the
-  // machine is shared.
+  // Small loops (campaigns over few neighbourhoods, few organisers or
+  // leaders) stay on one thread: each parallel region costs a barrier, which
+  // is dear when the machine is shared.
   // met_now_ is all zero here: update_citizens resets it as it reads it.
   void step(const StepContext& ctx) override {
     current_step_ = ctx.step;
@@ -836,6 +836,10 @@ class Organising final : public Model {
   // citizens) so the efficacy total is summed exactly as ordered_sum would,
   // and owns those citizens' contact counts when changes are applied: no
   // atomics. States are updated in place; who changed is listed per thread.
+  // After the pass, each thread pushes its own list's changes (its owned
+  // contacts directly, the others through an outbox), then, after a second
+  // barrier, the other threads' outboxes to its contacts: every change's row
+  // is read by one thread only, so this phase scales with the threads.
   void update_citizens(const StepContext& ctx) {
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
     const auto blocks = (n + tally_block - 1) / tally_block;
