@@ -300,6 +300,11 @@ struct Change {
   std::uint8_t before, after;
 };
 
+// One thread's list, on a cache line of its own: threads append to their
+// lists side by side, and each append writes the vector's end pointer.
+template <class T>
+struct alignas(64) ThreadList : std::vector<T> {};
+
 // A change to a count owned by another thread: a citizen's contact counts,
 // or (hood) a neighbourhood's participants.
 struct Push {
@@ -1232,8 +1237,8 @@ class Organising final : public Model {
   // 0 the pass does not read them.
   std::vector<std::int64_t> hood_leader_contacts_;
   // Per thread of the last pass over citizens: who changed state.
-  std::vector<std::vector<Change>> changes_;
-  std::vector<std::vector<Push>> outboxes_;
+  std::vector<ThreadList<Change>> changes_;
+  std::vector<ThreadList<Push>> outboxes_;
   // Leaders, in no particular order.
   std::vector<NodeId> leaders_;
   // What measure() reports: counted in full by tally_all(), then kept up to
