@@ -300,6 +300,19 @@ struct Change {
   std::uint8_t before, after;
 };
 
+// One thread's list, on a cache line of its own: threads append to their
+// lists side by side, and each append writes the vector's end pointer.
+template <class T>
+struct alignas(64) ThreadList : std::vector<T> {};
+
+// A change to a count owned by another thread: a citizen's contact counts,
+// or (hood) a neighbourhood's participants.
+struct Push {
+  std::uint32_t target;
+  std::int8_t d_active, d_leader;
+  bool hood;
+};
+
 // Citizens per block of the fused pass; must equal ordered_sum's block so that
 // the efficacy total is bitwise what ordered_sum gives.
 inline constexpr std::int64_t tally_block = 8192;
@@ -501,9 +514,9 @@ class Organising final : public Model {
     tally_all();
   }
 
-  // Small loops (campaigns over neighbourhoods, organisers) stay on one
-  // thread: each parallel region costs a barrier, which is dear when the
-  // machine is shared.
+  // Small loops (campaigns over few neighbourhoods, few organisers or
+  // leaders) stay on one thread: each parallel region costs a barrier, which
+  // is dear when the machine is shared.
   // met_now_ is all zero here: update_citizens resets it as it reads it.
   void step(const StepContext& ctx) override {
     current_step_ = ctx.step;
@@ -801,7 +814,7 @@ class Organising final : public Model {
     if (leader_rate_ <= 0) return 0;
     std::int64_t held = 0;
     const auto count = static_cast<std::int64_t>(leaders_.size());
-#pragma omp parallel for schedule(static, 256) reduction(+ : held) if (count > 4096)
+#pragma omp parallel for schedule(static, 64) reduction(+ : held) if (count > 512)
     for (std::int64_t l = 0; l < count; ++l) {
       const NodeId v = leaders_[static_cast<std::size_t>(l)];
       const auto contacts = world_.graph.neighbours(v);
@@ -828,12 +841,18 @@ class Organising final : public Model {
   // citizens) so the efficacy total is summed exactly as ordered_sum would,
   // and owns those citizens' contact counts when changes are applied: no
   // atomics. States are updated in place; who changed is listed per thread.
+  // After the pass, each thread pushes its own list's changes (its owned
+  // contacts directly, the others through an outbox), then, after a second
+  // barrier, the other threads' outboxes to its contacts: every change's row
+  // is read by one thread only, so this phase scales with the threads.
   void update_citizens(const StepContext& ctx) {
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
     const auto blocks = (n + tally_block - 1) / tally_block;
     const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
     if (changes_.size() < max_threads) changes_.resize(max_threads);
+    if (outboxes_.size() < max_threads) outboxes_.resize(max_threads);
     for (auto& list : changes_) list.clear();
+    for (auto& list : outboxes_) list.clear();
     Tally t;
 #pragma omp parallel reduction(+ : t)
     {
@@ -847,7 +866,10 @@ class Organising final : public Model {
         sum_efficacy(g0, g1);
       }
 #pragma omp barrier
-      apply_changes(std::min(n, b0 * tally_block), std::min(n, b1 * tally_block), threads);
+      const std::int64_t lo = std::min(n, b0 * tally_block), hi = std::min(n, b1 * tally_block);
+      apply_changes(lo, hi, me);
+#pragma omp barrier
+      apply_inbox(lo, hi, me, threads);
     }
     tally_ += t;
     // Leaders for next week: those still leading, then the newly promoted.
@@ -1074,46 +1096,74 @@ class Organising final : public Model {
     efficacy_dirty_.assign(static_cast<std::size_t>(blocks), 0);
   }
 
-  // Push the changes of every thread's list to the counts of the citizens
-  // in [lo, hi), which this thread owns, and to the neighbourhoods whose
-  // first citizen it owns. Integer additions commute, so the result does not
-  // depend on the number of threads.
-  void apply_changes(std::int64_t lo, std::int64_t hi, int threads) {
+  // Push this thread's changes to the counts of the citizens in [lo, hi),
+  // which this thread owns, and of the neighbourhoods whose first citizen it
+  // owns; changes to other threads' counts (ties that cross the boundary, a
+  // small share on the community graph) go to this thread's outbox for
+  // apply_inbox. Each change's row is read once, by the thread that found
+  // it. Integer additions commute, so the result does not depend on the
+  // number of threads.
+  void apply_changes(std::int64_t lo, std::int64_t hi, int me) {
     const Population& pop = world_.population;
     const Graph& graph = world_.graph;
     const auto own = [lo, hi](std::uint64_t v) {
       return v >= static_cast<std::uint64_t>(lo) && v < static_cast<std::uint64_t>(hi);
     };
+    std::vector<Push>& outbox = outboxes_[static_cast<std::size_t>(me)];
     // Changers are scattered over the population, so their rows and their
     // contacts' counts are cache misses: fetch the row eight changes ahead
     // and the counts four ahead, so that the misses overlap.
     constexpr std::size_t row_ahead = 8, counts_ahead = 4;
-    for (int list = 0; list < threads; ++list) {
-      const std::vector<Change>& changes = changes_[static_cast<std::size_t>(list)];
-      for (std::size_t j = 0; j < changes.size(); ++j) {
-        if (j + row_ahead < changes.size()) __builtin_prefetch(&graph.targets[graph.offsets[changes[j + row_ahead].v]]);
-        if (j + counts_ahead < changes.size())
-          for (NodeId u : graph.neighbours(changes[j + counts_ahead].v))
-            if (own(u)) {
-              __builtin_prefetch(&active_contacts_[u], 1);
-              __builtin_prefetch(&leader_contacts_[u], 1);
-            }
-        const Change& c = changes[j];
-        const std::int32_t d_active = (c.after != inactive) - (c.before != inactive);
-        const std::int32_t d_leader = (c.after == leader) - (c.before == leader);
-        const std::uint32_t h = pop.neighbourhood[c.v];
-        if (own(pop.neighbourhood_start[h])) hood_active_[h] += d_active;
-        for (NodeId u : graph.neighbours(c.v))
+    const std::vector<Change>& changes = changes_[static_cast<std::size_t>(me)];
+    for (std::size_t j = 0; j < changes.size(); ++j) {
+      if (j + row_ahead < changes.size()) __builtin_prefetch(&graph.targets[graph.offsets[changes[j + row_ahead].v]]);
+      if (j + counts_ahead < changes.size())
+        for (NodeId u : graph.neighbours(changes[j + counts_ahead].v))
           if (own(u)) {
-            active_contacts_[u] += d_active;
-            leader_contacts_[u] += d_leader;
-            // Rare (leaders are few); a neighbourhood may span two threads.
-            if (d_leader != 0)
-              std::atomic_ref<std::int64_t>(hood_leader_contacts_[pop.neighbourhood[u]])
-                  .fetch_add(d_leader, std::memory_order_relaxed);
+            __builtin_prefetch(&active_contacts_[u], 1);
+            __builtin_prefetch(&leader_contacts_[u], 1);
           }
+      const Change& c = changes[j];
+      const auto d_active = static_cast<std::int8_t>((c.after != inactive) - (c.before != inactive));
+      const auto d_leader = static_cast<std::int8_t>((c.after == leader) - (c.before == leader));
+      const std::uint32_t h = pop.neighbourhood[c.v];
+      if (own(pop.neighbourhood_start[h]))
+        hood_active_[h] += d_active;
+      else
+        outbox.push_back({h, d_active, 0, true});
+      for (NodeId u : graph.neighbours(c.v))
+        if (own(u))
+          add_contact(u, d_active, d_leader);
+        else
+          outbox.push_back({u, d_active, d_leader, false});
+    }
+  }
+
+  // The other threads' outboxes, for the counts this thread owns.
+  void apply_inbox(std::int64_t lo, std::int64_t hi, int me, int threads) {
+    const Population& pop = world_.population;
+    const auto own = [lo, hi](std::uint64_t v) {
+      return v >= static_cast<std::uint64_t>(lo) && v < static_cast<std::uint64_t>(hi);
+    };
+    for (int list = 0; list < threads; ++list) {
+      if (list == me) continue;
+      for (const Push& p : outboxes_[static_cast<std::size_t>(list)]) {
+        if (p.hood) {
+          if (own(pop.neighbourhood_start[p.target])) hood_active_[p.target] += p.d_active;
+        } else if (own(p.target)) {
+          add_contact(p.target, p.d_active, p.d_leader);
+        }
       }
     }
+  }
+
+  void add_contact(NodeId u, std::int32_t d_active, std::int32_t d_leader) {
+    active_contacts_[u] += d_active;
+    leader_contacts_[u] += d_leader;
+    // Rare (leaders are few); a neighbourhood may span two threads.
+    if (d_leader != 0)
+      std::atomic_ref<std::int64_t>(hood_leader_contacts_[world_.population.neighbourhood[u]])
+          .fetch_add(d_leader, std::memory_order_relaxed);
   }
 
   // Leaders for the next leaders_meet, after initialise() or a restore.
@@ -1187,7 +1237,8 @@ class Organising final : public Model {
   // 0 the pass does not read them.
   std::vector<std::int64_t> hood_leader_contacts_;
   // Per thread of the last pass over citizens: who changed state.
-  std::vector<std::vector<Change>> changes_;
+  std::vector<ThreadList<Change>> changes_;
+  std::vector<ThreadList<Push>> outboxes_;
   // Leaders, in no particular order.
   std::vector<NodeId> leaders_;
   // What measure() reports: counted in full by tally_all(), then kept up to
