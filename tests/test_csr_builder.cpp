@@ -60,10 +60,22 @@ TEST(CsrBuilder, MatchesAnIndependentConstructionForAnyThreadCount) {
   for (int threads : {1, 2, 3, 7}) {
     omp_set_num_threads(threads);
     expect_same(build_csr(nodes, chunks), expected);
-    const Graph owned = build_csr_owned(nodes, chunk_start, [&](std::size_t c, auto&& emit) {
+    const auto source = [&](std::size_t c, auto&& emit) {
       for (auto [u, v] : chunks[c]) emit(u, v);
-    });
-    expect_same(owned, expected);
+    };
+    // leaving() may emit everything (the staying edges are ignored) ...
+    const auto everything = [&](std::size_t c, auto&& emit) {
+      source(c, emit);
+      return std::uint64_t{chunks[c].size()};
+    };
+    expect_same(build_csr_owned(nodes, chunk_start, source, everything), expected);
+    // ... or exactly the edges with an endpoint outside the chunk.
+    const auto only_leaving = [&](std::size_t c, auto&& emit) {
+      for (auto [u, v] : chunks[c])
+        if (u / 100 != c || v / 100 != c) emit(u, v);
+      return std::uint64_t{chunks[c].size()};
+    };
+    expect_same(build_csr_owned(nodes, chunk_start, source, only_leaving), expected);
   }
   omp_set_num_threads(saved);
 }
@@ -88,4 +100,15 @@ TEST(Random, Below32StaysInRangeAndIsUniform) {
     ++count[x];
   }
   for (int c : count) EXPECT_NEAR(c, 10000, 500);
+}
+
+TEST(CsrBuilder, OwnedBuilderRefusesASourceThatEmitsMoreThanLeavingCounted) {
+  const std::vector<std::uint64_t> chunk_start = {0, 5, 10};
+  const auto source = [](std::size_t c, auto&& emit) {
+    for (NodeId i = 0; i < 4; ++i) emit(NodeId(5 * c + i), NodeId(5 * c + i + 1));
+  };
+  const auto undercount = [](std::size_t, auto&&) { return std::uint64_t{3}; };
+  EXPECT_THROW(build_csr_owned(10, chunk_start, source, undercount), std::logic_error);
+  const std::vector<std::uint64_t> not_covering = {0, 5};
+  EXPECT_THROW(build_csr_owned(10, not_covering, source, undercount), std::invalid_argument);
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <type_traits>
 
 #include <omp.h>
 
@@ -24,10 +25,14 @@ constexpr unsigned batch_blocks = 6;  // 24 words: about 99.7% of citizens need 
 
 // Poisson draws by inversion from one uniform against a cumulative table, so
 // a tie count costs one uniform and no exp(). The table stops where the
-// remaining mass is below 2^-53 (beyond what a uniform can resolve).
+// remaining mass is below 2^-53 (beyond what a uniform can resolve). A guide
+// of 4096 bins answers almost every draw with one lookup: a bin that no
+// cumulative step cuts holds its count, the few others fall back to the
+// search from the bin's lower count. The answer is the search's, exactly;
+// the guide only removes the search loop's mispredicted exits.
 class PoissonTable {
  public:
-  explicit PoissonTable(double mean) {
+  explicit PoissonTable(double mean) : mean_(mean) {
     double pmf = std::exp(-mean), cdf = pmf;
     for (std::uint32_t k = 1; cdf < 1.0 - 0x1p-53 && pmf > 0 && k < 100000; ++k) {
       cumulative_.push_back(cdf);
@@ -35,19 +40,37 @@ class PoissonTable {
       cdf += pmf;
     }
     if (mean > 700) cumulative_.clear();  // exp(-mean) underflows: fall back to the stream's method
-    mean_ = mean;
+    if (cumulative_.size() >= ambiguous) return;  // no guide: plain search
+    guide_.resize(bins);
+    for (std::uint32_t j = 0; j < bins; ++j) {
+      // Counts of steps at or below the bin's least uniform, and below its end.
+      const double lo = j / double(bins), hi = (j + 1) / double(bins);
+      const auto below_lo = std::upper_bound(cumulative_.begin(), cumulative_.end(), lo) - cumulative_.begin();
+      const auto below_hi = std::lower_bound(cumulative_.begin(), cumulative_.end(), hi) - cumulative_.begin();
+      guide_[j] = static_cast<std::uint8_t>(below_lo == below_hi ? below_lo : ambiguous);
+      start_[j] = static_cast<std::uint8_t>(below_lo);
+    }
   }
   template <class Rng>
   [[gnu::always_inline]] std::uint32_t draw(Rng& rng) const {
     if (cumulative_.empty()) return mean_ > 0 ? rng.poisson(mean_) : 0;
     const double u = rng.uniform();
     std::uint32_t k = 0;
+    if (!guide_.empty()) {
+      const auto bin = static_cast<std::uint32_t>(u * bins);  // exact: a power-of-two scale
+      if (guide_[bin] != ambiguous) return guide_[bin];
+      k = start_[bin];
+    }
     while (k < cumulative_.size() && u >= cumulative_[k]) ++k;
     return k;
   }
 
  private:
+  static constexpr std::uint32_t bins = 4096;
+  static constexpr std::uint8_t ambiguous = 255;
   std::vector<double> cumulative_;  // cumulative_[k] = P(X <= k)
+  std::vector<std::uint8_t> guide_;  // [bin]: the count, or ambiguous
+  std::uint8_t start_[bins] = {};  // [bin]: steps at or below the bin's start
   double mean_;
 };
 
@@ -147,12 +170,10 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
   pop.household_start.push_back(population);
 
   // The edges of a chunk of neighbourhoods (a region, or a piece of one):
-  // their households and the ties their residents start. Called twice per
-  // chunk by the builder; the counter-based streams make both calls emit the
-  // same edges. A chunk owns its residents' rows, so household, local and
-  // (within the chunk) regional ties need no atomics and no buffering; regional
-  // ties never leave their region, so whole regions leave only the long-range
-  // ties to other chunks.
+  // their households and the ties their residents start. A chunk owns its
+  // residents' rows, so household, local and (within the chunk) regional ties
+  // stay in it; regional ties never leave their region, so whole regions
+  // leave only the long-range ties to other chunks.
   const std::size_t threads = static_cast<std::size_t>(omp_get_max_threads());
   const std::uint64_t regions = (hoods + per_region - 1) / per_region;
   // Whole regions when there are enough of them to share out; else pieces.
@@ -169,17 +190,29 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
   std::vector<std::uint64_t> chunk_start(chunk_first_hood.size());
   for (std::size_t c = 0; c < chunk_start.size(); ++c) chunk_start[c] = pop.neighbourhood_start[chunk_first_hood[c]];
 
-  auto neighbourhood_edges = [&](std::size_t h, auto&& emit, std::uint32_t* words) {
+  // Whole-region chunks keep regional ties inside; pieces of regions do not.
+  const bool regional_ties_leave = pieces_per_region > 1;
+  // Emits neighbourhood h's edges; with `leaving`, only those that may leave
+  // the chunk (long-range and, for pieces of regions, regional ties), drawing
+  // the others' random numbers without emitting them so that the streams stay
+  // in step. Returns how many edges the full call emits.
+  auto neighbourhood_edges = [&](std::size_t h, auto&& emit, std::uint32_t* words, auto leaving) -> std::uint64_t {
+    constexpr bool only_leaving = decltype(leaving)::value;
     const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
     const std::uint64_t region_first = pop.region[h] * per_region;
     const std::uint64_t region_last = std::min(hoods, region_first + per_region);  // exclusive
+    std::uint64_t emitted = 0;
 
     // Households: complete subgraphs of consecutive ids.
     const auto& starts = household_starts[h];
     for (std::size_t i = 0; i < starts.size(); ++i) {
       const std::uint64_t end = i + 1 < starts.size() ? starts[i + 1] : last;
-      for (std::uint64_t a = starts[i]; a < end; ++a)
-        for (std::uint64_t b = a + 1; b < end; ++b) emit(NodeId(a), NodeId(b));
+      if constexpr (only_leaving) {
+        emitted += (end - starts[i]) * (end - starts[i] - 1) / 2;
+      } else {
+        for (std::uint64_t a = starts[i]; a < end; ++a)
+          for (std::uint64_t b = a + 1; b < end; ++b) emit(NodeId(a), NodeId(b));
+      }
     }
 
     const auto span = static_cast<std::int64_t>(region_last - region_first);
@@ -192,28 +225,45 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
         const auto id = static_cast<std::uint32_t>(b0 + i);
         // One stream per citizen for all their ties: fewer Philox blocks per citizen.
         BatchedStream rng(words + i, batch, 4 * batch_blocks, seed, id, ties);
-        for (std::uint32_t t = local.draw(rng); t > 0; --t) emit(id, NodeId(first + rng.below32(hood_size)));
+        const std::uint32_t local_count = local.draw(rng);
+        for (std::uint32_t t = local_count; t > 0; --t) {
+          const auto other = NodeId(first + rng.below32(hood_size));
+          if constexpr (!only_leaving) emit(id, other);
+        }
 
-        for (std::uint32_t t = regional.draw(rng); t > 0; --t) {
+        const std::uint32_t regional_count = regional.draw(rng);
+        for (std::uint32_t t = regional_count; t > 0; --t) {
           std::int64_t offset = static_cast<std::int64_t>(rng.below32(static_cast<std::uint32_t>(2 * radius))) - radius;
           if (offset >= 0) ++offset;  // never 0: the tie leaves the neighbourhood when it can
           std::int64_t rel = home + offset;
           if (rel < 0 || rel >= span) rel = ((rel % span) + span) % span;
-          const auto other = region_first + static_cast<std::uint64_t>(rel);
-          const std::uint64_t o_first = pop.neighbourhood_start[other], o_last = pop.neighbourhood_start[other + 1];
-          emit(id, NodeId(o_first + rng.below32(static_cast<std::uint32_t>(o_last - o_first))));
+          const auto hood = region_first + static_cast<std::uint64_t>(rel);
+          const std::uint64_t o_first = pop.neighbourhood_start[hood], o_last = pop.neighbourhood_start[hood + 1];
+          const auto other = NodeId(o_first + rng.below32(static_cast<std::uint32_t>(o_last - o_first)));
+          if (!only_leaving || regional_ties_leave) emit(id, other);
         }
 
-        for (std::uint32_t t = longr.draw(rng); t > 0; --t)
+        const std::uint32_t long_count = longr.draw(rng);
+        for (std::uint32_t t = long_count; t > 0; --t)
           emit(id, NodeId(rng.below32(static_cast<std::uint32_t>(population))));
+        emitted += std::uint64_t{local_count} + regional_count + long_count;
       }
     }
+    return emitted;
   };
   auto chunk_edges = [&](std::size_t c, auto&& emit) {
     alignas(64) std::uint32_t words[4 * batch_blocks * batch];
-    for (std::uint64_t h = chunk_first_hood[c]; h < chunk_first_hood[c + 1]; ++h) neighbourhood_edges(h, emit, words);
+    for (std::uint64_t h = chunk_first_hood[c]; h < chunk_first_hood[c + 1]; ++h)
+      neighbourhood_edges(h, emit, words, std::false_type{});
   };
-  w.graph = build_csr_owned(population, chunk_start, chunk_edges);
+  auto chunk_leaving = [&](std::size_t c, auto&& emit) {
+    alignas(64) std::uint32_t words[4 * batch_blocks * batch];
+    std::uint64_t emitted = 0;
+    for (std::uint64_t h = chunk_first_hood[c]; h < chunk_first_hood[c + 1]; ++h)
+      emitted += neighbourhood_edges(h, emit, words, std::true_type{});
+    return emitted;
+  };
+  w.graph = build_csr_owned(population, chunk_start, chunk_edges, chunk_leaving);
   return w;
 }
 

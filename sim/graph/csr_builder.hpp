@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -15,161 +17,224 @@
 namespace gs {
 
 namespace detail {
-// offsets = prefix sums of own + foreign (in parallel).
-void set_offsets(Graph& g, const std::vector<std::uint32_t>& own, const std::vector<std::uint32_t>& foreign);
+using Edge = std::pair<NodeId, NodeId>;
+
+// offsets = prefix sums of counts (in parallel).
+void set_offsets(Graph& g, const std::vector<std::uint32_t>& counts);
 // Sorts each row, drops duplicates and self loops, and closes the gaps (in parallel).
 void finish_rows(Graph& g);
+// Sorts [first, last) and drops repeats; returns the kept length.
+std::uint64_t sort_unique_row(NodeId* first, NodeId* last);
 
-// Applies emitted edges to the rows: pass 0 counts, pass 1 writes. Rows
-// [lo, lo + span) belong to the emitting chunk; in pass 1 own[v] is the
-// fill cursor of row v relative to the chunk's first entry (own_cursors).
+// Edge lists have no row owners: both passes go through atomics (no buffers,
+// so no memory beyond the graph and one counter per row). Pass 0 counts,
+// pass 1 fills each row from its end.
 template <int pass>
-struct RowWriter {
-  std::uint32_t* own;
-  std::uint32_t* foreign;
+struct AtomicRows {
+  std::uint32_t* count;
   NodeId* targets;
   const std::uint64_t* offsets;
-  std::vector<std::pair<NodeId, NodeId>>* buffer;  // [destination thread], or null: atomics
-  std::uint64_t nodes, threads;
 
-  [[gnu::always_inline]] void endpoint(NodeId x, NodeId y, std::uint64_t lo, std::uint64_t span, NodeId* slab) const {
-    if (std::uint64_t{x} - lo < span) {
-      if constexpr (pass == 0)
-        ++own[x];
-      else
-        slab[--own[x]] = y;
-    } else if (buffer != nullptr) {
-      buffer[std::uint64_t{x} * threads / nodes].emplace_back(x, y);
-    } else if constexpr (pass == 0) {
-      __atomic_fetch_add(&foreign[x], 1u, __ATOMIC_RELAXED);
-    } else {
-      targets[offsets[x + 1] - __atomic_fetch_sub(&foreign[x], 1u, __ATOMIC_RELAXED)] = y;
-    }
+  [[gnu::always_inline]] void endpoint(NodeId x, NodeId y) const {
+    if constexpr (pass == 0)
+      __atomic_fetch_add(&count[x], 1u, __ATOMIC_RELAXED);
+    else
+      targets[offsets[x + 1] - __atomic_fetch_sub(&count[x], 1u, __ATOMIC_RELAXED)] = y;
   }
-  void edges(const std::pair<NodeId, NodeId>* e, std::size_t n, std::uint64_t lo, std::uint64_t span) const {
-    NodeId* const slab = pass == 1 ? targets + offsets[lo] : nullptr;  // offsets exist from pass 1 on
+  void edges(const Edge* e, std::size_t n) const {
     for (std::size_t i = 0; i < n; ++i) {
       const auto [u, v] = e[i];
       if (u == v) continue;
-      endpoint(u, v, lo, span, slab);
-      endpoint(v, u, lo, span, slab);
-    }
-  }
-  // Foreign endpoints gathered for this thread's rows.
-  void apply(const std::vector<std::pair<NodeId, NodeId>>& gathered) const {
-    for (auto [x, y] : gathered) {
-      if constexpr (pass == 0)
-        ++foreign[x];
-      else
-        targets[offsets[x + 1] - foreign[x]--] = y;
+      endpoint(u, v);
+      endpoint(v, u);
     }
   }
 };
 
-template <int pass, class Owner, class Source>
-void csr_pass(Graph& g, std::size_t chunks, const Owner& owner, const Source& source, bool buffer_foreign,
-              std::vector<std::uint32_t>& own, std::vector<std::uint32_t>& foreign) {
-  const std::size_t nodes = own.size();
-  const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
-  std::vector<std::vector<std::pair<NodeId, NodeId>>> buffer(max_threads * max_threads);
-  // Waves bound the buffers to about 1/4 of the foreign endpoints (community
-  // graph at UK scale: the long-range ties, about 70 MB); few waves mean few
-  // barriers, which matter when cores are shared.
-  const std::size_t wave = std::max<std::size_t>(8 * max_threads, (chunks + 3) / 4);
-  for (std::size_t w0 = 0; w0 < chunks; w0 += wave) {
-    const auto w1 = static_cast<std::int64_t>(std::min(chunks, w0 + wave));
+template <int pass, class Source>
+void streamed_pass(Graph& g, std::size_t chunks, const Source& source, std::vector<std::uint32_t>& count) {
+  const auto n_chunks = static_cast<std::int64_t>(chunks);
 #pragma omp parallel
-    {
-      const auto threads = static_cast<std::size_t>(omp_get_num_threads());
-      const auto t = static_cast<std::size_t>(omp_get_thread_num());
-      const RowWriter<pass> rows{own.data(),
-                                 foreign.data(),
-                                 g.targets.data(),
-                                 g.offsets.data(),
-                                 buffer_foreign ? &buffer[t * threads] : nullptr,
-                                 nodes,
-                                 threads};
-      // Edges are collected in a small batch and applied in a tight loop, so
-      // that the source's loops stay free of the row bookkeeping.
-      constexpr std::size_t batch = 2048;
-      std::vector<std::pair<NodeId, NodeId>> emitted(batch);
-      std::pair<NodeId, NodeId>* const e = emitted.data();
+  {
+    const AtomicRows<pass> rows{count.data(), g.targets.data(), g.offsets.data()};
+    // Edges are collected in a small batch and applied in a tight loop, so
+    // that the source's loops stay free of the row bookkeeping.
+    constexpr std::size_t batch = 2048;
+    std::vector<Edge> emitted(batch);
+    Edge* const e = emitted.data();
 #pragma omp for schedule(dynamic, 1)
-      for (std::int64_t c = static_cast<std::int64_t>(w0); c < w1; ++c) {
-        const auto [lo, span] = owner(static_cast<std::size_t>(c));
-        std::size_t n = 0;
-        source(static_cast<std::size_t>(c), [&, lo = lo, span = span](NodeId u, NodeId v) {
-          e[n++] = {u, v};
-          if (n == batch) {
-            rows.edges(e, n, lo, span);
-            n = 0;
-          }
-        });
-        rows.edges(e, n, lo, span);
-      }
-      if (buffer_foreign) {
-        for (std::size_t s = 0; s < threads; ++s) rows.apply(buffer[s * threads + t]);
-#pragma omp barrier
-        for (std::size_t d = 0; d < threads; ++d) buffer[t * threads + d].clear();
-      }
+    for (std::int64_t c = 0; c < n_chunks; ++c) {
+      std::size_t n = 0;
+      source(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
+        e[n++] = {u, v};
+        if (n == batch) {
+          rows.edges(e, n);
+          n = 0;
+        }
+      });
+      rows.edges(e, n);
     }
   }
 }
 
-// Turns own counts into fill cursors relative to the first row of the
-// owning chunk: own[v] = offsets[v] + own[v] - offsets[chunk start], so the
-// fill pass writes slab[--own[v]] with one load fewer per endpoint.
-template <class Owner>
-void own_cursors(const Graph& g, std::size_t chunks, const Owner& owner, std::vector<std::uint32_t>& own) {
-  for (std::size_t c = 0; c < chunks; ++c) {
-    const auto [lo, span] = owner(c);
-    if (g.offsets[lo + span] - g.offsets[lo] > 0xFFFFFFFFu)
-      throw std::length_error("build_csr_owned: a chunk's rows must hold fewer than 2^32 entries");
-  }
-  const auto n = static_cast<std::int64_t>(chunks);
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t c = 0; c < n; ++c) {
-    const auto [lo, span] = owner(static_cast<std::size_t>(c));
-    const std::uint64_t base = g.offsets[lo];
-    for (std::uint64_t v = lo; v < lo + span; ++v) own[v] = static_cast<std::uint32_t>(g.offsets[v] - base + own[v]);
-  }
-}
+// The rows one chunk owns, built in a scratch slab that stays in cache:
+// counted and filled from the chunk's stored edges and the arriving
+// endpoints, each row sorted and deduplicated, packed to the slab's start.
+// Returns the packed length; row_start[i] is row lo + i's start in the slab.
+struct ChunkRows {
+  std::vector<std::uint32_t> cursor;  // [span + 1]
+  std::unique_ptr<NodeId[]> slab;
+  std::size_t slab_capacity = 0;
 
-// Each row v is filled from both ends: endpoints owned by the emitting chunk
-// count down from offsets[v] + own[v] without atomics (only that chunk's
-// thread touches them), the rest count down from offsets[v+1]. Those foreign
-// endpoints are gathered per destination thread during a wave of chunks and
-// applied after it by the thread owning the destination, again without
-// atomics (random writes without a lock overlap their cache misses). Rows are
-// sorted afterwards, so the fill order never shows in the result. Without
-// owners (edge lists) everything is foreign and atomics avoid the buffers.
-template <class Owner, class Source>
-Graph build_csr_impl(std::size_t nodes, std::size_t chunks, const Owner& owner, const Source& source,
-                     bool buffer_foreign) {
-  std::vector<std::uint32_t> own(nodes, 0), foreign(nodes, 0);
-  Graph g;
-  csr_pass<0>(g, chunks, owner, source, buffer_foreign, own, foreign);
-  set_offsets(g, own, foreign);
-  own_cursors(g, chunks, owner, own);
-  g.targets.resize(g.offsets[nodes]);  // uninitialised: the fill pass touches it first, in parallel
-  csr_pass<1>(g, chunks, owner, source, buffer_foreign, own, foreign);
-  finish_rows(g);
-  return g;
+  // arriving[thread][chunk]: (row, neighbour) pairs reaching this chunk's rows from other chunks.
+  std::uint64_t build(const Edge* edges, std::size_t n, std::uint64_t lo, std::uint64_t span,
+                      const std::vector<std::vector<std::vector<Edge>>>& arriving, std::size_t chunk,
+                      std::uint64_t* row_start) {
+    cursor.assign(span + 1, 0);
+    std::uint32_t* const count = cursor.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto [u, v] = edges[i];
+      if (u == v) continue;
+      if (std::uint64_t{u} - lo < span) ++count[u - lo];
+      if (std::uint64_t{v} - lo < span) ++count[v - lo];
+    }
+    for (const auto& per_thread : arriving)
+      for (const auto& [x, y] : per_thread[chunk]) ++count[x - lo];
+    std::uint32_t total = 0;
+    for (std::uint64_t i = 0; i <= span; ++i) count[i] = total += count[i];  // each row's end
+    if (total > slab_capacity) {
+      slab_capacity = total + total / 8;
+      slab.reset(new NodeId[slab_capacity]);
+    }
+    NodeId* const out = slab.get();
+    // Filled from each row's end: afterwards cursor[i] is row i's start.
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto [u, v] = edges[i];
+      if (u == v) continue;
+      if (std::uint64_t{u} - lo < span) out[--count[u - lo]] = v;
+      if (std::uint64_t{v} - lo < span) out[--count[v - lo]] = u;
+    }
+    for (const auto& per_thread : arriving)
+      for (const auto& [x, y] : per_thread[chunk]) out[--count[x - lo]] = y;
+    std::uint64_t write = 0;
+    for (std::uint64_t i = 0; i < span; ++i) {
+      const std::uint64_t read = count[i];
+      const std::uint64_t kept = sort_unique_row(out + read, out + count[i + 1]);
+      if (write != read)
+        for (std::uint64_t k = 0; k < kept; ++k) out[write + k] = out[read + k];  // short rows: no memmove call
+      row_start[i] = write;
+      write += kept;
+    }
+    return write;
+  }
+};
+
+inline std::size_t owning_chunk(const std::vector<std::uint64_t>& chunk_start, NodeId x) {
+  return static_cast<std::size_t>(std::upper_bound(chunk_start.begin(), chunk_start.end(), std::uint64_t{x}) -
+                                  chunk_start.begin()) -
+         1;
 }
 }  // namespace detail
 
 template <class Source>
 Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& source) {
-  const auto no_rows = [](std::size_t) { return std::pair<std::uint64_t, std::uint64_t>{0, 0}; };
-  return detail::build_csr_impl(nodes, chunks, no_rows, source, false);
+  std::vector<std::uint32_t> count(nodes, 0);
+  Graph g;
+  detail::streamed_pass<0>(g, chunks, source, count);
+  detail::set_offsets(g, count);
+  g.targets.resize(g.offsets[nodes]);  // uninitialised: the fill pass touches it first, in parallel
+  detail::streamed_pass<1>(g, chunks, source, count);
+  detail::finish_rows(g);
+  return g;
 }
 
-template <class Source>
-Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source) {
-  const auto rows = [&](std::size_t c) {
-    return std::pair<std::uint64_t, std::uint64_t>{chunk_start[c], chunk_start[c + 1] - chunk_start[c]};
-  };
-  return detail::build_csr_impl(nodes, chunk_start.size() - 1, rows, source, true);
+// Every tie is generated once (plus a cheaper pass for the ties that leave
+// their chunk). First, leaving(c) emits the ties that reach rows of other
+// chunks; their far endpoints are gathered by destination chunk. Then chunks
+// are built in id order: source(c)'s edges go to a buffer, the chunk's rows
+// are counted, filled, sorted and deduplicated in a scratch slab that stays
+// in cache, and the slab is copied to the next free place in the targets,
+// which only waits on the chunks before it to know where that is. Rows are
+// sorted, so neither the fill order nor the thread count shows in the result.
+template <class Source, class Leaving>
+Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
+                      const Leaving& leaving) {
+  using detail::Edge;
+  if (chunk_start.size() < 2 || chunk_start.front() != 0 || chunk_start.back() != nodes ||
+      !std::is_sorted(chunk_start.begin(), chunk_start.end()))
+    throw std::invalid_argument("build_csr_owned: chunk starts must rise from 0 to the node count");
+  const std::size_t chunks = chunk_start.size() - 1;
+  const auto n_chunks = static_cast<std::int64_t>(chunks);
+  const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
+
+  // arriving[thread][chunk]: (row, neighbour) for rows of chunk that other chunks' ties reach.
+  std::vector<std::vector<std::vector<Edge>>> arriving(max_threads, std::vector<std::vector<Edge>>(chunks));
+  std::vector<std::uint64_t> edges_bound(chunks);
+#pragma omp parallel
+  {
+    auto& mine = arriving[static_cast<std::size_t>(omp_get_thread_num())];
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t c = 0; c < n_chunks; ++c) {
+      const std::uint64_t lo = chunk_start[static_cast<std::size_t>(c)];
+      const std::uint64_t span = chunk_start[static_cast<std::size_t>(c) + 1] - lo;
+      edges_bound[static_cast<std::size_t>(c)] = leaving(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
+        if (u == v) return;
+        if (std::uint64_t{u} - lo >= span) mine[detail::owning_chunk(chunk_start, u)].emplace_back(u, v);
+        if (std::uint64_t{v} - lo >= span) mine[detail::owning_chunk(chunk_start, v)].emplace_back(v, u);
+      });
+    }
+  }
+  std::uint64_t entries_bound = 0;
+  for (std::size_t c = 0; c < chunks; ++c) {
+    std::uint64_t arrivals = 0;
+    for (const auto& per_thread : arriving) arrivals += per_thread[c].size();
+    if (2 * edges_bound[c] + arrivals > 0xFFFFFFFFu)
+      throw std::length_error("build_csr_owned: a chunk's rows must hold fewer than 2^32 entries");
+    entries_bound += 2 * edges_bound[c];
+  }
+
+  Graph g;
+  g.offsets.resize(nodes + 1);
+  g.targets.resize(entries_bound);  // uninitialised; pages past the final size are never touched
+  std::uint64_t placed = 0;
+  bool overflow = false;
+#pragma omp parallel
+  {
+    std::vector<Edge> edges;
+    detail::ChunkRows rows;
+#pragma omp for ordered schedule(dynamic, 1)
+    for (std::int64_t c = 0; c < n_chunks; ++c) {
+      const auto ci = static_cast<std::size_t>(c);
+      const std::uint64_t lo = chunk_start[ci], span = chunk_start[ci + 1] - lo;
+      const std::uint64_t cap = edges_bound[ci];
+      if (edges.size() < cap) edges.resize(cap + cap / 8);
+      Edge* const e = edges.data();
+      std::size_t n = 0;
+      source(ci, [&](NodeId u, NodeId v) {
+        if (n < cap) e[n] = {u, v};
+        ++n;
+      });
+      if (n > cap) {
+#pragma omp atomic write
+        overflow = true;
+        n = cap;
+      }
+      const std::uint64_t packed = rows.build(e, n, lo, span, arriving, ci, g.offsets.data() + lo);
+      std::uint64_t base = 0;
+#pragma omp ordered
+      {
+        base = placed;
+        placed += packed;
+      }
+      for (std::uint64_t i = 0; i < span; ++i) g.offsets[lo + i] += base;
+      std::memcpy(g.targets.data() + base, rows.slab.get(), packed * sizeof(NodeId));
+      for (auto& per_thread : arriving) std::vector<Edge>().swap(per_thread[ci]);
+    }
+  }
+  if (overflow) throw std::logic_error("build_csr_owned: source emitted more edges than leaving() counted");
+  g.offsets[nodes] = placed;
+  g.targets.resize(placed);
+  return g;
 }
 
 }  // namespace gs

@@ -101,17 +101,19 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
   return count0 + static_cast<unsigned>(_mm_popcnt_u32(kept1));
 }
 
-std::uint64_t sort_unique_row(NodeId* first, NodeId* last) {
-  static const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt");
-  return avx512 ? sort_unique_row_avx512(first, last) : sort_unique_row_generic(first, last);
-}
-#else
-std::uint64_t sort_unique_row(NodeId* first, NodeId* last) { return sort_unique_row_generic(first, last); }
 #endif
 }  // namespace
 
-void set_offsets(Graph& g, const std::vector<std::uint32_t>& own, const std::vector<std::uint32_t>& foreign) {
-  const std::size_t nodes = own.size();
+std::uint64_t sort_unique_row(NodeId* first, NodeId* last) {
+#if defined(__x86_64__)
+  static const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt");
+  if (avx512) return sort_unique_row_avx512(first, last);
+#endif
+  return sort_unique_row_generic(first, last);
+}
+
+void set_offsets(Graph& g, const std::vector<std::uint32_t>& counts) {
+  const std::size_t nodes = counts.size();
   g.offsets.resize(nodes + 1);
   std::vector<std::uint64_t> block_total(static_cast<std::size_t>(omp_get_max_threads()) + 1, 0);
 #pragma omp parallel
@@ -120,14 +122,14 @@ void set_offsets(Graph& g, const std::vector<std::uint32_t>& own, const std::vec
     const auto t = static_cast<std::size_t>(omp_get_thread_num());
     const std::size_t a = row_split(nodes, t, threads), b = row_split(nodes, t + 1, threads);
     std::uint64_t sum = 0;
-    for (std::size_t v = a; v < b; ++v) sum += std::uint64_t{own[v]} + foreign[v];
+    for (std::size_t v = a; v < b; ++v) sum += counts[v];
     block_total[t + 1] = sum;
 #pragma omp barrier
     std::uint64_t running = 0;
     for (std::size_t s = 0; s <= t; ++s) running += block_total[s];
     for (std::size_t v = a; v < b; ++v) {
       g.offsets[v] = running;
-      running += std::uint64_t{own[v]} + foreign[v];
+      running += counts[v];
     }
     if (t + 1 == threads) g.offsets[nodes] = running;
   }

@@ -93,16 +93,21 @@ Graph build_csr(std::size_t nodes, const std::vector<std::vector<std::pair<NodeI
 // emit(u, v) for every edge of chunk, and must emit exactly the same edges
 // each time it is called (it is called twice per chunk: once to count degrees,
 // once to fill rows), which counter-based random numbers make easy. Peak
-// memory is the finished graph plus 8 bytes per node.
+// memory is the finished graph plus 4 bytes per node.
 template <class Source>
 Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& source);
 
 // The same when chunk c owns the rows [chunk_start[c], chunk_start[c+1])
-// (disjoint ranges): endpoints a chunk owns are counted and written without
-// atomics, so the fewer ties leave their chunk, the faster it runs. Ties that
-// leave the chunk may point anywhere.
-template <class Source>
-Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source);
+// (disjoint ranges covering every node), generating each chunk's edges only
+// once. `source(c, emit)` emits chunk c's edges, once. `leaving(c, emit)` is
+// called first and must emit at least every edge of source(c) that has an
+// endpoint outside c's rows (it may emit others: they are ignored) and return
+// at least the number of edges source(c) emits; counter-based random numbers
+// let it skip the work of the edges that stay. The fewer edges leave their
+// chunk, the less memory (8 bytes per leaving edge) and time it takes.
+template <class Source, class Leaving>
+Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
+                      const Leaving& leaving);
 // (Both defined in sim/graph/csr_builder.hpp.)
 
 // A population with one neighbourhood holding everyone, for generators that
