@@ -35,14 +35,16 @@ std::size_t row_split(std::size_t n, std::size_t t, std::size_t threads) { retur
 constexpr std::ptrdiff_t small_row = 32;
 constexpr NodeId free_slot = 0xFFFFFFFFu;  // populations stay below 2^32 - 1
 
-std::uint64_t sort_unique_long_row(NodeId* first, NodeId* last) {
+std::uint64_t sort_unique_long_row(NodeId* first, NodeId* last, NodeId* dest) {
   std::sort(first, last);
-  return static_cast<std::uint64_t>(std::unique(first, last) - first);
+  const auto kept = static_cast<std::uint64_t>(std::unique(first, last) - first);
+  if (dest != first) std::memmove(dest, first, kept * sizeof(NodeId));
+  return kept;
 }
 
-std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last) {
+std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last, NodeId* dest) {
   const std::ptrdiff_t n = last - first;
-  if (n > small_row) return sort_unique_long_row(first, last);
+  if (n > small_row) return sort_unique_long_row(first, last, dest);
   NodeId out[small_row];
   for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = free_slot;
   for (std::ptrdiff_t i = 0; i < n; ++i) {
@@ -53,7 +55,7 @@ std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last) {
   }
   std::uint64_t kept = 0;
   for (std::ptrdiff_t i = 0; i < n; ++i) {
-    first[kept] = out[i];
+    dest[kept] = out[i];
     kept += out[i] != free_slot;
   }
   return kept;
@@ -64,9 +66,10 @@ std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last) {
 // with the marker, which is never smaller than an id), an entry's rank is
 // the population count of one vector comparison per register, and the kept
 // slots are packed with a compressing store.
-__attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(NodeId* first, NodeId* last) {
+__attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(NodeId* first, NodeId* last,
+                                                                                NodeId* dest) {
   const std::ptrdiff_t n = last - first;
-  if (n > small_row) return sort_unique_long_row(first, last);
+  if (n > small_row) return sort_unique_long_row(first, last, dest);
   const __m512i marker = _mm512_set1_epi32(-1);
   if (n <= 16) {  // most rows: one register
     const __m512i row = _mm512_mask_loadu_epi32(marker, static_cast<__mmask16>((1u << n) - 1u), first);
@@ -76,7 +79,7 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
       out[_mm_popcnt_u32(_mm512_cmplt_epu32_mask(row, _mm512_set1_epi32(static_cast<int>(first[i]))))] = first[i];
     const __m512i sorted = _mm512_load_si512(out);
     const __mmask16 kept = _mm512_cmpneq_epu32_mask(sorted, marker);
-    _mm512_mask_compressstoreu_epi32(first, kept, sorted);
+    _mm512_mask_compressstoreu_epi32(dest, kept, sorted);
     return static_cast<unsigned>(_mm_popcnt_u32(kept));
   }
   const auto lanes0 = static_cast<__mmask16>(n >= 16 ? 0xFFFFu : (1u << n) - 1u);
@@ -96,20 +99,20 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
   const __mmask16 kept0 = _mm512_cmpneq_epu32_mask(sorted0, marker);
   const __mmask16 kept1 = _mm512_cmpneq_epu32_mask(sorted1, marker);
   const auto count0 = static_cast<unsigned>(_mm_popcnt_u32(kept0));
-  _mm512_mask_compressstoreu_epi32(first, kept0, sorted0);
-  _mm512_mask_compressstoreu_epi32(first + count0, kept1, sorted1);
+  _mm512_mask_compressstoreu_epi32(dest, kept0, sorted0);
+  _mm512_mask_compressstoreu_epi32(dest + count0, kept1, sorted1);
   return count0 + static_cast<unsigned>(_mm_popcnt_u32(kept1));
 }
 
 #endif
 }  // namespace
 
-std::uint64_t sort_unique_row(NodeId* first, NodeId* last) {
+std::uint64_t sort_unique_row(NodeId* first, NodeId* last, NodeId* dest) {
 #if defined(__x86_64__)
   static const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt");
-  if (avx512) return sort_unique_row_avx512(first, last);
+  if (avx512) return sort_unique_row_avx512(first, last, dest);
 #endif
-  return sort_unique_row_generic(first, last);
+  return sort_unique_row_generic(first, last, dest);
 }
 
 void set_offsets(Graph& g, const std::vector<std::uint32_t>& counts) {
@@ -158,9 +161,7 @@ void finish_rows(Graph& g) {
     std::uint64_t write = start[t];
     for (std::size_t v = a; v < b; ++v) {
       const std::uint64_t read = g.offsets[v], end = v + 1 < b ? g.offsets[v + 1] : start[t + 1];
-      const std::uint64_t kept = sort_unique_row(targets + read, targets + end);
-      if (write != read)
-        for (std::uint64_t i = 0; i < kept; ++i) targets[write + i] = targets[read + i];  // short rows: no memmove call
+      const std::uint64_t kept = sort_unique_row(targets + read, targets + end, targets + write);
       g.offsets[v] = write - start[t];  // relative to the block until the move
       write += kept;
     }
