@@ -13,6 +13,7 @@
 #include "sim/engine/random.hpp"
 #include "sim/graph/csr_builder.hpp"
 #include "sim/graph/generator.hpp"
+#include "sim/graph/poisson_table.hpp"
 #include "sim/graph/stream_words.hpp"
 
 namespace gs {
@@ -22,57 +23,6 @@ enum : Purpose { household_size = 1, group_draw = 5, region_score, neighbourhood
 
 constexpr std::size_t batch = 256;  // citizens whose tie streams are made at once
 constexpr unsigned batch_blocks = 6;  // 24 words: about 99.7% of citizens need no more
-
-// Poisson draws by inversion from one uniform against a cumulative table, so
-// a tie count costs one uniform and no exp(). The table stops where the
-// remaining mass is below 2^-53 (beyond what a uniform can resolve). A guide
-// of 4096 bins answers almost every draw with one lookup: a bin that no
-// cumulative step cuts holds its count, the few others fall back to the
-// search from the bin's lower count. The answer is the search's, exactly;
-// the guide only removes the search loop's mispredicted exits.
-class PoissonTable {
- public:
-  explicit PoissonTable(double mean) : mean_(mean) {
-    double pmf = std::exp(-mean), cdf = pmf;
-    for (std::uint32_t k = 1; cdf < 1.0 - 0x1p-53 && pmf > 0 && k < 100000; ++k) {
-      cumulative_.push_back(cdf);
-      pmf *= mean / k;
-      cdf += pmf;
-    }
-    if (mean > 700) cumulative_.clear();  // exp(-mean) underflows: fall back to the stream's method
-    if (cumulative_.size() >= ambiguous) return;  // no guide: plain search
-    guide_.resize(bins);
-    for (std::uint32_t j = 0; j < bins; ++j) {
-      // Counts of steps at or below the bin's least uniform, and below its end.
-      const double lo = j / double(bins), hi = (j + 1) / double(bins);
-      const auto below_lo = std::upper_bound(cumulative_.begin(), cumulative_.end(), lo) - cumulative_.begin();
-      const auto below_hi = std::lower_bound(cumulative_.begin(), cumulative_.end(), hi) - cumulative_.begin();
-      guide_[j] = static_cast<std::uint8_t>(below_lo == below_hi ? below_lo : ambiguous);
-      start_[j] = static_cast<std::uint8_t>(below_lo);
-    }
-  }
-  template <class Rng>
-  [[gnu::always_inline]] std::uint32_t draw(Rng& rng) const {
-    if (cumulative_.empty()) return mean_ > 0 ? rng.poisson(mean_) : 0;
-    const double u = rng.uniform();
-    std::uint32_t k = 0;
-    if (!guide_.empty()) {
-      const auto bin = static_cast<std::uint32_t>(u * bins);  // exact: a power-of-two scale
-      if (guide_[bin] != ambiguous) return guide_[bin];
-      k = start_[bin];
-    }
-    while (k < cumulative_.size() && u >= cumulative_[k]) ++k;
-    return k;
-  }
-
- private:
-  static constexpr std::uint32_t bins = 4096;
-  static constexpr std::uint8_t ambiguous = 255;
-  std::vector<double> cumulative_;  // cumulative_[k] = P(X <= k)
-  std::vector<std::uint8_t> guide_;  // [bin]: the count, or ambiguous
-  std::uint8_t start_[bins] = {};  // [bin]: steps at or below the bin's start
-  double mean_;
-};
 
 std::vector<ParamSpec> community_params() {
   // Parameter declarations read as a table, one per entry.

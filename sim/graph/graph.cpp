@@ -67,7 +67,7 @@ std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last, NodeId* dest)
 // the population count of one vector comparison per register, and the kept
 // slots are packed with a compressing store.
 __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(NodeId* first, NodeId* last,
-                                                                                NodeId* dest) {
+                                                                               NodeId* dest) {
   const std::ptrdiff_t n = last - first;
   if (n > small_row) return sort_unique_long_row(first, last, dest);
   const __m512i marker = _mm512_set1_epi32(-1);
