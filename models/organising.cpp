@@ -837,17 +837,20 @@ class Organising final : public Model {
   // re-sums efficacy in the blocks where some efficacy changed, so nothing
   // else per step touches every citizen.
   //
-  // Each thread takes a contiguous range of ordered_sum's blocks (8192
-  // citizens) so the efficacy total is summed exactly as ordered_sum would,
-  // and owns those citizens' contact counts when changes are applied: no
-  // atomics. States are updated in place; who changed is listed per thread.
+  // Threads take groups of ordered_sum's blocks (8192 citizens); each
+  // block's efficacy sum is kept apart, so the total is summed exactly as
+  // ordered_sum would whoever summed the block. Each thread owns the contact
+  // counts of an equal range of blocks when changes are applied: no atomics.
+  // States are updated in place (decisions read counts, not neighbours'
+  // states, so the order of blocks does not matter); who changed is listed
+  // per thread.
   // After the pass, each thread pushes its own list's changes (its owned
   // contacts directly, the others through an outbox), then, after a second
   // barrier, the other threads' outboxes to its contacts: every change's row
   // is read by one thread only, so this phase scales with the threads.
   void update_citizens(const StepContext& ctx) {
     const auto n = static_cast<std::int64_t>(world_.graph.nodes());
-    const auto blocks = (n + tally_block - 1) / tally_block;
+    const auto blocks = (n + tally_block - 1) / tally_block, groups = (blocks + 3) / 4;
     const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
     if (changes_.size() < max_threads) changes_.resize(max_threads);
     if (outboxes_.size() < max_threads) outboxes_.resize(max_threads);
@@ -859,13 +862,17 @@ class Organising final : public Model {
       const int threads = omp_get_num_threads(), me = omp_get_thread_num();
       const std::int64_t b0 = blocks * me / threads, b1 = blocks * (me + 1) / threads;
       std::vector<Change>& changes = changes_[static_cast<std::size_t>(me)];
-      // Efficacy is re-summed four blocks at a time, while it is still in cache.
-      for (std::int64_t g0 = b0; g0 < b1; g0 += 4) {
-        const std::int64_t g1 = std::min(b1, g0 + 4);
+      // Groups of four blocks are handed out as threads come free: cores of
+      // a virtual machine run at different speeds (one 20% slower measured),
+      // and equal shares left the faster one waiting. Efficacy is re-summed
+      // per group while it is still in cache.
+#pragma omp for schedule(dynamic, 1)
+      for (std::int64_t g = 0; g < groups; ++g) {
+        const std::int64_t g0 = 4 * g, g1 = std::min(blocks, g0 + 4);
         for (std::int64_t b = g0; b < g1; ++b) citizen_block(ctx, b, t, changes);
         sum_efficacy(g0, g1);
       }
-#pragma omp barrier
+      // Counts are owned by equal ranges of blocks, whoever found the changes.
       const std::int64_t lo = std::min(n, b0 * tally_block), hi = std::min(n, b1 * tally_block);
       apply_changes(lo, hi, me);
 #pragma omp barrier
@@ -874,9 +881,12 @@ class Organising final : public Model {
     tally_ += t;
     // Leaders for next week: those still leading, then the newly promoted.
     std::erase_if(leaders_, [this](NodeId v) { return state_[v] != leader; });
+    const auto still_leading = static_cast<std::ptrdiff_t>(leaders_.size());
     for (const auto& list : changes_)
       for (const Change& c : list)
         if (c.after == leader) leaders_.push_back(c.v);
+    // In id order, as threads found them in any order.
+    std::sort(leaders_.begin() + still_leading, leaders_.end());
   }
 
   // Citizens of block b, in batches of draw_batch (their join / stay draws),
