@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "sim/cli/execute.hpp"
 #include "sim/engine/run.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -30,14 +31,10 @@ Scenario small_scenario(const ModelInfo& model) {
   return load_scenario_text(text, "resume.yaml", overrides);
 }
 
-RunPlan plan_for(const Scenario& s) {
-  RunPlan plan;
-  plan.model = s.model;
-  plan.model_params = s.model_params;
-  plan.seed = s.seed;
-  plan.steps = s.steps;
-  plan.replicates = s.replicates;
-  // Per-neighbourhood series, where the model has them, are checkpointed too.
+// The plan `groundswell run` makes (gs::plan_for), with the per-neighbourhood
+// series, where the model has them, since they are checkpointed too.
+RunPlan resume_plan(const Scenario& s) {
+  RunPlan plan = plan_for(s);
   plan.neighbourhoods = !s.model->neighbourhood_metrics.empty();
   return plan;
 }
@@ -75,7 +72,7 @@ TEST(CheckpointResume, EveryModelResumesBitwiseIdentically) {
     SCOPED_TRACE("model " + name);
     const Scenario s = small_scenario(info);
     const World world = s.graph->generate(s.graph_params, s.seed);
-    const RunPlan plan = plan_for(s);
+    const RunPlan plan = resume_plan(s);
     const RunResult whole = run(plan, world);
     {
       auto model = info.create(s.model_params, world);
@@ -104,10 +101,10 @@ TEST(CheckpointResume, MismatchedStateIsRefused) {
   ASSERT_NE(info, nullptr);
   const Scenario s = small_scenario(*info);
   const World world = s.graph->generate(s.graph_params, s.seed);
-  RunState saved = run_until(plan_for(s), world, 0, 3);
+  RunState saved = run_until(resume_plan(s), world, 0, 3);
   ASSERT_FALSE(saved.arrays.empty());
   saved.arrays.front().second.pop_back();  // one byte short: from another population size
-  RunPlan again = plan_for(s);
+  RunPlan again = resume_plan(s);
   again.resume = &saved;
   EXPECT_THROW(run(again, world), std::runtime_error);
 }

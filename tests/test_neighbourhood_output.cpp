@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "organising_helpers.hpp"
+#include "sim/cli/execute.hpp"
 #include "sim/engine/run.hpp"
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/output.hpp"
@@ -29,12 +30,6 @@ graph: {type: community, population: 20000, neighbourhood_size: 1500}
 model: {type: organising, organisers: {count: 6}}
 output: {neighbourhoods: true}
 )";
-
-RunPlan plan_for(const Scenario& s) {
-  RunPlan plan{s.model, s.model_params, s.seed, s.steps, s.replicates};
-  plan.neighbourhoods = s.output.boolean("neighbourhoods");
-  return plan;
-}
 
 RunResult run_with_threads(const Scenario& s, const World& world, int threads) {
   return gs::testing::with_threads(threads, [&] { return run(plan_for(s), world); });

@@ -20,6 +20,9 @@
 #include <immintrin.h>
 #endif
 
+#include "sim/engine/philox_lanes.hpp"
+#include "sim/engine/random.hpp"
+
 namespace gs::organising {
 
 inline constexpr std::size_t draw_batch = 256;
@@ -33,21 +36,8 @@ static inline void first_uniforms_portable(std::uint64_t seed, std::uint32_t rep
 #pragma omp simd
   for (std::size_t i = 0; i < n; ++i) {
     std::uint32_t c0 = replicate, c1 = step, c2 = agent0 + static_cast<std::uint32_t>(i), c3 = purpose[i] << 16;
-    std::uint32_t a = k0, b = k1;
-    for (int r = 0; r < 10; ++r) {
-      const std::uint64_t p0 = static_cast<std::uint64_t>(PHILOX_M4x32_0) * c0;
-      const std::uint64_t p1 = static_cast<std::uint64_t>(PHILOX_M4x32_1) * c2;
-      const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1 ^ a;
-      const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ b;
-      c1 = static_cast<std::uint32_t>(p1);
-      c3 = static_cast<std::uint32_t>(p0);
-      c0 = n0;
-      c2 = n2;
-      a += PHILOX_W32_0;
-      b += PHILOX_W32_1;
-    }
-    uniform[i] =
-        (static_cast<double>(c0 >> 5) * 67108864.0 + static_cast<double>(c1 >> 6)) * (1.0 / 9007199254740992.0);
+    philox4x32_rounds(c0, c1, c2, c3, k0, k1);
+    uniform[i] = uniform_from_words(c0, c1);
   }
 }
 

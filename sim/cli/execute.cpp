@@ -37,6 +37,18 @@ const World& ScenarioWorlds::for_replicate(std::uint32_t replicate) {
   return world_;
 }
 
+RunPlan plan_for(const Scenario& s) {
+  RunPlan plan;
+  plan.model = s.model;
+  plan.model_params = s.model_params;
+  plan.seed = s.seed;
+  plan.steps = s.steps;
+  plan.replicates = s.replicates;
+  plan.checkpoint_every = static_cast<std::uint32_t>(s.output.integer("checkpoint_every"));
+  plan.neighbourhoods = s.output.boolean("neighbourhoods");
+  return plan;
+}
+
 ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, const ExecuteOptions& options) {
   check_writable(output, expected_output_bytes(s.model->metrics.size(), s.replicates, s.steps));
   remove_stale_temporaries(std::filesystem::path(output).parent_path().string());
@@ -79,14 +91,7 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
     return world;
   };
 
-  RunPlan plan;
-  plan.model = s.model;
-  plan.model_params = s.model_params;
-  plan.seed = s.seed;
-  plan.steps = s.steps;
-  plan.replicates = s.replicates;
-  plan.checkpoint_every = static_cast<std::uint32_t>(s.output.integer("checkpoint_every"));
-  plan.neighbourhoods = s.output.boolean("neighbourhoods");
+  RunPlan plan = plan_for(s);
   plan.checkpoint = [&](std::uint32_t replicate, std::uint32_t step, const RunResult& so_far, Model& model) {
     write_checkpoint(checkpoint, run_identity(s.resolved_yaml), replicate, step, so_far, model);
   };

@@ -38,6 +38,11 @@ struct ExecuteSummary {
   RunResult result;
 };
 
+// The run plan of a scenario as execute_scenario runs it: model, parameters,
+// seed, steps, replicates, and output.checkpoint_every and
+// output.neighbourhoods. No checkpoint callback and nothing to resume from.
+RunPlan plan_for(const Scenario& s);
+
 ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, const ExecuteOptions& options = {});
 
 }  // namespace gs

@@ -17,6 +17,41 @@ using Purpose = std::uint32_t;
 
 __extension__ using uint128 = unsigned __int128;
 
+// Stream's formulas, shared with the batch drawers that read precomputed
+// words (BatchedStream in sim/graph/stream_words.hpp, and
+// models/organising/batch_draws.hpp), so that they draw exactly as Stream.
+
+// Uniform double in [0, 1) with 53 random bits: the top 27 of word a, drawn
+// first, and the top 26 of word b.
+[[gnu::always_inline]] inline double uniform_from_words(std::uint32_t a, std::uint32_t b) {
+  return (static_cast<double>(a >> 5) * 67108864.0 + static_cast<double>(b >> 6)) * (1.0 / 9007199254740992.0);
+}
+
+// Uniform integer in [0, n), 0 < n < 2^32, exactly unbiased and usually one
+// 32-bit word from next_word() (Lemire 2019, multiply and rare rejection).
+template <class NextWord>
+[[gnu::always_inline]] inline std::uint32_t below32_from(NextWord&& next_word, std::uint32_t n) {
+  std::uint64_t m = static_cast<std::uint64_t>(next_word()) * n;
+  if (static_cast<std::uint32_t>(m) < n) {
+    const std::uint32_t threshold = static_cast<std::uint32_t>(-n) % n;
+    while (static_cast<std::uint32_t>(m) < threshold) m = static_cast<std::uint64_t>(next_word()) * n;
+  }
+  return static_cast<std::uint32_t>(m >> 32);
+}
+
+// Poisson by inversion from uniform() draws; fine for the small means used for tie counts.
+template <class Uniform>
+inline std::uint32_t poisson_from(Uniform&& uniform, double mean) {
+  const double limit = std::exp(-mean);
+  double product = uniform();
+  std::uint32_t k = 0;
+  while (product > limit && k < 10000) {
+    product *= uniform();
+    ++k;
+  }
+  return k;
+}
+
 class Stream {
  public:
   Stream(std::uint64_t seed, std::uint32_t replicate, std::uint32_t step, std::uint32_t agent, Purpose purpose)
@@ -26,7 +61,7 @@ class Stream {
   // Uniform double in [0, 1) with 53 random bits.
   double uniform() {
     const std::uint32_t a = next_word(), b = next_word();
-    return (static_cast<double>(a >> 5) * 67108864.0 + static_cast<double>(b >> 6)) * (1.0 / 9007199254740992.0);
+    return uniform_from_words(a, b);
   }
 
   bool bernoulli(double p) { return uniform() < p; }
@@ -41,12 +76,8 @@ class Stream {
   // Uniform integer in [0, n), 0 < n < 2^32, exactly unbiased and usually one
   // 32-bit word (Lemire 2019, multiply and rare rejection): half the cost of below().
   std::uint32_t below32(std::uint32_t n) {
-    std::uint64_t m = static_cast<std::uint64_t>(next_word()) * n;
-    if (static_cast<std::uint32_t>(m) < n) {
-      const std::uint32_t threshold = static_cast<std::uint32_t>(-n) % n;
-      while (static_cast<std::uint32_t>(m) < threshold) m = static_cast<std::uint64_t>(next_word()) * n;
-    }
-    return static_cast<std::uint32_t>(m >> 32);
+    return below32_from(
+        [this]() __attribute__((always_inline)) { return next_word(); }, n);
   }
 
   // Standard normal by Box-Muller (one of the pair is discarded for simplicity).
@@ -58,14 +89,8 @@ class Stream {
 
   // Poisson by inversion; fine for the small means used for tie counts.
   std::uint32_t poisson(double mean) {
-    const double limit = std::exp(-mean);
-    double product = uniform();
-    std::uint32_t k = 0;
-    while (product > limit && k < 10000) {
-      product *= uniform();
-      ++k;
-    }
-    return k;
+    return poisson_from(
+        [this]() __attribute__((always_inline)) { return uniform(); }, mean);
   }
 
  private:

@@ -9,13 +9,13 @@
 // generated from them does not change.
 #include <Random123/philox.h>
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
+#include "sim/engine/philox_lanes.hpp"
 #include "sim/engine/random.hpp"
 
 namespace gs {
@@ -31,19 +31,7 @@ inline void stream_words_generic(std::uint64_t seed, std::uint32_t agent0, Purpo
 #pragma omp simd
     for (std::size_t i = 0; i < n; ++i) {
       std::uint32_t c0 = 0, c1 = 0, c2 = agent0 + static_cast<std::uint32_t>(i), c3 = (purpose << 16) + block;
-      std::uint32_t a = k0, b = k1;
-      for (int r = 0; r < 10; ++r) {
-        const std::uint64_t p0 = static_cast<std::uint64_t>(PHILOX_M4x32_0) * c0;
-        const std::uint64_t p1 = static_cast<std::uint64_t>(PHILOX_M4x32_1) * c2;
-        const std::uint32_t n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1 ^ a;
-        const std::uint32_t n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3 ^ b;
-        c1 = static_cast<std::uint32_t>(p1);
-        c3 = static_cast<std::uint32_t>(p0);
-        c0 = n0;
-        c2 = n2;
-        a += PHILOX_W32_0;
-        b += PHILOX_W32_1;
-      }
+      philox4x32_rounds(c0, c1, c2, c3, k0, k1);
       out[i] = c0;
       out[stride + i] = c1;
       out[2 * stride + i] = c2;
@@ -123,28 +111,18 @@ class BatchedStream {
 
   [[gnu::always_inline]] std::uint32_t next_word() { return k_ < count_ ? words_[stride_ * k_++] : overflow(); }
 
-  // Same formulas as Stream::uniform and Stream::below32.
+  // The formulas of Stream::uniform, Stream::below32 and Stream::poisson.
   [[gnu::always_inline]] double uniform() {
     const std::uint32_t a = next_word(), b = next_word();
-    return (static_cast<double>(a >> 5) * 67108864.0 + static_cast<double>(b >> 6)) * (1.0 / 9007199254740992.0);
+    return uniform_from_words(a, b);
   }
   [[gnu::always_inline]] std::uint32_t below32(std::uint32_t n) {
-    std::uint64_t m = static_cast<std::uint64_t>(next_word()) * n;
-    if (static_cast<std::uint32_t>(m) < n) {
-      const std::uint32_t threshold = static_cast<std::uint32_t>(-n) % n;
-      while (static_cast<std::uint32_t>(m) < threshold) m = static_cast<std::uint64_t>(next_word()) * n;
-    }
-    return static_cast<std::uint32_t>(m >> 32);
+    return below32_from(
+        [this]() __attribute__((always_inline)) { return next_word(); }, n);
   }
   std::uint32_t poisson(double mean) {
-    const double limit = std::exp(-mean);
-    double product = uniform();
-    std::uint32_t k = 0;
-    while (product > limit && k < 10000) {
-      product *= uniform();
-      ++k;
-    }
-    return k;
+    return poisson_from(
+        [this]() __attribute__((always_inline)) { return uniform(); }, mean);
   }
 
  private:
