@@ -176,10 +176,10 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
         // One stream per citizen for all their ties: fewer Philox blocks per citizen.
         BatchedStream rng(words + i, batch, 4 * batch_blocks, seed, id, ties);
         const std::uint32_t local_count = local.draw(rng);
-        for (std::uint32_t t = local_count; t > 0; --t) {
-          const auto other = NodeId(first + rng.below32(hood_size));
-          if constexpr (!only_leaving) emit(id, other);
-        }
+        if constexpr (only_leaving)
+          rng.skip_below32(local_count, hood_size);
+        else
+          for (std::uint32_t t = local_count; t > 0; --t) emit(id, NodeId(first + rng.below32(hood_size)));
 
         const std::uint32_t regional_count = regional.draw(rng);
         for (std::uint32_t t = regional_count; t > 0; --t) {

@@ -120,6 +120,22 @@ class BatchedStream {
     return below32_from(
         [this]() __attribute__((always_inline)) { return next_word(); }, n);
   }
+  // Moves on as `draws` calls of below32(n) would, without making them: a
+  // check of a fixed window of words for the rare rejection replaces a loop
+  // whose random trip count mispredicts its exit.
+  [[gnu::always_inline]] void skip_below32(std::uint32_t draws, std::uint32_t n) {
+    constexpr unsigned window = 8;
+    if (draws <= window && k_ + window <= count_) {
+      bool may_reject = false;  // only a word with (word * n) mod 2^32 < n can be rejected
+      for (unsigned j = 0; j < window; ++j)
+        may_reject |= (j < draws) & (static_cast<std::uint32_t>(std::uint64_t{words_[stride_ * (k_ + j)]} * n) < n);
+      if (!may_reject) {
+        k_ += draws;
+        return;
+      }
+    }
+    for (; draws > 0; --draws) below32(n);
+  }
   std::uint32_t poisson(double mean) {
     return poisson_from(
         [this]() __attribute__((always_inline)) { return uniform(); }, mean);
