@@ -142,6 +142,45 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
 
   // Whole-region chunks keep regional ties inside; pieces of regions do not.
   const bool regional_ties_leave = pieces_per_region > 1;
+  const auto regional_range = static_cast<std::uint32_t>(2 * radius);
+  // A tie to a resident of a nearby neighbourhood of the region (home and
+  // span: the neighbourhood's place in the region and the region's size).
+  auto regional_tie = [&](BatchedStream& rng, std::int64_t home, std::int64_t span, std::uint64_t region_first) {
+    std::int64_t offset = static_cast<std::int64_t>(rng.below32(regional_range)) - radius;
+    if (offset >= 0) ++offset;  // never 0: the tie leaves the neighbourhood when it can
+    std::int64_t rel = home + offset;
+    if (rel < 0 || rel >= span) rel = ((rel % span) + span) % span;
+    const auto hood = region_first + static_cast<std::uint64_t>(rel);
+    const std::uint64_t o_first = pop.neighbourhood_start[hood], o_last = pop.neighbourhood_start[hood + 1];
+    return NodeId(o_first + rng.below32(static_cast<std::uint32_t>(o_last - o_first)));
+  };
+  // Moves the stream past `count` regional ties as regional_tie would, for the
+  // leaving pass: two words a tie unless a draw is rejected (rare), which a
+  // fixed window of four ties checks without a loop of random length.
+  auto skip_regional = [&](BatchedStream& rng, std::uint32_t count, std::int64_t home, std::int64_t span,
+                           std::uint64_t region_first) {
+    constexpr unsigned window = 4;
+    if (count <= window && rng.words_ready() >= 2 * window && radius < span) {
+      bool may_reject = false;
+      for (unsigned j = 0; j < window; ++j) {
+        const std::uint64_t m1 = std::uint64_t{rng.word_ahead(2 * j)} * regional_range;
+        std::int64_t offset = static_cast<std::int64_t>(m1 >> 32) - radius;
+        offset += offset >= 0;
+        std::int64_t rel = home + offset;  // |offset| <= radius < span: one wrap at most
+        rel += rel < 0 ? span : 0;
+        rel -= rel >= span ? span : 0;
+        const auto hood = region_first + static_cast<std::uint64_t>(rel);
+        const auto size = static_cast<std::uint32_t>(pop.neighbourhood_start[hood + 1] - pop.neighbourhood_start[hood]);
+        const auto m2 = static_cast<std::uint32_t>(std::uint64_t{rng.word_ahead(2 * j + 1)} * size);
+        may_reject |= (j < count) & ((static_cast<std::uint32_t>(m1) < regional_range) | (m2 < size));
+      }
+      if (!may_reject) {
+        rng.advance(2 * count);
+        return;
+      }
+    }
+    for (; count > 0; --count) regional_tie(rng, home, span, region_first);
+  };
   // Emits neighbourhood h's edges; with `leaving`, only those that may leave
   // the chunk (long-range and, for pieces of regions, regional ties), drawing
   // the others' random numbers without emitting them so that the streams stay
@@ -182,15 +221,10 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
           for (std::uint32_t t = local_count; t > 0; --t) emit(id, NodeId(first + rng.below32(hood_size)));
 
         const std::uint32_t regional_count = regional.draw(rng);
-        for (std::uint32_t t = regional_count; t > 0; --t) {
-          std::int64_t offset = static_cast<std::int64_t>(rng.below32(static_cast<std::uint32_t>(2 * radius))) - radius;
-          if (offset >= 0) ++offset;  // never 0: the tie leaves the neighbourhood when it can
-          std::int64_t rel = home + offset;
-          if (rel < 0 || rel >= span) rel = ((rel % span) + span) % span;
-          const auto hood = region_first + static_cast<std::uint64_t>(rel);
-          const std::uint64_t o_first = pop.neighbourhood_start[hood], o_last = pop.neighbourhood_start[hood + 1];
-          const auto other = NodeId(o_first + rng.below32(static_cast<std::uint32_t>(o_last - o_first)));
-          if (!only_leaving || regional_ties_leave) emit(id, other);
+        if (only_leaving && !regional_ties_leave) {
+          skip_regional(rng, regional_count, home, span, region_first);
+        } else {
+          for (std::uint32_t t = regional_count; t > 0; --t) emit(id, regional_tie(rng, home, span, region_first));
         }
 
         const std::uint32_t long_count = longr.draw(rng);

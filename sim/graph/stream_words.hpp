@@ -136,6 +136,11 @@ class BatchedStream {
     }
     for (; draws > 0; --draws) below32(n);
   }
+  // For callers that skip draws of their own kind: how many of the stream's
+  // next words are made already, the j-th of them, and moving past m words.
+  [[gnu::always_inline]] unsigned words_ready() const { return k_ < count_ ? count_ - k_ : 0; }
+  [[gnu::always_inline]] std::uint32_t word_ahead(unsigned j) const { return words_[stride_ * (k_ + j)]; }
+  [[gnu::always_inline]] void advance(unsigned m) { k_ += m; }
   std::uint32_t poisson(double mean) {
     return poisson_from(
         [this]() __attribute__((always_inline)) { return uniform(); }, mean);
