@@ -101,3 +101,28 @@ TEST(Community, SameGraphForAnyThreadCountAndDifferentForOtherSeeds) {
   EXPECT_EQ(one.population.household_start, two.population.household_start);
   EXPECT_FALSE(gs::testing::same_graph(one.graph, town(22).graph));
 }
+
+// With at least 16 regions per thread, chunks are whole regions and the pass
+// over leaving ties skips the draws of local and regional ties; with fewer,
+// chunks are pieces of regions and regional ties are emitted as leaving.
+// Both must give the same, valid graph: a skip that lost step with the
+// streams would give long-range ties that differ between their two rows.
+TEST(Community, WholeRegionAndPieceChunksGiveTheSameGraph) {
+  const auto many_regions = [] {
+    return make_graph("community",
+                      {{"population", std::int64_t{100000}},
+                       {"neighbourhood_size", std::int64_t{200}},
+                       {"neighbourhoods_per_region", std::int64_t{10}},
+                       {"long_range_ties", 2.0}},
+                      5);
+  };  // 500 neighbourhoods, 50 regions
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(2);  // 50 >= 16 x 2: whole regions
+  const World whole = many_regions();
+  omp_set_num_threads(4);  // 50 < 16 x 4: pieces of regions
+  const World pieces = many_regions();
+  omp_set_num_threads(before);
+  gs::testing::expect_valid_csr(whole.graph);
+  EXPECT_TRUE(gs::testing::same_graph(whole.graph, pieces.graph));
+  EXPECT_GT(whole.graph.edges(), 100000u * 7);
+}
