@@ -43,9 +43,11 @@ struct UninitialisedAllocator : std::allocator<T> {
 };
 
 using TargetVector = std::vector<NodeId, UninitialisedAllocator<NodeId>>;
+// Offsets likewise: the builders write every one, in parallel.
+using OffsetVector = std::vector<std::uint64_t, UninitialisedAllocator<std::uint64_t>>;
 
 struct Graph {
-  std::vector<std::uint64_t> offsets{0};  // size nodes+1
+  OffsetVector offsets{0};  // size nodes+1
   TargetVector targets;  // both directions of every edge, each row sorted
 
   std::size_t nodes() const { return offsets.size() - 1; }
@@ -61,9 +63,9 @@ enum class Group : std::uint8_t { patient = 0, parent = 1, tenant = 2, other = 3
 inline constexpr const char* group_names[] = {"patient", "parent", "tenant", "other"};
 
 struct Population {
-  // Per node.
-  std::vector<std::uint32_t> neighbourhood;
-  std::vector<Group> group;
+  // Per node; uninitialised on resize, as generators fill them in parallel.
+  std::vector<std::uint32_t, UninitialisedAllocator<std::uint32_t>> neighbourhood;
+  std::vector<Group, UninitialisedAllocator<Group>> group;
   // Per neighbourhood: node ids [start[h], start[h+1]) live in h.
   std::vector<std::uint64_t> neighbourhood_start{0};
   std::vector<float> deprivation;  // national rank in [0, 1): 0 least deprived, 1 most

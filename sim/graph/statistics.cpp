@@ -97,7 +97,7 @@ std::vector<std::uint32_t> labels_from_starts(const std::vector<std::uint64_t>& 
 }
 
 // Share of ties whose two ends have the same label (integer counts: exact).
-double share_within(const Graph& g, const std::vector<std::uint32_t>& label) {
+double share_within(const Graph& g, std::span<const std::uint32_t> label) {
   if (g.directed_edges() == 0) return 0.0;
   const auto n = static_cast<std::int64_t>(g.nodes());
   std::uint64_t inside = 0;
