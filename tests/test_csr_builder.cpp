@@ -112,3 +112,22 @@ TEST(CsrBuilder, OwnedBuilderRefusesASourceThatEmitsMoreThanLeavingCounted) {
   const std::vector<std::uint64_t> not_covering = {0, 5};
   EXPECT_THROW(build_csr_owned(10, not_covering, source, undercount), std::invalid_argument);
 }
+
+TEST(CsrBuilder, OwnedBuilderHandlesEmptyChunksAndChunksWithoutEdges) {
+  // Chunk 0 emits nothing, chunk 1 owns no rows, chunk 2 ties its rows to chunk 0's.
+  const std::vector<Pairs> chunks = {{}, {}, {{5, 0}, {6, 1}, {7, 7}}};
+  const std::vector<std::uint64_t> chunk_start = {0, 5, 5, 10};
+  const auto source = [&](std::size_t c, auto&& emit) {
+    for (auto [u, v] : chunks[c]) emit(u, v);
+  };
+  const auto leaving = [&](std::size_t c, auto&& emit) {
+    source(c, emit);
+    return std::uint64_t{chunks[c].size()};
+  };
+  const int saved = omp_get_max_threads();
+  for (int threads : {1, 2, 4}) {
+    omp_set_num_threads(threads);
+    expect_same(build_csr_owned(10, chunk_start, source, leaving), reference(10, chunks));
+  }
+  omp_set_num_threads(saved);
+}

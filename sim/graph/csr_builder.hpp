@@ -252,7 +252,7 @@ Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk
         placed += packed;
       }
       for (std::uint64_t i = 0; i < span; ++i) g.offsets[lo + i] += base;
-      std::memcpy(g.targets.data() + base, rows.slab.get(), packed * sizeof(NodeId));
+      if (packed > 0) std::memcpy(g.targets.data() + base, rows.slab.get(), packed * sizeof(NodeId));
       for (auto& per_thread : arriving) std::vector<Edge>().swap(per_thread[ci]);
     }
   }
