@@ -143,16 +143,23 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
   // Whole-region chunks keep regional ties inside; pieces of regions do not.
   const bool regional_ties_leave = pieces_per_region > 1;
   const auto regional_range = static_cast<std::uint32_t>(2 * radius);
-  // A tie to a resident of a nearby neighbourhood of the region (home and
-  // span: the neighbourhood's place in the region and the region's size).
-  auto regional_tie = [&](BatchedStream& rng, std::int64_t home, std::int64_t span, std::uint64_t region_first) {
-    std::int64_t offset = static_cast<std::int64_t>(rng.below32(regional_range)) - radius;
+  // The neighbourhood a regional tie goes to, from its first draw (below
+  // 2 x radius): home and span are the neighbourhood's place in its region
+  // and the region's size.
+  auto regional_hood = [&](std::uint32_t draw, std::int64_t home, std::int64_t span, std::uint64_t region_first) {
+    std::int64_t offset = static_cast<std::int64_t>(draw) - radius;
     if (offset >= 0) ++offset;  // never 0: the tie leaves the neighbourhood when it can
     std::int64_t rel = home + offset;
     if (rel < 0 || rel >= span) rel = ((rel % span) + span) % span;
-    const auto hood = region_first + static_cast<std::uint64_t>(rel);
-    const std::uint64_t o_first = pop.neighbourhood_start[hood], o_last = pop.neighbourhood_start[hood + 1];
-    return NodeId(o_first + rng.below32(static_cast<std::uint32_t>(o_last - o_first)));
+    return region_first + static_cast<std::uint64_t>(rel);
+  };
+  auto residents_of = [&](std::uint64_t h) {
+    return static_cast<std::uint32_t>(pop.neighbourhood_start[h + 1] - pop.neighbourhood_start[h]);
+  };
+  // A tie to a resident of a nearby neighbourhood of the region.
+  auto regional_tie = [&](BatchedStream& rng, std::int64_t home, std::int64_t span, std::uint64_t region_first) {
+    const auto hood = regional_hood(rng.below32(regional_range), home, span, region_first);
+    return NodeId(pop.neighbourhood_start[hood] + rng.below32(residents_of(hood)));
   };
   // Moves the stream past `count` regional ties as regional_tie would, for the
   // leaving pass: two words a tie unless a draw is rejected (rare), which a
@@ -160,17 +167,12 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
   auto skip_regional = [&](BatchedStream& rng, std::uint32_t count, std::int64_t home, std::int64_t span,
                            std::uint64_t region_first) {
     constexpr unsigned window = 4;
-    if (count <= window && rng.words_ready() >= 2 * window && radius < span) {
-      bool may_reject = false;
+    if (count <= window && rng.words_ready() >= 2 * window) {
+      bool may_reject = false;  // as in skip_below32: only (word * n) mod 2^32 < n can be rejected
       for (unsigned j = 0; j < window; ++j) {
         const std::uint64_t m1 = std::uint64_t{rng.word_ahead(2 * j)} * regional_range;
-        std::int64_t offset = static_cast<std::int64_t>(m1 >> 32) - radius;
-        offset += offset >= 0;
-        std::int64_t rel = home + offset;  // |offset| <= radius < span: one wrap at most
-        rel += rel < 0 ? span : 0;
-        rel -= rel >= span ? span : 0;
-        const auto hood = region_first + static_cast<std::uint64_t>(rel);
-        const auto size = static_cast<std::uint32_t>(pop.neighbourhood_start[hood + 1] - pop.neighbourhood_start[hood]);
+        const std::uint32_t size =
+            residents_of(regional_hood(static_cast<std::uint32_t>(m1 >> 32), home, span, region_first));
         const auto m2 = static_cast<std::uint32_t>(std::uint64_t{rng.word_ahead(2 * j + 1)} * size);
         may_reject |= (j < count) & ((static_cast<std::uint32_t>(m1) < regional_range) | (m2 < size));
       }
