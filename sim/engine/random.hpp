@@ -39,6 +39,12 @@ template <class NextWord>
   return static_cast<std::uint32_t>(m >> 32);
 }
 
+// Whether below32_from(n) could take more than `word`: only when the low
+// half of word * n is below n. Lets a caller skip draws it does not need.
+[[gnu::always_inline]] inline bool below32_may_reject(std::uint32_t word, std::uint32_t n) {
+  return static_cast<std::uint32_t>(static_cast<std::uint64_t>(word) * n) < n;
+}
+
 // Poisson by inversion from uniform() draws; fine for the small means used for tie counts.
 template <class Uniform>
 inline std::uint32_t poisson_from(Uniform&& uniform, double mean) {

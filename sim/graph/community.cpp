@@ -168,13 +168,13 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
                            std::uint64_t region_first) {
     constexpr unsigned window = 4;
     if (count <= window && rng.words_ready() >= 2 * window) {
-      bool may_reject = false;  // as in skip_below32: only (word * n) mod 2^32 < n can be rejected
+      bool may_reject = false;
       for (unsigned j = 0; j < window; ++j) {
-        const std::uint64_t m1 = std::uint64_t{rng.word_ahead(2 * j)} * regional_range;
-        const std::uint32_t size =
-            residents_of(regional_hood(static_cast<std::uint32_t>(m1 >> 32), home, span, region_first));
-        const auto m2 = static_cast<std::uint32_t>(std::uint64_t{rng.word_ahead(2 * j + 1)} * size);
-        may_reject |= (j < count) & ((static_cast<std::uint32_t>(m1) < regional_range) | (m2 < size));
+        const std::uint32_t offset_word = rng.word_ahead(2 * j), target_word = rng.word_ahead(2 * j + 1);
+        const auto hood = regional_hood(static_cast<std::uint32_t>((std::uint64_t{offset_word} * regional_range) >> 32),
+                                        home, span, region_first);
+        may_reject |= (j < count) & (below32_may_reject(offset_word, regional_range) |
+                                     below32_may_reject(target_word, residents_of(hood)));
       }
       if (!may_reject) {
         rng.advance(2 * count);

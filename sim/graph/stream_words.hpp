@@ -126,9 +126,8 @@ class BatchedStream {
   [[gnu::always_inline]] void skip_below32(std::uint32_t draws, std::uint32_t n) {
     constexpr unsigned window = 8;
     if (draws <= window && k_ + window <= count_) {
-      bool may_reject = false;  // only a word with (word * n) mod 2^32 < n can be rejected
-      for (unsigned j = 0; j < window; ++j)
-        may_reject |= (j < draws) & (static_cast<std::uint32_t>(std::uint64_t{words_[stride_ * (k_ + j)]} * n) < n);
+      bool may_reject = false;
+      for (unsigned j = 0; j < window; ++j) may_reject |= (j < draws) & below32_may_reject(word_ahead(j), n);
       if (!may_reject) {
         k_ += draws;
         return;
