@@ -1,0 +1,122 @@
+#include "sim/sweep/run_sweep.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "sim/io/output.hpp"
+#include "sim/sweep/index.hpp"
+#include "sim/sweep/member_file.hpp"
+
+namespace gs {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr int exit_bad_input = 2;
+
+std::string without_first_line(const std::string& text) {
+  const auto nl = text.find('\n');
+  return nl == std::string::npos ? "" : text.substr(nl + 1);
+}
+
+// A member counts as done only if its file is complete and was made from the
+// same scenario; a complete file from another sweep is refused, not reused.
+bool already_done(const SweepJob& job, std::uint32_t index) {
+  const std::string path = member_path(job.dir, job.sweep->members[index]);
+  if (!member_file_complete(path)) return false;
+  // The first line names the file the scenario was read from, which depends on the working directory.
+  if (without_first_line(member_file_scenario(path)) != without_first_line(job.scenarios[index].resolved_yaml))
+    throw InputError(path + ": was made from different parameters than member " + std::to_string(index) + " of " +
+                     job.sweep->path + " (was the sweep file changed?); use a new --out-dir, or delete the file");
+  return true;
+}
+
+bool directory_has_entries(const std::string& dir) {
+  std::error_code ec;
+  return fs::is_directory(dir, ec) && !fs::is_empty(dir, ec);
+}
+
+void make_directory(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!fs::is_directory(dir)) throw OutputError(dir + ": cannot create output directory: " + ec.message());
+}
+
+SweepJob job_for(const Sweep& sweep, const SweepRunOptions& options) {
+  SweepJob job;
+  job.sweep = &sweep;
+  job.quiet = options.quiet;
+  job.dir = options.dir;
+  for (const auto& m : sweep.members) job.scenarios.push_back(load_member(sweep, m));
+  return job;
+}
+
+}  // namespace
+
+std::string member_path(const std::string& dir, const SweepMember& member) {
+  return (fs::path(dir) / member_file_name(member)).string();
+}
+
+MemberStatus run_sweep_member(const Sweep& sweep, std::uint32_t index, const SweepRunOptions& options) {
+  const SweepJob job = job_for(sweep, options);
+  make_directory(job.dir);
+  if (options.resume && already_done(job, index)) {
+    MemberStatus st;
+    st.status = "done-earlier";
+    return st;
+  }
+  const MemberStatus st = run_member(job, index);
+  report_member(job, index, st, 1, 1, 0);
+  return st;
+}
+
+SweepOutcome run_sweep(const Sweep& sweep, const SweepRunOptions& options, const MpiSession& mpi) {
+  const bool leader = mpi.rank() == 0;
+  const SweepJob job = job_for(sweep, options);
+  SweepOutcome out;
+  out.results.resize(sweep.members.size());
+
+  // Rank 0 checks the directory and finds what is left to do; every rank
+  // learns the outcome so a refusal ends the whole job.
+  std::vector<std::uint32_t> todo;
+  std::string refusal;
+  if (leader) {
+    try {
+      if (!options.resume && directory_has_entries(job.dir))
+        throw InputError(job.dir + ": output directory is not empty; use --resume to finish a sweep there, or " +
+                         "choose a new --out-dir");
+      make_directory(job.dir);
+      for (const auto& m : sweep.members) {
+        if (options.resume && already_done(job, m.index))
+          out.results[m.index].status = "done-earlier";
+        else
+          todo.push_back(m.index);
+      }
+    } catch (const std::exception& e) {
+      refusal = e.what();
+    }
+  }
+  if (mpi.broadcast(refusal.empty() ? 0 : exit_bad_input) != 0) {
+    if (leader) throw InputError(refusal);
+    out.failed = sweep.members.size();
+    return out;
+  }
+  if (!leader) {
+    run_mpi(job, {}, out.results, mpi.rank(), mpi.size());
+    return out;
+  }
+  out.earlier = sweep.members.size() - todo.size();
+  if (out.earlier && !job.quiet)
+    std::fprintf(stderr, "sweep: %zu of %zu members already complete in %s\n", out.earlier, sweep.members.size(),
+                 job.dir.c_str());
+  if (mpi.active())
+    run_mpi(job, todo, out.results, mpi.rank(), mpi.size());
+  else
+    run_serial(job, todo, out.results);
+  if (options.write_index) write_index(job.dir, sweep, out.results);
+  for (const auto& m : sweep.members)
+    if (out.results[m.index].status == "failed") ++out.failed;
+  out.ran = todo.size() - out.failed;
+  return out;
+}
+
+}  // namespace gs
