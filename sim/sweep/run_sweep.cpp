@@ -64,7 +64,7 @@ MemberStatus run_sweep_member(const Sweep& sweep, std::uint32_t index, const Swe
     st.status = "done-earlier";
     return st;
   }
-  const MemberStatus st = run_member(job, index);
+  MemberStatus st = run_member(job, index);
   report_member(job, index, st, 1, 1, 0);
   return st;
 }
