@@ -91,9 +91,9 @@ OrganiserFacts organiser_facts(const OutputInfo& info) {
     const YAML::Node root = YAML::Load(info.scenario_yaml);
     const YAML::Node org = root["model"]["organisers"];
     const double scale = root["population_scale"] ? root["population_scale"].as<double>() : 1.0;
-    // The scenario keeps counts as written; the run used them x population_scale, rounded (sim/scenario).
+    // The scenario keeps counts as written; the run used them scaled as the scenario layer scales them.
     auto scaled = [scale](const YAML::Node& count) {
-      return count ? std::llround(static_cast<double>(count.as<std::int64_t>()) * scale) : 0LL;
+      return count ? scaled_count(count.as<std::int64_t>(), scale) : std::int64_t{0};
     };
     facts.count = org ? scaled(org["count"]) : 0;
     // Further cohorts (organisers.cohorts, a list of records with their own count) add to the total.

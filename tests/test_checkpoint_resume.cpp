@@ -6,8 +6,8 @@
 
 #include <cstring>
 
-#include "sim/cli/execute.hpp"
 #include "sim/engine/run.hpp"
+#include "sim/run/execute.hpp"
 #include "sim/scenario/scenario.hpp"
 
 using namespace gs;

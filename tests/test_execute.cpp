@@ -1,4 +1,4 @@
-#include "sim/cli/execute.hpp"
+#include "sim/run/execute.hpp"
 
 #include <gtest/gtest.h>
 

@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include "organising_helpers.hpp"
-#include "sim/cli/execute.hpp"
 #include "sim/engine/run.hpp"
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/output.hpp"
+#include "sim/run/execute.hpp"
 #include "sim/scenario/scenario.hpp"
 
 using namespace gs;

@@ -7,8 +7,8 @@
 
 #include "sim/cli/command.hpp"
 #include "sim/cli/options.hpp"
-#include "sim/graph/export.hpp"
 #include "sim/graph/statistics.hpp"
+#include "sim/io/graph_export.hpp"
 #include "sim/io/output.hpp"
 #include "sim/scenario/scenario.hpp"
 

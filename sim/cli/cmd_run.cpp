@@ -2,8 +2,8 @@
 #include <cstdio>
 
 #include "sim/cli/command.hpp"
-#include "sim/cli/execute.hpp"
 #include "sim/cli/options.hpp"
+#include "sim/run/execute.hpp"
 
 namespace gs {
 namespace {

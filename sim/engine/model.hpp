@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/ordered_sum.hpp"
 #include "sim/engine/params.hpp"
 #include "sim/engine/registry.hpp"
 #include "sim/graph/graph.hpp"
@@ -98,26 +99,6 @@ using ModelRegistry = Registry<ModelInfo>;
 // for if (n >= min_parallel_agents)`): below it, starting and joining a
 // parallel region costs more than the loop itself, and far more on a busy machine.
 inline constexpr std::int64_t min_parallel_agents = 100000;
-
-// Sum f(i) for i in [0, n) in a fixed order of fixed-size blocks, so that a
-// floating-point total is bitwise the same for any thread count.
-template <class F>
-double ordered_sum(std::size_t n, F&& f) {
-  constexpr std::size_t block = 8192;
-  const std::size_t blocks = (n + block - 1) / block;
-  std::vector<double> partial(blocks, 0.0);
-  const auto nb = static_cast<std::int64_t>(blocks);
-#pragma omp parallel for schedule(static)
-  for (std::int64_t b = 0; b < nb; ++b) {
-    double s = 0.0;
-    const std::size_t end = std::min(n, static_cast<std::size_t>(b + 1) * block);
-    for (std::size_t i = static_cast<std::size_t>(b) * block; i < end; ++i) s += f(i);
-    partial[static_cast<std::size_t>(b)] = s;
-  }
-  double total = 0.0;
-  for (double s : partial) total += s;
-  return total;
-}
 
 }  // namespace gs
 

@@ -7,9 +7,9 @@
 // P(k) = 2m(m+1) / (k(k+1)(k+2)) for k >= m; mean degree is about 2m.
 #include <algorithm>
 
+#include "sim/core/input_error.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/graph/generator.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace gs {
 namespace {

@@ -13,8 +13,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "sim/core/input_error.hpp"
 #include "sim/graph/generator.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace gs {
 namespace {

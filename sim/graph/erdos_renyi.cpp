@@ -5,9 +5,9 @@
 // random stream, so the graph is the same for any thread count.
 #include <cmath>
 
+#include "sim/core/input_error.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/graph/generator.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace gs {
 namespace {

@@ -208,14 +208,6 @@ void finish_rows(Graph& g) {
 
 }  // namespace detail
 
-Group draw_group(double u) {
-  // Shares: see docs/scenario-format.md (community graph, constituency groups).
-  if (u < 0.25) return Group::patient;
-  if (u < 0.50) return Group::parent;
-  if (u < 0.67) return Group::tenant;
-  return Group::other;
-}
-
 Population single_neighbourhood_population(std::size_t nodes, std::uint64_t seed) {
   Population p;
   p.neighbourhood.assign(nodes, 0);

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/graph/constituency.hpp"
+
 namespace gs {
 
 using NodeId = std::uint32_t;
@@ -58,9 +60,6 @@ struct Graph {
     return {targets.data() + offsets[v], targets.data() + offsets[v + 1]};
   }
 };
-
-enum class Group : std::uint8_t { patient = 0, parent = 1, tenant = 2, other = 3 };
-inline constexpr const char* group_names[] = {"patient", "parent", "tenant", "other"};
 
 struct Population {
   // Per node; uninitialised on resize, as generators fill them in parallel.
@@ -115,8 +114,5 @@ Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk
 // A population with one neighbourhood holding everyone, for generators that
 // have no geography; groups are drawn with the documented shares.
 Population single_neighbourhood_population(std::size_t nodes, std::uint64_t seed);
-
-// Constituency group shares (patient, parent, tenant, other); see docs.
-Group draw_group(double u);
 
 }  // namespace gs

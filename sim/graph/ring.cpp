@@ -1,6 +1,6 @@
 #include "sim/graph/ring.hpp"
 
-#include "sim/scenario/scenario.hpp"
+#include "sim/core/input_error.hpp"
 
 namespace gs {
 

@@ -5,7 +5,7 @@
 #include <numeric>
 #include <sstream>
 
-#include "sim/engine/model.hpp"  // ordered_sum
+#include "sim/core/ordered_sum.hpp"
 
 namespace gs {
 

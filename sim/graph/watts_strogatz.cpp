@@ -16,10 +16,10 @@
 #include <cmath>
 #include <set>
 
+#include "sim/core/input_error.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/graph/generator.hpp"
 #include "sim/graph/ring.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace gs {
 namespace {

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "sim/scenario/scenario.hpp"
+#include "sim/core/input_error.hpp"
 
 namespace gs {
 namespace {

@@ -189,8 +189,7 @@ class Validator {
   ParamValue scale_count(const ParamSpec& spec, ParamValue value, const YAML::Node& node, const std::string& key,
                          double population_scale) const {
     if (!spec.scales_with_population || population_scale == 1.0) return value;
-    const auto scaled =
-        static_cast<std::int64_t>(std::llround(static_cast<double>(std::get<std::int64_t>(value)) * population_scale));
+    const std::int64_t scaled = scaled_count(std::get<std::int64_t>(value), population_scale);
     if (scaled < static_cast<std::int64_t>(spec.min))
       fail(node, key,
            "population_scale " + node_text(population_scale) + " makes this " + std::to_string(scaled) +
@@ -376,6 +375,20 @@ const Info* find_type(const Validator& v, const YAML::Node& section, const std::
   return info;
 }
 
+// A section naming a registered type and that type's parameters (graph,
+// model): the type, with `values` and resolved[name] filled in.
+template <class Info>
+const Info* read_typed_section(const Validator& v, const YAML::Node& root, const std::string& name,
+                               const Registry<Info>& registry, double population_scale, ParamValues& values,
+                               YAML::Node& resolved) {
+  const Info* info = find_type(v, root[name], name, registry, name);
+  YAML::Node out(YAML::NodeType::Map);
+  out["type"] = info->name;
+  values = read_section(v, root[name], name, info->params, {"type"}, population_scale, out);
+  resolved[name] = out;
+  return info;
+}
+
 // Counts of people in the model (parameters that scale with the population)
 // cannot exceed the people in the graph, when the graph's size is a parameter.
 void check_people_counts(const Validator& v, const YAML::Node& root, const Scenario& s) {
@@ -494,34 +507,6 @@ const std::vector<ParamSpec>& output_params() {
   return specs;
 }
 
-std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
-  auto distance = [](const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      size_t diag = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= b.size(); ++j) {
-        size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        diag = up;
-      }
-    }
-    return row[b.size()];
-  };
-  std::string best;
-  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
-  for (const auto& c : candidates) {
-    size_t d = distance(word, c);
-    // Also compare with the last dotted part, so 'organisers.cuont' finds 'organisers.count'.
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  return best;
-}
-
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot read scenario file: " + std::strerror(errno));
@@ -578,20 +563,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
   s.population_scale = top.real("population_scale");
   s.new_graph_every = static_cast<std::uint32_t>(top.integer("new_graph_every"));
 
-  const std::set<std::string> type_key = {"type"};
-  s.graph = find_type(checked, root["graph"], "graph", GraphRegistry::instance(), "graph");
-  YAML::Node graph_out(YAML::NodeType::Map);
-  graph_out["type"] = s.graph->name;
-  s.graph_params =
-      read_section(checked, root["graph"], "graph", s.graph->params, type_key, s.population_scale, graph_out);
-  resolved["graph"] = graph_out;
-
-  s.model = find_type(checked, root["model"], "model", ModelRegistry::instance(), "model");
-  YAML::Node model_out(YAML::NodeType::Map);
-  model_out["type"] = s.model->name;
-  s.model_params =
-      read_section(checked, root["model"], "model", s.model->params, type_key, s.population_scale, model_out);
-  resolved["model"] = model_out;
+  s.graph = read_typed_section(checked, root, "graph", GraphRegistry::instance(), s.population_scale, s.graph_params,
+                               resolved);
+  s.model = read_typed_section(checked, root, "model", ModelRegistry::instance(), s.population_scale, s.model_params,
+                               resolved);
   check_people_counts(checked, root, s);
 
   YAML::Node output_in = root["output"];
@@ -606,6 +581,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
   s.resolved_yaml =
       std::string("# Resolved by groundswell " GROUNDSWELL_VERSION " from ") + origin + "\n" + emitter.c_str() + "\n";
   return s;
+}
+
+std::int64_t scaled_count(std::int64_t count, double population_scale) {
+  return static_cast<std::int64_t>(std::llround(static_cast<double>(count) * population_scale));
 }
 
 }  // namespace gs

@@ -3,22 +3,15 @@
 // generator and model rule, with defaults filled in, --set overrides applied
 // and population_scale applied to every parameter that counts people.
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "sim/core/input_error.hpp"  // InputError, did_you_mean: scenario errors are input errors
 #include "sim/engine/model.hpp"
 #include "sim/engine/params.hpp"
 #include "sim/graph/generator.hpp"
 
 namespace gs {
-
-// Bad input: the message names file:line:column, the key, what was wrong and
-// what is allowed. The CLI turns it into exit code 2.
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct Scenario {
   std::string path;
@@ -45,11 +38,12 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 Scenario load_scenario_text(const std::string& text, const std::string& origin,
                             const std::vector<std::string>& overrides = {});
 
+// A count of people as a run uses it: the count as written times
+// population_scale, rounded to the nearest integer.
+std::int64_t scaled_count(std::int64_t count, double population_scale);
+
 // Parameters of the scenario's top level and its output section.
 const std::vector<ParamSpec>& top_level_params();
 const std::vector<ParamSpec>& output_params();
-
-// Closest candidate within a small edit distance, or "" when none is close.
-std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace gs

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/scenario/scenario.hpp"
+#include "sim/core/input_error.hpp"
 
 namespace gs {
 namespace {

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "sim/cli/execute.hpp"
+#include "sim/run/execute.hpp"
 
 namespace gs {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/cli/execute.hpp"
+#include "sim/run/execute.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace gs::validation {

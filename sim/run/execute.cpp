@@ -1,12 +1,12 @@
-#include "sim/cli/execute.hpp"
+#include "sim/run/execute.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 
-#include "sim/cli/progress.hpp"
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/output.hpp"
+#include "sim/run/progress.hpp"
 
 namespace gs {
 namespace {

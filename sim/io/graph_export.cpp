@@ -1,4 +1,4 @@
-#include "sim/graph/export.hpp"
+#include "sim/io/graph_export.hpp"
 
 #include <hdf5.h>
 
@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <memory>
 
+#include "sim/core/input_error.hpp"
 #include "sim/io/hdf5_write.hpp"
 #include "sim/io/output.hpp"
-#include "sim/scenario/scenario.hpp"
 
 namespace gs {
 namespace {
