@@ -181,14 +181,14 @@ class Placement {
 // part): `circle` holds circle_size citizen ids per organiser, `none` if free.
 struct Roster {
   static constexpr std::size_t circle_size = 8;
-  std::vector<std::uint32_t> home, start, ramp, end, citizen, pending, circle;
+  std::vector<std::uint32_t> home, start, ramp, end, pending, circle;
   std::vector<float> rate, quit_hazard;
   std::vector<std::uint16_t> to_recruit;
   std::vector<std::uint8_t> volunteer, gone;
   std::size_t from_cohorts = 0;
 
   void clear() {
-    for (auto* v : {&home, &start, &ramp, &end, &citizen, &pending, &circle}) v->clear();
+    for (auto* v : {&home, &start, &ramp, &end, &pending, &circle}) v->clear();
     rate.clear();
     quit_hazard.clear();
     to_recruit.clear();
@@ -196,7 +196,7 @@ struct Roster {
     gone.clear();
   }
   void reserve(std::size_t n) {
-    for (auto* v : {&home, &start, &ramp, &end, &citizen, &pending}) v->reserve(n);
+    for (auto* v : {&home, &start, &ramp, &end, &pending}) v->reserve(n);
     circle.reserve(n * circle_size);
     rate.reserve(n);
     quit_hazard.reserve(n);
@@ -204,12 +204,11 @@ struct Roster {
     volunteer.reserve(n);
     gone.reserve(n);
   }
-  void add(std::uint32_t h, const CohortPlan& c, std::uint32_t who) {
+  void add(std::uint32_t h, const CohortPlan& c) {
     home.push_back(h);
     start.push_back(c.start);
     ramp.push_back(c.training);
     end.push_back(c.active > 0 ? c.start + c.active : UINT32_MAX);
-    citizen.push_back(who);
     pending.push_back(none);
     circle.insert(circle.end(), circle_size, none);
     rate.push_back(static_cast<float>(c.rate));

@@ -121,8 +121,7 @@ NeighbourhoodTable neighbourhood_table(const Population& population) {
     const auto id = static_cast<std::uint32_t>(h);
     t.region[h] = population.region.empty() ? 0 : population.region[h];
     t.deprivation[h] = population.deprivation.empty() ? 0.0 : population.deprivation[h];
-    // Population counts quintiles from the least deprived; outputs from the most (participation_q1).
-    t.deprivation_quintile[h] = population.deprivation.empty() ? 0 : 5 - population.deprivation_quintile(id);
+    t.deprivation_quintile[h] = population.deprivation.empty() ? 0 : population.deprivation_quintile(id);
     t.population[h] =
         static_cast<std::int64_t>(population.neighbourhood_start[h + 1] - population.neighbourhood_start[h]);
   }

@@ -74,9 +74,10 @@ struct Population {
   std::vector<std::uint64_t> household_start;
 
   std::size_t neighbourhoods() const { return neighbourhood_start.size() - 1; }
-  int deprivation_quintile(std::uint32_t h) const {  // 0 = least deprived fifth
-    const int q = static_cast<int>(deprivation[h] * 5.0f);
-    return q > 4 ? 4 : q;
+  // 1 = most deprived fifth .. 5 = least deprived, as the outputs number them.
+  int deprivation_quintile(std::uint32_t h) const {
+    const int from_least = static_cast<int>(deprivation[h] * 5.0f);
+    return 5 - (from_least > 4 ? 4 : from_least);
   }
 };
 

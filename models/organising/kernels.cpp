@@ -1,0 +1,186 @@
+// The vector kernels of kernels.hpp. Each applies rules.hpp to every citizen
+// of a run: every operation is done for every citizen and the unwanted result
+// dropped (a division by a zero degree included), so there is no branch to
+// mispredict and the loop vectorises; the rules are the one-citizen-at-a-time
+// formulas, so every chance is bitwise what a loop over them gives.
+//
+// Compiled for AVX-512 (with 512-bit vectors and mask registers: at GCC's
+// default 256 bits, widening the byte-sized states into 64-bit blend masks
+// is slow), AVX2 and the baseline, chosen at run time, with two options that
+// change no value. No contraction into fused multiply-adds (AVX-512 implies
+// FMA, which rounds once where the rules round twice). No trapping: otherwise
+// GCC sinks a conversion or division used by one arm of a select into a
+// branch, as it might trap, and does not vectorise; IEEE results are the
+// same, only exception flags are not kept exact. The function attribute does
+// not take these options, the pragma does; the rules are always inlined, so
+// they are compiled with them. clang (TSan and fuzz builds) takes the plain
+// loop. Measurements behind these choices: docs/performance.md.
+#include "models/organising/kernels.hpp"
+
+#include "models/organising/rules.hpp"
+
+namespace gs::organising {
+namespace {
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math", "fp-contract=off")
+#define GROUNDSWELL_KERNEL inline __attribute__((always_inline))
+#define GROUNDSWELL_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,prefer-vector-width=512")))
+#define GROUNDSWELL_AVX2 __attribute__((target("avx2")))
+#else
+#define GROUNDSWELL_KERNEL inline
+#endif
+
+// Met: someone in the run was ever met by an organiser (else last_met and
+// meetings are never_met and 0 throughout and are not read: less memory
+// traffic, which bounds the pass at national scale).
+// LeadersNear: someone in the run has a leader among their contacts (else
+// leader_contacts is 0 throughout and is not read; the same expression is
+// evaluated with a 0, so the result is the same).
+template <bool Met, bool SmallDegrees, bool LeadersNear>
+GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                              double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  const std::uint8_t* __restrict state = c.state;
+  const std::uint64_t* __restrict offsets = c.offsets;
+  const std::uint8_t* __restrict degree = c.degree;
+  const std::int32_t* __restrict active = c.active;
+  const std::int32_t* __restrict leaders = c.leaders;
+  const float* __restrict efficacy = c.efficacy;
+  const Group* __restrict group = c.group;
+  const std::uint32_t* __restrict last_met = c.last_met;
+  const double leader_extra = r.leader_extra, influence = r.influence, mobilisation = r.mobilisation;
+  const double dropout = r.dropout, reinforcement = r.reinforcement, leader_dropout = r.leader_dropout;
+  const double after_meeting = r.after_meeting;
+  const std::uint32_t memory = r.memory, step = r.step;
+  for (int i = 0; i < len; ++i) {
+    // Degrees fit 31 bits; int32 converts to double in one instruction.
+    std::int32_t k;
+    if constexpr (SmallDegrees)
+      k = degree[i];
+    else
+      k = static_cast<std::int32_t>(offsets[i + 1] - offsets[i]);
+    std::int32_t leader_contacts = 0;
+    if constexpr (LeadersNear) leader_contacts = leaders[i];
+    const double share = rules::contact_share(active[i], leader_contacts, leader_extra, k);
+    const double g = rules::efficacy_factor(efficacy[i], typical);
+    const bool affected = campaign == static_cast<std::uint8_t>(group[i]);
+    const double own = rules::own_joining_chance(g, spontaneous, influence, share, affected ? mobilisation : 0.0);
+    const double join = rules::joining_chance(own, 0.0);
+    bool recent = false;
+    if constexpr (Met) recent = rules::met_recently(step, last_met[i], never_met, memory);
+    const double leave =
+        rules::dropout_hazard(dropout, reinforcement, share, state[i] == leader, leader_dropout, recent, after_meeting);
+    chance[i] = state[i] == inactive ? join : leave;
+  }
+}
+template <bool Met, bool SmallDegrees>
+GROUNDSWELL_KERNEL void change_chances_leaders(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  if (c.leaders)
+    change_chances_kernel<Met, SmallDegrees, true>(c, len, campaign, typical, spontaneous, r, chance);
+  else
+    change_chances_kernel<Met, SmallDegrees, false>(c, len, campaign, typical, spontaneous, r, chance);
+}
+
+// The kernel specialised for what this run needs to read.
+GROUNDSWELL_KERNEL void change_chances_variants(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                                double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  if (c.last_met) {
+    if (c.degree)
+      change_chances_leaders<true, true>(c, len, campaign, typical, spontaneous, r, chance);
+    else
+      change_chances_leaders<true, false>(c, len, campaign, typical, spontaneous, r, chance);
+  } else {
+    if (c.degree)
+      change_chances_leaders<false, true>(c, len, campaign, typical, spontaneous, r, chance);
+    else
+      change_chances_leaders<false, false>(c, len, campaign, typical, spontaneous, r, chance);
+  }
+}
+
+template <bool Met>
+GROUNDSWELL_KERNEL unsigned decide_kernel(int len, const double* __restrict draw, const double* __restrict chance,
+                                          const std::uint8_t* __restrict state, std::uint16_t* __restrict weeks,
+                                          const std::uint8_t* __restrict meetings, std::uint8_t min_meetings,
+                                          std::uint16_t min_weeks, std::uint8_t* __restrict verdict) {
+  unsigned any = 0;
+  for (int i = 0; i < len; ++i) {
+    const bool change = draw[i] < chance[i];
+    const std::uint8_t s = state[i];
+    const std::uint16_t w = weeks[i];
+    const auto stay = static_cast<std::uint16_t>(w + ((s != inactive) & (w < 65535)));
+    const std::uint16_t next = change ? std::uint16_t{0} : stay;
+    weeks[i] = next;
+    std::uint8_t met = 0;
+    if constexpr (Met) met = meetings[i];
+    const bool eligible = !change & (s == participant) & (met >= min_meetings) & (next >= min_weeks);
+    const auto v = static_cast<std::uint8_t>((change ? changes_state : 0) | (eligible ? may_be_promoted : 0));
+    verdict[i] = v;
+    any |= v;
+  }
+  return any;
+}
+GROUNDSWELL_KERNEL unsigned decide_variants(int len, const double* draw, const double* chance,
+                                            const std::uint8_t* state, std::uint16_t* weeks,
+                                            const std::uint8_t* meetings, std::uint8_t min_meetings,
+                                            std::uint16_t min_weeks, std::uint8_t* verdict) {
+  return meetings ? decide_kernel<true>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict)
+                  : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+
+// One compiled copy of both kernels per instruction set.
+#define GROUNDSWELL_KERNEL_VARIANT(ATTRIBUTES, SUFFIX)                                                               \
+  ATTRIBUTES void change_chances_##SUFFIX(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,     \
+                                          double spontaneous, const ChanceRates& r, double* __restrict chance) {     \
+    change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);                                      \
+  }                                                                                                                  \
+  ATTRIBUTES unsigned decide_##SUFFIX(int len, const double* draw, const double* chance, const std::uint8_t* state,  \
+                                      std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings, \
+                                      std::uint16_t min_weeks, std::uint8_t* verdict) {                              \
+    return decide_variants(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);             \
+  }
+
+#if defined(__GNUC__) && !defined(__clang__)
+GROUNDSWELL_KERNEL_VARIANT(GROUNDSWELL_AVX512, avx512)
+GROUNDSWELL_KERNEL_VARIANT(GROUNDSWELL_AVX2, avx2)
+GROUNDSWELL_KERNEL_VARIANT(, baseline)
+#pragma GCC pop_options
+constexpr bool all_variants = true;
+#else
+GROUNDSWELL_KERNEL_VARIANT(, baseline)
+constexpr bool all_variants = false;
+#endif
+
+}  // namespace
+
+bool kernel_variant_compiled(VectorLevel level) { return all_variants || level == VectorLevel::baseline; }
+
+void change_chances(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
+                    const ChanceRates& r, double* chance) {
+#if defined(__GNUC__) && !defined(__clang__)
+  switch (vector_level()) {
+    case VectorLevel::avx512: return change_chances_avx512(c, len, campaign, typical, spontaneous, r, chance);
+    case VectorLevel::avx2: return change_chances_avx2(c, len, campaign, typical, spontaneous, r, chance);
+    case VectorLevel::baseline: break;
+  }
+#endif
+  change_chances_baseline(c, len, campaign, typical, spontaneous, r, chance);
+}
+
+unsigned decide(int len, const double* draw, const double* chance, const std::uint8_t* state, std::uint16_t* weeks,
+                const std::uint8_t* meetings, std::uint8_t min_meetings, std::uint16_t min_weeks,
+                std::uint8_t* verdict) {
+#if defined(__GNUC__) && !defined(__clang__)
+  switch (vector_level()) {
+    case VectorLevel::avx512:
+      return decide_avx512(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+    case VectorLevel::avx2:
+      return decide_avx2(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+    case VectorLevel::baseline: break;
+  }
+#endif
+  return decide_baseline(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+
+}  // namespace gs::organising

@@ -1,0 +1,56 @@
+#pragma once
+// The citizen pass's vector kernels: every citizen's chance of changing state
+// and the decisions that need no further draw, for a run of citizens of one
+// neighbourhood. Each applies the rules of rules.hpp to every citizen without
+// branches, so that it vectorises; variants for AVX-512, AVX2 and the
+// baseline are chosen at run time (sim/engine/cpu_features.hpp) and give
+// bitwise the same results (tests/test_organising_kernels.cpp).
+#include <cstdint>
+
+#include "sim/engine/cpu_features.hpp"
+#include "sim/graph/graph.hpp"
+
+namespace gs::organising {
+
+enum State : std::uint8_t { inactive = 0, participant = 1, leader = 2 };
+inline constexpr std::uint32_t never_met = 0;
+
+// Everything change_chances needs besides the citizens' own arrays.
+struct ChanceRates {
+  double leader_extra, influence, mobilisation, dropout, reinforcement, leader_dropout, after_meeting;
+  std::uint32_t memory, step;
+};
+struct CitizenArrays {
+  const std::uint8_t* state;
+  const std::uint64_t* offsets;
+  const std::uint8_t* degree;  // degrees below 255, or nullptr: take them from offsets
+  const std::int32_t *active, *leaders;  // leaders nullptr: all 0
+  const float* efficacy;
+  const Group* group;
+  const std::uint32_t* last_met;  // nullptr: nobody was ever met
+};
+
+// chance[i], i < len, that citizen i changes state this week: joins if
+// inactive, leaves if not, as if nobody had been met this week. `campaign`
+// is the group whose issue the neighbourhood campaigns on (or none),
+// `typical` its typical efficacy, `spontaneous` its spontaneous rate.
+void change_chances(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
+                    const ChanceRates& r, double* chance);
+
+// Bits of decide()'s verdict per citizen.
+inline constexpr std::uint8_t changes_state = 1, may_be_promoted = 2;
+
+// The decisions that need no further draw: who joins or leaves (draw below
+// chance), weeks in (reset by a change, counted up while in, saturating),
+// and who is eligible for promotion (in, staying, enough one-to-ones and
+// weeks; meetings nullptr: nobody was ever met). Returns nonzero if anyone
+// changes or is eligible, so that most runs need no second look.
+unsigned decide(int len, const double* draw, const double* chance, const std::uint8_t* state, std::uint16_t* weeks,
+                const std::uint8_t* meetings, std::uint8_t min_meetings, std::uint16_t min_weeks,
+                std::uint8_t* verdict);
+
+// Whether this build has a kernel variant for `level` (GCC builds have all
+// three; others only the baseline, which every level then runs).
+bool kernel_variant_compiled(VectorLevel level);
+
+}  // namespace gs::organising
