@@ -2,13 +2,16 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <sstream>
 
+#include "sim/engine/random.hpp"
 #include "sim/io/hdf5_write.hpp"
 #include "sim/io/output.hpp"
 
@@ -59,6 +62,9 @@ void write_real_attribute(hid_t where, const std::string& name, double value) {
 
 void write_posterior_group(hid_t file, const Calibration& c, const CalibrationResult& r) {
   Handle group(H5Gcreate2(file, "posterior", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /posterior");
+  std::string names;  // the parameter paths, one a line, so a reader need not guess which datasets are parameters
+  for (const auto& p : c.parameters) names += p.path + "\n";
+  hdf5::write_text_attribute(group, "parameters", names);
   for (std::size_t k = 0; k < c.parameters.size(); ++k) {
     const CalibrationParameter& p = c.parameters[k];
     std::vector<double> xs;
@@ -165,7 +171,90 @@ Interval interval_of(const std::vector<double>& xs, const std::vector<double>& w
   return {weighted_quantile(xs, ws, 0.05), weighted_quantile(xs, ws, 0.5), weighted_quantile(xs, ws, 0.95)};
 }
 
+std::vector<double> read_reals(hid_t group, const std::string& file, const std::string& name) {
+  const std::string where = file + ": /posterior/" + name;
+  if (H5Lexists(group, name.c_str(), H5P_DEFAULT) <= 0) throw InputError(where + " is missing");
+  const hid_t ds = H5Dopen2(group, name.c_str(), H5P_DEFAULT);
+  if (ds < 0) throw InputError(where + ": cannot open");
+  const hid_t space = H5Dget_space(ds);
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  H5Sclose(space);
+  std::vector<double> out(n > 0 ? static_cast<std::size_t>(n) : 0);
+  const herr_t status = out.empty() ? 0 : H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data());
+  H5Dclose(ds);
+  if (status < 0) throw InputError(where + ": cannot read");
+  return out;
+}
+
+std::string read_parameter_list(hid_t group, const std::string& file) {
+  if (H5Aexists(group, "parameters") <= 0)
+    throw InputError(file + ": /posterior has no 'parameters' attribute (not written by groundswell calibrate?)");
+  const hid_t attr = H5Aopen(group, "parameters", H5P_DEFAULT);
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  char* data = nullptr;
+  const herr_t status = H5Aread(attr, type, &data);
+  std::string out = status >= 0 && data ? data : "";
+  if (data) H5free_memory(data);
+  H5Tclose(type);
+  H5Aclose(attr);
+  if (status < 0) throw InputError(file + ": cannot read /posterior's parameters attribute");
+  return out;
+}
+
 }  // namespace
+
+PosteriorSample read_posterior(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw InputError(path + ": no such file (a posterior.h5 from groundswell calibrate)");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": not an HDF5 file");
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) throw InputError(path + ": HDF5 cannot open it");
+  PosteriorSample out;
+  out.path = path;
+  try {
+    if (H5Lexists(file, "posterior", H5P_DEFAULT) <= 0)
+      throw InputError(path + ": has no /posterior group (not written by groundswell calibrate?)");
+    const hid_t group = H5Gopen2(file, "posterior", H5P_DEFAULT);
+    try {
+      std::istringstream names(read_parameter_list(group, path));
+      for (std::string name; std::getline(names, name);)
+        if (!name.empty()) out.parameters.push_back(name);
+      for (const auto& name : out.parameters) out.values.push_back(read_reals(group, path, name));
+      out.weights = read_reals(group, path, "weight");
+    } catch (...) {
+      H5Gclose(group);
+      throw;
+    }
+    H5Gclose(group);
+  } catch (...) {
+    H5Fclose(file);
+    throw;
+  }
+  H5Fclose(file);
+  for (const auto& v : out.values)
+    if (v.size() != out.weights.size()) throw InputError(path + ": /posterior datasets differ in length");
+  if (out.weights.empty() || out.parameters.empty()) throw InputError(path + ": the posterior is empty");
+  return out;
+}
+
+std::vector<std::size_t> resample_posterior(const PosteriorSample& posterior, std::uint32_t n, std::uint64_t seed) {
+  constexpr Purpose purpose_resample = 3;  // the sweep's Latin hypercube uses 1 and 2
+  std::vector<double> cumulative;
+  double total = 0;
+  for (double w : posterior.weights) cumulative.push_back(total += w);
+  std::vector<std::size_t> out;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Stream s(seed, 0, 0, i, purpose_resample);
+    const double x = s.uniform() * total;
+    const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), x);
+    out.push_back(std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()), cumulative.size() - 1));
+  }
+  return out;
+}
 
 Interval parameter_interval(const CalibrationResult& r, std::size_t k) {
   std::vector<double> xs, ws;

@@ -3,7 +3,10 @@
 // their weights and distances, per-generation diagnostics and the targets
 // with their posterior predictive intervals) and posterior.csv, both written
 // atomically. Layout: docs/calibration.md.
+#include <cstddef>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/sweep/calibration_run.hpp"
 
@@ -23,5 +26,21 @@ Interval parameter_interval(const CalibrationResult& r, std::size_t k);
 Interval predictive_interval(const CalibrationResult& r, std::size_t t);
 
 void write_posterior(const std::string& dir, const Calibration& c, const CalibrationResult& r);
+
+// A posterior read back from posterior.h5: values[k][i] is parameter k of particle i.
+struct PosteriorSample {
+  std::string path;
+  std::vector<std::string> parameters;
+  std::vector<std::vector<double>> values;
+  std::vector<double> weights;
+};
+
+// Throws InputError naming the file when it is missing or not a posterior.
+PosteriorSample read_posterior(const std::string& path);
+
+// n particle indices drawn with replacement in proportion to the weights
+// (multinomial resampling), draw i from the counter-based Stream keyed by
+// (seed, i): the same draws on any machine and for any rank count.
+std::vector<std::size_t> resample_posterior(const PosteriorSample& posterior, std::uint32_t n, std::uint64_t seed);
 
 }  // namespace gs

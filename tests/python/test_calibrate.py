@@ -158,5 +158,58 @@ with open(bad, "w") as f:
             f"targets:\n  - {{metric: voters, step: 26, value: 1, sd: 1}}\n")
 r = calibrate([bad, "--out-dir", os.path.join(work, "bad")], check=False)
 expect(r.returncode == 2 and f"{bad}:5:" in r.stderr and "voters" in r.stderr, f"bad metric: {r.stderr}")
+
+# 5. The policy answer from the posterior: two sweeps draw the same members
+# (parameters and seeds) from it and differ only in organisers; compare pairs them.
+def posterior_sweep(name, organisers):
+    path = os.path.join(work, name + ".yaml")
+    with open(path, "w") as f:
+        f.write(f"base: {TOWN}\nset: {{model.organisers.count: {organisers}}}\n"
+                f"samples: {{from: serial/posterior.h5, n: 8}}\nreplicates: 3\nseed: 77\n")
+    return path
+
+
+sweep_a, sweep_b = posterior_sweep("few", 10), posterior_sweep("many", 40)
+lists = [subprocess.run([EXE, "sweep", s, "--list"], capture_output=True, text=True) for s in (sweep_a, sweep_b)]
+expect(all(r.returncode == 0 for r in lists), f"sweep --list from a posterior: {[r.stderr for r in lists]}")
+expect(lists[0].stdout == lists[1].stdout, "the two sweeps do not share members' parameters and seeds")
+with h5py.File(os.path.join(serial, "posterior.h5"), "r") as f:
+    known = {p: set(f["posterior"][p][()].tolist()) for p in TRUTH}
+for line in lists[0].stdout.splitlines():
+    for field in line.split()[2:-1]:
+        path, value = field.split("=")
+        expect(float(value) in known[path], f"member value {field} is not a posterior particle")
+for s, d in ((sweep_a, "few"), (sweep_b, "many")):
+    r = subprocess.run([EXE, "sweep", s, "--out-dir", os.path.join(work, d), "-q", "--threads", "1"],
+                       capture_output=True, text=True)
+    expect(r.returncode == 0, f"posterior sweep: {r.stderr}")
+r = subprocess.run([EXE, "compare", os.path.join(work, "few"), os.path.join(work, "many"), "--at", "13,26",
+                    "--format", "csv"], capture_output=True, text=True)
+expect(r.returncode == 0, f"compare DIR DIR: {r.stderr}")
+rows = list(csv.DictReader(r.stdout.splitlines()))
+expect([int(float(row["step"])) for row in rows] == [13, 26], f"compare rows {rows}")
+from scipy import stats  # noqa: E402 (only this section needs it)
+
+for row in rows:
+    step = int(float(row["step"]))
+    diffs = []
+    for m in sorted(x for x in os.listdir(os.path.join(work, "few")) if x.startswith("m") and x.endswith(".h5")):
+        with h5py.File(os.path.join(work, "few", m), "r") as fa, h5py.File(os.path.join(work, "many", m), "r") as fb:
+            diffs.append(fb["timeseries"]["participation"][:, step] - fa["timeseries"]["participation"][:, step])
+    d = np.array(diffs)
+    member = d.mean(axis=1)
+    members, reps = d.shape
+    within = ((d - member[:, None]) ** 2).sum() / (members * (reps - 1))
+    half = stats.t.ppf(0.975, members * (reps - 1)) * np.sqrt(within / reps)
+    expected = {"difference": member.mean(), "full_low": np.percentile(member, 2.5),
+                "full_high": np.percentile(member, 97.5), "seed_low": member.mean() - half,
+                "seed_high": member.mean() + half}
+    for key, value in expected.items():
+        expect(abs(float(row[key]) - value) <= 1e-9 * max(1.0, abs(value)), f"step {step} {key}: {row[key]} vs {value}")
+    print(f"step {step}: difference {member.mean():+.4f}, parameters + seeds [{expected['full_low']:+.4f}, "
+          f"{expected['full_high']:+.4f}], seeds only [{expected['seed_low']:+.4f}, {expected['seed_high']:+.4f}]")
+bad_pair = subprocess.run([EXE, "compare", os.path.join(work, "few"), os.path.join(serial, "gen-0")],
+                          capture_output=True, text=True)
+expect(bad_pair.returncode == 2 and "pair" in bad_pair.stderr, f"unpaired directories: {bad_pair.stderr}")
 print("OK")
 shutil.rmtree(work, ignore_errors=True)
