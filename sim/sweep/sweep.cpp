@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "sim/engine/random.hpp"
+#include "sim/sweep/calibration_output.hpp"
 
 namespace gs {
 namespace {
@@ -128,30 +129,75 @@ std::vector<YAML::Node> value_list(const std::string& file, const YAML::Node& ke
   return {list.begin(), list.end()};
 }
 
-Axis samples_axis(const std::string& file, const YAML::Node& samples, const Scenario& base, std::uint64_t sweep_seed,
-                  std::set<std::string>& used, std::vector<std::string>& paths) {
-  if (!samples.IsMap()) fail(file, samples, "samples", "expected a mapping {n, method, ranges, seed}");
-  check_unique_keys(file, samples, "samples");
-  for (const auto& kv : samples) {
-    const std::string k = kv.first.Scalar();
-    if (k != "n" && k != "method" && k != "ranges" && k != "seed")
-      fail(file, kv.first, "samples." + k, "unknown key; allowed here: method, n, ranges, seed");
-  }
+std::uint32_t sample_count(const std::string& file, const YAML::Node& samples) {
   const YAML::Node n_node = samples["n"];
   if (!n_node.IsDefined()) fail(file, samples, "samples.n", "missing required key (number of samples)");
   const double n_real = number(file, n_node, "samples.n");
   if (n_real < 1 || n_real > 100000 || n_real != std::floor(n_real))
     fail(file, n_node, "samples.n", "expected a whole number from 1 to 100000");
-  const auto n = static_cast<std::uint32_t>(n_real);
+  return static_cast<std::uint32_t>(n_real);
+}
+
+std::uint64_t sample_seed(const std::string& file, const YAML::Node& samples, std::uint64_t sweep_seed) {
+  const YAML::Node s = samples["seed"];
+  if (!s.IsDefined()) return sweep_seed;
+  const double x = number(file, s, "samples.seed");
+  if (x < 0 || x > 9.0e15 || x != std::floor(x))
+    fail(file, s, "samples.seed", "expected a whole number from 0 to 9e15");
+  return static_cast<std::uint64_t>(x);
+}
+
+// samples: {from: DIR/posterior.h5, n: 200}: members drawn from a
+// calibration's posterior by weight, each with all its parameters.
+Axis posterior_axis(const std::string& file, const YAML::Node& samples, const Scenario& base, std::uint64_t sweep_seed,
+                    std::set<std::string>& used, std::vector<std::string>& paths) {
+  for (const auto& kv : samples) {
+    const std::string k = kv.first.Scalar();
+    if (k != "n" && k != "from" && k != "seed")
+      fail(file, kv.first, "samples." + k, "unknown key with from:; allowed here: from, n, seed");
+  }
+  const YAML::Node from = samples["from"];
+  if (!from.IsScalar()) fail(file, from, "samples.from", "expected the path of a posterior.h5, relative to this file");
+  const std::string path = (fs::path(file).parent_path() / from.Scalar()).lexically_normal().string();
+  PosteriorSample posterior;
+  try {
+    posterior = read_posterior(path);
+  } catch (const InputError& e) {
+    fail(file, from, "samples.from", e.what());
+  }
+  const std::uint32_t n = sample_count(file, samples);
+  const std::vector<std::size_t> drawn = resample_posterior(posterior, n, sample_seed(file, samples, sweep_seed));
+  Axis axis(n);
+  for (std::size_t k = 0; k < posterior.parameters.size(); ++k) {
+    const std::string& p = posterior.parameters[k];
+    if (!used.insert(p).second)
+      fail(file, from, "samples.from",
+           "the posterior sets " + p + ", which is also given in replicates, set, sweep or zip");
+    const ParamSpec* spec = find_spec(base, p);
+    const bool whole = spec && spec->type == ParamType::integer;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const double x = posterior.values[k][drawn[i]];
+      axis[i].push_back(SweepValue{p, whole ? std::to_string(std::llround(x)) : format_real(x), where(file, from)});
+    }
+    paths.push_back(p);
+  }
+  return axis;
+}
+
+Axis samples_axis(const std::string& file, const YAML::Node& samples, const Scenario& base, std::uint64_t sweep_seed,
+                  std::set<std::string>& used, std::vector<std::string>& paths) {
+  if (!samples.IsMap()) fail(file, samples, "samples", "expected a mapping {n, method, ranges, seed} or {from, n}");
+  check_unique_keys(file, samples, "samples");
+  if (samples["from"].IsDefined()) return posterior_axis(file, samples, base, sweep_seed, used, paths);
+  for (const auto& kv : samples) {
+    const std::string k = kv.first.Scalar();
+    if (k != "n" && k != "method" && k != "ranges" && k != "seed")
+      fail(file, kv.first, "samples." + k, "unknown key; allowed here: from, method, n, ranges, seed");
+  }
+  const std::uint32_t n = sample_count(file, samples);
   if (const YAML::Node m = samples["method"]; m.IsDefined() && (!m.IsScalar() || m.Scalar() != "latin_hypercube"))
     fail(file, m, "samples.method", "'" + yaml_text(m) + "' is not allowed; allowed: latin_hypercube");
-  std::uint64_t seed = sweep_seed;
-  if (const YAML::Node s = samples["seed"]; s.IsDefined()) {
-    const double x = number(file, s, "samples.seed");
-    if (x < 0 || x > 9.0e15 || x != std::floor(x))
-      fail(file, s, "samples.seed", "expected a whole number from 0 to 9e15");
-    seed = static_cast<std::uint64_t>(x);
-  }
+  const std::uint64_t seed = sample_seed(file, samples, sweep_seed);
   const YAML::Node ranges = samples["ranges"];
   if (!ranges.IsMap() || ranges.size() == 0)
     fail(file, ranges.IsDefined() ? ranges : samples, "samples.ranges",
