@@ -220,6 +220,7 @@
 
   async function run() {
     showMessage("");
+    setStatus("running", "starting…");
     const body = { client: clientId, a: overrides("a") };
     if (state.compare) body.b = overrides("b");
     let started;
@@ -352,7 +353,9 @@
       for (const [metric, dash] of [["campaigns_won", []], ["campaigns_lost", [5, 4]]]) {
         if (!arm.series[metric]) continue;
         campaigns.push({ label: arm.label + " " + metric.replace("campaigns_", ""), stroke: i ? COLORS.b : COLORS.a, dash, width: 2 });
-        campaignData.push(arm.series[metric].mean);
+        // The model counts campaigns per week; the running total (of the means) reads better.
+        let total = 0;
+        campaignData.push(arm.series[metric].mean.map((v) => (total += v || 0)));
       }
     });
     makeChart("campaigns", campaigns, campaignData, [], "campaigns");
