@@ -170,5 +170,23 @@ class ExploreApi(unittest.TestCase):
             self.assertEqual(self.server.request("GET", f"/api/runs/{run_id}/results")[0], 404)
 
 
+class ExploreWithoutNeighbourhoods(unittest.TestCase):
+    def test_a_graph_without_neighbourhoods_runs_with_no_map_data(self):
+        server = ExploreServer(scenario("graphs", "small_world.yaml"), "--max-population", "20000")
+        try:
+            status, _, data = server.request("POST", "/api/run", {"a": {"graph.nodes": 30000}})
+            self.assertEqual(status, 400)
+            self.assertIn("--max-population", json.loads(data)["error"])
+            done = server.run({"a": {"graph.nodes": 2000, "steps": 4, "replicates": 2}})
+            self.assertEqual(done["state"], "done", done)
+            results = server.json("GET", f"/api/runs/{done['id']}/results")
+            self.assertEqual(results["neighbourhoods"]["region"], [])
+            self.assertEqual(results["arms"][0]["neighbourhood_series"], {})
+            self.assertEqual(len(results["arms"][0]["series"]["participation"]["mean"]), 5)
+            self.assertNotIn("neighbourhoods: true", server.request("GET", f"/api/runs/{done['id']}/a/scenario.yaml")[2].decode())
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -315,33 +315,51 @@
     ];
   }
 
+  // The metric the page headlines: participation, or the model's first metric.
+  function primaryMetric(results) {
+    return results.metrics.some((m) => m.name === "participation") ? "participation" : results.metrics[0].name;
+  }
+
+  // The per-neighbourhood series the map shows, or null when the run has none.
+  function hoodMetric(results) {
+    const names = Object.keys(results.arms[0].neighbourhood_series);
+    return names.includes("participation_by_neighbourhood") ? "participation_by_neighbourhood" : names[0] || null;
+  }
+
+  function showFigure(name, shown) {
+    $("chart-" + name).parentElement.hidden = !shown;
+  }
+
   function drawCharts(results) {
     const x = weeks(results);
     const arms = results.arms;
     const names = arms.map((a) => a.label);
+    const primary = primaryMetric(results);
     // Participation with each arm's replicate interval as a band.
     let series = [], data = [x], bands = [];
     arms.forEach((arm, i) => {
-      const s = arm.series.participation;
+      const s = arm.series[primary];
       const base = 1 + 3 * i;
       series = series.concat(bandSeries(names[i], i ? COLORS.b : COLORS.a));
       data.push(s.mean, s.high, s.low);
       bands.push({ series: [base + 1, base + 2], fill: i ? COLORS.bandB : COLORS.band });
     });
-    makeChart("participation", series, data, bands, "share");
+    makeChart("participation", series, data, bands, primary);
     if (results.difference) {
-      const d = results.difference.participation;
+      const d = results.difference[primary];
       makeChart("difference", bandSeries("B − A", "#5b2c83"), [x, d.mean, d.high, d.low],
         [{ series: [2, 3], fill: "rgba(91,44,131,0.18)" }], "share");
     }
     $("difference-figure").hidden = !results.difference;
     const a = arms[0].series;
     const quintiles = [1, 2, 3, 4, 5].filter((q) => a["participation_q" + q]);
+    showFigure("quintiles", quintiles.length > 0);
     makeChart("quintiles", quintiles.map((q, i) => ({ label: "Q" + q, stroke: QUINTILE_COLORS[i], width: 2 })),
       [x].concat(quintiles.map((q) => a["participation_q" + q].mean)), [], "share");
     const perArm = (metric) => arms.filter((arm) => arm.series[metric]).map((arm, i) => ({ arm, i }));
     const simple = (name, metric, unit) => {
       const list = perArm(metric);
+      showFigure(name, list.length > 0);
       makeChart(name, list.map(({ arm, i }) => ({ label: arm.label, stroke: i ? COLORS.b : COLORS.a, width: 2 })),
         [x].concat(list.map(({ arm }) => arm.series[metric].mean)), [], unit);
     };
@@ -358,6 +376,7 @@
         campaignData.push(arm.series[metric].mean.map((v) => (total += v || 0)));
       }
     });
+    showFigure("campaigns", campaigns.length > 0);
     makeChart("campaigns", campaigns, campaignData, [], "campaigns");
   }
 
@@ -463,7 +482,7 @@
 
   function hoodValues(results, t) {
     const pick = $("map-arm").value;
-    const series = (i) => results.arms[i].neighbourhood_series.participation_by_neighbourhood[t];
+    const series = (i) => results.arms[i].neighbourhood_series[hoodMetric(results)][t];
     if (pick === "diff" && results.arms.length > 1) return series(1).map((v, h) => v - series(0)[h]);
     return series(pick === "1" && results.arms.length > 1 ? 1 : 0);
   }
@@ -483,7 +502,7 @@
 
   function paintMap() {
     const results = state.results;
-    if (!results) return;
+    if (!results || hoodMetric(results) === null) return;
     const t = state.week;
     $("week-value").textContent = t;
     const values = hoodValues(results, t);
@@ -491,7 +510,7 @@
     // One colour scale for every week, so the animation shows change.
     let lo = Infinity, hi = -Infinity;
     for (const arm of diverging ? [] : results.arms)
-      for (const row of arm.neighbourhood_series.participation_by_neighbourhood)
+      for (const row of arm.neighbourhood_series[hoodMetric(results)])
         for (const v of row) {
           lo = Math.min(lo, v);
           hi = Math.max(hi, v);
@@ -569,7 +588,7 @@
       table.deprivation_quintile[h] + ", " + table.population[h] + " residents): participation";
     const x = weeks(results);
     makeChart("hood", results.arms.map((arm, i) => ({ label: arm.label, stroke: i ? COLORS.b : COLORS.a, width: 2 })),
-      [x].concat(results.arms.map((arm) => arm.neighbourhood_series.participation_by_neighbourhood.map((row) => row[h]))),
+      [x].concat(results.arms.map((arm) => arm.neighbourhood_series[hoodMetric(results)].map((row) => row[h]))),
       [], "share");
   }
 
@@ -596,7 +615,9 @@
 
   function showResults(results) {
     state.results = results;
-    const finalA = results.arms[0].final.participation;
+    const primary = primaryMetric(results);
+    $("final-label").textContent = "Final " + primary + ":";
+    const finalA = results.arms[0].final[primary];
     state.finalParticipation = finalA;
     const out = $("final-participation");
     out.dataset.value = String(finalA);
@@ -604,7 +625,7 @@
     const outB = $("final-participation-b");
     outB.hidden = results.arms.length < 2;
     if (results.arms.length > 1) {
-      const finalB = results.arms[1].final.participation;
+      const finalB = results.arms[1].final[primary];
       state.finalParticipationB = finalB;
       outB.dataset.value = String(finalB);
       outB.textContent = "B " + fmtShare(finalB);
@@ -628,9 +649,13 @@
     $("map-arm-label").hidden = results.arms.length < 2;
     if (results.arms.length < 2) $("map-arm").value = "0";
     drawCharts(results);
-    buildMap(results);
-    paintMap();
-    if (state.selectedHood !== null && state.selectedHood < results.neighbourhoods.region.length)
+    const hasMap = hoodMetric(results) !== null && results.neighbourhoods.region.length > 0;
+    $("map-area").hidden = !hasMap;
+    if (hasMap) {
+      buildMap(results);
+      paintMap();
+    }
+    if (hasMap && state.selectedHood !== null && state.selectedHood < results.neighbourhoods.region.length)
       selectHood(state.selectedHood);
     // The plotted final value, as a test reads it from the chart's data.
     const plotted = charts.participation.data[1];
