@@ -56,7 +56,8 @@ class ExploreServer:
     def stop(self):
         self.proc.terminate()
         try:
-            return self.proc.wait(timeout=30)
+            self.proc.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            return self.proc.wait()
+            self.proc.communicate()
+        return self.proc.returncode

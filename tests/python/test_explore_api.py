@@ -116,6 +116,29 @@ class ExploreApi(unittest.TestCase):
         np.testing.assert_allclose(got["low"][1:], (mean - half)[1:], rtol=1e-6, atol=1e-9)
         np.testing.assert_allclose(got["high"][1:], (mean + half)[1:], rtol=1e-6, atol=1e-9)
 
+    def test_network_view_is_replicate_0_of_the_run(self):
+        hood = 5
+        net = self.server.json("POST", "/api/network", {"a": SMALL, "neighbourhood": hood})
+        people = net["people"]
+        with h5py.File(self.rerun("a"), "r") as f:
+            self.assertEqual(people, f["neighbourhoods/population"][hood])
+            share = f["timeseries/participation_by_neighbourhood"][0, :, hood]
+        self.assertEqual(len(net["states"]), STEPS + 1)
+        # The share of the neighbourhood's people not inactive, at every step, is the run's series for replicate 0.
+        for t, states in enumerate(net["states"]):
+            self.assertEqual(len(states), people)
+            self.assertAlmostEqual(sum(1 for x in states if x != 0) / people, share[t], places=12)
+        self.assertTrue(net["edges"])
+        for i, j, layer in net["edges"]:
+            self.assertTrue(0 <= i < j < people)
+            self.assertEqual(layer, 0 if net["household"][i] == net["household"][j] else 1)
+        self.assertEqual({layer for _, _, layer in net["edges"]}, {0, 1})
+        for body in [{"a": SMALL, "neighbourhood": 34}, {"a": SMALL}, {"a": SMALL, "neighbourhood": -1},
+                     {"a": dict(SMALL, **{"model.deprivation_gap": 3}), "neighbourhood": 0}]:
+            status, _, data = self.server.request("POST", "/api/network", body)
+            self.assertEqual(status, 400, body)
+            self.assertTrue(json.loads(data)["error"])
+
     def test_bad_values_get_the_set_message(self):
         for key, value in [("model.deprivation_gap", 1.5), ("model.organisers.cuont", 3), ("steps", "many")]:
             status, _, data = self.server.request("POST", "/api/run", {"a": {key: value}})

@@ -92,6 +92,19 @@ class ExplorerPage(unittest.TestCase):
         series = b.evaluate("window.explorer.charts.hood.data[1]")
         self.assertEqual(series, [row[7] for row in results["arms"][0]["neighbourhood_series"]
                                   ["participation_by_neighbourhood"]])
+        # The network view of that neighbourhood: every resident, their ties, states at the slider's week.
+        b.evaluate("document.getElementById('show-network').click(), true")
+        b.wait_for("document.getElementById('network').dataset.people")
+        net = self.server.json("POST", "/api/network", {"a": results["arms"][0]["overrides"], "neighbourhood": 7})
+        canvas = b.evaluate("Object.assign({}, document.getElementById('network').dataset)")
+        self.assertEqual(int(canvas["people"]), results["neighbourhoods"]["population"][7])
+        self.assertEqual(int(canvas["ties"]), len(net["edges"]))
+        self.assertEqual(int(canvas["week"]), SMALL["steps"])
+        self.assertEqual(int(canvas["active"]), sum(1 for x in net["states"][-1] if x))
+        b.evaluate("window.explorer.setWeek(0), true")
+        self.assertEqual(int(b.evaluate("document.getElementById('network').dataset.active")),
+                         sum(1 for x in net["states"][0] if x))
+        b.evaluate(f"window.explorer.setWeek({SMALL['steps']}), true")
         b.evaluate("document.getElementById('overlay-deprivation').click(), true")
         self.assertEqual(b.evaluate("document.querySelectorAll('#map .deprivation').length"), hoods)
         # Download links point at this run.

@@ -293,7 +293,9 @@
       width: chartWidth(el),
       height: 220,
       scales: { x: { time: false } },
-      axes: [{ label: "week" }, { label: yLabel || "" }],
+      // Three significant figures: shares of a few per ten thousand would otherwise read "0".
+      axes: [{ label: "week" }, { label: yLabel || "", size: 64,
+        values: (u, splits) => splits.map((v) => (v === null ? "" : String(Number(v.toPrecision(3))))) }],
       series: [{ label: "week" }].concat(series),
       bands: bands || [],
       legend: { live: true },
@@ -529,6 +531,7 @@
         table.deprivation_quintile[h] + ", " + table.population[h] + " residents: participation " + (100 * v).toFixed(1) + "%";
     }
     drawOverlay(results, t);
+    drawNetwork();
     $("legend").innerHTML = "";
     for (const [label, v] of [["low " + fmtShare(lo), lo], ["high " + fmtShare(hi), hi]]) {
       const row = document.createElement("div");
@@ -579,6 +582,11 @@
 
   function selectHood(h) {
     const results = state.results;
+    if (state.selectedHood !== h) {
+      state.network = null;
+      $("network-wrap").hidden = true;
+      $("network-status").textContent = "";
+    }
     state.selectedHood = h;
     for (const poly of document.querySelectorAll("#map .cell"))
       poly.classList.toggle("selected", Number(poly.dataset.hood) === h);
@@ -590,6 +598,79 @@
     makeChart("hood", results.arms.map((arm, i) => ({ label: arm.label, stroke: i ? COLORS.b : COLORS.a, width: 2 })),
       [x].concat(results.arms.map((arm) => arm.neighbourhood_series[hoodMetric(results)].map((row) => row[h]))),
       [], "share");
+  }
+
+  // ---- Network view of one neighbourhood -------------------------------------
+
+  const STATE_COLORS = ["#c8ccd2", "#e67e22", "#8e1b1b"];
+
+  async function showNetwork() {
+    const h = state.selectedHood;
+    if (h === null) return;
+    const arm = $("map-arm").value === "1" && state.compare ? "b" : "a";
+    $("network-status").textContent = "computing…";
+    try {
+      const net = await api("POST", "api/network", { a: overrides(arm), neighbourhood: h });
+      state.network = net;
+      state.network.layout = layoutNetwork(net);
+      $("network-wrap").hidden = false;
+      $("network-status").textContent = "neighbourhood " + h + " (" + arm.toUpperCase() + "): " + net.people +
+        " people, " + net.edges.length + " ties among them";
+      drawNetwork();
+    } catch (e) {
+      $("network-status").textContent = e.message;
+    }
+  }
+
+  // Households on a grid, their members on a small ring.
+  function layoutNetwork(net) {
+    const size = $("network").width;
+    const households = Math.max(...net.household) + 1;
+    const cols = Math.ceil(Math.sqrt(households));
+    const cell = size / cols;
+    const members = new Array(households).fill(0);
+    for (const hh of net.household) members[hh] += 1;
+    const seen = new Array(households).fill(0);
+    return net.household.map((hh) => {
+      const k = seen[hh]++;
+      const angle = (2 * Math.PI * k) / members[hh];
+      const r = members[hh] > 1 ? cell * 0.28 : 0;
+      return [cell * ((hh % cols) + 0.5) + r * Math.cos(angle), cell * (Math.floor(hh / cols) + 0.5) + r * Math.sin(angle)];
+    });
+  }
+
+  function drawNetwork() {
+    const net = state.network;
+    if (!net) return;
+    const canvas = $("network");
+    const ctx = canvas.getContext("2d");
+    const t = Math.min(state.week, net.states.length - 1);
+    const pos = net.layout;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.lineWidth = 0.5;
+    for (const [layer, colour] of [[1, "rgba(91,143,214,0.12)"], [0, "rgba(109,123,141,0.9)"]]) {
+      ctx.strokeStyle = colour;
+      ctx.beginPath();
+      for (const [i, j, l] of net.edges) {
+        if (l !== layer) continue;
+        ctx.moveTo(pos[i][0], pos[i][1]);
+        ctx.lineTo(pos[j][0], pos[j][1]);
+      }
+      ctx.stroke();
+    }
+    const states = net.states[t];
+    let active = 0;
+    states.forEach((s, i) => {
+      if (s !== 0) active += 1;
+      ctx.fillStyle = STATE_COLORS[Math.min(s, 2)];
+      ctx.beginPath();
+      ctx.arc(pos[i][0], pos[i][1], 2.2, 0, 2 * Math.PI);
+      ctx.fill();
+    });
+    canvas.dataset.people = String(net.people);
+    canvas.dataset.ties = String(net.edges.length);
+    canvas.dataset.week = String(t);
+    canvas.dataset.active = String(active);
   }
 
   let playing = null;
@@ -615,6 +696,9 @@
 
   function showResults(results) {
     state.results = results;
+    state.network = null; // drawn for the previous run's parameters
+    $("network-wrap").hidden = true;
+    $("network-status").textContent = "";
     const primary = primaryMetric(results);
     $("final-label").textContent = "Final " + primary + ":";
     const finalA = results.arms[0].final[primary];
@@ -691,6 +775,7 @@
       paintMap();
     });
     $("play").addEventListener("click", togglePlay);
+    $("show-network").addEventListener("click", showNetwork);
     for (const id of ["overlay-deprivation", "overlay-organisers", "map-arm"]) $(id).addEventListener("change", paintMap);
   }
 
@@ -712,6 +797,7 @@
       $("compare").dispatchEvent(new Event("change"));
     },
     selectHood,
+    showNetwork,
     setWeek(t) {
       state.week = t;
       $("week").value = t;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/cli/execute.hpp"
+#include "sim/cli/explore/network_view.hpp"
 #include "sim/cli/explore/parameters_json.hpp"
 #include "sim/cli/explore/results_json.hpp"
 
@@ -184,6 +185,12 @@ bool RunService::cancel(const std::string& id) {
   return true;
 }
 
+nlohmann::json RunService::network(const Overrides& overrides, std::uint32_t neighbourhood) {
+  const Scenario s = scenario_for(overrides);
+  std::lock_guard busy(compute_);
+  return network_view(s, neighbourhood);
+}
+
 void RunService::work() {
   for (;;) {
     std::shared_ptr<Run> run;
@@ -204,6 +211,7 @@ void RunService::work() {
 }
 
 void RunService::execute(Run& run) {
+  std::lock_guard busy(compute_);
   std::vector<RunResult> results;
   std::string error;
   RunState outcome = RunState::done;

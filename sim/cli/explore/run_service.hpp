@@ -78,6 +78,10 @@ class RunService {
   std::optional<std::string> arm_hdf5(const std::string& id, std::size_t arm) const;
   bool cancel(const std::string& id);
 
+  // The network view of one neighbourhood (network_view.hpp) for a parameter
+  // set; waits for the run in progress, as it computes as much as a replicate.
+  nlohmann::json network(const Overrides& overrides, std::uint32_t neighbourhood);
+
   // The scenario for one parameter set, validated and limited (throws InputError).
   Scenario scenario_for(const Overrides& overrides) const;
 
@@ -93,6 +97,7 @@ class RunService {
   std::string work_dir_;
   bool neighbourhoods_ = false;
 
+  std::mutex compute_;  // one computation at a time: each uses every core
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::map<std::string, std::shared_ptr<Run>> runs_;

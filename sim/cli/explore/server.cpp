@@ -87,6 +87,25 @@ void post_run(RunService& runs, const httplib::Request& req, httplib::Response& 
   }
 }
 
+void post_network(RunService& runs, const httplib::Request& req, httplib::Response& res) {
+  json body;
+  try {
+    body = json::parse(req.body);
+  } catch (const json::parse_error& e) {
+    return send_error(res, 400, std::string("the request body is not valid JSON: ") + e.what());
+  }
+  if (!body.is_object() || !body.contains("neighbourhood") || !body["neighbourhood"].is_number_unsigned() ||
+      body["neighbourhood"].get<std::uint64_t>() > UINT32_MAX)
+    return send_error(res, 400, "expected {\"a\": {...}, \"neighbourhood\": N} with N a neighbourhood number");
+  try {
+    send_json(res, 200, runs.network(read_overrides(body, "a"), body["neighbourhood"].get<std::uint32_t>()));
+  } catch (const std::invalid_argument& e) {
+    send_error(res, 400, e.what());
+  } catch (const InputError& e) {
+    send_error(res, 400, e.what());
+  }
+}
+
 // "a" or "b" -> 0 or 1.
 std::size_t arm_index(const std::string& letter) { return letter == "b" ? 1 : 0; }
 
@@ -99,6 +118,8 @@ void install_api(httplib::Server& server, RunService& runs) {
     send_json(res, 200, out);
   });
   server.Post("/api/run", [&runs](const httplib::Request& req, httplib::Response& res) { post_run(runs, req, res); });
+  server.Post("/api/network",
+              [&runs](const httplib::Request& req, httplib::Response& res) { post_network(runs, req, res); });
   server.Get(R"(/api/runs/(r[0-9]{1,12}))", [&runs](const httplib::Request& req, httplib::Response& res) {
     if (auto s = runs.status(req.matches[1])) return send_json(res, 200, *s);
     send_error(res, 404, "no run " + std::string(req.matches[1]) + " (finished runs are kept for a while only)");
