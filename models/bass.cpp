@@ -10,9 +10,9 @@
 // complete graph the mean share follows F(t+1) = F(t) + (1 - F(t))(p + q F(t)).
 // Docs: docs/models/bass.md.
 #include <algorithm>
-#include <atomic>
 
 #include "sim/engine/model.hpp"
+#include "sim/engine/neighbour_counts.hpp"
 #include "sim/engine/random.hpp"
 
 namespace gs {
@@ -28,11 +28,11 @@ class Bass final : public Model {
         q_(params.real("q")),
         adopted_(graph_.nodes()),
         adopts_(graph_.nodes()),
-        adopted_neighbours_(graph_.nodes()) {}
+        adopted_neighbours_(graph_) {}
 
   void initialise(const StepContext&) override {  // nobody has adopted at t = 0
     std::fill(adopted_.begin(), adopted_.end(), 0);
-    std::fill(adopted_neighbours_.begin(), adopted_neighbours_.end(), 0);
+    adopted_neighbours_.clear();
     adopted_count_ = 0;
   }
 
@@ -53,8 +53,7 @@ class Bass final : public Model {
     for (std::int64_t v = 0; v < n; ++v) {
       if (!adopts_[v]) continue;
       adopted_[v] = 1;
-      for (NodeId u : graph_.neighbours(static_cast<NodeId>(v)))  // integer adds commute: thread-order free
-        std::atomic_ref<std::int32_t>(adopted_neighbours_[u]).fetch_add(1, std::memory_order_relaxed);
+      adopted_neighbours_.change_concurrently(static_cast<NodeId>(v), +1);  // integer adds: thread-order free
     }
     adopted_count_ += newly;
   }
@@ -66,20 +65,15 @@ class Bass final : public Model {
 
   std::vector<StateArray> state_arrays() override { return {{"adopted", adopted_.data(), adopted_.size()}}; }
   void restored() override {  // after a checkpoint: recount what derives from adopted_
-    std::fill(adopted_neighbours_.begin(), adopted_neighbours_.end(), 0);
-    adopted_count_ = 0;
-    for (std::size_t v = 0; v < graph_.nodes(); ++v) {
-      if (!adopted_[v]) continue;
-      ++adopted_count_;
-      for (NodeId u : graph_.neighbours(static_cast<NodeId>(v))) ++adopted_neighbours_[u];
-    }
+    adopted_neighbours_.recount([&](NodeId v) { return adopted_[v] != 0; });
+    adopted_count_ = std::count(adopted_.begin(), adopted_.end(), std::uint8_t{1});
   }
 
  private:
   const Graph& graph_;
   double p_, q_;
   std::vector<std::uint8_t> adopted_, adopts_;
-  std::vector<std::int32_t> adopted_neighbours_;
+  NeighbourCounts adopted_neighbours_;
   std::int64_t adopted_count_ = 0;
 };
 

@@ -11,11 +11,11 @@
 // state is the same as with Watts's asynchronous updates.)
 // Docs: docs/models/threshold.md.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <numeric>
 
 #include "sim/engine/model.hpp"
+#include "sim/engine/neighbour_counts.hpp"
 #include "sim/engine/random.hpp"
 
 namespace gs {
@@ -49,8 +49,8 @@ class Threshold final : public Model {
         seeds_(static_cast<std::uint64_t>(p.integer("seeding.count"))),
         strategy_(p.text("seeding.strategy")),
         active_(graph_.nodes()),
-        becomes_(graph_.nodes()),
-        active_neighbours_(graph_.nodes()) {}
+        active_neighbours_(graph_),
+        frontier_(graph_.nodes()) {}
 
   // Active neighbours node v needs. Watts's "fraction >= phi" in integers:
   // ceil(phi*k) with a tolerance, so that phi = 0.2, k = 5 needs 1, not 2
@@ -63,30 +63,33 @@ class Threshold final : public Model {
 
   void initialise(const StepContext& ctx) override {
     std::fill(active_.begin(), active_.end(), 0);
-    std::fill(active_neighbours_.begin(), active_neighbours_.end(), 0);
-    const std::vector<NodeId> seeds = initial_seeds(ctx);
-    for (NodeId v : seeds) activate(v);
-    active_count_ = static_cast<std::int64_t>(seeds.size());
+    active_neighbours_.clear();
+    just_activated_ = initial_seeds(ctx);
+    for (NodeId v : just_activated_) activate(v);
+    active_count_ = static_cast<std::int64_t>(just_activated_.size());
     newly_active_ = active_count_;
+    recheck_everyone_ = false;
   }
 
+  // Counts only grow when a neighbour activates, so a node that could not
+  // activate last step can now only if a neighbour has just activated: a step
+  // looks at the inactive neighbours of last step's new activations alone.
   void step(const StepContext&) override {
-    // Active nodes stay active, so a step in which nobody activated leaves
-    // every later step with nothing to do.
-    if (newly_active_ == 0) return;
-    const auto n = static_cast<std::int64_t>(graph_.nodes());
-    std::int64_t newly = 0;
-#pragma omp parallel for schedule(static, 4096) reduction(+ : newly) if (n >= min_parallel_agents)
-    for (std::int64_t v = 0; v < n; ++v) {
-      becomes_[v] = !active_[v] && graph_.degree(static_cast<NodeId>(v)) > 0 &&
-                    active_neighbours_[v] >= needed(static_cast<NodeId>(v));
-      newly += becomes_[v];
+    if (just_activated_.empty() && !recheck_everyone_) return;
+    frontier_.clear();
+    auto waiting = [&](NodeId u) { return !active_[u]; };
+    if (recheck_everyone_) {  // after a checkpoint, which does not keep the list
+      for (NodeId v = 0; v < graph_.nodes(); ++v)
+        if (waiting(v)) frontier_.add(v);
+      recheck_everyone_ = false;
     }
-#pragma omp parallel for schedule(dynamic, 4096) if (n >= min_parallel_agents)
-    for (std::int64_t v = 0; v < n; ++v)
-      if (becomes_[v]) activate(static_cast<NodeId>(v));
-    newly_active_ = newly;
-    active_count_ += newly;
+    for (NodeId v : just_activated_) frontier_.add_neighbours(graph_, v, waiting);
+    just_activated_.clear();
+    for (NodeId v : frontier_.nodes())
+      if (graph_.degree(v) > 0 && active_neighbours_[v] >= needed(v)) just_activated_.push_back(v);
+    for (NodeId v : just_activated_) activate(v);
+    newly_active_ = static_cast<std::int64_t>(just_activated_.size());
+    active_count_ += newly_active_;
   }
 
   void measure(std::span<double> out) const override {
@@ -99,18 +102,15 @@ class Threshold final : public Model {
             state_value("newly_active", newly_active_)};
   }
   void restored() override {
-    std::fill(active_neighbours_.begin(), active_neighbours_.end(), 0);
-    for (NodeId v = 0; v < graph_.nodes(); ++v)
-      if (active_[v])
-        for (NodeId u : graph_.neighbours(v)) ++active_neighbours_[u];
+    active_neighbours_.recount([&](NodeId v) { return active_[v] != 0; });
+    just_activated_.clear();
+    recheck_everyone_ = newly_active_ > 0;
   }
 
  private:
-  // Integer additions commute, so the counts do not depend on thread order.
   void activate(NodeId v) {
     active_[v] = 1;
-    for (NodeId u : graph_.neighbours(v))
-      std::atomic_ref<std::int32_t>(active_neighbours_[u]).fetch_add(1, std::memory_order_relaxed);
+    active_neighbours_.change(v, +1);
   }
 
   std::vector<NodeId> initial_seeds(const StepContext& ctx) const {
@@ -156,8 +156,11 @@ class Threshold final : public Model {
   std::int64_t count_;
   std::uint64_t seeds_;
   std::string strategy_;
-  std::vector<std::uint8_t> active_, becomes_;
-  std::vector<std::int32_t> active_neighbours_;
+  std::vector<std::uint8_t> active_;
+  NeighbourCounts active_neighbours_;
+  Frontier frontier_;
+  std::vector<NodeId> just_activated_;  // the nodes the last step (or the seeding) activated
+  bool recheck_everyone_ = false;
   std::int64_t active_count_ = 0, newly_active_ = 0;
 };
 

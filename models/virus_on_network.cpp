@@ -19,10 +19,10 @@
 // given susceptible neighbour is T = beta / (beta + gamma - beta * gamma).
 // Docs: docs/models/virus_on_network.md.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 
 #include "sim/engine/model.hpp"
+#include "sim/engine/neighbour_counts.hpp"
 #include "sim/engine/random.hpp"
 
 namespace gs {
@@ -58,55 +58,58 @@ class VirusOnNetwork final : public Model {
         check_(p.real("virus_check_frequency")),
         recover_(p.real("recovery_chance")),
         resist_(p.real("gain_resistance_chance")),
+        chance_by_count_(chances_by_count(spread_)),
         health_(graph_.nodes()),
-        next_(graph_.nodes()),
-        infected_neighbours_(graph_.nodes()) {}
+        infected_neighbours_(graph_),
+        frontier_(graph_.nodes()) {}
 
   void initialise(const StepContext& ctx) override {
     std::fill(health_.begin(), health_.end(), susceptible);
-    std::fill(infected_neighbours_.begin(), infected_neighbours_.end(), 0);
+    infected_neighbours_.clear();
+    infected_.clear();
     const std::size_t n = graph_.nodes();
     const std::uint64_t outbreak = std::min<std::uint64_t>(outbreak_, n);
     Stream rng(ctx.seed, ctx.replicate, 0, 0, pick_outbreak);
-    for (std::uint64_t placed = 0; placed < outbreak;) {
+    while (infected_.size() < outbreak) {
       const auto v = static_cast<NodeId>(rng.below(n));
       if (health_[v] == infected) continue;
       health_[v] = infected;
-      tell_neighbours(v, +1);
-      ++placed;
+      infected_neighbours_.change(v, +1);
+      infected_.push_back(v);
     }
     count_[susceptible] = static_cast<std::int64_t>(n - outbreak);
     count_[infected] = static_cast<std::int64_t>(outbreak);
     count_[resistant] = 0;
   }
 
+  // Only infected nodes and their susceptible neighbours can change, so a
+  // step looks at those alone: it costs the size of the epidemic, not of the
+  // graph. Each node's draws are keyed by the node, so skipping the others
+  // changes no result.
   void step(const StepContext& ctx) override {
-    if (count_[infected] == 0) return;  // nothing can change any more
-    const auto n = static_cast<std::int64_t>(graph_.nodes());
-    std::int64_t s = 0, i = 0, r = 0;
-#pragma omp parallel for schedule(static, 4096) reduction(+ : s, i, r) if (n >= min_parallel_agents)
-    for (std::int64_t v = 0; v < n; ++v) {
-      Stream rng(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), node_draws);
-      Health h = static_cast<Health>(health_[v]);
-      if (h == susceptible && infected_neighbours_[v] > 0) {
-        if (rng.bernoulli(1.0 - std::pow(1.0 - spread_, infected_neighbours_[v]))) h = infected;
-      } else if (h == infected && rng.bernoulli(check_) && rng.bernoulli(recover_)) {
-        h = rng.bernoulli(resist_) ? resistant : susceptible;
-      }
-      next_[v] = h;
-      s += h == susceptible;
-      i += h == infected;
-      r += h == resistant;
+    frontier_.clear();
+    for (NodeId v : infected_) {
+      frontier_.add(v);
+      frontier_.add_neighbours(graph_, v, [&](NodeId u) { return health_[u] == susceptible; });
     }
-#pragma omp parallel for schedule(dynamic, 4096) if (n >= min_parallel_agents)
-    for (std::int64_t v = 0; v < n; ++v) {
-      const bool was = health_[v] == infected, is = next_[v] == infected;
-      if (was != is) tell_neighbours(static_cast<NodeId>(v), is ? +1 : -1);
+    const std::vector<NodeId>& nodes = frontier_.nodes();
+    const auto m = static_cast<std::int64_t>(nodes.size());
+    next_.resize(nodes.size());
+#pragma omp parallel for schedule(static, 4096) if (m >= min_parallel_agents)
+    for (std::int64_t i = 0; i < m; ++i)
+      next_[static_cast<std::size_t>(i)] = next_health(nodes[static_cast<std::size_t>(i)], ctx);
+    // Every decision above read the state at the start of the step; now apply them.
+    infected_.clear();
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const NodeId v = nodes[i];
+      const auto was = static_cast<Health>(health_[v]), is = next_[i];
+      if (is == infected) infected_.push_back(v);
+      if (was == is) continue;
+      if (was == infected || is == infected) infected_neighbours_.change(v, is == infected ? +1 : -1);
+      health_[v] = is;
+      --count_[was];
+      ++count_[is];
     }
-    health_.swap(next_);
-    count_[susceptible] = s;
-    count_[infected] = i;
-    count_[resistant] = r;
   }
 
   void measure(std::span<double> out) const override {
@@ -116,27 +119,47 @@ class VirusOnNetwork final : public Model {
 
   std::vector<StateArray> state_arrays() override { return {{"health", health_.data(), health_.size()}}; }
   void restored() override {  // after a checkpoint: recount what derives from health_
-    std::fill(infected_neighbours_.begin(), infected_neighbours_.end(), 0);
     count_[susceptible] = count_[infected] = count_[resistant] = 0;
-    for (std::size_t v = 0; v < graph_.nodes(); ++v) {
+    infected_.clear();
+    for (NodeId v = 0; v < graph_.nodes(); ++v) {
       ++count_[health_[v]];
-      if (health_[v] == infected)
-        for (NodeId u : graph_.neighbours(static_cast<NodeId>(v))) ++infected_neighbours_[u];
+      if (health_[v] == infected) infected_.push_back(v);
     }
+    infected_neighbours_.recount([&](NodeId v) { return health_[v] == infected; });
   }
 
  private:
-  // Integer additions commute, so the counts do not depend on thread order.
-  void tell_neighbours(NodeId v, std::int32_t change) {
-    for (NodeId u : graph_.neighbours(v))
-      std::atomic_ref<std::int32_t>(infected_neighbours_[u]).fetch_add(change, std::memory_order_relaxed);
+  // The rule: node v's health after this step, from the state at its start.
+  Health next_health(NodeId v, const StepContext& ctx) const {
+    Stream rng(ctx.seed, ctx.replicate, ctx.step, v, node_draws);
+    const auto h = static_cast<Health>(health_[v]);
+    if (h == susceptible && infected_neighbours_[v] > 0)
+      return rng.bernoulli(infection_chance(infected_neighbours_[v])) ? infected : susceptible;
+    if (h == infected && rng.bernoulli(check_) && rng.bernoulli(recover_))
+      return rng.bernoulli(resist_) ? resistant : susceptible;
+    return h;
+  }
+
+  // 1 - (1 - virus_spread_chance)^m: one independent try per infected neighbour.
+  double infection_chance(std::int32_t m) const {
+    const auto k = static_cast<std::size_t>(m);
+    return k < chance_by_count_.size() ? chance_by_count_[k] : 1.0 - std::pow(1.0 - spread_, m);
+  }
+  static std::vector<double> chances_by_count(double spread) {  // the same values, computed once
+    std::vector<double> table(64);
+    for (std::size_t m = 0; m < table.size(); ++m) table[m] = 1.0 - std::pow(1.0 - spread, static_cast<int>(m));
+    return table;
   }
 
   const Graph& graph_;
   std::uint64_t outbreak_;
   double spread_, check_, recover_, resist_;
-  std::vector<std::uint8_t> health_, next_;
-  std::vector<std::int32_t> infected_neighbours_;
+  std::vector<double> chance_by_count_;
+  std::vector<std::uint8_t> health_;
+  NeighbourCounts infected_neighbours_;
+  std::vector<NodeId> infected_;  // every infected node, in no particular order
+  Frontier frontier_;
+  std::vector<Health> next_;  // next_[i]: the new health of frontier_.nodes()[i]
   std::int64_t count_[3] = {0, 0, 0};  // nodes in each Health state
 };
 

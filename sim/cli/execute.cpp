@@ -46,6 +46,7 @@ RunPlan plan_for(const Scenario& s) {
   plan.replicates = s.replicates;
   plan.checkpoint_every = static_cast<std::uint32_t>(s.output.integer("checkpoint_every"));
   plan.neighbourhoods = s.output.boolean("neighbourhoods");
+  plan.same_world_for_every_replicate = s.new_graph_every == 0 || s.new_graph_every >= s.replicates;
   return plan;
 }
 
@@ -73,8 +74,10 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
   }
   const auto t0 = std::chrono::steady_clock::now();
   ScenarioWorlds worlds(s);
+  bool announced = false;  // the run asks for the first world more than once
   auto world_for = [&](std::uint32_t replicate) -> const World& {
-    const bool first = replicate == 0;
+    const bool first = replicate == 0 && !announced;
+    announced = announced || first;
     if (talk && first) std::fprintf(stderr, "%s: building %s graph...\n", s.name.c_str(), s.graph->name.c_str());
     const World& world = worlds.for_replicate(replicate);
     summary.nodes = world.graph.nodes();

@@ -1,7 +1,10 @@
 #include "sim/engine/run.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <stdexcept>
 
 namespace gs {
@@ -28,11 +31,64 @@ void restore(Model& model, const RunState& state) {
   model.restored();
 }
 
+// Replicates run side by side, one per thread, when the world is too small
+// for one replicate's step to be split across threads profitably, the same
+// world serves every replicate and nothing is checkpointed (a checkpoint
+// holds one replicate's state). Results do not depend on it: each replicate's
+// values go to their own slots.
+bool side_by_side(const RunPlan& plan, const World& world, std::uint32_t first_replicate) {
+  return plan.same_world_for_every_replicate && plan.checkpoint_every == 0 && !plan.resume &&
+         plan.replicates - first_replicate > 1 && omp_get_max_threads() > 1 &&
+         world.graph.nodes() < replicates_side_by_side_below;
+}
+
+using ReplicateRunner = std::function<void(std::uint32_t replicate, const World&, std::vector<double>& sample,
+                                           std::vector<double>& hood_sample, const std::function<void()>& stepped)>;
+
+void run_side_by_side(const RunPlan& plan, const World& world, std::uint32_t first_replicate,
+                      const ProgressCallback& progress, const ReplicateRunner& run_one, std::size_t samples,
+                      std::size_t hood_samples) {
+  const std::uint64_t total = std::uint64_t{plan.steps} * plan.replicates;
+  std::uint64_t done = std::uint64_t{plan.steps} * first_replicate;
+  std::exception_ptr failure;
+  std::uint32_t failed_replicate = plan.replicates;
+  // Steps inside a replicate run on its thread alone (their parallel regions
+  // are nested, so inactive), and threads do not wait for each other.
+  const int levels = omp_get_max_active_levels();
+  omp_set_max_active_levels(1);
+  const auto count = static_cast<std::int64_t>(plan.replicates);
+#pragma omp parallel
+  {
+    std::vector<double> sample(samples), hood_sample(hood_samples);
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t r = first_replicate; r < count; ++r) {
+      const auto replicate = static_cast<std::uint32_t>(r);
+      try {
+        run_one(replicate, world, sample, hood_sample, [&] {
+          if (!progress) return;
+#pragma omp critical(gs_run_progress)
+          progress(++done, total);
+        });
+      } catch (...) {  // no exception may leave an OpenMP region: keep the first replicate's
+#pragma omp critical(gs_run_failure)
+        if (replicate < failed_replicate) {
+          failed_replicate = replicate;
+          failure = std::current_exception();
+        }
+      }
+    }
+  }
+  omp_set_max_active_levels(levels);
+  if (failure) std::rethrow_exception(failure);
+}
+
 }  // namespace
 
 RunResult run(const RunPlan& plan, const World& world, const ProgressCallback& progress) {
+  RunPlan one_world = plan;
+  one_world.same_world_for_every_replicate = true;
   return run(
-      plan, [&](std::uint32_t) -> const World& { return world; }, progress);
+      one_world, [&](std::uint32_t) -> const World& { return world; }, progress);
 }
 
 NeighbourhoodTable neighbourhood_table(const Population& population) {
@@ -96,12 +152,10 @@ RunResult run(const RunPlan& plan, const WorldSource& world_for, const ProgressC
     }
   }
 
-  for (std::uint32_t r = first_replicate; r < plan.replicates; ++r) {
-    const World& world = world_for(r);
-    if (plan.neighbourhoods && !(neighbourhood_table(world.population) == result.neighbourhoods))
-      throw std::runtime_error(
-          "per-neighbourhood output needs the same neighbourhoods in every replicate, but replicate " +
-          std::to_string(r) + " runs on a graph with other neighbourhoods");
+  // One replicate from step 0 (or from the checkpoint) to the end; its values
+  // go to its own slots of `result`, so replicates may run side by side.
+  auto run_replicate = [&](std::uint32_t r, const World& world, std::vector<double>& sample,
+                           std::vector<double>& hood_sample, auto&& after_step) {
     auto model = plan.model->create(plan.model_params, world);
     auto record = [&](std::uint32_t t) {
       model->measure(sample);
@@ -124,11 +178,36 @@ RunResult run(const RunPlan& plan, const WorldSource& world_for, const ProgressC
     for (std::uint32_t t = first_step; t <= plan.steps; ++t) {
       model->step(StepContext{plan.seed, r, t});
       record(t);
+      after_step(t, *model);
+    }
+  };
+  auto check_neighbourhoods = [&](std::uint32_t r, const World& world) {
+    if (plan.neighbourhoods && !(neighbourhood_table(world.population) == result.neighbourhoods))
+      throw std::runtime_error(
+          "per-neighbourhood output needs the same neighbourhoods in every replicate, but replicate " +
+          std::to_string(r) + " runs on a graph with other neighbourhoods");
+  };
+
+  if (first_replicate < plan.replicates && side_by_side(plan, world_for(first_replicate), first_replicate)) {
+    run_side_by_side(
+        plan, world_for(first_replicate), first_replicate, progress,
+        [&](std::uint32_t r, const World& world, std::vector<double>& s, std::vector<double>& hs,
+            const std::function<void()>& stepped) {
+          check_neighbourhoods(r, world);
+          run_replicate(r, world, s, hs, [&](std::uint32_t, Model&) { stepped(); });
+        },
+        sample.size(), hood_sample.size());
+    return result;
+  }
+  for (std::uint32_t r = first_replicate; r < plan.replicates; ++r) {
+    const World& world = world_for(r);
+    check_neighbourhoods(r, world);
+    run_replicate(r, world, sample, hood_sample, [&](std::uint32_t t, Model& model) {
       if (progress) progress(std::uint64_t{r} * plan.steps + t, total);
       const bool last = r + 1 == plan.replicates && t == plan.steps;  // the output follows at once
       if (plan.checkpoint && plan.checkpoint_every && t % plan.checkpoint_every == 0 && !last)
-        plan.checkpoint(r, t, result, *model);
-    }
+        plan.checkpoint(r, t, result, model);
+    });
   }
   return result;
 }

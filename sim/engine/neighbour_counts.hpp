@@ -1,0 +1,86 @@
+#pragma once
+// Two helpers for rules in which a node's chance of changing depends on how
+// many of its neighbours are in some state (infected, adopted, active):
+//
+//   NeighbourCounts  how many neighbours of each node are in the state, kept
+//                    up to date as nodes enter and leave it, so that no step
+//                    has to look at every neighbour of every node;
+//   Frontier         the distinct nodes a step has to look at (those in the
+//                    state and their neighbours), so that a step costs what
+//                    can change, not the size of the graph.
+//
+// Both are deterministic for any thread count: counts are integer sums, which
+// commute, and a Frontier lists nodes in the order they were added.
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "sim/graph/graph.hpp"
+
+namespace gs {
+
+class NeighbourCounts {
+ public:
+  explicit NeighbourCounts(const Graph& graph) : graph_(graph), count_(graph.nodes(), 0) {}
+
+  void clear() { std::fill(count_.begin(), count_.end(), 0); }
+
+  // Node v entered (+1) or left (-1) the state: tell each of its neighbours.
+  void change(NodeId v, std::int32_t delta) {
+    for (NodeId u : graph_.neighbours(v)) count_[u] += delta;
+  }
+  // The same, safe to call from several threads at once (and slower: an
+  // atomic add per neighbour).
+  void change_concurrently(NodeId v, std::int32_t delta) {
+    for (NodeId u : graph_.neighbours(v))
+      std::atomic_ref<std::int32_t>(count_[u]).fetch_add(delta, std::memory_order_relaxed);
+  }
+
+  // Rebuilds every count from a per-node flag (after a checkpoint is loaded).
+  template <class InState>
+  void recount(InState&& in_state) {
+    clear();
+    for (NodeId v = 0; v < graph_.nodes(); ++v)
+      if (in_state(v)) change(v, +1);
+  }
+
+  std::int32_t operator[](NodeId v) const { return count_[v]; }
+
+ private:
+  const Graph& graph_;
+  std::vector<std::int32_t> count_;
+};
+
+class Frontier {
+ public:
+  explicit Frontier(std::size_t nodes) : marked_(nodes, 0) {}
+
+  // Adds v unless it is already listed.
+  void add(NodeId v) {
+    if (marked_[v]) return;
+    marked_[v] = 1;
+    nodes_.push_back(v);
+  }
+
+  // Adds each neighbour of v for which wanted(u) holds.
+  template <class Wanted>
+  void add_neighbours(const Graph& graph, NodeId v, Wanted&& wanted) {
+    for (NodeId u : graph.neighbours(v))
+      if (wanted(u)) add(u);
+  }
+
+  const std::vector<NodeId>& nodes() const { return nodes_; }
+  std::size_t size() const { return nodes_.size(); }
+
+  // Empties the list in time proportional to its length.
+  void clear() {
+    for (NodeId v : nodes_) marked_[v] = 0;
+    nodes_.clear();
+  }
+
+ private:
+  std::vector<std::uint8_t> marked_;
+  std::vector<NodeId> nodes_;
+};
+
+}  // namespace gs

@@ -1,0 +1,153 @@
+// The engine's incremental neighbour counts and change frontier, and the
+// rules that use them: a step that looks only at the frontier must give
+// exactly what a sweep over every node gives (computed here independently,
+// the way the rules were written before they had a frontier).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "graph_testing.hpp"
+#include "sim/engine/neighbour_counts.hpp"
+#include "sim/engine/random.hpp"
+#include "sim/engine/run.hpp"
+#include "sim/scenario/scenario.hpp"
+
+using namespace gs;
+
+namespace {
+
+World random_graph(std::size_t nodes, double mean_degree, std::uint64_t seed) {
+  return gs::testing::make_graph("erdos_renyi",
+                                 {{"nodes", static_cast<std::int64_t>(nodes)}, {"mean_degree", mean_degree}}, seed);
+}
+
+RunResult run_model(const std::string& model_yaml, const World& world, std::uint32_t steps, std::uint64_t seed) {
+  const std::string text = "name: t\nseed: " + std::to_string(seed) + "\nsteps: " + std::to_string(steps) +
+                           "\nreplicates: 1\ngraph: {type: community, population: 1000}\nmodel:\n" + model_yaml;
+  const Scenario s = load_scenario_text(text, "test");
+  return run(RunPlan{s.model, s.model_params, s.seed, s.steps, s.replicates}, world);
+}
+
+}  // namespace
+
+TEST(NeighbourCounts, MatchARecountAfterAnyChanges) {
+  const World w = random_graph(2000, 6, 3);
+  NeighbourCounts counts(w.graph);
+  std::vector<std::uint8_t> in(w.graph.nodes(), 0);
+  Stream rng(5, 0, 0, 0, 1);
+  for (int i = 0; i < 5000; ++i) {
+    const auto v = static_cast<NodeId>(rng.below(w.graph.nodes()));
+    in[v] ^= 1;
+    if (i % 2)
+      counts.change(v, in[v] ? +1 : -1);
+    else
+      counts.change_concurrently(v, in[v] ? +1 : -1);
+  }
+  std::int64_t mismatches = 0;
+  for (NodeId v = 0; v < w.graph.nodes(); ++v) {
+    std::int32_t direct = 0;
+    for (NodeId u : w.graph.neighbours(v)) direct += in[u];
+    mismatches += direct != counts[v];
+  }
+  EXPECT_EQ(mismatches, 0);
+  NeighbourCounts rebuilt(w.graph);
+  rebuilt.recount([&](NodeId v) { return in[v] != 0; });
+  for (NodeId v = 0; v < w.graph.nodes(); ++v) ASSERT_EQ(rebuilt[v], counts[v]) << "node " << v;
+}
+
+TEST(Frontier, ListsDistinctNodesInTheOrderAddedAndClearsFully) {
+  const World w = random_graph(500, 4, 9);
+  Frontier f(w.graph.nodes());
+  f.add(7);
+  f.add(3);
+  f.add(7);
+  f.add_neighbours(w.graph, 3, [](NodeId u) { return u % 2 == 0; });
+  ASSERT_GE(f.size(), 2u);
+  EXPECT_EQ(f.nodes()[0], 7u);
+  EXPECT_EQ(f.nodes()[1], 3u);
+  std::vector<NodeId> sorted = f.nodes();
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end()) << "a node listed twice";
+  for (std::size_t i = 2; i < f.size(); ++i) EXPECT_EQ(f.nodes()[i] % 2, 0u);
+  f.clear();
+  EXPECT_EQ(f.size(), 0u);
+  f.add(7);  // marks were cleared too
+  EXPECT_EQ(f.size(), 1u);
+}
+
+// Threshold contagion by a sweep over every node, synchronous, from the same seeds.
+TEST(Threshold, FrontierStepsEqualAFullSweep) {
+  const World w = random_graph(3000, 5, 21);
+  const Graph& g = w.graph;
+  const std::uint32_t steps = 30;
+  const RunResult r =
+      run_model("  type: threshold\n  phi: 0.2\n  seeding.count: 40\n  seeding.strategy: cluster\n", w, steps, 4);
+  // The seeds: the rule's own draws (pick_seed = 1), focal nodes then their neighbours.
+  std::vector<std::uint8_t> active(g.nodes(), 0);
+  std::vector<NodeId> seeds;
+  Stream pick(4, 0, 0, 0, 1);
+  while (seeds.size() < 40) {
+    const auto v = static_cast<NodeId>(pick.below(g.nodes()));
+    if (!active[v]) active[v] = 1, seeds.push_back(v);
+  }
+  for (std::size_t i = 0; i < 40; ++i)
+    for (NodeId u : g.neighbours(seeds[i])) active[u] = 1;
+  std::vector<double> expected{static_cast<double>(std::count(active.begin(), active.end(), 1)) / g.nodes()};
+  for (std::uint32_t t = 1; t <= steps; ++t) {
+    std::vector<std::uint8_t> next = active;
+    for (NodeId v = 0; v < g.nodes(); ++v) {
+      std::int64_t on = 0;
+      for (NodeId u : g.neighbours(v)) on += active[u];
+      const auto needed = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(0.2 * g.degree(v) - 1e-12)));
+      if (!active[v] && g.degree(v) > 0 && on >= needed) next[v] = 1;
+    }
+    active.swap(next);
+    expected.push_back(static_cast<double>(std::count(active.begin(), active.end(), 1)) / g.nodes());
+  }
+  ASSERT_EQ(r.values[0].size(), expected.size());
+  for (std::size_t t = 0; t < expected.size(); ++t) EXPECT_EQ(r.values[0][t], expected[t]) << "step " << t;
+  EXPECT_GT(expected.back(), expected.front()) << "the cascade should grow, or the test checks little";
+}
+
+// Virus on a Network by a sweep over every node with the rule's own keyed draws
+// (node_draws = 2): skipping nodes that cannot change must change nothing.
+TEST(VirusOnNetwork, FrontierStepsEqualAFullSweep) {
+  const World w = random_graph(4000, 3, 8);
+  const Graph& g = w.graph;
+  const std::uint32_t steps = 40;
+  const double spread = 0.4, check = 1.0, recover = 0.3, resist = 0.5;
+  const RunResult r = run_model(
+      "  type: virus_on_network\n  initial_outbreak_size: 10\n  virus_spread_chance: 0.4\n"
+      "  virus_check_frequency: 1.0\n  recovery_chance: 0.3\n  gain_resistance_chance: 0.5\n",
+      w, steps, 17);
+  enum : std::uint8_t { S = 0, I = 1, R = 2 };
+  std::vector<std::uint8_t> health(g.nodes(), S);
+  Stream pick(17, 0, 0, 0, 1);
+  for (int placed = 0; placed < 10;) {
+    const auto v = static_cast<NodeId>(pick.below(g.nodes()));
+    if (health[v] == I) continue;
+    health[v] = I;
+    ++placed;
+  }
+  std::uint32_t peak_step = 0;
+  double peak = 0;
+  for (std::uint32_t t = 1; t <= steps; ++t) {
+    std::vector<std::uint8_t> next = health;
+    for (NodeId v = 0; v < g.nodes(); ++v) {
+      Stream rng(17, 0, t, v, 2);
+      std::int32_t m = 0;
+      for (NodeId u : g.neighbours(v)) m += health[u] == I;
+      if (health[v] == S && m > 0) {
+        if (rng.bernoulli(1.0 - std::pow(1.0 - spread, m))) next[v] = I;
+      } else if (health[v] == I && rng.bernoulli(check) && rng.bernoulli(recover)) {
+        next[v] = rng.bernoulli(resist) ? R : S;
+      }
+    }
+    health.swap(next);
+    const double infected = static_cast<double>(std::count(health.begin(), health.end(), I)) / g.nodes();
+    EXPECT_EQ(r.values[1][t], infected) << "step " << t;
+    if (infected > peak) peak = infected, peak_step = t;
+  }
+  EXPECT_GT(peak, 0.05) << "the outbreak should take off, or the test checks little (peak at step " << peak_step << ")";
+}
