@@ -39,7 +39,9 @@ RunResult run_text(const std::string& model_yaml, const World& world, std::uint3
                            "\nreplicates: " + std::to_string(replicates) +
                            "\ngraph: {type: community, population: 1000}\nmodel:\n" + model_yaml;
   const Scenario s = load_scenario_text(text, "test");
-  return run(RunPlan{s.model, s.model_params, s.seed, s.steps, s.replicates}, world);
+  RunPlan plan{s.model, s.model_params, s.seed, s.steps, s.replicates};
+  plan.side_by_side_below = plan.one_thread_below = 0;  // split each step, even on a small world
+  return run(plan, world);
 }
 
 double at(const RunResult& r, std::size_t metric, std::uint32_t replicate, std::uint32_t step, std::uint32_t steps) {

@@ -32,7 +32,9 @@ output: {neighbourhoods: true}
 )";
 
 RunResult run_with_threads(const Scenario& s, const World& world, int threads) {
-  return gs::testing::with_threads(threads, [&] { return run(plan_for(s), world); });
+  RunPlan plan = plan_for(s);
+  plan.side_by_side_below = plan.one_thread_below = 0;  // split each step, even on a small world
+  return gs::testing::with_threads(threads, [&] { return run(plan, world); });
 }
 
 const std::vector<double>& national(const RunResult& r, const std::string& name) {

@@ -14,7 +14,9 @@ RunResult run_with_threads(const std::string& text, int threads, const std::vect
   const int before = omp_get_max_threads();
   omp_set_num_threads(threads);
   const World world = s.graph->generate(s.graph_params, s.seed);
-  RunResult r = run(RunPlan{s.model, s.model_params, s.seed, s.steps, s.replicates}, world);
+  RunPlan plan{s.model, s.model_params, s.seed, s.steps, s.replicates};
+  plan.side_by_side_below = plan.one_thread_below = 0;  // split each step, even on a small world
+  RunResult r = run(plan, world);
   omp_set_num_threads(before);
   return r;
 }
@@ -75,6 +77,7 @@ TEST(Run, ReplicatesSideBySideEqualReplicatesInTurn) {
       plan, [&](std::uint32_t) -> const World& { return world; },
       [&](std::uint64_t done, std::uint64_t) { last_progress = std::max(last_progress, done); });
   plan.same_world_for_every_replicate = false;
+  plan.one_thread_below = 0;
   const RunResult in_turn = run(plan, [&](std::uint32_t) -> const World& { return world; });
   omp_set_num_threads(before);
   EXPECT_EQ(last_progress, 3u * 12u) << "progress must count every step of every replicate";

@@ -39,8 +39,27 @@ void restore(Model& model, const RunState& state) {
 bool side_by_side(const RunPlan& plan, const World& world, std::uint32_t first_replicate) {
   return plan.same_world_for_every_replicate && plan.checkpoint_every == 0 && !plan.resume &&
          plan.replicates - first_replicate > 1 && omp_get_max_threads() > 1 &&
-         world.graph.nodes() < replicates_side_by_side_below;
+         world.graph.nodes() < plan.side_by_side_below;
 }
+
+// A world this small is stepped on one thread: its parallel regions would
+// cost more than their loops, and far more while another process holds a core.
+class OneThreadIfSmall {
+ public:
+  OneThreadIfSmall(const World& world, std::size_t below) {
+    if (world.graph.nodes() >= below) return;
+    before_ = omp_get_max_threads();
+    omp_set_num_threads(1);
+  }
+  ~OneThreadIfSmall() {
+    if (before_ > 0) omp_set_num_threads(before_);
+  }
+  OneThreadIfSmall(const OneThreadIfSmall&) = delete;
+  OneThreadIfSmall& operator=(const OneThreadIfSmall&) = delete;
+
+ private:
+  int before_ = 0;
+};
 
 using ReplicateRunner = std::function<void(std::uint32_t replicate, const World&, std::vector<double>& sample,
                                            std::vector<double>& hood_sample, const std::function<void()>& stepped)>;
@@ -201,6 +220,7 @@ RunResult run(const RunPlan& plan, const WorldSource& world_for, const ProgressC
   }
   for (std::uint32_t r = first_replicate; r < plan.replicates; ++r) {
     const World& world = world_for(r);
+    const OneThreadIfSmall team(world, plan.one_thread_below);
     check_neighbourhoods(r, world);
     run_replicate(r, world, sample, hood_sample, [&](std::uint32_t t, Model& model) {
       if (progress) progress(std::uint64_t{r} * plan.steps + t, total);

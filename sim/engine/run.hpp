@@ -2,7 +2,7 @@
 // The replicate x step loop. Parallelism lives inside each model step (OpenMP
 // over agents) and replicates run one after another, so memory stays that of
 // one; except on small worlds, where replicates run side by side, one per
-// thread (see replicates_side_by_side_below).
+// thread (see RunPlan::side_by_side_below).
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -64,13 +64,16 @@ struct RunPlan {
   // Every replicate runs on the world of the first (no new_graph_every), so
   // replicates may run side by side on small worlds.
   bool same_world_for_every_replicate = false;
+  // Worlds with fewer nodes than this run their replicates side by side, one
+  // per thread: a town's step (136,500 people) gains less from two threads
+  // (1.66x on an AVX2 machine) than two replicates at once do, and each
+  // replicate's state is small enough to hold one per thread. 0: never.
+  std::size_t side_by_side_below = 4000000;
+  // Worlds with fewer nodes than this are stepped on one thread when their
+  // replicates run in turn. 0: always split steps across threads (as tests
+  // of thread independence do).
+  std::size_t one_thread_below = static_cast<std::size_t>(min_parallel_agents);
 };
-
-// Worlds with fewer nodes than this run their replicates side by side, one
-// per thread: a town's step (136,500 people) gains less from two threads
-// (1.66x on an AVX2 machine) than two replicates at once do, and each
-// replicate's state is small enough to hold one per thread.
-inline constexpr std::size_t replicates_side_by_side_below = 4000000;
 
 using ProgressCallback = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
