@@ -86,3 +86,28 @@ TEST(Run, ReplicatesSideBySideEqualReplicatesInTurn) {
   EXPECT_EQ(side_by_side.neighbourhood_values, in_turn.neighbourhood_values);
   EXPECT_NE(side_by_side.values[0][12], side_by_side.values[0][25]) << "replicates 0 and 1 should differ";
 }
+
+// A progress callback may throw to cancel a run (groundswell explore does):
+// the exception comes out of run() whether replicates run in turn or side by
+// side, where it is thrown inside the progress callback's critical section.
+TEST(Run, ProgressCallbackThrowingCancelsTheRun) {
+  struct Cancelled {};
+  const Scenario s = load_scenario_text(town, "t.yaml", {"replicates=4", "steps=12"});
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(2);
+  const World world = s.graph->generate(s.graph_params, s.seed);
+  for (const bool side_by_side : {true, false}) {
+    RunPlan plan{s.model, s.model_params, s.seed, s.steps, s.replicates};
+    plan.same_world_for_every_replicate = side_by_side;
+    std::uint64_t calls = 0;
+    EXPECT_THROW(run(
+                     plan, [&](std::uint32_t) -> const World& { return world; },
+                     [&](std::uint64_t, std::uint64_t) {
+                       if (++calls >= 5) throw Cancelled{};
+                     }),
+                 Cancelled);
+    // Every replicate stops at its next step once cancelled: far fewer calls than 4 x 12.
+    EXPECT_LT(calls, 5u + 2u * 12u) << "side by side: " << side_by_side;
+  }
+  omp_set_num_threads(before);
+}

@@ -85,8 +85,16 @@ void run_side_by_side(const RunPlan& plan, const World& world, std::uint32_t fir
       try {
         run_one(replicate, world, sample, hood_sample, [&] {
           if (!progress) return;
+          // The callback may throw to cancel the run: no exception may leave
+          // the critical section either, so it is carried out of it.
+          std::exception_ptr stop;
 #pragma omp critical(gs_run_progress)
-          progress(++done, total);
+          try {
+            progress(++done, total);
+          } catch (...) {
+            stop = std::current_exception();
+          }
+          if (stop) std::rethrow_exception(stop);
         });
       } catch (...) {  // no exception may leave an OpenMP region: keep the first replicate's
 #pragma omp critical(gs_run_failure)

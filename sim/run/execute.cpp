@@ -100,7 +100,10 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
   };
   if (resuming) plan.resume = &resume_state;
   ProgressBar bar(s.name, talk);
-  summary.result = run(plan, world_for, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+  summary.result = run(plan, world_for, [&](std::uint64_t done, std::uint64_t total) {
+    bar.update(done, total);
+    if (options.progress) options.progress(done, total);
+  });
   bar.finish();
   summary.graph_seconds = worlds.seconds();
   summary.run_seconds = seconds_since(t0) - summary.graph_seconds;

@@ -28,6 +28,9 @@ class ScenarioWorlds {
 struct ExecuteOptions {
   bool quiet = false;  // no progress or summary on stderr
   bool resume = false;  // continue from OUT.checkpoint when there is one (output.checkpoint_every)
+  // Called after every step (done, total) besides the progress bar; may throw to cancel the run
+  // (nothing is written then). Used by `groundswell explore` to stream progress.
+  ProgressCallback progress = {};
 };
 
 struct ExecuteSummary {

@@ -1,0 +1,215 @@
+"""`groundswell explore`'s JSON API (docs/explorer.md) on a real server over
+HTTP: its parameters come from the declarations, its runs give exactly what
+`groundswell run` writes for the downloaded scenario, A vs B differences match
+an independent paired t interval, and bad or foreign requests are refused
+while the server keeps serving."""
+import json
+import os
+import sys
+import unittest
+
+import h5py
+import numpy as np
+from scipy import stats
+
+sys.path.insert(0, os.path.dirname(__file__))
+from explore_server import ExploreServer  # noqa: E402
+from gs_test import groundswell, scenario, temp_dir  # noqa: E402
+
+TOWN = scenario("policy", "town_10000_organisers.yaml")
+STEPS, REPLICATES = 12, 3
+# 13,650 people in neighbourhoods of 400: 34 neighbourhoods.
+SMALL = {"population_scale": 0.1, "graph.neighbourhood_size": 400, "steps": STEPS, "replicates": REPLICATES}
+
+
+class ExploreApi(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = temp_dir()
+        cls.server = ExploreServer(TOWN)
+        b = dict(SMALL, **{"model.organisers.count": 200})
+        cls.status = cls.server.run({"client": "test", "a": SMALL, "b": b})
+        cls.run_id = cls.status["id"]
+        cls.results = cls.server.json("GET", f"/api/runs/{cls.run_id}/results")
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        cls.tmp.cleanup()
+        assert code == 0, f"explore exited {code} on SIGTERM"
+
+    def download(self, arm, name):
+        status, headers, data = self.server.request("GET", f"/api/runs/{self.run_id}/{arm}/{name}")
+        self.assertEqual(status, 200, data[:300])
+        self.assertIn("attachment", headers["Content-Disposition"])
+        path = os.path.join(self.tmp.name, f"{arm}-{name}")
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def rerun(self, arm):
+        """`groundswell run` of the downloaded scenario: the independent reference."""
+        out = os.path.join(self.tmp.name, f"rerun-{arm}.h5")
+        if not os.path.exists(out):
+            groundswell("run", self.download(arm, "scenario.yaml"), "-o", out, "--quiet")
+        return out
+
+    def test_parameters_come_from_the_declarations(self):
+        p = self.server.json("GET", "/api/parameters")
+        sections = {s["section"]: s for s in p["sections"]}
+        self.assertEqual(sections["graph"]["type"], "community")
+        self.assertEqual(sections["model"]["type"], "organising")
+        params = {q["key"]: q for s in p["sections"] for q in s["parameters"]}
+        gap = params["model.deprivation_gap"]
+        self.assertEqual((gap["min"], gap["max"], gap["default"]), (0, 0.99, 0.3))
+        self.assertIn("Community Life Survey", params["model.baseline_participation"]["description"])
+        self.assertEqual(params["model.organisers.count"]["group"], "organisers")
+        self.assertEqual(params["model.organisers.count"]["value"], 20)  # the scenario's, not the default 0
+        self.assertEqual(params["graph.population"]["value"], 136500)
+        self.assertEqual(params["steps"]["value"], 104)
+        self.assertEqual(params["model.organisers.placement"]["choices"][0], "proportional")
+        # Every declared model parameter, and nothing else.
+        out = groundswell("models", "organising").stdout
+        for key in params:
+            if key.startswith("model."):
+                self.assertIn(key[len("model."):], out)
+        self.assertEqual(p["limits"], {"population": 300000, "steps": 520, "replicates": 20})
+
+    def test_run_equals_groundswell_run_of_the_downloaded_scenario(self):
+        self.assertEqual(self.status["state"], "done")
+        self.assertEqual(self.status["done"], self.status["total"])
+        self.assertEqual(self.status["total"], 2 * STEPS * REPLICATES)
+        for index, arm in enumerate("ab"):
+            got = self.results["arms"][index]
+            with h5py.File(self.rerun(arm), "r") as f:
+                part = f["timeseries/participation"][()]
+                self.assertEqual(part.shape, (REPLICATES, STEPS + 1))
+                self.assertEqual(np.array(got["replicate_series"]["values"]).tobytes(), part.tobytes())
+                for name, series in got["series"].items():
+                    np.testing.assert_allclose(series["mean"], f["timeseries/" + name][()].mean(axis=0),
+                                               rtol=1e-12, atol=1e-15, err_msg=name)
+                hood = f["timeseries/participation_by_neighbourhood"][()]
+                np.testing.assert_allclose(got["neighbourhood_series"]["participation_by_neighbourhood"],
+                                           hood.mean(axis=0), rtol=1e-12, atol=1e-15)
+                self.assertEqual(self.results["neighbourhoods"]["region"], list(f["neighbourhoods/region"][()]))
+        self.assertEqual(len(self.results["neighbourhoods"]["region"]), 34)
+        # Organisers make a difference to the final participation, so the arms really differ.
+        self.assertGreater(self.results["arms"][1]["final"]["participation"],
+                           self.results["arms"][0]["final"]["participation"])
+
+    def test_downloaded_data_is_the_run_output(self):
+        for arm in "ab":
+            with h5py.File(self.download(arm, "data.h5"), "r") as mine, h5py.File(self.rerun(arm), "r") as ref:
+                self.assertEqual(set(mine["timeseries"]), set(ref["timeseries"]))
+                for name in ref["timeseries"]:
+                    self.assertEqual(mine["timeseries"][name][()].tobytes(), ref["timeseries"][name][()].tobytes(), name)
+
+    def test_difference_is_paired_with_its_t_interval(self):
+        with h5py.File(self.rerun("a"), "r") as fa, h5py.File(self.rerun("b"), "r") as fb:
+            d = fb["timeseries/participation"][()] - fa["timeseries/participation"][()]
+        mean = d.mean(axis=0)
+        half = stats.t.ppf(0.975, REPLICATES - 1) * d.std(axis=0, ddof=1) / np.sqrt(REPLICATES)
+        got = self.results["difference"]["participation"]
+        np.testing.assert_allclose(got["mean"], mean, rtol=1e-9, atol=1e-12)
+        # Step 0 is before any organiser acts: the same seeds give the same start, difference 0.
+        self.assertEqual(got["mean"][0], 0.0)
+        np.testing.assert_allclose(got["low"][1:], (mean - half)[1:], rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(got["high"][1:], (mean + half)[1:], rtol=1e-6, atol=1e-9)
+
+    def test_network_view_is_replicate_0_of_the_run(self):
+        hood = 5
+        net = self.server.json("POST", "/api/network", {"a": SMALL, "neighbourhood": hood})
+        people = net["people"]
+        with h5py.File(self.rerun("a"), "r") as f:
+            self.assertEqual(people, f["neighbourhoods/population"][hood])
+            share = f["timeseries/participation_by_neighbourhood"][0, :, hood]
+        self.assertEqual(len(net["states"]), STEPS + 1)
+        # The share of the neighbourhood's people not inactive, at every step, is the run's series for replicate 0.
+        for t, states in enumerate(net["states"]):
+            self.assertEqual(len(states), people)
+            self.assertAlmostEqual(sum(1 for x in states if x != 0) / people, share[t], places=12)
+        self.assertTrue(net["edges"])
+        for i, j, layer in net["edges"]:
+            self.assertTrue(0 <= i < j < people)
+            self.assertEqual(layer, 0 if net["household"][i] == net["household"][j] else 1)
+        self.assertEqual({layer for _, _, layer in net["edges"]}, {0, 1})
+        for body in [{"a": SMALL, "neighbourhood": 34}, {"a": SMALL}, {"a": SMALL, "neighbourhood": -1},
+                     {"a": dict(SMALL, **{"model.deprivation_gap": 3}), "neighbourhood": 0}]:
+            status, _, data = self.server.request("POST", "/api/network", body)
+            self.assertEqual(status, 400, body)
+            self.assertTrue(json.loads(data)["error"])
+
+    def test_bad_values_get_the_set_message(self):
+        for key, value in [("model.deprivation_gap", 1.5), ("model.organisers.cuont", 3), ("steps", "many")]:
+            status, _, data = self.server.request("POST", "/api/run", {"a": {key: value}})
+            self.assertEqual(status, 400, data)
+            cli = groundswell("validate", TOWN, "--set", f"{key}={json.dumps(value) if not isinstance(value, str) else value}",
+                              check=False)
+            self.assertEqual(cli.returncode, 2)
+            self.assertEqual(json.loads(data)["error"], cli.stderr.strip().removeprefix("error: "))
+
+    def test_bad_requests_get_400_and_the_server_keeps_serving(self):
+        cases = [b"{not json", b"[1, 2]", b"", json.dumps({"a": [1]}).encode(), json.dumps({"client": 7}).encode(),
+                 json.dumps({"a": {"steps": 100000}}).encode(), json.dumps({"a": {"output.compression": 1}}).encode(),
+                 json.dumps({"a": {"graph.type": "erdos_renyi"}}).encode(),
+                 json.dumps({"a": {"graph": {"type": "edgelist", "path": "/etc/passwd"}}}).encode(),
+                 json.dumps({"a": SMALL, "b": dict(SMALL, seed=5)}).encode()]
+        for body in cases:
+            status, _, data = self.server.request("POST", "/api/run", body)
+            self.assertEqual(status, 400, body)
+            self.assertTrue(json.loads(data)["error"], body)
+        status, _, data = self.server.request("POST", "/api/run", json.dumps({"a": {"steps": 100000}}).encode())
+        self.assertIn("--max-steps", json.loads(data)["error"])
+        self.assertEqual(self.server.request("POST", "/api/run", b"x" * (2 << 20))[0], 413)
+        for path in ["/api/runs/r999", "/api/runs/r999/results", "/api/runs/r1/c/data.h5", "/../../etc/passwd",
+                     "/index.html/../../../etc/passwd"]:
+            self.assertEqual(self.server.request("GET", path)[0], 404, path)
+        self.assertTrue(self.server.alive())
+        self.assertEqual(self.server.request("GET", "/api/parameters")[0], 200)
+
+    def test_foreign_host_or_origin_is_refused(self):
+        own = f"127.0.0.1:{self.server.port}"
+        for headers in [{"Host": "attacker.example"}, {"Host": f"attacker.example:{self.server.port}"},
+                        {"Host": own, "Origin": "http://attacker.example"},
+                        {"Host": own, "Origin": f"http://localhost:{self.server.port + 1}"}]:
+            status, _, data = self.server.request("GET", "/api/parameters", headers=headers)
+            self.assertEqual(status, 403, headers)
+            self.assertIn("not this server", json.loads(data)["error"])
+        self.assertEqual(self.server.request("GET", "/api/parameters", headers={"Host": own, "Origin": f"http://{own}"})[0], 200)
+        self.assertEqual(self.server.request("GET", "/", headers={"Host": f"localhost:{self.server.port}"})[0], 200)
+
+    def test_cancel_and_one_run_per_client(self):
+        big = dict(SMALL, steps=520, replicates=20)
+        first = self.server.json("POST", "/api/run", {"client": "c", "a": big}, expect=202)["id"]
+        second = self.server.json("POST", "/api/run", {"client": "c", "a": big}, expect=202)["id"]
+        self.server.json("POST", f"/api/runs/{second}/cancel")
+        for run_id in (first, second):
+            for _ in range(600):
+                state = self.server.json("GET", f"/api/runs/{run_id}")["state"]
+                if state not in ("queued", "running"):
+                    break
+                __import__("time").sleep(0.05)
+            self.assertEqual(state, "cancelled", run_id)
+            self.assertEqual(self.server.request("GET", f"/api/runs/{run_id}/results")[0], 404)
+
+
+class ExploreWithoutNeighbourhoods(unittest.TestCase):
+    def test_a_graph_without_neighbourhoods_runs_with_no_map_data(self):
+        server = ExploreServer(scenario("graphs", "small_world.yaml"), "--max-population", "20000")
+        try:
+            status, _, data = server.request("POST", "/api/run", {"a": {"graph.nodes": 30000}})
+            self.assertEqual(status, 400)
+            self.assertIn("--max-population", json.loads(data)["error"])
+            done = server.run({"a": {"graph.nodes": 2000, "steps": 4, "replicates": 2}})
+            self.assertEqual(done["state"], "done", done)
+            results = server.json("GET", f"/api/runs/{done['id']}/results")
+            self.assertEqual(results["neighbourhoods"]["region"], [])
+            self.assertEqual(results["arms"][0]["neighbourhood_series"], {})
+            self.assertEqual(len(results["arms"][0]["series"]["participation"]["mean"]), 5)
+            self.assertNotIn("neighbourhoods: true", server.request("GET", f"/api/runs/{done['id']}/a/scenario.yaml")[2].decode())
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
