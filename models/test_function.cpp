@@ -42,6 +42,9 @@ class TestFunction final : public Model {
 
   void measure(std::span<double> out) const override { out[0] = ishigami_ ? ishigami() : g_function(); }
 
+  // The inputs are its whole state: nothing changes between steps.
+  std::vector<StateArray> state_arrays() override { return {state_value("inputs", x_)}; }
+
  private:
   double ishigami() const {
     const double s2 = std::sin(x_[1]);
