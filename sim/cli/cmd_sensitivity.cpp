@@ -74,10 +74,14 @@ int sensitivity_body(const po::variables_map& vm, const MpiSession& mpi) {
   options.quiet = vm.count("quiet") > 0;
   if (vm.count("member")) return leader ? run_one(runs, vm["member"].as<long long>(), options) : 0;
 
+  // Rank 0 checks the directory; every rank learns the outcome, so a refusal ends the whole job.
   std::error_code ec;
-  if (leader && !options.resume && fs::is_directory(options.dir, ec) && !fs::is_empty(options.dir, ec))
+  const bool refused = leader && !options.resume && fs::is_directory(options.dir, ec) && !fs::is_empty(options.dir, ec);
+  if (mpi.broadcast(refused ? exit_bad_input : 0) != 0) {
+    if (!leader) return exit_bad_input;
     throw InputError(options.dir + ": output directory is not empty; use --resume to finish an analysis there, or " +
                      "choose a new --out-dir");
+  }
   if (leader && !options.quiet)
     std::fprintf(stderr, "sensitivity: %s design, %zu points x %zu scenario(s) = %zu runs\n",
                  sa.method == SensitivityMethod::sobol ? "Sobol (Saltelli)" : "Morris", design.points,
