@@ -86,7 +86,8 @@ int run_python(const std::vector<std::string>& args) {
 }
 
 int command_report(int argc, char** argv) {
-  po::options_description opts("groundswell report A.h5 [B.h5 ...] -o DIR");
+  po::options_description opts(
+      "groundswell report A.h5 [B.h5 ...] -o DIR, or groundswell report SENSITIVITY_DIR -o DIR");
   opts.add_options()("files", po::value<std::vector<std::string>>()->composing(),
                      "output files; the first is the reference")(
       "output,o", po::value<std::string>(), "directory for index.html and the figures (created if missing)")(
@@ -101,7 +102,10 @@ int command_report(int argc, char** argv) {
   const auto files = strings_option(vm, "files");
   if (files.empty()) throw po::error("missing output files (A.h5 B.h5 ...)");
   if (!vm.count("output")) throw po::error("missing -o DIR");
-  for (const auto& f : files) read_output_info(f);  // a bad file is reported before anything is written
+  // A directory written by `groundswell sensitivity`: its indices as bar charts.
+  const bool sensitivity = files.size() == 1 && fs::is_regular_file(fs::path(files[0]) / "sensitivity.h5");
+  for (const auto& f : files)
+    if (!sensitivity) read_output_info(f);  // a bad file is reported before anything is written
   if (access(debian_python, X_OK) != 0)
     throw InputError(std::string(debian_python) +
                      " not found: the report needs Debian's python3 with h5py and matplotlib; "
@@ -115,12 +119,17 @@ int command_report(int argc, char** argv) {
     if (ec) why += ": " + ec.message();
     throw OutputError(why);
   }
-  CompareOptions o;
-  o.metric = vm["metric"].as<std::string>();
-  const fs::path data = dir / "report-data.json";
-  write_data(data, files, o);
-  std::vector<std::string> args = {debian_python, script.string(), "--data", data.string(), "-o", dir.string()};
-  args.insert(args.end(), files.begin(), files.end());
+  std::vector<std::string> args;
+  if (sensitivity) {
+    args = {debian_python, (script.parent_path() / "sensitivity_report.py").string(), files[0], "-o", dir.string()};
+  } else {
+    CompareOptions o;
+    o.metric = vm["metric"].as<std::string>();
+    const fs::path data = dir / "report-data.json";
+    write_data(data, files, o);
+    args = {debian_python, script.string(), "--data", data.string(), "-o", dir.string()};
+    args.insert(args.end(), files.begin(), files.end());
+  }
   const int rc = run_python(args);
   if (rc == missing_modules_exit) return 1;  // report.py said what to install
   if (rc != 0) {

@@ -95,18 +95,6 @@ std::string inline_base_text(const std::string& text, const YAML::Node& root, co
   return out;
 }
 
-const ParamSpec* find_spec(const Scenario& s, const std::string& path) {
-  auto in = [](const std::vector<ParamSpec>& specs, const std::string& name) -> const ParamSpec* {
-    for (const auto& spec : specs)
-      if (spec.name == name) return &spec;
-    return nullptr;
-  };
-  if (path.rfind("model.", 0) == 0) return in(s.model->params, path.substr(6));
-  if (path.rfind("graph.", 0) == 0) return in(s.graph->params, path.substr(6));
-  if (path.rfind("output.", 0) == 0) return in(output_params(), path.substr(7));
-  return in(top_level_params(), path);
-}
-
 // One axis of the product: each choice sets one or more parameters.
 using Axis = std::vector<std::vector<SweepValue>>;
 
@@ -213,7 +201,7 @@ Axis samples_axis(const std::string& file, const YAML::Node& samples, const Scen
     if (!r.IsSequence() || r.size() != 2) fail(file, r, key, "expected [low, high]");
     const double lo = number(file, r[0], key), hi = number(file, r[1], key);
     if (!(lo <= hi)) fail(file, r, key, "low must not exceed high");
-    const ParamSpec* spec = find_spec(base, path);
+    const ParamSpec* spec = find_param_spec(base, path);
     if (spec && spec->type != ParamType::integer && spec->type != ParamType::real)
       fail(file, kv.first, key, "only numeric parameters can be sampled; this one is " + spec->type_name());
     const bool whole = spec && spec->type == ParamType::integer;
@@ -242,6 +230,18 @@ std::string safe_name_part(const std::string& text) {
 }
 
 }  // namespace
+
+const ParamSpec* find_param_spec(const Scenario& s, const std::string& path) {
+  auto in = [](const std::vector<ParamSpec>& specs, const std::string& name) -> const ParamSpec* {
+    for (const auto& spec : specs)
+      if (spec.name == name) return &spec;
+    return nullptr;
+  };
+  if (path.rfind("model.", 0) == 0) return in(s.model->params, path.substr(6));
+  if (path.rfind("graph.", 0) == 0) return in(s.graph->params, path.substr(6));
+  if (path.rfind("output.", 0) == 0) return in(output_params(), path.substr(7));
+  return in(top_level_params(), path);
+}
 
 std::uint64_t member_seed(std::uint64_t sweep_seed, std::uint32_t index) {
   std::uint64_t z = sweep_seed + 0x9E3779B97F4A7C15ull * (std::uint64_t{index} + 1);

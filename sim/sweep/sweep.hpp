@@ -44,6 +44,10 @@ Sweep load_sweep(const std::string& path);
 // for a bad swept value.
 Scenario load_member(const Sweep& sweep, const SweepMember& member);
 
+// The declaration of a parameter path such as model.organisers.count, or
+// nullptr when it names none (list items, unknown keys).
+const ParamSpec* find_param_spec(const Scenario& scenario, const std::string& path);
+
 // Seed of member `index` of a sweep with seed `sweep_seed`: a SplitMix64 mix,
 // kept within the scenario seed range: [0, 2^52).
 std::uint64_t member_seed(std::uint64_t sweep_seed, std::uint32_t index);
