@@ -11,6 +11,7 @@
 #include <omp.h>
 
 #include "sim/engine/random.hpp"
+#include "sim/graph/community.hpp"
 #include "sim/graph/csr_builder.hpp"
 #include "sim/graph/generator.hpp"
 #include "sim/graph/poisson_table.hpp"
@@ -44,21 +45,30 @@ std::vector<ParamSpec> community_params() {
           .describe("How many neighbourhoods on either side (in id order, within the region) count as nearby"),
       ParamSpec::real("long_range_ties", 0.5).range(0, 1000).units("ties per citizen")
           .describe("Mean ties each citizen starts with anyone in the country (Poisson)"),
+      ParamSpec::choice("fabric", "classic", {"classic", "clustered"})
+          .describe("classic: the ties above (earlier results reproduce bit for bit); clustered: households, "
+                    "close circles and friendship foci with tie layers, heavy-tailed sociability and homophily "
+                    "(the clustered.* parameters; local_ties, regional_ties and long_range_ties are not used)"),
   };
   // clang-format on
 }
 
-World generate_community(const ParamValues& p, std::uint64_t seed) {
+std::vector<ParamSpec> all_community_params() {
+  std::vector<ParamSpec> specs = community_params();
+  for (ParamSpec& s : clustered_fabric_params()) specs.push_back(std::move(s));
+  return specs;
+}
+
+CommunityBase community_base(const ParamValues& p, std::uint64_t seed) {
   const auto population = static_cast<std::uint64_t>(p.integer("population"));
   const auto size = static_cast<std::uint64_t>(p.integer("neighbourhood_size"));
   const auto per_region = static_cast<std::uint64_t>(p.integer("neighbourhoods_per_region"));
-  const auto radius = static_cast<std::int64_t>(p.integer("regional_radius"));
-  const PoissonTable local(p.real("local_ties")), regional(p.real("regional_ties")), longr(p.real("long_range_ties"));
   std::vector<double> cumulative_shares = p.real_list("household_size_shares");
   std::partial_sum(cumulative_shares.begin(), cumulative_shares.end(), cumulative_shares.begin());
 
-  World w;
-  Population& pop = w.population;
+  CommunityBase base;
+  base.per_region = per_region;
+  Population& pop = base.world.population;
   const std::uint64_t hoods = std::max<std::uint64_t>(1, (population + size / 2) / size);
   pop.neighbourhood_start.resize(hoods + 1);
   for (std::uint64_t h = 0; h <= hoods; ++h) pop.neighbourhood_start[h] = population * h / hoods;
@@ -101,7 +111,8 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
   }
 
   // Households: consecutive ids, sizes drawn per neighbourhood.
-  std::vector<std::vector<std::uint64_t>> household_starts(hoods);
+  std::vector<std::vector<std::uint64_t>>& household_starts = base.household_starts;
+  household_starts.resize(hoods);
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t h = 0; h < hood_count; ++h) {
     const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
@@ -119,29 +130,41 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
     pop.household_start.insert(pop.household_start.end(), starts.begin(), starts.end());
   pop.household_start.push_back(population);
 
+  // Chunks: whole regions when there are enough of them to share out; else pieces.
+  const std::size_t threads = static_cast<std::size_t>(omp_get_max_threads());
+  const std::uint64_t regions = (hoods + per_region - 1) / per_region;
+  const std::uint64_t pieces_per_region =
+      regions >= 16 * threads ? 1 : std::min<std::uint64_t>(per_region, (16 * threads + regions - 1) / regions);
+  for (std::uint64_t r = 0; r < regions; ++r) {
+    const std::uint64_t r_first = r * per_region, r_size = std::min(hoods, r_first + per_region) - r_first;
+    for (std::uint64_t k = 1; k <= pieces_per_region; ++k) {
+      const std::uint64_t end = r_first + r_size * k / pieces_per_region;
+      if (end != base.chunk_first_hood.back()) base.chunk_first_hood.push_back(end);
+    }
+  }
+  base.chunks_split_regions = pieces_per_region > 1;
+  base.hood_by_rank = std::move(order);
+  return base;
+}
+
+// The classic fabric: Poisson numbers of local, regional and long-range ties
+// to uniformly chosen residents.
+Graph classic_fabric(const ParamValues& p, std::uint64_t seed, const CommunityBase& base) {
+  const Population& pop = base.world.population;
+  const auto& household_starts = base.household_starts;
+  const std::uint64_t population = pop.neighbourhood.size(), hoods = pop.neighbourhoods();
+  const std::uint64_t per_region = base.per_region;
+  const auto radius = static_cast<std::int64_t>(p.integer("regional_radius"));
+  const PoissonTable local(p.real("local_ties")), regional(p.real("regional_ties")), longr(p.real("long_range_ties"));
+
   // The edges of a chunk of neighbourhoods (a region, or a piece of one):
   // their households and the ties their residents start. A chunk owns its
   // residents' rows, so household, local and (within the chunk) regional ties
   // stay in it; regional ties never leave their region, so whole regions
   // leave only the long-range ties to other chunks.
-  const std::size_t threads = static_cast<std::size_t>(omp_get_max_threads());
-  const std::uint64_t regions = (hoods + per_region - 1) / per_region;
-  // Whole regions when there are enough of them to share out; else pieces.
-  const std::uint64_t pieces_per_region =
-      regions >= 16 * threads ? 1 : std::min<std::uint64_t>(per_region, (16 * threads + regions - 1) / regions);
-  std::vector<std::uint64_t> chunk_first_hood{0};
-  for (std::uint64_t r = 0; r < regions; ++r) {
-    const std::uint64_t r_first = r * per_region, r_size = std::min(hoods, r_first + per_region) - r_first;
-    for (std::uint64_t k = 1; k <= pieces_per_region; ++k) {
-      const std::uint64_t end = r_first + r_size * k / pieces_per_region;
-      if (end != chunk_first_hood.back()) chunk_first_hood.push_back(end);
-    }
-  }
-  std::vector<std::uint64_t> chunk_start(chunk_first_hood.size());
-  for (std::size_t c = 0; c < chunk_start.size(); ++c) chunk_start[c] = pop.neighbourhood_start[chunk_first_hood[c]];
-
+  const auto& chunk_first_hood = base.chunk_first_hood;
   // Whole-region chunks keep regional ties inside; pieces of regions do not.
-  const bool regional_ties_leave = pieces_per_region > 1;
+  const bool regional_ties_leave = base.chunks_split_regions;
   const auto regional_range = static_cast<std::uint32_t>(2 * radius);
   // The neighbourhood a regional tie goes to, from its first draw (below
   // 2 x radius): home and span are the neighbourhood's place in its region
@@ -249,13 +272,27 @@ World generate_community(const ParamValues& p, std::uint64_t seed) {
       emitted += neighbourhood_edges(h, emit, words, std::true_type{});
     return emitted;
   };
-  w.graph = build_csr_owned(population, chunk_start, chunk_edges, chunk_leaving);
+  return build_csr_owned(population, base.chunk_row_starts(), chunk_edges, chunk_leaving);
+}
+
+World generate_community(const ParamValues& p, std::uint64_t seed) {
+  CommunityBase base = community_base(p, seed);
+  Graph g = p.text("fabric") == "clustered" ? clustered_fabric(p, seed, base) : classic_fabric(p, seed, base);
+  World w = std::move(base.world);
+  w.graph = std::move(g);
   return w;
 }
 
 }  // namespace
+
+std::vector<std::uint64_t> CommunityBase::chunk_row_starts() const {
+  std::vector<std::uint64_t> start(chunk_first_hood.size());
+  for (std::size_t c = 0; c < start.size(); ++c) start[c] = world.population.neighbourhood_start[chunk_first_hood[c]];
+  return start;
+}
+
 }  // namespace gs
 
 GROUNDSWELL_REGISTER_GRAPH(community, "community",
                            "Households in neighbourhoods in regions, with local, regional and long-range ties",
-                           gs::community_params(), gs::generate_community, "population", true)
+                           gs::all_community_params(), gs::generate_community, "population", true)

@@ -48,9 +48,38 @@ using TargetVector = std::vector<NodeId, UninitialisedAllocator<NodeId>>;
 // Offsets likewise: the builders write every one, in parallel.
 using OffsetVector = std::vector<std::uint64_t, UninitialisedAllocator<std::uint64_t>>;
 
+// How close a tie is, strongest first: the layers of personal networks
+// (Dunbar 1998; Hill & Dunbar 2003; Zhou et al. 2005), as the community
+// graph's clustered fabric builds them (docs/graphs.md).
+enum class TieLayer : std::uint8_t { household = 0, close = 1, friends = 2, acquaintance = 3 };
+inline constexpr int tie_layer_count = 4;
+inline constexpr const char* tie_layer_names[] = {"household", "close", "friends", "acquaintance"};
+
+// The layer of every CSR entry, two bits each (four entries a byte): at UK
+// scale (about 956 million entries) 239 MB, where a byte per entry would
+// push a national run past its memory budget. Empty for graphs without layers.
+class TieLayers {
+ public:
+  bool empty() const { return bits_.empty(); }
+  TieLayer at(std::uint64_t entry) const {
+    return static_cast<TieLayer>((bits_[entry >> 2] >> (2 * (entry & 3))) & 3u);
+  }
+  // Every entry starts as household (0); writers OR their bits in.
+  void assign_zero(std::uint64_t entries) { bits_.assign((entries + 3) / 4, 0); }
+  std::uint8_t* bytes() { return bits_.data(); }
+  const std::uint8_t* bytes() const { return bits_.data(); }
+  std::size_t byte_count() const { return bits_.size(); }
+
+ private:
+  std::vector<std::uint8_t> bits_;
+};
+
 struct Graph {
   OffsetVector offsets{0};  // size nodes+1
   TargetVector targets;  // both directions of every edge, each row sorted
+  // Layer of each targets entry (same index), or empty. Rules that ignore it
+  // see the graph as an unweighted one.
+  TieLayers layers;
 
   std::size_t nodes() const { return offsets.size() - 1; }
   std::uint64_t directed_edges() const { return targets.size(); }

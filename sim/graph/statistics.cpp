@@ -9,42 +9,105 @@
 
 namespace gs {
 
-std::vector<double> local_clustering(const Graph& g) {
+namespace {
+// Twice the triangles at every node: for each neighbour u, |N(v) ∩ N(u)| by
+// merging sorted rows. Cost sum over ties of (deg v + deg u).
+std::vector<std::uint64_t> twice_triangles(const Graph& g) {
   const auto n = static_cast<std::int64_t>(g.nodes());
-  std::vector<double> c(g.nodes(), 0.0);
-  // Triangles at v: for each neighbour u, |N(v) ∩ N(u)| by merging sorted rows;
-  // each triangle is seen twice. Cost sum over ties of (deg v + deg u).
+  std::vector<std::uint64_t> t(g.nodes(), 0);
 #pragma omp parallel for schedule(dynamic, 256)
   for (std::int64_t vs = 0; vs < n; ++vs) {
-    const auto v = static_cast<NodeId>(vs);
-    const auto row = g.neighbours(v);
-    const std::uint64_t d = row.size();
-    if (d < 2) continue;
-    std::uint64_t twice_triangles = 0;
+    const auto row = g.neighbours(static_cast<NodeId>(vs));
+    if (row.size() < 2) continue;
+    std::uint64_t closed = 0;
     for (NodeId u : row) {
       const auto other = g.neighbours(u);
       auto a = row.begin(), b = other.begin();
       while (a != row.end() && b != other.end()) {
-        if (*a < *b)
+        if (*a < *b) {
           ++a;
-        else if (*b < *a)
+        } else if (*b < *a) {
           ++b;
-        else {
-          ++twice_triangles;
+        } else {
+          ++closed;
           ++a;
           ++b;
         }
       }
     }
-    c[static_cast<std::size_t>(vs)] = static_cast<double>(twice_triangles) / static_cast<double>(d * (d - 1));
+    t[static_cast<std::size_t>(vs)] = closed;
+  }
+  return t;
+}
+}  // namespace
+
+std::vector<double> local_clustering(const Graph& g) {
+  const std::vector<std::uint64_t> t = twice_triangles(g);
+  std::vector<double> c(g.nodes(), 0.0);
+  for (NodeId v = 0; v < g.nodes(); ++v) {
+    const std::uint64_t d = g.degree(v);
+    if (d >= 2) c[v] = static_cast<double>(t[v]) / static_cast<double>(d * (d - 1));
   }
   return c;
 }
 
-double mean_clustering(const Graph& g) {
-  if (g.nodes() == 0) return 0.0;
-  const std::vector<double> c = local_clustering(g);
-  return ordered_sum(c.size(), [&](std::size_t i) { return c[i]; }) / static_cast<double>(c.size());
+double mean_clustering(const Graph& g) { return clustering(g).average; }
+
+Clustering clustering(const Graph& g) {
+  Clustering out;
+  if (g.nodes() == 0) return out;
+  const std::vector<std::uint64_t> t = twice_triangles(g);
+  std::uint64_t closed = 0, triples = 0;  // both twice: exact integers
+  for (NodeId v = 0; v < g.nodes(); ++v) {
+    const std::uint64_t d = g.degree(v);
+    closed += t[v];
+    triples += d * (d - (d > 0));
+  }
+  out.average = ordered_sum(g.nodes(),
+                            [&](std::size_t v) {
+                              const std::uint64_t d = g.degree(static_cast<NodeId>(v));
+                              return d < 2 ? 0.0 : static_cast<double>(t[v]) / static_cast<double>(d * (d - 1));
+                            }) /
+                static_cast<double>(g.nodes());
+  out.global = triples ? static_cast<double>(closed) / static_cast<double>(triples) : 0.0;
+  return out;
+}
+
+double degree_assortativity(const Graph& g) {
+  // Sums over tie ends of d, d^2 and d(v) d(u): integers, so exact and the
+  // same for any thread count.
+  const auto n = static_cast<std::int64_t>(g.nodes());
+  std::uint64_t s1 = 0, s2 = 0, sxy = 0;
+#pragma omp parallel for schedule(static) reduction(+ : s1, s2, sxy)
+  for (std::int64_t v = 0; v < n; ++v) {
+    const std::uint64_t d = g.degree(static_cast<NodeId>(v));
+    s1 += d * d;
+    s2 += d * d * d;
+    for (NodeId u : g.neighbours(static_cast<NodeId>(v))) sxy += d * g.degree(u);
+  }
+  const auto m = static_cast<long double>(g.directed_edges());
+  if (m == 0) return 0.0;
+  const long double mean = s1 / m, variance = s2 / m - mean * mean;
+  if (variance <= 0) return 0.0;
+  return static_cast<double>((sxy / m - mean * mean) / variance);
+}
+
+Homophily homophily(const Graph& g, std::span<const std::uint8_t> class_of_node, int classes) {
+  Homophily h;
+  if (g.directed_edges() == 0) return h;
+  const auto n = static_cast<std::int64_t>(g.nodes());
+  std::uint64_t within = 0;
+  std::vector<std::uint64_t> ends(static_cast<std::size_t>(classes), 0);
+#pragma omp parallel for schedule(static) reduction(+ : within)
+  for (std::int64_t v = 0; v < n; ++v)
+    for (NodeId u : g.neighbours(static_cast<NodeId>(v)))
+      within += class_of_node[u] == class_of_node[static_cast<std::size_t>(v)];
+  for (NodeId v = 0; v < g.nodes(); ++v) ends[class_of_node[v]] += g.degree(v);
+  const auto m = static_cast<double>(g.directed_edges());
+  h.within = static_cast<double>(within) / m;
+  for (std::uint64_t e : ends) h.expected += (static_cast<double>(e) / m) * (static_cast<double>(e) / m);
+  h.coefficient = h.expected < 1 ? (h.within - h.expected) / (1 - h.expected) : 0.0;
+  return h;
 }
 
 Components connected_components(const Graph& g) {
@@ -109,7 +172,7 @@ double share_within(const Graph& g, std::span<const std::uint32_t> label) {
 
 }  // namespace
 
-GraphStatistics graph_statistics(const World& w, bool clustering) {
+GraphStatistics graph_statistics(const World& w, bool with_clustering) {
   const Graph& g = w.graph;
   GraphStatistics s;
   s.nodes = g.nodes();
@@ -143,7 +206,19 @@ GraphStatistics graph_statistics(const World& w, bool clustering) {
       s.degree_quantiles.emplace_back(q, d);
     }
   }
-  if (clustering) s.mean_clustering = mean_clustering(g);
+  if (with_clustering) {
+    const Clustering c = clustering(g);
+    s.mean_clustering = c.average;
+    s.global_clustering = c.global;
+  }
+  s.assortativity = degree_assortativity(g);
+  s.layers = !g.layers.empty();
+  if (s.layers && s.nodes > 0) {
+    std::uint64_t count[tie_layer_count] = {};
+    for (std::uint64_t e = 0; e < g.directed_edges(); ++e) ++count[static_cast<int>(g.layers.at(e))];
+    for (int l = 0; l < tie_layer_count; ++l)
+      s.layer_degree[l] = static_cast<double>(count[l]) / static_cast<double>(s.nodes);
+  }
   const Components c = connected_components(g);
   s.components = c.count;
   s.largest_component = c.largest;
@@ -159,6 +234,13 @@ GraphStatistics graph_statistics(const World& w, bool clustering) {
     s.regions = size_summary(region_start);
     s.share_in_neighbourhood = share_within(g, p.neighbourhood);
     s.share_in_region = share_within(g, labels_from_starts(region_start, g.nodes()));
+    std::vector<std::uint8_t> group(g.nodes()), quintile(g.nodes());
+    for (NodeId v = 0; v < g.nodes(); ++v) {
+      group[v] = static_cast<std::uint8_t>(p.group[v]);
+      quintile[v] = static_cast<std::uint8_t>(p.deprivation_quintile(p.neighbourhood[v]));
+    }
+    s.same_group = homophily(g, group, 4);
+    s.same_deprivation_quintile = homophily(g, quintile, 5);
     if (!p.household_start.empty()) {
       s.households = size_summary(p.household_start);
       s.share_in_household = share_within(g, labels_from_starts(p.household_start, g.nodes()));
@@ -178,12 +260,18 @@ std::string format_statistics(const GraphStatistics& s) {
   add("edges                 %llu\n", static_cast<unsigned long long>(s.edges));
   add("degree mean           %.4f\n", s.mean_degree);
   add("degree variance       %.4f\n", s.degree_variance);
+  add("degree variance/mean  %.4f\n", s.mean_degree > 0 ? s.degree_variance / s.mean_degree : 0.0);
   add("degree min / max      %u / %u\n", s.min_degree, s.max_degree);
   add("isolated nodes        %llu\n", static_cast<unsigned long long>(s.isolated));
   out << "degree quantiles     ";
   for (auto [q, d] : s.degree_quantiles) add(" %g%%:%u", q * 100, d);
   out << "\n";
   add("mean local clustering %.6f\n", s.mean_clustering);
+  add("global clustering     %.6f\n", s.global_clustering);
+  add("degree assortativity  %.6f\n", s.assortativity);
+  if (s.layers)
+    for (int l = 0; l < tie_layer_count; ++l)
+      add("layer %-15s %.4f ties per person\n", tie_layer_names[l], s.layer_degree[l]);
   add("components            %llu (largest %llu nodes, %.2f%%)\n", static_cast<unsigned long long>(s.components),
       static_cast<unsigned long long>(s.largest_component),
       s.nodes ? 100.0 * static_cast<double>(s.largest_component) / static_cast<double>(s.nodes) : 0.0);
@@ -198,6 +286,12 @@ std::string format_statistics(const GraphStatistics& s) {
     if (s.households.count) add("ties in household     %.2f%%\n", 100 * s.share_in_household);
     add("ties in neighbourhood %.2f%%\n", 100 * s.share_in_neighbourhood);
     add("ties in region        %.2f%%\n", 100 * s.share_in_region);
+    auto mixing = [&](const char* name, const Homophily& h) {
+      add("%-21s %.4f%% (random mixing %.4f%%, assortativity %.6f)\n", name, 100 * h.within, 100 * h.expected,
+          h.coefficient);
+    };
+    mixing("same group", s.same_group);
+    mixing("same deprivation q.", s.same_deprivation_quintile);
   }
   return out.str();
 }

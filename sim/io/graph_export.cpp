@@ -62,6 +62,13 @@ void write_hdf5(const std::string& temp, const World& w, const ExportInfo& info)
     dataset(group, "offsets", g.offsets, H5T_STD_U64LE, H5T_NATIVE_UINT64,
             "Row start of each node in targets (nodes+1 values)");
     dataset(group, "targets", g.targets, H5T_STD_U32LE, H5T_NATIVE_UINT32, "Neighbour node ids, row by row");
+    if (!g.layers.empty()) {
+      std::vector<std::uint8_t> layer(g.targets.size());
+      for (std::size_t e = 0; e < layer.size(); ++e) layer[e] = static_cast<std::uint8_t>(g.layers.at(e));
+      dataset(group, "layer", layer, H5T_STD_U8LE, H5T_NATIVE_UINT8,
+              "Layer of the tie at the same index of targets: 0 household, 1 close, 2 friends, 3 acquaintance");
+      write_text_attribute(group, "layer_names", "household,close,friends,acquaintance");
+    }
   }
 
   Handle nodes(H5Gcreate2(file, "nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /nodes");

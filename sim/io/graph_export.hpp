@@ -4,7 +4,9 @@
 // recipes: docs/graphs.md.
 //   .txt          one line "u v" per tie (u < v), '#' header lines
 //   .h5 / .hdf5   CSR: /graph/offsets (uint64, nodes+1), /graph/targets
-//                 (uint32, both directions of every tie, rows sorted), per-node
+//                 (uint32, both directions of every tie, rows sorted), with
+//                 /graph/layer (uint8, the tie layer of each targets entry)
+//                 when the graph has layers, per-node
 //                 attributes under /nodes, community structure under
 //                 /neighbourhoods and /households
 #include <cstdint>
