@@ -2,6 +2,7 @@
 
 #include <hdf5.h>
 
+#include "sim/io/hdf5_write.hpp"
 #include "sim/io/output.hpp"
 
 namespace gs {
@@ -65,7 +66,7 @@ std::string checkpoint_path(const std::string& output) { return output + ".check
 void write_checkpoint(const std::string& path, const std::string& scenario_yaml, std::uint32_t replicate,
                       std::uint32_t step, const RunResult& so_far, Model& model) {
   write_atomically(path, [&](const std::string& temp) {
-    H5 file(H5Fcreate(temp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create " + temp);
+    hdf5::MemoryFile file(temp);
     write_attribute(file, "replicate", replicate);
     write_attribute(file, "step", step);
     write_attribute(file, "metrics", static_cast<std::int64_t>(so_far.values.size()));
@@ -89,7 +90,7 @@ void write_checkpoint(const std::string& path, const std::string& scenario_yaml,
       write_dataset(group, "name", H5T_NATIVE_CHAR, arrays[i].name.data(), arrays[i].name.size());
       write_dataset(group, "bytes", H5T_NATIVE_UCHAR, arrays[i].data, arrays[i].bytes);
     }
-    check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush " + temp);
+    file.save();
   });
 }
 
