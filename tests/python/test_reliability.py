@@ -145,5 +145,142 @@ class Threads(Base):
             self.assertExit(done, 2, "--threads")
 
 
+class Locks(Base):
+    """Defect 6: a second process on one sweep member deleted the first's live temporary; two sweeps started
+    together into one empty directory both ran everything."""
+
+    def start_long(self, d, *args):
+        write_scenario(d, steps=100000, replicates=1, population=3000)
+        sweep = os.path.join(d, "sweep.yaml")
+        with open(sweep, "w") as f:
+            f.write(SWEEP)
+        out = os.path.join(d, "out")
+        proc = subprocess.Popen([EXE, "sweep", sweep, "--out-dir", out, "--quiet", *args], env=ENV,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + TIMEOUT
+        while proc.poll() is None and time.monotonic() < deadline:
+            if os.path.isdir(out) and any(n.endswith(".h5.lock") for n in os.listdir(out)):
+                break
+            time.sleep(0.01)
+        self.assertIsNone(proc.poll(), "the first sweep ended before the second started")
+        return sweep, out, proc
+
+    def stop(self, proc):
+        proc.kill()
+        proc.wait()
+
+    def test_second_process_on_a_member_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            sweep, out, first = self.start_long(d, "--member", "0")
+            try:
+                before = sorted(os.listdir(out))
+                second = self.run_cli("sweep", sweep, "--out-dir", out, "--member", "0", "--quiet")
+                self.assertEqual(second.returncode, 1, second.stderr)
+                self.assertIn(f"pid {first.pid}", second.stderr)
+                self.assertIn("in use by another groundswell process", second.stderr)
+                self.assertEqual(sorted(os.listdir(out)), before, "the second process touched the first's files")
+                self.assertIsNone(first.poll(), "the first process failed")
+            finally:
+                self.stop(first)
+
+    def test_second_sweep_into_the_same_directory_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            sweep, out, first = self.start_long(d)
+            try:
+                second = self.run_cli("sweep", sweep, "--out-dir", out, "--quiet", "--resume")
+                self.assertEqual(second.returncode, 2, second.stderr)
+                self.assertIn(f"pid {first.pid}", second.stderr)
+                self.assertIn(out, second.stderr)
+            finally:
+                self.stop(first)
+            # Locks and temporaries left by the killed sweep are taken over and cleaned up.
+            write_scenario(d, steps=5, replicates=1)
+            again = self.run_cli("sweep", sweep, "--out-dir", out, "--quiet", "--resume")
+            self.assertExit(again, 0)
+            self.assertEqual(sorted(os.listdir(out)), ["index.csv", "index.h5", "m0000_count-10.h5",
+                                                       "m0001_count-20.h5"])
+
+class DamagedCheckpoint(Base):
+    """Defect 5: one flipped bit in a checkpoint gave silently wrong results, exit 0, and the checkpoint was
+    deleted."""
+
+    def killed_run(self, d):
+        scenario = write_scenario(d, steps=100000, replicates=1, population=1000, every=5)
+        out = os.path.join(d, "out.h5")
+        proc = subprocess.Popen([EXE, "run", scenario, "-o", out, "--quiet"], env=ENV, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + TIMEOUT
+        while not os.path.exists(out + ".checkpoint") and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.kill()
+        proc.wait()
+        self.assertTrue(os.path.exists(out + ".checkpoint"))
+        return scenario, out
+
+    def check_refused(self, damage):
+        with tempfile.TemporaryDirectory() as d:
+            scenario, out = self.killed_run(d)
+            checkpoint = out + ".checkpoint"
+            with h5py.File(checkpoint, "r+") as f:
+                damage(f)
+            with open(checkpoint, "rb") as f:
+                damaged = f.read()
+            done = self.run_cli("run", scenario, "-o", out, "--resume", "--quiet")
+            self.assertExit(done, 2, checkpoint, "damaged")
+            self.assertFalse(os.path.exists(out))
+            with open(checkpoint, "rb") as f:
+                self.assertEqual(f.read(), damaged, "the damaged checkpoint must be kept as it was")
+
+    def test_flipped_bit_in_values(self):
+        def flip(f):
+            values = f["value_0"][()]
+            values.view(np.uint64)[1] ^= np.uint64(1 << 40)
+            f["value_0"][...] = values
+        self.check_refused(flip)
+
+    def test_flipped_bit_in_state(self):
+        def flip(f):
+            state = f["state/0/bytes"][()]
+            state[len(state) // 2] ^= 0x10
+            f["state/0/bytes"][...] = state
+        self.check_refused(flip)
+
+    def test_changed_step_counter(self):
+        def change(f):
+            f.attrs["step"] = np.int64(f.attrs["step"] - 1)
+        self.check_refused(change)
+
+
+class SetStrictness(Base):
+    """Defect 7 (with tests/data/bad set_flow_duplicate_key, set_trailing_content): --set values were parsed
+    more loosely than files. Defect 11 (seed_fraction_*): a fractional seed was rounded silently."""
+
+    def test_second_document_in_a_set_value_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            for value in ("steps=7\n---\n9", "steps=7\n--- 9", "model.organisers.count=[1]\n--- x"):
+                done = self.run_cli("validate", scenario, "--set", value)
+                self.assertExit(done, 2, "--set", "more than one YAML value")
+
+    def test_legal_set_values_still_pass(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            for value in ("steps=7", "steps= 7 ", "seed=1e3", "seed=4503599627370496", "steps=7 # a comment",
+                          "model.organisers.cohorts=[{count: 3, kind: paid}]", "name='a b'"):
+                self.assertExit(self.run_cli("validate", scenario, "--set", value), 0)
+
+
+class Messages(Base):
+    """Defect 13: misleading messages."""
+
+    def test_tiny_number_is_not_called_infinite(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            done = self.run_cli("validate", scenario, "--set", "model.weekly_dropout=4e-320")
+            self.assertExit(done, 2, "too close to zero")
+            self.assertNotIn("not a finite number", done.stderr)
+            done = self.run_cli("validate", scenario, "--set", "model.weekly_dropout=1e400")
+            self.assertExit(done, 2, "too large")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
