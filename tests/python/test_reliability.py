@@ -250,6 +250,53 @@ class DamagedCheckpoint(Base):
         self.check_refused(change)
 
 
+class OutputPaths(Base):
+    """Defect 4: whatever the output path was, it was replaced: the scenario itself, a device or FIFO, a
+    read-only file."""
+
+    def test_output_that_is_the_scenario_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            with open(scenario, "rb") as f:
+                before = f.read()
+            for out in (scenario, os.path.join(d, ".", "s.yaml")):
+                done = self.run_cli("run", scenario, "-o", out, "--quiet")
+                self.assertExit(done, 2, "is the scenario file itself")
+            with open(scenario, "rb") as f:
+                self.assertEqual(f.read(), before)
+
+    def test_non_regular_output_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            fifo = os.path.join(d, "fifo.h5")
+            os.mkfifo(fifo)
+            device = os.path.join(d, "null.h5")  # a link to /dev/null: the target a rename would replace
+            os.symlink("/dev/null", device)
+            for out in (fifo, device):
+                done = self.run_cli("run", scenario, "-o", out, "--quiet")
+                self.assertExit(done, 2, out, "not a regular file")
+            self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+            self.assertTrue(stat.S_ISCHR(os.stat(device).st_mode))
+            done = self.run_cli("graph", scenario, "--export", fifo)
+            self.assertExit(done, 2, "not a regular file")
+
+    def test_read_only_output_needs_force(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            out = os.path.join(d, "out.h5")
+            with open(out, "wb") as f:
+                f.write(b"keep me")
+            os.chmod(out, 0o444)
+            done = self.run_cli("run", scenario, "-o", out, "--quiet")
+            self.assertExit(done, 2, out, "read-only", "--force")
+            with open(out, "rb") as f:
+                self.assertEqual(f.read(), b"keep me")
+            done = self.run_cli("run", scenario, "-o", out, "--quiet", "--force")
+            self.assertExit(done, 0)
+            with h5py.File(out, "r") as f:
+                self.assertEqual(f.attrs["complete"], 1)
+
+
 class SetStrictness(Base):
     """Defect 7 (with tests/data/bad set_flow_duplicate_key, set_trailing_content): --set values were parsed
     more loosely than files. Defect 11 (seed_fraction_*): a fractional seed was rounded silently."""
