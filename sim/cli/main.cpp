@@ -2,6 +2,7 @@
 // Exit codes: 0 success, 1 failure while running, 2 bad input (scenario,
 // options, output path).
 #include <boost/program_options.hpp>
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -30,6 +31,9 @@ void print_usage(std::FILE* to) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Past the file-size limit (ulimit -f) a write then fails with EFBIG, which
+  // the writers report like a full disk, instead of the signal killing us.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (argc < 2) {
     print_usage(stderr);
     return exit_bad_input;
@@ -54,6 +58,9 @@ int main(int argc, char** argv) {
   } catch (const gs::InputError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return exit_bad_input;
+  } catch (const gs::DiskFullError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return exit_failure;
   } catch (const gs::OutputError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return exit_bad_input;

@@ -3,6 +3,8 @@
 #include <omp.h>
 
 #include <iostream>
+#include <string>
+#include <thread>
 
 namespace gs {
 
@@ -25,7 +27,10 @@ std::vector<std::string> strings_option(const po::variables_map& vm, const std::
 void apply_threads_option(const po::variables_map& vm) {
   if (!vm.count("threads")) return;
   const int threads = vm["threads"].as<int>();
-  if (threads < 1) throw po::error("--threads must be at least 1");
+  if (threads < 1 || threads > max_threads)
+    throw po::error("--threads " + std::to_string(threads) + " is out of range; allowed: 1 to " +
+                    std::to_string(max_threads) + " (this machine has " +
+                    std::to_string(std::thread::hardware_concurrency()) + " hardware threads)");
   omp_set_num_threads(threads);
 }
 

@@ -15,7 +15,11 @@ bool parse_options(int argc, char** argv, po::options_description& opts, const p
 
 std::vector<std::string> strings_option(const po::variables_map& vm, const std::string& name);
 
-// --threads N (N >= 1) sets the OpenMP thread count.
+// Above this the OpenMP runtime aborts or crashes (tens of thousands of
+// threads); no machine this runs on has more hardware threads.
+constexpr int max_threads = 1024;
+
+// --threads N (1 <= N <= max_threads) sets the OpenMP thread count.
 void apply_threads_option(const po::variables_map& vm);
 
 }  // namespace gs

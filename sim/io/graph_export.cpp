@@ -44,7 +44,7 @@ void write_hdf5(const std::string& temp, const World& w, const ExportInfo& info)
   const Graph& g = w.graph;
   const Population& p = w.population;
   const std::size_t n = g.nodes();
-  Handle file(H5Fcreate(temp.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create " + temp);
+  hdf5::MemoryFile file(temp);
   write_text_attribute(file, "software", software_version());
   write_text_attribute(file, "format", "groundswell graph 1 (CSR; see docs/graphs.md)");
   write_text_attribute(file, "graph", info.generator);
@@ -79,7 +79,10 @@ void write_hdf5(const std::string& temp, const World& w, const ExportInfo& info)
   write_text_attribute(nodes, "group_names", "patient,parent,tenant,other");
 
   const bool community = p.neighbourhoods() > 1 || !p.household_start.empty();
-  if (!community) return;
+  if (!community) {
+    file.save();
+    return;
+  }
   dataset(nodes, "neighbourhood", p.neighbourhood, H5T_STD_U32LE, H5T_NATIVE_UINT32, "Neighbourhood of each node");
   std::vector<std::uint32_t> region(n);
   std::vector<float> deprivation(n);
@@ -108,6 +111,7 @@ void write_hdf5(const std::string& temp, const World& w, const ExportInfo& info)
   dataset(hoods, "region", p.region, H5T_STD_U32LE, H5T_NATIVE_UINT32, "Region of each neighbourhood");
   dataset(hoods, "deprivation", p.deprivation, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT,
           "Deprivation rank in [0, 1): 0 least deprived, 1 most");
+  file.save();
 }
 
 void write_text(const std::string& temp, const World& w, const ExportInfo& info) {

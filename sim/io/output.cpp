@@ -31,9 +31,20 @@ hid_t write_axis(hid_t where, const std::string& path, const char* name, std::si
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create axis space");
   hid_t ds = H5Dcreate2(where, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (ds < 0) throw OutputError("HDF5 failed to create " + path);
-  check(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write axis " + path);
-  check(H5DSset_scale(ds, name), "make a dimension scale of " + path);
-  write_text_attribute(ds, "description", description);
+  if (H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
+    H5Dclose(ds);
+    throw OutputError("HDF5 failed to write axis " + path);
+  }
+  if (H5DSset_scale(ds, name) < 0) {
+    H5Dclose(ds);
+    throw OutputError("HDF5 failed to make a dimension scale of " + path);
+  }
+  try {
+    write_text_attribute(ds, "description", description);
+  } catch (...) {
+    H5Dclose(ds);
+    throw;
+  }
   return ds;
 }
 
@@ -115,7 +126,7 @@ void write_neighbourhoods(hid_t file, hid_t group, hid_t replicate, hid_t step, 
 }
 
 void write_file(const std::string& path, const OutputHeader& h, const RunResult& result) {
-  Handle file(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create " + path);
+  hdf5::MemoryFile file(path);
   write_text_attribute(file, "software", software_version());
   write_text_attribute(file, "scenario_yaml", h.scenario_yaml);
   write_integer_attribute(file, "seed", static_cast<std::int64_t>(h.seed));
@@ -153,6 +164,7 @@ void write_file(const std::string& path, const OutputHeader& h, const RunResult&
   // Written last: a file carrying complete = 1 holds every dataset (sweeps
   // resume by it: sim/sweep/member_file.cpp).
   write_integer_attribute(file, "complete", 1);
+  file.save();
 }
 
 void fsync_path(const std::string& path, int flags) {
@@ -265,8 +277,12 @@ void check_writable(const std::string& path, std::uint64_t expected_bytes) {
 }
 
 std::uint64_t expected_output_bytes(std::size_t metrics, std::uint32_t replicates, std::uint32_t steps) {
-  // Uncompressed values plus room for HDF5's metadata: an upper bound.
-  return std::uint64_t{metrics} * replicates * (std::uint64_t{steps} + 1) * sizeof(double) + 64 * 1024;
+  // Uncompressed values plus room for HDF5's metadata: an upper bound. Each
+  // chunk (one replicate's series, up to 4096 steps) also costs an index
+  // entry and allocation slack in the file, about 512 bytes.
+  const std::uint64_t points = std::uint64_t{steps} + 1;
+  const std::uint64_t chunks = std::uint64_t{metrics} * replicates * ((points + 4095) / 4096);
+  return std::uint64_t{metrics} * replicates * points * sizeof(double) + chunks * 512 + 64 * 1024;
 }
 
 std::uint64_t expected_neighbourhood_bytes(std::size_t metrics, std::uint32_t replicates, std::uint32_t steps,
@@ -283,6 +299,7 @@ void write_atomically(const std::string& path, const std::function<void(const st
   check_writable(path);
   const std::string temp = temporary_name(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
+  hdf5::write_failure_errno() = 0;
   try {
     std::filesystem::remove(temp);
     write(temp);
@@ -294,11 +311,13 @@ void write_atomically(const std::string& path, const std::function<void(const st
     std::error_code ec;
     std::filesystem::remove(temp, ec);
     const std::uint64_t free = free_bytes(directory_of(path));
-    throw OutputError(std::string(e.what()) +
-                      (free < expected_bytes ? " (the disk is full: " + megabytes(free) + " free in '" +
-                                                   directory_of(path).string() + "')"
-                                             : "") +
-                      "; nothing was left at " + path);
+    const int seen = hdf5::write_failure_errno();
+    if (seen != 0 || free < expected_bytes)
+      throw DiskFullError(path + ": no space left on device while writing it (" +
+                          (seen == EFBIG ? std::string("the file-size limit, ulimit -f, was reached")
+                                         : megabytes(free) + " free in '" + directory_of(path).string() + "'") +
+                          "); nothing was left at " + path);
+    throw OutputError(std::string(e.what()) + "; nothing was left at " + path);
   } catch (...) {
     std::error_code ec;
     std::filesystem::remove(temp, ec);

@@ -18,6 +18,13 @@ class OutputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The disk (or the file-size limit) filled up while writing: a failure while
+// running (exit 1), not bad input.
+class DiskFullError : public OutputError {
+ public:
+  using OutputError::OutputError;
+};
+
 struct OutputHeader {
   std::string scenario_yaml;
   std::uint64_t seed = 0;

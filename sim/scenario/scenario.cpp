@@ -1,5 +1,6 @@
 #include "sim/scenario/scenario.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -30,6 +31,31 @@ std::string join(const std::vector<std::string>& words, const std::string& sep =
 
 std::string join_path(const std::string& prefix, const std::string& key) {
   return prefix.empty() ? key : prefix + "." + key;
+}
+
+// Whether decimal text (sign, digits, point, exponent, _ groups) stands for a
+// whole number, judged on its digits: a double cannot tell
+// 4503599627370496.5 from 4503599627370496, so `seed: 4503599627370496.5`
+// would otherwise be rounded silently while `steps: 2.5` is refused.
+bool decimal_is_whole(const std::string& text) {
+  std::string mantissa;
+  long point = -1, exponent = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.') {
+      point = static_cast<long>(mantissa.size());
+    } else if (c == 'e' || c == 'E') {
+      exponent = std::clamp(std::strtol(text.c_str() + i + 1, nullptr, 10), -100000L, 100000L);
+      break;
+    } else if (std::isdigit(static_cast<unsigned char>(c))) {
+      mantissa += c;
+    }
+  }
+  if (point < 0) point = static_cast<long>(mantissa.size());
+  const long whole_digits = std::max(0L, point + exponent);  // digits before the decimal point
+  for (std::size_t k = static_cast<std::size_t>(whole_digits); k < mantissa.size(); ++k)
+    if (mantissa[k] != '0') return false;
+  return true;
 }
 
 std::string node_text(double x) {
@@ -110,7 +136,7 @@ class Validator {
     switch (spec.type) {
       case ParamType::integer: {
         double x = number(node, key, expected);
-        if (x != std::floor(x) || std::fabs(x) > 9.0e15)
+        if (x != std::floor(x) || std::fabs(x) > 9.0e15 || !decimal_is_whole(text))
           fail(node, key, "expected a whole number, got '" + text + "' (allowed: " + spec.allowed() + ")");
         check_range(spec, x, node, key);
         return static_cast<std::int64_t>(x);
@@ -227,7 +253,12 @@ class Validator {
     const bool hex_or_word = digits.find_first_of("xXnNiI") != std::string::npos;
     if (digits.empty() || end != begin + digits.size() || hex_or_word)
       fail(node, key, expected + ", got '" + text + "'");
-    if (!std::isfinite(x) || errno == ERANGE) fail(node, key, "'" + text + "' is not a finite number; " + expected);
+    if (errno == ERANGE && std::fabs(x) < 1.0)
+      fail(node, key,
+           "'" + text + "' is too close to zero to be represented (the smallest is about 2.2e-308); " + expected +
+               ", or 0");
+    if (!std::isfinite(x) || errno == ERANGE)
+      fail(node, key, "'" + text + "' is too large to be represented (the largest is about 1.8e308); " + expected);
     return x;
   }
 
@@ -434,6 +465,33 @@ void check_neighbourhood_output(const Validator& v, const YAML::Node& output, co
                " replicates; allowed: false, or true with new_graph_every: 0");
 }
 
+// Only whether the parser finds a second document matters here.
+class IgnoreEvents : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// YAML::Load reads the first document and drops the rest: `"7" 9` gives 7.
+// A --set value is held to the file's rules: one document, nothing after it
+// (only two documents are ever asked for: LoadAll can loop forever).
+void check_single_document(const std::string& value, const std::string& where) {
+  std::istringstream in(value);
+  YAML::Parser parser(in);
+  IgnoreEvents ignore;
+  parser.HandleNextDocument(ignore);
+  if (parser.HandleNextDocument(ignore))
+    throw InputError(where + ": the value has content after its end ('" + value +
+                     "' is more than one YAML value); quote it, or give one value");
+}
+
 std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
   std::map<std::string, std::string> origins;
   for (const auto& given : overrides) {
@@ -453,9 +511,12 @@ std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::
     YAML::Node value;
     try {
       value = YAML::Load(text.substr(eq + 1));
+      check_single_document(text.substr(eq + 1), where);
     } catch (const YAML::Exception& e) {
       throw InputError(where + ": the value is not valid YAML: " + e.msg);
     }
+    // Duplicate keys inside a flow mapping, nesting and aliases: as in files.
+    Validator(where, {{path, where}}).check_duplicates(value, path, 0);
     YAML::Node at = root;
     std::string rest = path;
     for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) {

@@ -60,9 +60,8 @@ void write_numbers(hid_t group, const std::string& name, const std::vector<T>& v
 using hdf5::write_text_attribute;
 
 void write_h5(const std::string& path, const Sweep& sweep, const std::vector<MemberStatus>& results) {
-  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  check(file >= 0, "create " + path);
-  try {
+  const hdf5::MemoryFile file(path);  // closes whatever is left open when an error unwinds
+  {
     write_text_attribute(file, "software", software_version());
     write_text_attribute(file, "sweep_yaml", sweep.text);
     write_text_attribute(file, "sweep_file", sweep.path);
@@ -113,11 +112,8 @@ void write_h5(const std::string& path, const Sweep& sweep, const std::vector<Mem
                                  H5P_DEFAULT) >= 0,
               "link /runs/" + m.name);
     H5Gclose(runs);
-  } catch (...) {
-    H5Fclose(file);
-    throw;
   }
-  check(H5Fclose(file) >= 0, "close " + path);
+  file.save();
 }
 
 std::string csv_field(const std::string& text) {

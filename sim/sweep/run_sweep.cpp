@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
+#include "sim/io/file_lock.hpp"
 #include "sim/io/output.hpp"
 #include "sim/sweep/index.hpp"
 #include "sim/sweep/member_file.hpp"
@@ -30,9 +32,14 @@ bool already_done(const SweepJob& job, std::uint32_t index) {
   return true;
 }
 
+// Lock files (.NAME.lock) of this and concurrent processes do not count.
 bool directory_has_entries(const std::string& dir) {
   std::error_code ec;
-  return fs::is_directory(dir, ec) && !fs::is_empty(dir, ec);
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name[0] != '.' || !name.ends_with(".lock")) return true;
+  }
+  return false;
 }
 
 void make_directory(const std::string& dir) {
@@ -79,12 +86,19 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepRunOptions& options, const
   // learns the outcome so a refusal ends the whole job.
   std::vector<std::uint32_t> todo;
   std::string refusal;
+  std::optional<FileLock> lock;  // held by rank 0 until the index is written
   if (leader) {
     try {
       if (!options.resume && directory_has_entries(job.dir))
         throw InputError(job.dir + ": output directory is not empty; use --resume to finish a sweep there, or " +
                          "choose a new --out-dir");
       make_directory(job.dir);
+      // Two sweeps started together into one empty directory both pass the
+      // check above: the lock lets only one run, and then the check again.
+      lock.emplace((fs::path(job.dir) / ".sweep.lock").string(), "the sweep directory " + job.dir);
+      if (!options.resume && directory_has_entries(job.dir))
+        throw InputError(job.dir + ": output directory is not empty; use --resume to finish a sweep there, or " +
+                         "choose a new --out-dir");
       for (const auto& m : sweep.members) {
         if (options.resume && already_done(job, m.index))
           out.results[m.index].status = "done-earlier";

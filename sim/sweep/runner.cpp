@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "sim/io/file_lock.hpp"
 #include "sim/run/execute.hpp"
 
 namespace gs {
@@ -12,7 +13,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // A killed run leaves its temporary file (".<name>.h5.tmp-<pid>") behind;
-// only this member's own are removed, so concurrent job-array tasks are safe.
+// only this member's own are removed, and only under the member's lock, so
+// neither concurrent job-array tasks nor a second process on the same member
+// lose a live temporary.
 void remove_stale_temporaries(const std::string& dir, const std::string& file) {
   const std::string prefix = "." + file + ".tmp-";
   std::error_code ec;
@@ -28,6 +31,8 @@ MemberStatus run_member(const SweepJob& job, std::uint32_t index) {
   MemberStatus st;
   const std::string file = member_file_name(job.sweep->members[index]);
   try {
+    const FileLock lock((fs::path(job.dir) / ("." + file + ".lock")).string(),
+                        "sweep member " + job.sweep->members[index].name + " in " + job.dir);
     remove_stale_temporaries(job.dir, file);
     execute_scenario(job.scenarios[index], (fs::path(job.dir) / file).string(), ExecuteOptions{true});
     st.status = "done";

@@ -109,6 +109,17 @@ std::string checked_path(const std::string& file, const YAML::Node& key, std::se
   return path;
 }
 
+// A varied parameter becomes an index column named by its path; `name` would
+// collide with the index's own column (the member's name), after every member ran.
+std::string varied_path(const std::string& file, const YAML::Node& key, std::set<std::string>& used) {
+  const std::string path = checked_path(file, key, used);
+  if (path == "name")
+    fail(file, key, path,
+         "members get their own names (index column 'name'); vary parameters instead, or set one name with "
+         "'set: {name: ...}'");
+  return path;
+}
+
 std::vector<YAML::Node> value_list(const std::string& file, const YAML::Node& key, const YAML::Node& list,
                                    const std::string& section) {
   const std::string name = section + "." + key.Scalar();
@@ -322,7 +333,7 @@ Sweep load_sweep(const std::string& path) {
     if (!grid.IsMap()) fail(file, grid, "sweep", "expected a mapping of parameter paths to lists of values");
     check_unique_keys(file, grid, "sweep");
     for (const auto& kv : grid) {
-      const std::string p = checked_path(file, kv.first, used);
+      const std::string p = varied_path(file, kv.first, used);
       Axis axis;
       for (const auto& v : value_list(file, kv.first, kv.second, "sweep"))
         axis.push_back({SweepValue{p, yaml_text(v), where(file, v)}});
@@ -337,7 +348,7 @@ Sweep load_sweep(const std::string& path) {
     Axis axis;
     std::size_t length = 0;
     for (const auto& kv : zip) {
-      const std::string p = checked_path(file, kv.first, used);
+      const std::string p = varied_path(file, kv.first, used);
       const auto values = value_list(file, kv.first, kv.second, "zip");
       if (axis.empty()) {
         length = values.size();

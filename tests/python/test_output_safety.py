@@ -160,7 +160,8 @@ class OutputSafety(unittest.TestCase):
             out = os.path.join(d, "out.h5")
             done = subprocess.run([EXE, "run", scenario, "-o", out, "--quiet"], capture_output=True, text=True,
                                   timeout=TIMEOUT, preexec_fn=limit, env=ENV)
-            self.assertNotEqual(done.returncode, 0, done.stderr)
+            self.assertEqual(done.returncode, 1, done.stderr)  # exactly: a signal must not pass
+            self.assertIn("no space left on device", done.stderr)
             self.assertIn(out, done.stderr)
             self.assertIn("nothing was left at", done.stderr)
             self.assertEqual(len([l for l in done.stderr.splitlines() if l.startswith("error:")]), 1, done.stderr)

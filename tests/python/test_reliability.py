@@ -1,0 +1,333 @@
+"""Reliability, round two: faults, hostile inputs and concurrent runs end in a
+clear message and an exact exit code (0, 1 or 2), never in a signal, a hang
+or silent loss. Each test reproduces one defect of the hostile-user review
+(docs/reliability.md lists which guarantee each one holds). Exit codes are
+compared exactly: a signal (negative return code) never passes.
+"""
+import os
+import resource
+import signal
+import stat
+import subprocess
+import tempfile
+import time
+import unittest
+
+import h5py
+import numpy as np
+
+EXE = os.environ.get("GROUNDSWELL", "groundswell")
+TIMEOUT = 60
+ENV = dict(os.environ, OMP_NUM_THREADS="1")
+
+SCENARIO = """name: hostile
+seed: 5
+steps: {steps}
+replicates: {replicates}
+graph:
+  type: community
+  population: {population}
+  neighbourhood_size: 250
+model:
+  type: organising
+  organisers:
+    count: 20
+output:
+  compression: {compression}
+  checkpoint_every: {every}
+"""
+
+SWEEP = """name: hostile_sweep
+base: s.yaml
+sweep:
+  model.organisers.count: [10, 20]
+"""
+
+
+def write_scenario(directory, steps=50, replicates=2, population=1000, compression=4, every=0, name="s.yaml"):
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        f.write(SCENARIO.format(steps=steps, replicates=replicates, population=population, compression=compression,
+                                every=every))
+    return path
+
+
+def file_size_limit(limit):
+    """preexec_fn: a file-size limit (RLIMIT_FSIZE) acts like a full disk without root. SIGXFSZ is left at its
+    default (kill): groundswell itself must ignore it and report the failed write."""
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+class Base(unittest.TestCase):
+    def run_cli(self, *args, timeout=TIMEOUT, **kw):
+        try:
+            return subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, timeout=timeout, env=ENV,
+                                  **kw)
+        except subprocess.TimeoutExpired:
+            self.fail(f"groundswell {' '.join(map(str, args))}: no answer within {timeout} s (hang)")
+
+    def assertExit(self, done, code, *texts):
+        """Exact exit code (a signal gives a negative code and never passes), one error line, and texts in it."""
+        self.assertEqual(done.returncode, code, done.stderr)
+        for crash in ("terminate called", "Sanitizer", "Segmentation", "Aborted"):
+            self.assertNotIn(crash, done.stderr)
+        if code != 0:
+            errors = [l for l in done.stderr.splitlines() if l.startswith("error:") or l.startswith("groundswell ")]
+            self.assertGreaterEqual(len(errors), 1, done.stderr)
+        for text in texts:
+            self.assertIn(text, done.stderr)
+
+
+class DiskFull(Base):
+    """Defect 1: a full disk while writing ended in SIGSEGV (HDF5 shutting down on a half-closed file)."""
+
+    def check_full(self, done, target, directory, kept=()):
+        self.assertExit(done, 1, "no space left on device", target)
+        left = [n for n in os.listdir(directory) if ".tmp-" in n]
+        self.assertEqual(left, [], "temporaries left behind")
+        for path, content in kept:
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), content, f"{path} was changed")
+
+    def test_run_output(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, steps=300, replicates=5, compression=0)
+            out = os.path.join(d, "out.h5")
+            with open(out, "wb") as f:
+                f.write(b"the old file")
+            done = self.run_cli("run", scenario, "-o", out, "--quiet", preexec_fn=file_size_limit(20000))
+            self.check_full(done, out, d, kept=[(out, b"the old file")])
+
+    def test_checkpoint(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, steps=300, replicates=5, compression=0, every=50)
+            out = os.path.join(d, "out.h5")
+            done = self.run_cli("run", scenario, "-o", out, "--quiet", preexec_fn=file_size_limit(20000))
+            self.check_full(done, out + ".checkpoint", d)
+            self.assertFalse(os.path.exists(out))
+
+    def test_sweep_member(self):
+        with tempfile.TemporaryDirectory() as d:
+            write_scenario(d, steps=300, replicates=5, compression=0)
+            sweep = os.path.join(d, "sweep.yaml")
+            with open(sweep, "w") as f:
+                f.write(SWEEP)
+            out = os.path.join(d, "out")
+            done = self.run_cli("sweep", sweep, "--out-dir", out, "--quiet", preexec_fn=file_size_limit(20000))
+            self.assertEqual(done.returncode, 1, done.stderr)
+            self.assertIn("no space left on device", done.stderr)
+            self.assertEqual([n for n in os.listdir(out) if ".tmp-" in n], [])
+
+    def test_graph_export(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, population=20000)
+            out = os.path.join(d, "g.h5")
+            done = self.run_cli("graph", scenario, "--export", out, preexec_fn=file_size_limit(20000))
+            self.check_full(done, out, d)
+            self.assertFalse(os.path.exists(out))
+
+
+class Threads(Base):
+    """Defect 3: --threads had no upper bound (50,000 aborted in libgomp, 70,000 segfaulted)."""
+
+    def test_too_many_threads_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            for threads in ("50000", "70000", "1025", "0"):
+                out = os.path.join(d, "out.h5")
+                done = self.run_cli("run", scenario, "-o", out, "--threads", threads, "--quiet")
+                self.assertExit(done, 2, "--threads", "1024")
+                self.assertFalse(os.path.exists(out))
+            done = self.run_cli("graph", scenario, "--threads", "70000")
+            self.assertExit(done, 2, "--threads")
+
+
+class Locks(Base):
+    """Defect 6: a second process on one sweep member deleted the first's live temporary; two sweeps started
+    together into one empty directory both ran everything."""
+
+    def start_long(self, d, *args):
+        write_scenario(d, steps=100000, replicates=1, population=3000)
+        sweep = os.path.join(d, "sweep.yaml")
+        with open(sweep, "w") as f:
+            f.write(SWEEP)
+        out = os.path.join(d, "out")
+        proc = subprocess.Popen([EXE, "sweep", sweep, "--out-dir", out, "--quiet", *args], env=ENV,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + TIMEOUT
+        while proc.poll() is None and time.monotonic() < deadline:
+            if os.path.isdir(out) and any(n.endswith(".h5.lock") for n in os.listdir(out)):
+                break
+            time.sleep(0.01)
+        self.assertIsNone(proc.poll(), "the first sweep ended before the second started")
+        return sweep, out, proc
+
+    def stop(self, proc):
+        proc.kill()
+        proc.wait()
+
+    def test_second_process_on_a_member_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            sweep, out, first = self.start_long(d, "--member", "0")
+            try:
+                before = sorted(os.listdir(out))
+                second = self.run_cli("sweep", sweep, "--out-dir", out, "--member", "0", "--quiet")
+                self.assertEqual(second.returncode, 1, second.stderr)
+                self.assertIn(f"pid {first.pid}", second.stderr)
+                self.assertIn("in use by another groundswell process", second.stderr)
+                self.assertEqual(sorted(os.listdir(out)), before, "the second process touched the first's files")
+                self.assertIsNone(first.poll(), "the first process failed")
+            finally:
+                self.stop(first)
+
+    def test_second_sweep_into_the_same_directory_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            sweep, out, first = self.start_long(d)
+            try:
+                second = self.run_cli("sweep", sweep, "--out-dir", out, "--quiet", "--resume")
+                self.assertEqual(second.returncode, 2, second.stderr)
+                self.assertIn(f"pid {first.pid}", second.stderr)
+                self.assertIn(out, second.stderr)
+            finally:
+                self.stop(first)
+            # Locks and temporaries left by the killed sweep are taken over and cleaned up.
+            write_scenario(d, steps=5, replicates=1)
+            again = self.run_cli("sweep", sweep, "--out-dir", out, "--quiet", "--resume")
+            self.assertExit(again, 0)
+            self.assertEqual(sorted(os.listdir(out)), ["index.csv", "index.h5", "m0000_count-10.h5",
+                                                       "m0001_count-20.h5"])
+
+class DamagedCheckpoint(Base):
+    """Defect 5: one flipped bit in a checkpoint gave silently wrong results, exit 0, and the checkpoint was
+    deleted."""
+
+    def killed_run(self, d):
+        scenario = write_scenario(d, steps=100000, replicates=1, population=1000, every=5)
+        out = os.path.join(d, "out.h5")
+        proc = subprocess.Popen([EXE, "run", scenario, "-o", out, "--quiet"], env=ENV, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + TIMEOUT
+        while not os.path.exists(out + ".checkpoint") and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.kill()
+        proc.wait()
+        self.assertTrue(os.path.exists(out + ".checkpoint"))
+        return scenario, out
+
+    def check_refused(self, damage):
+        with tempfile.TemporaryDirectory() as d:
+            scenario, out = self.killed_run(d)
+            checkpoint = out + ".checkpoint"
+            with h5py.File(checkpoint, "r+") as f:
+                damage(f)
+            with open(checkpoint, "rb") as f:
+                damaged = f.read()
+            done = self.run_cli("run", scenario, "-o", out, "--resume", "--quiet")
+            self.assertExit(done, 2, checkpoint, "damaged")
+            self.assertFalse(os.path.exists(out))
+            with open(checkpoint, "rb") as f:
+                self.assertEqual(f.read(), damaged, "the damaged checkpoint must be kept as it was")
+
+    def test_flipped_bit_in_values(self):
+        def flip(f):
+            values = f["value_0"][()]
+            values.view(np.uint64)[1] ^= np.uint64(1 << 40)
+            f["value_0"][...] = values
+        self.check_refused(flip)
+
+    def test_flipped_bit_in_state(self):
+        def flip(f):
+            state = f["state/0/bytes"][()]
+            state[len(state) // 2] ^= 0x10
+            f["state/0/bytes"][...] = state
+        self.check_refused(flip)
+
+    def test_changed_step_counter(self):
+        def change(f):
+            f.attrs["step"] = np.int64(f.attrs["step"] - 1)
+        self.check_refused(change)
+
+
+class OutputPaths(Base):
+    """Defect 4: whatever the output path was, it was replaced: the scenario itself, a device or FIFO, a
+    read-only file."""
+
+    def test_output_that_is_the_scenario_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            with open(scenario, "rb") as f:
+                before = f.read()
+            for out in (scenario, os.path.join(d, ".", "s.yaml")):
+                done = self.run_cli("run", scenario, "-o", out, "--quiet")
+                self.assertExit(done, 2, "is the scenario file itself")
+            with open(scenario, "rb") as f:
+                self.assertEqual(f.read(), before)
+
+    def test_non_regular_output_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            fifo = os.path.join(d, "fifo.h5")
+            os.mkfifo(fifo)
+            device = os.path.join(d, "null.h5")  # a link to /dev/null: the target a rename would replace
+            os.symlink("/dev/null", device)
+            for out in (fifo, device):
+                done = self.run_cli("run", scenario, "-o", out, "--quiet")
+                self.assertExit(done, 2, out, "not a regular file")
+            self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+            self.assertTrue(stat.S_ISCHR(os.stat(device).st_mode))
+            done = self.run_cli("graph", scenario, "--export", fifo)
+            self.assertExit(done, 2, "not a regular file")
+
+    def test_read_only_output_needs_force(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            out = os.path.join(d, "out.h5")
+            with open(out, "wb") as f:
+                f.write(b"keep me")
+            os.chmod(out, 0o444)
+            done = self.run_cli("run", scenario, "-o", out, "--quiet")
+            self.assertExit(done, 2, out, "read-only", "--force")
+            with open(out, "rb") as f:
+                self.assertEqual(f.read(), b"keep me")
+            done = self.run_cli("run", scenario, "-o", out, "--quiet", "--force")
+            self.assertExit(done, 0)
+            with h5py.File(out, "r") as f:
+                self.assertEqual(f.attrs["complete"], 1)
+
+
+class SetStrictness(Base):
+    """Defect 7 (with tests/data/bad set_flow_duplicate_key, set_trailing_content): --set values were parsed
+    more loosely than files. Defect 11 (seed_fraction_*): a fractional seed was rounded silently."""
+
+    def test_second_document_in_a_set_value_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            for value in ("steps=7\n---\n9", "steps=7\n--- 9", "model.organisers.count=[1]\n--- x"):
+                done = self.run_cli("validate", scenario, "--set", value)
+                self.assertExit(done, 2, "--set", "more than one YAML value")
+
+    def test_legal_set_values_still_pass(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            for value in ("steps=7", "steps= 7 ", "seed=1e3", "seed=4503599627370496", "steps=7 # a comment",
+                          "model.organisers.cohorts=[{count: 3, kind: paid}]", "name='a b'"):
+                self.assertExit(self.run_cli("validate", scenario, "--set", value), 0)
+
+
+class Messages(Base):
+    """Defect 13: misleading messages."""
+
+    def test_tiny_number_is_not_called_infinite(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d)
+            done = self.run_cli("validate", scenario, "--set", "model.weekly_dropout=4e-320")
+            self.assertExit(done, 2, "too close to zero")
+            self.assertNotIn("not a finite number", done.stderr)
+            done = self.run_cli("validate", scenario, "--set", "model.weekly_dropout=1e400")
+            self.assertExit(done, 2, "too large")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
