@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "sim/cli/execute.hpp"
+#include "sim/run/execute.hpp"
 
 namespace gs::explore {
 namespace {

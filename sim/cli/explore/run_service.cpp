@@ -5,7 +5,7 @@
 #include <iterator>
 #include <sstream>
 
-#include "sim/cli/execute.hpp"
+#include "sim/run/execute.hpp"
 #include "sim/cli/explore/network_view.hpp"
 #include "sim/cli/explore/parameters_json.hpp"
 #include "sim/cli/explore/results_json.hpp"
