@@ -473,6 +473,9 @@ const std::vector<ParamSpec>& top_level_params() {
       ParamSpec::integer("replicates", 1).range(1, 100000).describe("Independent runs on the same graph"),
       ParamSpec::real("population_scale", 1.0).range(1e-6, 1000)
           .describe("Multiplies every count of people (population, organisers), keeping densities"),
+      ParamSpec::integer("represents_population", 0).range(0, 1.0e10).units("people")
+          .describe("Population the scenario stands for, for national equivalents in compare and report "
+                    "(0: itself, or its population before population_scale)"),
       ParamSpec::integer("new_graph_every", 0).range(0, 100000)
           .describe("Build a new graph every N replicates (0: one graph shared by all replicates)"),
   };
