@@ -144,7 +144,7 @@ void quintile_columns(CompareResult& res) {
                  "95% CI (Welch)", q + "_difference_points_ci_low", q + "_difference_points_ci_high");
     res.text_groups.push_back({"label", q + "_percent", q + "_ci", q + "_difference_points", q + "_difference_ci"});
   }
-  add_estimate(res.table, signed_column("q1_additional_people", "extra participants in Q1 (represented)"),
+  add_estimate(res.table, signed_column("q1_additional_people", "extra participants in Q1 (represented)", 6),
                "q1_additional_ci", "95% CI", "q1_additional_people_ci_low", "q1_additional_people_ci_high");
   res.text_groups.push_back({"label", "q1_additional_people", "q1_additional_ci"});
 }
@@ -163,7 +163,7 @@ void quintile_cells(Cells& c, const FileData& f, const FileData& first, bool is_
     if (k == 0) {
       const double fifth = static_cast<double>(f.info.graph_nodes) * f.national / 5;
       put_estimate(c, "q1_additional_people", d.estimate * fifth, "q1_additional_ci", "q1_additional_people_ci_low",
-                   "q1_additional_people_ci_high", d.ci_low * fifth, d.ci_high * fifth, true);
+                   "q1_additional_people_ci_high", d.ci_low * fifth, d.ci_high * fifth, true, 6);
     }
   }
 }
