@@ -53,7 +53,10 @@ std::vector<stats::Difference> difference_over_steps(const MetricData& first, co
 template <class T, class F>
 std::string json_list(const std::vector<T>& items, F field) {
   std::string s = "[";
-  for (std::size_t k = 0; k < items.size(); ++k) s += (k ? "," : "") + json_number(field(items[k]));
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (k) s += ',';
+    s += json_number(field(items[k]));
+  }
   return s + "]";
 }
 

@@ -237,6 +237,35 @@ class Analysis(unittest.TestCase):
         self.assertIn("gone.h5", r.stderr)
         gs("summarize", os.path.join(self.dir, "nowhere"), check=2)
 
+    def test_export_sweep_directory_as_one_tidy_table(self):
+        sweep = os.path.join(self.dir, "export_sweep")
+        os.makedirs(sweep, exist_ok=True)
+        for p in (self.a, self.b):
+            shutil.copy(p, sweep)
+        with open(os.path.join(sweep, "index.csv"), "w") as f:
+            f.write("index,name,model.organisers.count,seed,file,status,wall_seconds,message\n"
+                    "0,low,10,2011,town_1000.h5,done,1.5,\n1,mid,20,2011,town_10000.h5,done,1.25,\n"
+                    "2,high,60,2011,gone.h5,failed,,killed\n")
+        r = gs("export", sweep, "--format", "csv")
+        df = pd.read_csv(io.StringIO(r.stdout), float_precision="round_trip")
+        self.assertEqual(list(df.columns), ["member", "model.organisers.count", "replicate", "step", "metric", "value"])
+        self.assertEqual(sorted(df["member"].unique()), ["low", "mid"])
+        self.assertIn("high", r.stderr)  # the failed member is named, not silently dropped
+        for member, count, path in (("low", 10, self.a), ("mid", 20, self.b)):
+            part = df[(df.member == member) & (df.metric == "participation")]
+            self.assertEqual(set(part["model.organisers.count"]), {count})
+            wide = part.pivot(index="replicate", columns="step", values="value")
+            with h5py.File(path, "r") as f:
+                np.testing.assert_array_equal(wide.to_numpy(), f["timeseries/participation"][:, :])
+        only = pd.read_csv(io.StringIO(gs("export", sweep, "--metric", "leaders").stdout))
+        self.assertEqual(set(only["metric"]), {"leaders"})
+        self.assertEqual(len(only), 2 * 4 * 21)
+        # summarize's text fits 120 columns, with the full parameter paths in CSV.
+        text = gs("summarize", sweep).stdout
+        table = [line for line in text.splitlines() if sweep not in line]  # the title names the directory
+        self.assertLessEqual(max(len(line) for line in table), 120, text)
+        self.assertIn("count", text)
+
     def test_compare_in_points_per_quintile_and_national(self):
         data, _ = self.compare_json(self.a, self.b, "--quintiles")
         r0, r1 = data["rows"]
@@ -276,7 +305,7 @@ class Analysis(unittest.TestCase):
     def test_compare_refuses_unlike_runs(self):
         shorter = os.path.join(self.dir, "shorter.h5")
         gs("run", os.path.join(SRC, "scenarios", "policy", "town_1000_organisers.yaml"), "-o", shorter, *SMALL,
-           "--set", "steps=10")
+           "--set", "steps=10", "--set", "model.organisers.count=10")
         other_model = os.path.join(self.dir, "bass.h5")
         gs("run", os.path.join(SRC, "scenarios", "validation", "bass_dense_er.yaml"), "-o", other_model,
            "--set", "steps=20", "--set", "replicates=2", "--set", "graph.nodes=200", "--set", "graph.mean_degree=8", "-q")
