@@ -2,11 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <sstream>
 
+#include "analysis/scenario_diff.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace gs {
@@ -22,7 +25,17 @@ struct FileData {
   stats::Summary summary;
   std::vector<std::optional<std::size_t>> reach_steps;  // per replicate
   OrganiserFacts organisers;
+  double national = 1;  // people represented per simulated person
+  // With --quintiles: per replicate at `step`, participation_q1 .. q5 then participation_gap.
+  std::vector<std::vector<double>> quintiles;
 };
+
+const std::vector<std::string> quintile_metrics = {"participation_q1", "participation_q2", "participation_q3",
+                                                   "participation_q4", "participation_q5", "participation_gap"};
+const std::vector<std::string> quintile_keys = {"q1", "q2", "q3", "q4", "q5", "gap"};
+const std::vector<std::string> quintile_names = {"Q1 (most deprived)",  "Q2",         "Q3", "Q4",
+                                                 "Q5 (least deprived)", "gap Q5 - Q1"};
+constexpr double points = 100;  // a share of 0.0114 is 1.14 percentage points
 
 std::string interval(double lo, double hi, int digits, bool sign = false) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return "-";
@@ -75,7 +88,154 @@ FileData load(const std::string& path, const CompareOptions& o) {
     }
   }
   f.organisers = organiser_facts(f.info);
+  f.national = national_factor(f.info);
+  if (o.quintiles) {
+    for (const auto& m : quintile_metrics) {
+      if (std::find(f.info.metrics.begin(), f.info.metrics.end(), m) == f.info.metrics.end())
+        throw InputError(path +
+                         ": --quintiles needs the metrics participation_q1 .. q5 and participation_gap "
+                         "(organising model); this file has none of " +
+                         m);
+      const MetricData q = read_metric(path, m);
+      std::vector<double> v;
+      for (std::size_t r = 0; r < q.replicates; ++r) v.push_back(q.at(r, f.step));
+      f.quintiles.push_back(std::move(v));
+    }
+  }
   return f;
+}
+
+using Cells = std::map<std::string, Cell>;
+
+Column signed_column(std::string key, std::string heading, int digits = 4) {
+  Column c = number(std::move(key), std::move(heading), digits);
+  c.signed_number = true;
+  return c;
+}
+
+// A value with its 95% CI: the value column, the CI as text, and its ends as data.
+void add_estimate(Table& t, Column value, const std::string& ci_text, const std::string& heading,
+                  const std::string& low, const std::string& high) {
+  t.columns.insert(t.columns.end(), {std::move(value), text_only(ci_text, heading), data_only(low), data_only(high)});
+}
+void put_estimate(Cells& c, const std::string& key, double value, const std::string& ci_text, const std::string& low,
+                  const std::string& high, double lo, double hi, bool sign, int digits = 4) {
+  c[key] = value;
+  c[ci_text] = interval(lo, hi, digits, sign);
+  c[low] = lo;
+  c[high] = hi;
+}
+
+stats::Difference no_difference() {
+  stats::Difference d;
+  d.estimate = d.df = d.ci_low = d.ci_high = d.relative = nan;
+  return d;
+}
+
+// Participation per deprivation quintile and the gap, in percent, with the
+// difference from the first file in points; people gained in Q1 (a fifth of
+// the population represented).
+void quintile_columns(CompareResult& res) {
+  for (std::size_t k = 0; k < quintile_keys.size(); ++k) {
+    const std::string& q = quintile_keys[k];
+    add_estimate(res.table, number(q + "_percent", quintile_names[k] + " %"), q + "_ci", "95% CI",
+                 q + "_percent_ci_low", q + "_percent_ci_high");
+    add_estimate(res.table, signed_column(q + "_difference_points", "diff (points)"), q + "_difference_ci",
+                 "95% CI (Welch)", q + "_difference_points_ci_low", q + "_difference_points_ci_high");
+    res.text_groups.push_back({"label", q + "_percent", q + "_ci", q + "_difference_points", q + "_difference_ci"});
+  }
+  add_estimate(res.table, signed_column("q1_additional_people", "extra participants in Q1 (represented)", 6),
+               "q1_additional_ci", "95% CI", "q1_additional_people_ci_low", "q1_additional_people_ci_high");
+  res.text_groups.push_back({"label", "q1_additional_people", "q1_additional_ci"});
+}
+
+void quintile_cells(Cells& c, const FileData& f, const FileData& first, bool is_first) {
+  for (std::size_t k = 0; k < quintile_keys.size(); ++k) {
+    const std::string& q = quintile_keys[k];
+    const stats::Summary s = stats::summarize(f.quintiles[k]);
+    put_estimate(c, q + "_percent", s.mean * points, q + "_ci", q + "_percent_ci_low", q + "_percent_ci_high",
+                 s.ci_low * points, s.ci_high * points, false);
+    const stats::Difference d =
+        is_first ? no_difference() : stats::welch_difference(first.quintiles[k], f.quintiles[k]);
+    put_estimate(c, q + "_difference_points", d.estimate * points, q + "_difference_ci",
+                 q + "_difference_points_ci_low", q + "_difference_points_ci_high", d.ci_low * points,
+                 d.ci_high * points, true);
+    if (k == 0) {
+      const double fifth = static_cast<double>(f.info.graph_nodes) * f.national / 5;
+      put_estimate(c, "q1_additional_people", d.estimate * fifth, "q1_additional_ci", "q1_additional_people_ci_low",
+                   "q1_additional_people_ci_high", d.ci_low * fifth, d.ci_high * fifth, true, 6);
+    }
+  }
+}
+
+// Extra participants (in the run and in the population represented), per extra organiser, cost.
+void organiser_cells(Cells& c, const FileData& f, const FileData& first, const stats::Difference& d, bool compared,
+                     bool any_cost) {
+  const double n = static_cast<double>(f.info.graph_nodes);
+  const double n0 = static_cast<double>(first.info.graph_nodes);
+  const double org = static_cast<double>(*f.organisers.count);
+  const double d_org = org - static_cast<double>(*first.organisers.count);
+  double extra = nan, extra_lo = nan, extra_hi = nan;
+  if (compared) {
+    extra = f.summary.mean * n - first.summary.mean * n0;
+    // The Welch CI of the share difference scales to people only when both towns have the same size.
+    if (n == n0) {
+      extra_lo = d.ci_low * n;
+      extra_hi = d.ci_high * n;
+    }
+  }
+  double per_lo = d_org != 0 ? extra_lo / d_org : nan, per_hi = d_org != 0 ? extra_hi / d_org : nan;
+  if (per_lo > per_hi) std::swap(per_lo, per_hi);
+  c["graph_nodes"] = n;
+  c["organisers"] = org;
+  c["organiser_kinds"] = f.organisers.kinds.empty() ? std::string("none") : f.organisers.kinds;
+  put_estimate(c, "additional_participants", extra, "additional_ci", "additional_participants_ci_low",
+               "additional_participants_ci_high", extra_lo, extra_hi, true);
+  put_estimate(c, "participants_per_organiser", d_org != 0 ? extra / d_org : nan, "per_organiser_ci",
+               "participants_per_organiser_ci_low", "participants_per_organiser_ci_high", per_lo, per_hi, false);
+  // National equivalents: the same shares in the population the scenario stands for.
+  const double national = compared ? f.summary.mean * n * f.national - first.summary.mean * n0 * first.national : nan;
+  const bool same = n * f.national == n0 * first.national;
+  put_estimate(c, "national_additional_participants", national, "national_additional_ci",
+               "national_additional_participants_ci_low", "national_additional_participants_ci_high",
+               same ? d.ci_low * n * f.national : nan, same ? d.ci_high * n * f.national : nan, true, 6);
+  c["national_population"] = n * f.national;
+  c["national_organisers"] = org * f.national;
+  if (!any_cost) return;
+  auto total_cost = [](const FileData& x) -> double {
+    if (*x.organisers.count == 0) return 0;
+    return x.organisers.cost_per_organiser > 0
+               ? x.organisers.cost_per_organiser * static_cast<double>(*x.organisers.count)
+               : nan;
+  };
+  const double extra_cost = total_cost(f) - total_cost(first);
+  // Only meaningful when the extra organisers cost money and buy participants.
+  const bool ok = compared && extra_cost > 0 && extra > 0;
+  c["cost_per_organiser"] = f.organisers.cost_per_organiser > 0 ? f.organisers.cost_per_organiser : nan;
+  put_estimate(c, "cost_per_additional_participant", ok ? extra_cost / extra : nan, "cost_ci",
+               "cost_per_additional_participant_ci_low", "cost_per_additional_participant_ci_high",
+               ok && extra_hi > 0 ? extra_cost / extra_hi : nan, ok && extra_lo > 0 ? extra_cost / extra_lo : nan,
+               false);
+}
+
+std::string meta_json(const CompareOptions& o, const FileData& first, bool share,
+                      const std::vector<ParameterDifference>& diffs, const std::vector<std::string>& warnings) {
+  std::ostringstream meta;
+  meta << "{\"metric\": " << json_string(o.metric) << ", \"description\": " << json_string(first.data.description)
+       << ", \"units\": " << json_string(first.data.units) << ", \"share\": " << (share ? "true" : "false")
+       << ", \"at\": " << (o.at ? std::to_string(*o.at) : std::string("\"final\"")) << ", \"confidence\": 0.95"
+       << ", \"step_units\": \"weeks\", \"steps\": " << first.info.steps
+       << ", \"quintiles\": " << (o.quintiles ? "true" : "false")
+       << ", \"reach\": " << (o.reach ? json_number(*o.reach) : std::string("null")) << ", \"differences\": [";
+  for (std::size_t i = 0; i < diffs.size(); ++i) {
+    meta << (i ? ", " : "") << "{\"key\": " << json_string(diffs[i].key) << ", \"values\": [";
+    for (std::size_t j = 0; j < diffs[i].values.size(); ++j) meta << (j ? ", " : "") << json_string(diffs[i].values[j]);
+    meta << "]}";
+  }
+  meta << "], \"warnings\": [";
+  for (std::size_t i = 0; i < warnings.size(); ++i) meta << (i ? ", " : "") << json_string(warnings[i]);
+  meta << "]}";
+  return meta.str();
 }
 
 }  // namespace
@@ -96,14 +256,35 @@ OrganiserFacts organiser_facts(const OutputInfo& info) {
       return count ? scaled_count(count.as<std::int64_t>(), scale) : std::int64_t{0};
     };
     facts.count = org ? scaled(org["count"]) : 0;
+    bool paid = *facts.count > 0, volunteer = false;  // the single-cohort form is paid
     // Further cohorts (organisers.cohorts, a list of records with their own count) add to the total.
     if (org && org["cohorts"] && org["cohorts"].IsSequence())
-      for (const auto& cohort : org["cohorts"]) *facts.count += scaled(cohort["count"]);
+      for (const auto& cohort : org["cohorts"]) {
+        const auto n = scaled(cohort["count"]);
+        *facts.count += n;
+        const bool is_volunteer = cohort["kind"] && cohort["kind"].Scalar() == "volunteer";
+        (is_volunteer ? volunteer : paid) = (is_volunteer ? volunteer : paid) || n > 0;
+      }
+    facts.kinds = paid && volunteer ? "paid and volunteer" : paid ? "paid" : volunteer ? "volunteer" : "";
     if (org && org["cost_per_organiser"]) facts.cost_per_organiser = org["cost_per_organiser"].as<double>();
   } catch (const YAML::Exception& e) {
     throw InputError(info.path + ": the scenario_yaml attribute cannot be read as YAML: " + e.what());
   }
   return facts;
+}
+
+double national_factor(const OutputInfo& info) {
+  if (info.graph_nodes <= 0) return 1;
+  try {
+    const YAML::Node root = YAML::Load(info.scenario_yaml);
+    const YAML::Node represents = root["represents_population"];
+    if (represents && represents.as<double>() > 0)
+      return represents.as<double>() / static_cast<double>(info.graph_nodes);
+    const double scale = root["population_scale"] ? root["population_scale"].as<double>() : 1.0;
+    return 1 / scale;
+  } catch (const YAML::Exception& e) {
+    throw InputError(info.path + ": the scenario_yaml attribute cannot be read as YAML: " + e.what());
+  }
 }
 
 std::vector<stats::Summary> summary_over_steps(const MetricData& data) {
@@ -118,141 +299,115 @@ std::vector<stats::Summary> summary_over_steps(const MetricData& data) {
 
 CompareResult compare_files(const std::vector<std::string>& paths, const CompareOptions& o) {
   if (paths.empty()) throw InputError("compare: give at least one output file");
+  std::vector<OutputInfo> infos;
+  for (const auto& p : paths) infos.push_back(read_output_info(p));
+  CompareResult res;
+  check_comparable(infos, o.allow_mismatch, res.warnings);  // before a metric one of them lacks
   std::vector<FileData> files;
   for (const auto& p : paths) files.push_back(load(p, o));
   const FileData& first = files.front();
+  const std::vector<ParameterDifference> diffs = differing_parameters(infos);
+  const std::vector<std::string> labels = row_labels(infos, diffs);
 
+  const bool share = first.data.units == "share";  // differences in percentage points
   bool organising = o.metric == "participation";
   for (const auto& f : files) organising = organising && f.organisers.count.has_value();
-  bool any_cost = false;
-  for (const auto& f : files) any_cost = any_cost || f.organisers.cost_per_organiser > 0;
+  bool any_cost = false, national = false;
+  for (const auto& f : files) {
+    any_cost = any_cost || f.organisers.cost_per_organiser > 0;
+    national = national || f.national != 1;
+  }
 
-  CompareResult res;
   Table& t = res.table;
-  t.columns = {number("scenario", "scenario"), number("file", "file"), number("replicates", "n"),
-               number("step", "step"),         number("mean", "mean"), number("sd", "sd", 2),
-               text_only("ci", "95% CI"),      data_only("ci_low"),    data_only("ci_high")};
-  Column diff = number("difference", "diff vs first");
-  diff.signed_number = true;
-  Column change = number("relative_change", "change", 3);
-  change.percent = change.signed_number = true;
-  t.columns.insert(t.columns.end(), {diff, text_only("difference_ci", "95% CI (Welch)"), data_only("difference_ci_low"),
-                                     data_only("difference_ci_high"), number("welch_df", "df", 3), change});
-  std::vector<std::string> main_group = {"scenario", "file", "replicates", "step",          "mean",
-                                         "sd",       "ci",   "difference", "difference_ci", "relative_change"};
+  Column mean = number("mean", share ? "mean %" : "mean"), sd = number("sd", share ? "sd %" : "sd", 2);
+  mean.percent = sd.percent = share;
+  t.columns = {number("label", "scenario"), data_only("scenario"), number("file", "file"), number("replicates", "n"),
+               number("step", "step")};
+  add_estimate(t, mean, "ci", share ? "95% CI (%)" : "95% CI", "ci_low", "ci_high");
+  t.columns.push_back(sd);
+  add_estimate(t, signed_column("difference", "diff vs first"), "difference_ci", "95% CI (Welch)", "difference_ci_low",
+               "difference_ci_high");
+  Column change = signed_column("relative_change", "change", 3);
+  change.percent = true;
+  t.columns.insert(t.columns.end(), {number("welch_df", "df", 3), change});
+  if (share)
+    add_estimate(t, signed_column("difference_points", "diff (points)"), "difference_points_ci", "95% CI (Welch)",
+                 "difference_points_ci_low", "difference_points_ci_high");
+  std::vector<std::string> main_group = {"label", "replicates", "step", "mean", "ci", "sd"};
+  for (const char* key : share ? std::vector<const char*>{"difference_points", "difference_points_ci"}
+                               : std::vector<const char*>{"difference", "difference_ci"})
+    main_group.emplace_back(key);
+  main_group.emplace_back("relative_change");
   if (o.reach) {
     char heading[64];
     std::snprintf(heading, sizeof heading, "mean first step >= %g", *o.reach);
-    t.columns.insert(t.columns.end(), {number("reach_step_mean", heading, 4), text_only("reach_ci", "95% CI"),
-                                       data_only("reach_step_ci_low"), data_only("reach_step_ci_high"),
-                                       number("reached", "replicates reaching")});
-    res.text_groups.push_back({"scenario", "reached", "reach_step_mean", "reach_ci"});
+    add_estimate(t, number("reach_step_mean", heading, 4), "reach_ci", "95% CI", "reach_step_ci_low",
+                 "reach_step_ci_high");
+    t.columns.push_back(number("reached", "replicates reaching"));
+    res.text_groups.push_back({"label", "reached", "reach_step_mean", "reach_ci"});
   }
   if (organising) {
-    Column extra = number("additional_participants", "extra participants", 4);
-    extra.signed_number = true;
-    t.columns.insert(
-        t.columns.end(),
-        {number("graph_nodes", "citizens", 8), number("organisers", "organisers", 8), extra,
-         text_only("additional_ci", "95% CI"), data_only("additional_participants_ci_low"),
-         data_only("additional_participants_ci_high"), number("participants_per_organiser", "per extra organiser", 4),
-         text_only("per_organiser_ci", "95% CI"), data_only("participants_per_organiser_ci_low"),
-         data_only("participants_per_organiser_ci_high")});
-    res.text_groups.push_back({"scenario", "graph_nodes", "organisers", "additional_participants", "additional_ci",
-                               "participants_per_organiser", "per_organiser_ci"});
+    t.columns.insert(t.columns.end(), {number("graph_nodes", "citizens", 8), number("organisers", "organisers", 8),
+                                       number("organiser_kinds", "kind")});
+    add_estimate(t, signed_column("additional_participants", "extra participants"), "additional_ci", "95% CI",
+                 "additional_participants_ci_low", "additional_participants_ci_high");
+    add_estimate(t, number("participants_per_organiser", "per extra organiser"), "per_organiser_ci", "95% CI",
+                 "participants_per_organiser_ci_low", "participants_per_organiser_ci_high");
+    res.text_groups.push_back({"label", "graph_nodes", "organisers", "organiser_kinds"});
+    res.text_groups.push_back(
+        {"label", "additional_participants", "additional_ci", "participants_per_organiser", "per_organiser_ci"});
+    t.columns.insert(t.columns.end(), {number("national_population", "people represented", 8),
+                                       number("national_organisers", "organisers (national)", 6)});
+    add_estimate(t, signed_column("national_additional_participants", "extra participants (national)", 6),
+                 "national_additional_ci", "95% CI", "national_additional_participants_ci_low",
+                 "national_additional_participants_ci_high");
+    if (national)
+      res.text_groups.push_back({"label", "national_population", "national_organisers",
+                                 "national_additional_participants", "national_additional_ci"});
     if (any_cost) {
-      t.columns.insert(
-          t.columns.end(),
-          {number("cost_per_organiser", "GBP per organiser", 6),
-           number("cost_per_additional_participant", "GBP per extra participant", 4), text_only("cost_ci", "95% CI"),
-           data_only("cost_per_additional_participant_ci_low"), data_only("cost_per_additional_participant_ci_high")});
+      t.columns.push_back(number("cost_per_organiser", "GBP per organiser", 6));
+      add_estimate(t, number("cost_per_additional_participant", "GBP per extra participant"), "cost_ci", "95% CI",
+                   "cost_per_additional_participant_ci_low", "cost_per_additional_participant_ci_high");
       res.text_groups.push_back(
-          {"scenario", "organisers", "cost_per_organiser", "cost_per_additional_participant", "cost_ci"});
+          {"label", "organisers", "cost_per_organiser", "cost_per_additional_participant", "cost_ci"});
     }
   }
+  if (o.quintiles) quintile_columns(res);
   res.text_groups.insert(res.text_groups.begin(), main_group);
 
   for (std::size_t i = 0; i < files.size(); ++i) {
     const FileData& f = files[i];
-    std::vector<Cell> row;
-    auto put = [&](Cell c) { row.push_back(std::move(c)); };
-    put(display_name(f.info));
-    put(f.info.path);
-    put(static_cast<double>(f.summary.n));
-    put(static_cast<double>(f.step));
-    put(f.summary.mean);
-    put(f.summary.sd);
-    put(interval(f.summary.ci_low, f.summary.ci_high, 4));
-    put(f.summary.ci_low);
-    put(f.summary.ci_high);
-    stats::Difference d;
-    d.estimate = d.df = d.ci_low = d.ci_high = d.relative = nan;
-    if (i > 0) d = stats::welch_difference(first.values, f.values);
-    put(d.estimate);
-    put(interval(d.ci_low, d.ci_high, 4, true));
-    put(d.ci_low);
-    put(d.ci_high);
-    put(d.df);
-    put(d.relative);
+    Cells c;
+    c["label"] = labels[i];
+    c["scenario"] = display_name(f.info);
+    c["file"] = f.info.path;
+    c["replicates"] = static_cast<double>(f.summary.n);
+    c["step"] = static_cast<double>(f.step);
+    put_estimate(c, "mean", f.summary.mean, "ci", "ci_low", "ci_high", f.summary.ci_low, f.summary.ci_high, false);
+    if (share) c["ci"] = interval(f.summary.ci_low * points, f.summary.ci_high * points, 4);
+    c["sd"] = f.summary.sd;
+    const stats::Difference d = i > 0 ? stats::welch_difference(first.values, f.values) : no_difference();
+    put_estimate(c, "difference", d.estimate, "difference_ci", "difference_ci_low", "difference_ci_high", d.ci_low,
+                 d.ci_high, true);
+    c["welch_df"] = d.df;
+    c["relative_change"] = d.relative;
+    if (share)
+      put_estimate(c, "difference_points", d.estimate * points, "difference_points_ci", "difference_points_ci_low",
+                   "difference_points_ci_high", d.ci_low * points, d.ci_high * points, true);
     if (o.reach) {
       std::vector<double> steps;
       for (const auto& s : f.reach_steps)
         if (s) steps.push_back(static_cast<double>(*s));
       const bool all = steps.size() == f.reach_steps.size();
       const stats::Summary rs = all ? stats::summarize(steps) : stats::Summary{steps.size(), nan, nan, nan, nan};
-      put(rs.mean);
-      put(interval(rs.ci_low, rs.ci_high, 4));
-      put(rs.ci_low);
-      put(rs.ci_high);
-      put(std::to_string(steps.size()) + "/" + std::to_string(f.reach_steps.size()));
+      put_estimate(c, "reach_step_mean", rs.mean, "reach_ci", "reach_step_ci_low", "reach_step_ci_high", rs.ci_low,
+                   rs.ci_high, false);
+      c["reached"] = std::to_string(steps.size()) + "/" + std::to_string(f.reach_steps.size());
     }
-    if (organising) {
-      const double n = static_cast<double>(f.info.graph_nodes);
-      const double n0 = static_cast<double>(first.info.graph_nodes);
-      const double org = static_cast<double>(*f.organisers.count);
-      const double d_org = org - static_cast<double>(*first.organisers.count);
-      double extra = nan, extra_lo = nan, extra_hi = nan;
-      if (i > 0) {
-        extra = f.summary.mean * n - first.summary.mean * n0;
-        // The Welch CI of the share difference scales to people only when both towns have the same size.
-        if (n == n0) {
-          extra_lo = d.ci_low * n;
-          extra_hi = d.ci_high * n;
-        }
-      }
-      const double per = d_org != 0 ? extra / d_org : nan;
-      double per_lo = d_org != 0 ? extra_lo / d_org : nan, per_hi = d_org != 0 ? extra_hi / d_org : nan;
-      if (per_lo > per_hi) std::swap(per_lo, per_hi);
-      put(n);
-      put(org);
-      put(extra);
-      put(interval(extra_lo, extra_hi, 4, true));
-      put(extra_lo);
-      put(extra_hi);
-      put(per);
-      put(interval(per_lo, per_hi, 4));
-      put(per_lo);
-      put(per_hi);
-      if (any_cost) {
-        auto total_cost = [](const FileData& x) -> double {
-          if (*x.organisers.count == 0) return 0;
-          return x.organisers.cost_per_organiser > 0
-                     ? x.organisers.cost_per_organiser * static_cast<double>(*x.organisers.count)
-                     : nan;
-        };
-        const double extra_cost = total_cost(f) - total_cost(first);
-        // Only meaningful when the extra organisers cost money and buy participants.
-        const bool ok = i > 0 && extra_cost > 0 && extra > 0;
-        const double cost = ok ? extra_cost / extra : nan;
-        const double cost_lo = ok && extra_hi > 0 ? extra_cost / extra_hi : nan;
-        const double cost_hi = ok && extra_lo > 0 ? extra_cost / extra_lo : nan;
-        put(f.organisers.cost_per_organiser > 0 ? f.organisers.cost_per_organiser : nan);
-        put(cost);
-        put(interval(cost_lo, cost_hi, 4));
-        put(cost_lo);
-        put(cost_hi);
-      }
-    }
+    if (organising) organiser_cells(c, f, first, d, i > 0, any_cost);
+    if (o.quintiles) quintile_cells(c, f, first, i == 0);
+    std::vector<Cell> row;
+    for (const auto& col : t.columns) row.push_back(c.count(col.key) ? c[col.key] : Cell{});
     t.rows.push_back(std::move(row));
     if (f.summary.n < few_replicates)
       res.warnings.push_back(f.info.path + " rests on " + std::to_string(f.summary.n) +
@@ -261,18 +416,10 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
   }
 
   const std::string when = o.at ? "step " + std::to_string(*o.at) : std::string("the final step");
-  res.title = o.metric + " at " + when +
-              ": mean over replicates with a 95% CI (Student t); difference from the first file "
-              "with a 95% Welch CI; n = replicates";
+  res.title = o.metric + " at " + when + ": mean over replicates with a 95% CI (Student t), n = replicates;\n" +
+              "difference from the first file with a 95% Welch CI" + (share ? " in percentage points" : "");
   if (!first.data.description.empty()) res.title = first.data.description + "\n" + res.title;
-  std::ostringstream meta;
-  meta << "{\"metric\": " << json_string(o.metric) << ", \"description\": " << json_string(first.data.description)
-       << ", \"units\": " << json_string(first.data.units)
-       << ", \"at\": " << (o.at ? std::to_string(*o.at) : std::string("\"final\"")) << ", \"confidence\": 0.95"
-       << ", \"reach\": " << (o.reach ? json_number(*o.reach) : std::string("null")) << ", \"warnings\": [";
-  for (std::size_t i = 0; i < res.warnings.size(); ++i) meta << (i ? ", " : "") << json_string(res.warnings[i]);
-  meta << "]}";
-  res.meta_json = meta.str();
+  res.meta_json = meta_json(o, first, share, diffs, res.warnings);
   return res;
 }
 

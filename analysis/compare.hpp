@@ -18,6 +18,8 @@ struct CompareOptions {
   std::string metric = "participation";
   std::optional<std::uint32_t> at;  // step; nullopt: each file's final step
   std::optional<double> reach;  // report the first step at which the metric is >= this
+  bool quintiles = false;  // also participation per deprivation quintile and the Q5 - Q1 gap
+  bool allow_mismatch = false;  // compare files with different steps, models or metrics (warn only)
 };
 
 // What the scenario_yaml says about organisers (organising model only).
@@ -26,6 +28,7 @@ struct OrganiserFacts {
   // rounded as the run did; nullopt for other models.
   std::optional<std::int64_t> count;
   double cost_per_organiser = 0;  // GBP for the whole run; 0 = unknown
+  std::string kinds;  // "paid", "volunteer" or "paid and volunteer"; "" when there are none
 };
 OrganiserFacts organiser_facts(const OutputInfo& info);
 
@@ -36,6 +39,11 @@ struct CompareResult {
   std::vector<std::string> warnings;
   std::string meta_json;  // for print_json
 };
+
+// People in the population the run stands for per simulated person: the
+// scenario's represents_population / graph nodes when it declares one, else
+// 1 / population_scale (the population before scaling), else 1.
+double national_factor(const OutputInfo& info);
 
 CompareResult compare_files(const std::vector<std::string>& paths, const CompareOptions& options);
 

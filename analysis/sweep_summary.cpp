@@ -20,16 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Member {
-  std::string index, name, file, status, wall, seed, message;
-  std::vector<std::string> params;  // values of the varied parameters, in column order
-};
-
-struct Members {
-  std::vector<std::string> param_names;
-  std::vector<Member> members;
-  bool indexed = false;
-};
+using Member = SweepOutput;
+using Members = SweepOutputs;
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -194,18 +186,23 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   return rows;
 }
 
-SummarizeResult summarize_directory(const std::string& dir_name, const SummarizeOptions& o) {
+SweepOutputs sweep_outputs(const std::string& dir_name) {
   const fs::path dir(dir_name);
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    throw InputError(dir_name + ": not a directory (summarize takes a sweep's output directory)");
-  const Members m = fs::exists(dir / "index.csv") ? from_index(dir, dir / "index.csv") : from_files(dir);
+    throw InputError(dir_name + ": not a directory (expected a sweep's output directory)");
+  return fs::exists(dir / "index.csv") ? from_index(dir, dir / "index.csv") : from_files(dir);
+}
+
+SummarizeResult summarize_directory(const std::string& dir_name, const SummarizeOptions& o) {
+  const Members m = sweep_outputs(dir_name);
 
   SummarizeResult res;
   Table& t = res.table;
   if (m.indexed) t.columns.push_back(col("index", "#"));
   t.columns.push_back(col("name", "member"));
-  for (const auto& p : m.param_names) t.columns.push_back(col(p, p, 6));
+  // Text headings: the last part of the dotted name (one_to_ones_per_step); CSV/JSON keep the full path.
+  for (const auto& p : m.param_names) t.columns.push_back(col(p, p.substr(p.rfind('.') + 1), 6));
   Column ci = col("ci", "95% CI");
   ci.in_data = false;
   Column lo = col("ci_low", "ci_low"), hi = col("ci_high", "ci_high");
@@ -215,6 +212,13 @@ SummarizeResult summarize_directory(const std::string& dir_name, const Summarize
                     col("mean", "mean"), col("sd", "sd", 2), ci, lo, hi, col("status", "status"), col("file", "file")});
   if (m.indexed) t.columns.push_back(col("wall_seconds", "wall s", 3));
   if (m.indexed) t.columns.push_back(col("seed", "seed", 20));
+  // Text in two blocks that fit 120 columns: the results, then where each member's numbers come from.
+  const std::string label = m.indexed ? "index" : "name";
+  std::vector<std::string> results = {label};
+  results.insert(results.end(), m.param_names.begin(), m.param_names.end());
+  results.insert(results.end(), {"organisers", "replicates", "mean", "ci", "status"});
+  res.text_groups = {results, {label, "name", "step", "sd"}};
+  if (m.indexed) res.text_groups.back().insert(res.text_groups.back().end(), {"wall_seconds", "seed"});
 
   std::size_t fewest = SIZE_MAX;
   for (const auto& mem : m.members) {
@@ -260,7 +264,7 @@ SummarizeResult summarize_directory(const std::string& dir_name, const Summarize
                            std::to_string(few_replicates) + " the confidence intervals are rough");
   res.title =
       o.metric + " at " + (o.at ? "step " + std::to_string(*o.at) : std::string("the final step")) +
-      " for each member of " + dir_name + " (mean over replicates, 95% CI by Student t)" +
+      " for each member of " + dir_name + "\n(mean over replicates, 95% CI by Student t)" +
       (m.indexed ? "" : "\nno index.csv: members are the .h5 files; columns are the scenario values that differ");
   std::ostringstream meta;
   meta << "{\"directory\": " << json_string(dir_name) << ", \"metric\": " << json_string(o.metric)

@@ -20,10 +20,24 @@ struct SummarizeOptions {
 
 struct SummarizeResult {
   Table table;
+  std::vector<std::vector<std::string>> text_groups;  // column blocks that fit 120 columns
   std::string title;
   std::vector<std::string> warnings;
   std::string meta_json;
 };
+
+// A sweep directory's members: from DIR/index.csv (varied parameters as its
+// columns), else every *.h5 (varied parameters: the scenario values that differ).
+struct SweepOutput {
+  std::string index, name, file, status, wall, seed, message;
+  std::vector<std::string> params;  // values of the varied parameters, in column order
+};
+struct SweepOutputs {
+  std::vector<std::string> param_names;
+  std::vector<SweepOutput> members;
+  bool indexed = false;
+};
+SweepOutputs sweep_outputs(const std::string& dir);  // InputError when DIR is not a directory
 
 SummarizeResult summarize_directory(const std::string& dir, const SummarizeOptions& options);
 

@@ -102,3 +102,35 @@ TEST(Edgelist, PathIsRequired) {
     EXPECT_NE(std::string(e.what()).find("graph.path: missing required key"), std::string::npos) << e.what();
   }
 }
+
+TEST(Edgelist, MissingFileFailsWhenTheScenarioIsLoaded) {
+  // validate loads the scenario only: a path that names no file must fail there, not only at run.
+  const std::string missing = (scratch_dir() / "no_such_ties.txt").string();
+  try {
+    load_scenario_text("name: t\ngraph:\n  type: edgelist\n  path: " + missing + "\nmodel:\n  type: organising\n",
+                       "x.yaml");
+    FAIL() << "a missing edge-list file must be an error at load";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("x.yaml:4:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("graph.path"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("'" + missing + "' does not exist"), std::string::npos) << msg;
+  }
+  const std::string present = write_file("present.txt", "1 2\n");
+  EXPECT_NO_THROW(load_scenario_text(
+      "name: t\ngraph:\n  type: edgelist\n  path: " + present + "\nmodel:\n  type: organising\n", "x.yaml"));
+}
+
+TEST(Edgelist, CsvAndHeaderLinesSayTheFormatIsWhitespaceSeparated) {
+  const std::string csv = write_file("ties.csv", "1,2\n2,3\n");
+  const std::string e1 = error_of(csv);
+  EXPECT_NE(e1.find(csv + ":1:"), std::string::npos) << e1;
+  EXPECT_NE(e1.find("whitespace-separated, not CSV"), std::string::npos) << e1;
+  // A header of words above numbered ties would silently add two people and a tie.
+  const std::string header = write_file("header.txt", "source target\n1 2\n2 3\n");
+  const std::string e2 = error_of(header);
+  EXPECT_NE(e2.find(header + ":1: 'source target' looks like a header"), std::string::npos) << e2;
+  EXPECT_NE(e2.find("'#'"), std::string::npos) << e2;
+  // Names throughout are a graph of named people, not a header.
+  EXPECT_EQ(read(write_file("named.txt", "alice bob\nbob carol\n")).graph.nodes(), 3u);
+}

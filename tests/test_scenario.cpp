@@ -166,7 +166,37 @@ TEST(Scenario, PopulationScaleScalesPeopleAndKeepsDensity) {
   // Rates are not counts of people and stay as given.
   EXPECT_EQ(s.graph_params.integer("neighbourhood_size"), 1670);
   const std::string msg = error_of(valid, {"population_scale=0.0001"});
-  EXPECT_NE(msg.find("population_scale 0.0001 makes this 0"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("population_scale 0.0001 turns 2000 into 0"), std::string::npos) << msg;
+}
+
+TEST(Scenario, PopulationScaleThatRoundsACountToZeroIsAnError) {
+  // 4 organisers at 0.1 would be 0.4, rounded to 0: the run would silently have none.
+  const std::string msg = error_of(valid, {"population_scale=0.1"});
+  EXPECT_NE(msg.find("s.yaml:10:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("model.organisers.count: population_scale 0.1 turns 4 into 0"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("at least 0.125"), std::string::npos) << msg;
+  EXPECT_EQ(error_of(valid, {"population_scale=0.125"}), "");  // 0.5 rounds to 1
+  EXPECT_EQ(error_of(replace(valid, "count: 4", "count: 0"), {"population_scale=0.1"}), "");  // none was meant
+}
+
+TEST(Scenario, ScaledValuesAreCheckedAgainstTheirMaximum) {
+  // The UK at population_scale 50 would be 3.4 billion people: above graph.population's maximum.
+  const std::string msg =
+      error_of(replace(valid, "population: 2000", "population: 68_265_209"), {"population_scale=50"});
+  EXPECT_NE(msg.find("graph.population: population_scale 50 turns 68265209 into 3413260450, above its maximum"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("from 1 to 2000000000 after scaling"), std::string::npos) << msg;
+}
+
+TEST(Scenario, SetWithoutItsSectionNamesTheSection) {
+  const std::string msg = error_of(valid, {"organisers.count=5"});
+  EXPECT_NE(msg.find("--set organisers.count=5"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("did you mean --set model.organisers.count="), std::string::npos) << msg;
+  EXPECT_NE(error_of(valid, {"population=5"}).find("--set graph.population="), std::string::npos);
+  EXPECT_NE(error_of(valid, {"neighbourhoods=true"}).find("--set output.neighbourhoods="), std::string::npos);
+  const std::string unknown = error_of(valid, {"nonsense.count=1"});
+  EXPECT_NE(unknown.find("unknown key"), std::string::npos) << unknown;
 }
 
 TEST(Scenario, ResolvedYamlReloadsToTheSameScenario) {
@@ -181,8 +211,9 @@ TEST(Scenario, ResolvedYamlReloadsToTheSameScenario) {
 }
 
 TEST(Scenario, UnderscoresGroupDigits) {
-  Scenario s = load_scenario_text(replace(valid, "population: 2000", "population: 68_265_209"), "s.yaml",
-                                  {"population_scale=0.0001"});
+  Scenario s = load_scenario_text(
+      replace(replace(valid, "population: 2000", "population: 68_265_209"), "count: 4", "count: 40_000"), "s.yaml",
+      {"population_scale=0.0001"});
   EXPECT_EQ(s.graph_params.integer("population"), 6827);
 }
 

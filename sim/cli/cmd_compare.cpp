@@ -1,5 +1,5 @@
 // groundswell compare A.h5 B.h5 [C.h5 ...] [--metric participation] [--at final|STEP] [--reach LEVEL]
-//                     [--format table|csv|json]
+//                     [--quintiles] [--allow-mismatch] [--format table|csv|json]
 // groundswell compare RUNS_A/ RUNS_B/ [--at STEP,STEP,...]: two sweeps paired member by member
 #include <algorithm>
 #include <filesystem>
@@ -36,6 +36,10 @@ int command_compare(int argc, char** argv) {
       "at", po::value<std::string>()->default_value("final"),
       "step to compare: final or a step number (sweep directories: a comma list, e.g. 104,260,520)")(
       "reach", po::value<double>(), "also report the first step at which the metric is at or above this level")(
+      "quintiles,q", po::bool_switch(),
+      "also participation per deprivation quintile (Q1 = most deprived fifth) and the gap Q5 - Q1, with "
+      "differences")("allow-mismatch", po::bool_switch(),
+                     "compare files whose steps, models or metrics differ (warning instead of an error)")(
       "format,f", po::value<std::string>()->default_value("table"), "table, csv or json");
   po::positional_options_description pos;
   pos.add("files", -1);
@@ -43,8 +47,10 @@ int command_compare(int argc, char** argv) {
   if (!parse_options(
           argc, argv, opts, pos, vm,
           "\nEach row: mean, s.d. and 95% CI over replicates; difference from the first file with a 95%\n"
-          "Welch CI and relative change. For the organising model (metric participation) also the extra\n"
-          "participants per extra organiser and, when the scenarios set model.organisers.cost_per_organiser,\n"
+          "Welch CI (in percentage points for shares) and relative change. Rows are labelled by what differs.\n"
+          "For the organising model (metric participation) also the extra participants per extra organiser,\n"
+          "national equivalents where the scenario stands for a larger population (represents_population\n"
+          "or population_scale) and, when the scenarios set model.organisers.cost_per_organiser,\n"
           "the cost per extra participant.\n"
           "\nTwo sweep directories (RUNS_A/ RUNS_B/, e.g. drawn from one posterior with samples: {from: ...}):\n"
           "members are paired by name; the difference of each pair's replicate means is one draw of the effect,\n"
@@ -64,6 +70,8 @@ int command_compare(int argc, char** argv) {
   o.metric = vm["metric"].as<std::string>();
   o.at = parse_at_option(vm["at"].as<std::string>());
   if (vm.count("reach")) o.reach = vm["reach"].as<double>();
+  o.quintiles = vm["quintiles"].as<bool>();
+  o.allow_mismatch = vm["allow-mismatch"].as<bool>();
   const TableFormat format = parse_table_format(vm["format"].as<std::string>());
   const CompareResult r = compare_files(files, o);
   for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -37,6 +38,28 @@ fs::path report_script() {
   return script;
 }
 
+// The difference from the first file at every step both have, with its 95% Welch CI.
+std::vector<stats::Difference> difference_over_steps(const MetricData& first, const MetricData& other) {
+  std::vector<stats::Difference> out;
+  std::vector<double> a(first.replicates), b(other.replicates);
+  for (std::size_t s = 0; s < std::min(first.points, other.points); ++s) {
+    for (std::size_t r = 0; r < first.replicates; ++r) a[r] = first.at(r, s);
+    for (std::size_t r = 0; r < other.replicates; ++r) b[r] = other.at(r, s);
+    out.push_back(stats::welch_difference(a, b));
+  }
+  return out;
+}
+
+template <class T, class F>
+std::string json_list(const std::vector<T>& items, F field) {
+  std::string s = "[";
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (k) s += ',';
+    s += json_number(field(items[k]));
+  }
+  return s + "]";
+}
+
 void write_data(const fs::path& path, const std::vector<std::string>& files, const CompareOptions& o) {
   const CompareResult cmp = compare_files(files, o);
   for (const auto& w : cmp.warnings) std::cerr << "warning: " << w << "\n";
@@ -44,27 +67,36 @@ void write_data(const fs::path& path, const std::vector<std::string>& files, con
   out << "{\"compare\": ";
   print_json(out, cmp.table, cmp.meta_json);
   out << ", \"series\": [";
+  const MetricData first = read_metric(files[0], o.metric);
   for (std::size_t i = 0; i < files.size(); ++i) {
     const OutputInfo info = read_output_info(files[i]);
-    const auto steps = summary_over_steps(read_metric(files[i], o.metric));
-    auto list = [&](auto field) {
-      std::string s = "[";
-      for (std::size_t k = 0; k < steps.size(); ++k) {
-        if (k) s += ",";
-        s += json_number(field(steps[k]));
-      }
-      return s + "]";
-    };
+    const MetricData data = read_metric(files[i], o.metric);
+    const auto steps = summary_over_steps(data);
     out << (i ? ",\n" : "\n") << "{\"file\": " << json_string(files[i])
         << ", \"scenario\": " << json_string(display_name(info)) << ", \"replicates\": " << info.replicates
-        << ", \"mean\": " << list([](const stats::Summary& s) { return s.mean; })
-        << ", \"ci_low\": " << list([](const stats::Summary& s) { return s.ci_low; })
-        << ", \"ci_high\": " << list([](const stats::Summary& s) { return s.ci_high; }) << "}";
+        << ", \"mean\": " << json_list(steps, [](const stats::Summary& s) { return s.mean; })
+        << ", \"ci_low\": " << json_list(steps, [](const stats::Summary& s) { return s.ci_low; })
+        << ", \"ci_high\": " << json_list(steps, [](const stats::Summary& s) { return s.ci_high; });
+    if (i > 0) {
+      const auto diff = difference_over_steps(first, data);
+      out << ", \"difference\": " << json_list(diff, [](const stats::Difference& d) { return d.estimate; })
+          << ", \"difference_ci_low\": " << json_list(diff, [](const stats::Difference& d) { return d.ci_low; })
+          << ", \"difference_ci_high\": " << json_list(diff, [](const stats::Difference& d) { return d.ci_high; });
+    }
+    out << "}";
   }
   out << "]}\n";
   std::ofstream f(path);
   f << out.str();
   if (!f.flush()) throw OutputError(path.string() + ": cannot write");
+}
+
+bool has_quintiles(const std::vector<std::string>& files) {
+  for (const auto& f : files) {
+    const auto metrics = read_output_info(f).metrics;
+    if (std::find(metrics.begin(), metrics.end(), "participation_q1") == metrics.end()) return false;
+  }
+  return true;
 }
 
 int run_python(const std::vector<std::string>& args) {
@@ -91,7 +123,8 @@ int command_report(int argc, char** argv) {
   opts.add_options()("files", po::value<std::vector<std::string>>()->composing(),
                      "output files; the first is the reference")(
       "output,o", po::value<std::string>(), "directory for index.html and the figures (created if missing)")(
-      "metric,m", po::value<std::string>()->default_value("participation"), "metric for the table and the time figure");
+      "metric,m", po::value<std::string>()->default_value("participation"), "metric for the table and the time figure")(
+      "allow-mismatch", po::bool_switch(), "report on files whose steps, models or metrics differ (warning only)");
   po::positional_options_description pos;
   pos.add("files", -1);
   po::variables_map vm;
@@ -125,6 +158,8 @@ int command_report(int argc, char** argv) {
   } else {
     CompareOptions o;
     o.metric = vm["metric"].as<std::string>();
+    o.allow_mismatch = vm["allow-mismatch"].as<bool>();
+    o.quintiles = o.metric == "participation" && has_quintiles(files);
     const fs::path data = dir / "report-data.json";
     write_data(data, files, o);
     args = {debian_python, script.string(), "--data", data.string(), "-o", dir.string()};

@@ -29,7 +29,7 @@ int command_summarize(int argc, char** argv) {
   const TableFormat format = parse_table_format(vm["format"].as<std::string>());
   const SummarizeResult r = summarize_directory(vm["dir"].as<std::string>(), o);
   for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
-  print_result(std::cout, format, r.title, r.table, {}, r.meta_json);
+  print_result(std::cout, format, r.title, r.table, r.text_groups, r.meta_json);
   return 0;
 }
 

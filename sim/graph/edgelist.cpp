@@ -7,6 +7,8 @@
 // loops and repeated ties are dropped. Groundswell's graphs are undirected:
 // with `directed: true` each arc a -> b still becomes a tie between a and b
 // (a -> b and b -> a become one tie).
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -31,6 +33,10 @@ std::vector<ParamSpec> edgelist_params() {
   // clang-format on
 }
 
+bool is_number(const std::string& word) {
+  return !word.empty() && std::all_of(word.begin(), word.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
 World read_edgelist(const ParamValues& params, std::uint64_t seed) {
   const std::string& path = params.text("path");
   std::ifstream in(path);
@@ -43,6 +49,12 @@ World read_edgelist(const ParamValues& params, std::uint64_t seed) {
       throw InputError(path + ":" + std::to_string(line_number) + ": more than 4294967295 distinct nodes");
     return it->second;
   };
+  struct {
+    std::uint64_t number = 0;
+    bool named = false;  // both fields are words, not numbers
+    std::string text;
+  } first_line;
+  bool all_numbers_after_first = true;
   std::string line;
   for (std::uint64_t number = 1; std::getline(in, line); ++number) {
     if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
@@ -52,16 +64,29 @@ World read_edgelist(const ParamValues& params, std::uint64_t seed) {
     if (words.empty()) continue;
     if (words.size() != 2) {
       std::string shown = line.size() > 60 ? line.substr(0, 60) + "..." : line;
+      const bool csv = line.find(',') != std::string::npos;
       throw InputError(path + ":" + std::to_string(number) + ": expected two node names separated by whitespace, got " +
                        std::to_string(words.size()) + (words.size() == 1 ? " field" : " fields") + " ('" + shown +
-                       "')" + (words.size() > 2 ? "; weights or other extra columns are not supported" : ""));
+                       "')" +
+                       (csv ? "; the format is whitespace-separated, not CSV: put a space or tab between the names "
+                              "and start any header line with '#'"
+                        : words.size() > 2 ? "; weights or other extra columns are not supported"
+                                           : ""));
     }
+    if (edges.empty()) first_line = {number, !is_number(words[0]) && !is_number(words[1]), line};
+    all_numbers_after_first =
+        all_numbers_after_first && (edges.empty() || (is_number(words[0]) && is_number(words[1])));
     const NodeId a = id_of(words[0], number);
     const NodeId b = id_of(words[1], number);
     edges.emplace_back(a, b);
   }
   if (in.bad()) throw InputError(path + ": read error: " + std::strerror(errno));
   if (ids.empty()) throw InputError(path + ": no ties found; expected lines of two node names, such as '1 2'");
+  // "source target" above numbered ties is a header read as two people: refuse rather than add them.
+  if (first_line.named && all_numbers_after_first && edges.size() > 1)
+    throw InputError(path + ":" + std::to_string(first_line.number) + ": '" + first_line.text +
+                     "' looks like a header (names above numbered ties), which would be read as a tie between two "
+                     "people; start a header line with '#' (the format is two whitespace-separated names per line)");
   std::vector<std::vector<std::pair<NodeId, NodeId>>> chunks(1);
   chunks[0] = std::move(edges);
   World w;

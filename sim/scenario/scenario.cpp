@@ -215,11 +215,20 @@ class Validator {
   ParamValue scale_count(const ParamSpec& spec, ParamValue value, const YAML::Node& node, const std::string& key,
                          double population_scale) const {
     if (!spec.scales_with_population || population_scale == 1.0) return value;
-    const std::int64_t scaled = scaled_count(std::get<std::int64_t>(value), population_scale);
+    const std::int64_t given = std::get<std::int64_t>(value);
+    const std::int64_t scaled = scaled_count(given, population_scale);
+    const std::string made = "population_scale " + node_text(population_scale) + " turns " + std::to_string(given) +
+                             " into " + std::to_string(scaled);
     if (scaled < static_cast<std::int64_t>(spec.min))
+      fail(node, key, made + ", below its minimum; allowed: " + spec.allowed());
+    // A town at 0.01 would silently run with no organisers: refuse unless the count was 0 to begin with.
+    if (given != 0 && scaled == 0)
       fail(node, key,
-           "population_scale " + node_text(population_scale) + " makes this " + std::to_string(scaled) +
-               ", below its minimum; allowed: " + spec.allowed());
+           made + " (rounded), so the run would have none; allowed: a population_scale of at least " +
+               node_text(0.5 / static_cast<double>(given)) +
+               " for this count, a larger count, or a count of 0 if none is meant");
+    if (static_cast<double>(scaled) > spec.max)
+      fail(node, key, made + ", above its maximum; allowed: " + spec.allowed() + " after scaling");
     return scaled;
   }
 
@@ -280,6 +289,19 @@ class Validator {
     return (fs::path(origin_).parent_path() / path).lexically_normal().string();
   }
 };
+
+// A file parameter (an edge list) must name a readable file at validate, not only at run.
+void check_readable_file(const Validator& v, const YAML::Node& node, const std::string& key, const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_regular_file(status) && std::ifstream(path).good()) return;
+  const std::string why = !std::filesystem::exists(status)        ? "does not exist"
+                          : std::filesystem::is_directory(status) ? "is a directory"
+                                                                  : "cannot be read";
+  v.fail(node, key,
+         "'" + path + "' " + why + " (a relative path in a scenario is relative to the scenario file's directory); " +
+             "allowed: a readable file");
+}
 
 // The mapping that holds dotted name a.b.c in the resolved YAML (created as
 // needed); `leaf` receives the last part, c.
@@ -361,7 +383,10 @@ ParamValues read_section(const Validator& v, const YAML::Node& section, const st
       // An empty value's position is the next line; point at its key instead.
       if (it->second.IsNull()) v.fail(given_key[s.name], key, "no value given; expected " + s.allowed());
       value = v.parse(s, it->second, key);
-      if (s.is_path) value = v.resolve_path(key, std::get<std::string>(value));
+      if (s.is_path) {
+        value = v.resolve_path(key, std::get<std::string>(value));
+        check_readable_file(v, it->second, key, std::get<std::string>(value));
+      }
     } else if (s.required) {
       v.fail(section, key, "missing required key (" + s.description + "; allowed: " + s.allowed() + ")");
     } else if (s.type == ParamType::text) {
@@ -492,6 +517,37 @@ void check_single_document(const std::string& value, const std::string& where) {
                      "' is more than one YAML value); quote it, or give one value");
 }
 
+// --set organisers.count=5 means model.organisers.count: when an override's
+// first part is not a top-level key but the rest names a parameter of the
+// scenario's model, graph or output, say which section it belongs to.
+void check_override_section(const YAML::Node& root, const std::string& path, const std::string& where) {
+  const std::string first = path.substr(0, path.find_first_of(".["));
+  if (first == "graph" || first == "model" || first == "output") return;
+  for (const auto& spec : top_level_params())
+    if (spec.name == first) return;
+  auto names = [&path](const std::vector<ParamSpec>& specs) {
+    for (const auto& spec : specs)
+      if (path == spec.name || path.rfind(spec.name + ".", 0) == 0 || path.rfind(spec.name + "[", 0) == 0) return true;
+    return false;
+  };
+  auto declared = [&](const char* section, const auto& registry) -> const std::vector<ParamSpec>* {
+    const YAML::Node node = root[section];
+    if (!node.IsMap() || !node["type"].IsScalar()) return nullptr;
+    const auto* info = registry.find(node["type"].Scalar());
+    return info ? &info->params : nullptr;
+  };
+  std::string section;
+  if (const auto* p = declared("model", ModelRegistry::instance()); p && names(*p))
+    section = "model";
+  else if (const auto* g = declared("graph", GraphRegistry::instance()); g && names(*g))
+    section = "graph";
+  else if (names(output_params()))
+    section = "output";
+  if (section.empty()) return;  // reported as an unknown key, with the keys allowed
+  throw InputError(where + ": '" + first + "' is not a top-level key; did you mean --set " + section + "." + path +
+                   "=...? (" + path + " is a parameter of the " + section + " section)");
+}
+
 std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
   std::map<std::string, std::string> origins;
   for (const auto& given : overrides) {
@@ -508,6 +564,7 @@ std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::
     if (eq == std::string::npos || eq == 0)
       throw InputError(where + ": expected key.path=value, for example --set model.organisers.count=5000");
     const std::string path = text.substr(0, eq);
+    check_override_section(root, path, where);
     YAML::Node value;
     try {
       value = YAML::Load(text.substr(eq + 1));
@@ -547,6 +604,9 @@ const std::vector<ParamSpec>& top_level_params() {
       ParamSpec::integer("replicates", 1).range(1, 100000).describe("Independent runs on the same graph"),
       ParamSpec::real("population_scale", 1.0).range(1e-6, 1000)
           .describe("Multiplies every count of people (population, organisers), keeping densities"),
+      ParamSpec::integer("represents_population", 0).range(0, 1.0e10).units("people")
+          .describe("Population the scenario stands for, for national equivalents in compare and report "
+                    "(0: itself, or its population before population_scale)"),
       ParamSpec::integer("new_graph_every", 0).range(0, 100000)
           .describe("Build a new graph every N replicates (0: one graph shared by all replicates)"),
   };

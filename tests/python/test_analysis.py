@@ -237,13 +237,96 @@ class Analysis(unittest.TestCase):
         self.assertIn("gone.h5", r.stderr)
         gs("summarize", os.path.join(self.dir, "nowhere"), check=2)
 
+    def test_export_sweep_directory_as_one_tidy_table(self):
+        sweep = os.path.join(self.dir, "export_sweep")
+        os.makedirs(sweep, exist_ok=True)
+        for p in (self.a, self.b):
+            shutil.copy(p, sweep)
+        with open(os.path.join(sweep, "index.csv"), "w") as f:
+            f.write("index,name,model.organisers.count,seed,file,status,wall_seconds,message\n"
+                    "0,low,10,2011,town_1000.h5,done,1.5,\n1,mid,20,2011,town_10000.h5,done,1.25,\n"
+                    "2,high,60,2011,gone.h5,failed,,killed\n")
+        r = gs("export", sweep, "--format", "csv")
+        df = pd.read_csv(io.StringIO(r.stdout), float_precision="round_trip")
+        self.assertEqual(list(df.columns), ["member", "model.organisers.count", "replicate", "step", "metric", "value"])
+        self.assertEqual(sorted(df["member"].unique()), ["low", "mid"])
+        self.assertIn("high", r.stderr)  # the failed member is named, not silently dropped
+        for member, count, path in (("low", 10, self.a), ("mid", 20, self.b)):
+            part = df[(df.member == member) & (df.metric == "participation")]
+            self.assertEqual(set(part["model.organisers.count"]), {count})
+            wide = part.pivot(index="replicate", columns="step", values="value")
+            with h5py.File(path, "r") as f:
+                np.testing.assert_array_equal(wide.to_numpy(), f["timeseries/participation"][:, :])
+        only = pd.read_csv(io.StringIO(gs("export", sweep, "--metric", "leaders").stdout))
+        self.assertEqual(set(only["metric"]), {"leaders"})
+        self.assertEqual(len(only), 2 * 4 * 21)
+        # summarize's text fits 120 columns, with the full parameter paths in CSV.
+        text = gs("summarize", sweep).stdout
+        table = [line for line in text.splitlines() if sweep not in line]  # the title names the directory
+        self.assertLessEqual(max(len(line) for line in table), 120, text)
+        self.assertIn("count", text)
+
+    def test_compare_in_points_per_quintile_and_national(self):
+        data, _ = self.compare_json(self.a, self.b, "--quintiles")
+        r0, r1 = data["rows"]
+        xa, xb = final_values(self.a), final_values(self.b)
+        self.assertAlmostEqual(r1["difference_points"], 100 * (xb.mean() - xa.mean()), places=10)
+        self.assertAlmostEqual(r1["difference_points_ci_low"], 100 * r1["difference_ci_low"], places=10)
+        for q in ["q1", "q2", "q3", "q4", "q5", "gap"]:
+            metric = "participation_gap" if q == "gap" else f"participation_{q}"
+            qa, qb = final_values(self.a, metric), final_values(self.b, metric)
+            self.assertAlmostEqual(r1[f"{q}_percent"], 100 * qb.mean(), places=10)
+            self.assertAlmostEqual(r0[f"{q}_percent_ci_low"], 100 * ci95(qa)[0], places=8)
+            self.assertAlmostEqual(r1[f"{q}_difference_points"], 100 * (qb.mean() - qa.mean()), places=10)
+        # The towns declare represents_population (the UK): national equivalents use it.
+        uk = 68_265_209
+        with h5py.File(self.a, "r") as f:
+            nodes = int(f.attrs["graph_nodes"])
+        self.assertEqual(r1["national_population"], uk)
+        self.assertAlmostEqual(r1["national_organisers"], 2 * uk / nodes, places=6)
+        self.assertAlmostEqual(r1["national_additional_participants"], (xb.mean() - xa.mean()) * uk, delta=1e-6 * uk)
+        q1a, q1b = final_values(self.a, "participation_q1"), final_values(self.b, "participation_q1")
+        self.assertAlmostEqual(r1["q1_additional_people"], (q1b.mean() - q1a.mean()) * uk / 5, delta=1e-6 * uk)
+        self.assertEqual((r0["organiser_kinds"], r1["organiser_kinds"]), ("paid", "paid"))
+        text = gs("compare", self.a, self.b, "--quintiles").stdout
+        for words in ["Q1 (most deprived) %", "gap Q5 - Q1", "diff (points)", "extra participants (national)"]:
+            self.assertIn(words, text)
+        self.assertTrue(all(len(line) <= 120 for line in gs("compare", self.a, self.b).stdout.splitlines()))
+
+    def test_rows_are_labelled_by_what_differs(self):
+        # b and c are both town_10000_organisers; only the organiser count differs.
+        data, _ = self.compare_json(self.b, self.c)
+        self.assertEqual([r["label"] for r in data["rows"]],
+                         ["town_10000_organisers (model.organisers.count=20)",
+                          "town_10000_organisers (model.organisers.count=60)"])
+        self.assertEqual(data["meta"]["differences"], [{"key": "model.organisers.count", "values": ["20", "60"]}])
+        self.assertIn("model.organisers.count=60", gs("compare", self.b, self.c).stdout)
+
+    def test_compare_refuses_unlike_runs(self):
+        shorter = os.path.join(self.dir, "shorter.h5")
+        gs("run", os.path.join(SRC, "scenarios", "policy", "town_1000_organisers.yaml"), "-o", shorter, *SMALL,
+           "--set", "steps=10", "--set", "model.organisers.count=10")
+        other_model = os.path.join(self.dir, "bass.h5")
+        gs("run", os.path.join(SRC, "scenarios", "validation", "bass_dense_er.yaml"), "-o", other_model,
+           "--set", "steps=20", "--set", "replicates=2", "--set", "graph.nodes=200", "--set", "graph.mean_degree=8", "-q")
+        r = gs("compare", self.a, shorter, check=2)
+        self.assertIn("steps (20 vs 10)", r.stderr)
+        self.assertIn("--allow-mismatch", r.stderr)
+        self.assertEqual(r.stdout, "")
+        r = gs("compare", self.a, other_model, check=2)
+        self.assertIn("model (organising vs bass)", r.stderr)
+        self.assertIn("metrics (only in one of them:", r.stderr)
+        r = gs("compare", self.a, shorter, "--allow-mismatch")
+        self.assertIn("compared anyway", r.stderr)
+        gs("report", self.a, shorter, "-o", os.path.join(self.dir, "unlike"), check=2)
+
     def test_report_page_shows_its_figures_in_chromium(self):
         out = os.path.join(self.dir, "report")
         r = gs("report", self.a, self.b, self.c, "-o", out)
         self.assertIn("index.html", r.stdout)
         with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
             page = f.read()
-        for png in ["over_time.png", "against_organisers.png", "quintiles.png"]:
+        for png in ["over_time.png", "difference_over_time.png", "against_organisers.png", "quintiles.png"]:
             path = os.path.join(out, png)
             self.assertIn(f'src="{png}"', page)
             with open(path, "rb") as f:
@@ -251,7 +334,22 @@ class Analysis(unittest.TestCase):
             self.assertGreater(os.path.getsize(path), 5000)
         for word in ["town_1000_organisers", "town_10000_organisers", "95%", "one_to_ones_per_step"]:
             self.assertIn(word, page)
-        self.assertEqual(self.broken_images(out, "index.html", screenshot=True), 0)
+        broken, dom = self.load_in_chromium(out, "index.html", screenshot=True)
+        self.assertEqual(broken, 0)
+        # The headline, as the browser renders it, holds the numbers compare gives.
+        row = self.compare_json(self.a, self.b, "--quintiles")[0]["rows"][1]
+        m = re.search(r'<p class="headline" id="headline">(.*?)</p>', dom, re.S)
+        self.assertIsNotNone(m, dom[:2000])
+        head = m.group(1)
+        expected = [f"{row['difference_points']:+.2f} percentage points",
+                    f"95% CI {row['difference_points_ci_low']:+.2f} to {row['difference_points_ci_high']:+.2f}",
+                    "after 0.4 years",  # 20 weeks
+                    f"{abs(round(row['national_additional_participants'])):,} ",
+                    f"{abs(round(row['q1_additional_people'])):,} ", "nationally", "most deprived fifth"]
+        for words in expected:
+            self.assertIn(words, head)
+        self.assertIn("Deprivation", dom)
+        self.assertIn("What differs", dom)
         # The script is found through GROUNDSWELL_SOURCE_DIR when set; a wrong one is a clear error.
         r = subprocess.run([GS, "report", self.a, "-o", os.path.join(self.dir, "report2")], capture_output=True, text=True,
                            env={**os.environ, "GROUNDSWELL_SOURCE_DIR": os.path.join(self.dir, "nowhere")})
@@ -260,10 +358,11 @@ class Analysis(unittest.TestCase):
         # The check can fail: a page with a missing image is caught.
         with open(os.path.join(out, "broken.html"), "w") as f:
             f.write('<html><body><img src="over_time.png"><img src="missing.png"></body></html>')
-        self.assertEqual(self.broken_images(out, "broken.html"), 1)
+        self.assertEqual(self.load_in_chromium(out, "broken.html")[0], 1)
 
-    def broken_images(self, directory, page, screenshot=False):
-        """Loads the page in headless Chromium (and keeps a screenshot); returns how many images did not load."""
+    def load_in_chromium(self, directory, page, screenshot=False):
+        """Loads the page in headless Chromium (and keeps a screenshot); returns how many images did not load
+        (not complete, or naturalWidth 0) and the DOM as rendered."""
         chromium = shutil.which("chromium") or "/usr/bin/chromium"
         self.assertTrue(os.path.exists(chromium), "chromium missing: sudo apt-get install chromium")
         with open(os.path.join(directory, page), encoding="utf-8") as f:
@@ -288,7 +387,7 @@ class Analysis(unittest.TestCase):
             shutil.rmtree(profile, ignore_errors=True)
         m = re.search(r'data-broken="(\d+)"', dom)
         self.assertIsNotNone(m, "chromium did not run the page's load handler:\n" + dom[:500])
-        return int(m.group(1))
+        return int(m.group(1)), dom
 
 
 if __name__ == "__main__":

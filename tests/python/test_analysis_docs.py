@@ -12,7 +12,7 @@ import tempfile
 
 GS = os.environ["GROUNDSWELL"]
 SRC = os.environ["GROUNDSWELL_SOURCE_DIR"]
-SMALL = ["--set", "population_scale=0.05", "--set", "steps=10", "--set", "replicates=3", "-q", "--threads", "1"]
+SMALL = ["--set", "population_scale=0.3", "--set", "steps=10", "--set", "replicates=3", "-q", "--threads", "1"]
 
 
 def main():

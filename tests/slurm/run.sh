@@ -60,6 +60,8 @@ SelectTypeParameters=CR_Core
 SlurmdParameters=config_overrides
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
+# Below the small sweep's 6 members, so submit_array.sh must split it into two arrays.
+MaxArraySize=5
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=4 RealMemory=8000 State=UNKNOWN
 PartitionName=test Nodes=localhost Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:4
 CONF
@@ -96,14 +98,28 @@ sbatch --wait --time=5 "$root/scripts/slurm/sweep_mpi.sbatch" "$sweep" "$work/mp
 same_as_serial "$work/mpi"
 echo "slurm: MPI batch job ok"
 
-# Job-array mode: one task per member, then the index job.
-read -r array final < <("$root/scripts/slurm/submit_array.sh" "$sweep" "$work/array" --time=5 --cpus-per-task=1)
+# Job-array mode: one task per member (split at MaxArraySize, throttled), then the index job.
+read -r -a ids < <(GROUNDSWELL_THROTTLE=2 GROUNDSWELL_INDEX_TIME=5 GROUNDSWELL_INDEX_MEM=500M \
+  "$root/scripts/slurm/submit_array.sh" "$sweep" "$work/array" --time=5 --cpus-per-task=1)
+[ "${#ids[@]}" = 3 ] || fail "expected two arrays (MaxArraySize=5, 6 members) and the index job, got: ${ids[*]}"
+jobs=$(IFS=,; echo "${ids[*]}")
+scontrol show job "${ids[0]}" | grep -q "ArrayTaskThrottle=2" || fail "array not throttled (GROUNDSWELL_THROTTLE=2)"
 for _ in $(seq 1 240); do
-  squeue -h -j "$array,$final" 2>/dev/null | grep -q . || break
+  squeue -h -j "$jobs" 2>/dev/null | grep -q . || break
   sleep 0.5
 done
-squeue -h -j "$array,$final" 2>/dev/null | grep -q . && fail "array jobs still queued or running"
+squeue -h -j "$jobs" 2>/dev/null | grep -q . && fail "array jobs still queued or running"
 [ "$(ls "$work/jobs"/groundswell-member-*.out | wc -l)" = "$(echo "$members" | wc -l)" ] || fail "one output per array task"
 same_as_serial "$work/array"
 echo "slurm: job array ok"
+
+# srun instead of mpirun, where this Slurm has a PMIx plugin for Open MPI.
+if srun --mpi=list 2>&1 | grep -qw pmix; then
+  sbatch --wait --time=5 "$root/scripts/slurm/sweep_srun.sbatch" "$sweep" "$work/srun" >/dev/null ||
+    fail "srun batch job failed"
+  same_as_serial "$work/srun"
+  echo "slurm: srun batch job ok"
+else
+  echo "slurm: srun variant SKIPPED (no pmix in srun --mpi=list: $(srun --mpi=list 2>&1 | tr '\n' ' '))"
+fi
 echo "ok"
