@@ -10,7 +10,7 @@
 
 #include "models/organising/model.hpp"
 #include "models/organising/rules.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "sim/core/input_error.hpp"
 
 namespace gs::organising {
 namespace {

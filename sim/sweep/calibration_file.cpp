@@ -1,4 +1,5 @@
 #include "sim/sweep/calibration_file.hpp"
+#include "sim/sweep/sweep.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -10,6 +11,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "sim/sweep/sweep.hpp"
 
 namespace gs {
 namespace {
@@ -91,17 +94,6 @@ void check_keys(const std::string& file, const YAML::Node& map, const std::strin
            "unknown key" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; allowed here: " + list);
     }
   }
-}
-
-const ParamSpec* find_spec(const Scenario& s, const std::string& path) {
-  auto in = [](const std::vector<ParamSpec>& specs, const std::string& name) -> const ParamSpec* {
-    for (const auto& spec : specs)
-      if (spec.name == name) return &spec;
-    return nullptr;
-  };
-  if (path.rfind("model.", 0) == 0) return in(s.model->params, path.substr(6));
-  if (path.rfind("graph.", 0) == 0) return in(s.graph->params, path.substr(6));
-  return in(top_level_params(), path);
 }
 
 CalibrationParameter parse_parameter(const std::string& file, const YAML::Node& key, const YAML::Node& spec) {
@@ -279,7 +271,7 @@ Calibration load_calibration(const std::string& path) {
   check_keys(file, params, "parameters", {});
   for (const auto& kv : params) {
     CalibrationParameter p = parse_parameter(file, kv.first, kv.second);
-    const ParamSpec* spec = find_spec(fixed, p.path);
+    const ParamSpec* spec = find_param_spec(fixed, p.path);
     if (spec && spec->type != ParamType::integer && spec->type != ParamType::real)
       fail(file, kv.first, "parameters." + p.path,
            "only numeric parameters can be calibrated; this one is " + spec->type_name());

@@ -172,7 +172,7 @@ Axis posterior_axis(const std::string& file, const YAML::Node& samples, const Sc
     if (!used.insert(p).second)
       fail(file, from, "samples.from",
            "the posterior sets " + p + ", which is also given in replicates, set, sweep or zip");
-    const ParamSpec* spec = find_spec(base, p);
+    const ParamSpec* spec = find_param_spec(base, p);
     const bool whole = spec && spec->type == ParamType::integer;
     for (std::uint32_t i = 0; i < n; ++i) {
       const double x = posterior.values[k][drawn[i]];
