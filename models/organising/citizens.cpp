@@ -149,8 +149,10 @@ bool Organising::citizen_run(const StepContext& ctx, std::uint32_t h, std::int64
 std::int64_t Organising::take_one_to_ones(std::uint32_t h, std::int64_t a, int len, std::uint32_t step,
                                           MetThisWeek& met) {
   std::uint8_t* __restrict met_now = met_now_.data() + a;
-  for (int i = 0; i < len; ++i) met.any |= met_now[i];
-  if (met.any == 0) return 0;
+  unsigned any = 0;  // a local: a byte store through met could alias it, which stops vectorising
+  for (int i = 0; i < len; ++i) any |= met_now[i];
+  met.any = any;
+  if (any == 0) return 0;
   std::uint8_t* __restrict flags = flags_.data() + a;
   std::uint8_t* __restrict meetings = meetings_.data() + a;
   float* __restrict efficacy = efficacy_.data() + a;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sim/cli/command.hpp"
+#include "sim/engine/cpu_features.hpp"
 #include "sim/io/output.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -47,6 +48,10 @@ int main(int argc, char** argv) {
     if (command == "--version" || command == "-V") {
       std::printf("%s\n", gs::software_version().c_str());
       return 0;
+    }
+    if (const auto error = gs::vector_level_environment_error()) {
+      std::fprintf(stderr, "error: %s\n", error->c_str());
+      return exit_bad_input;
     }
     if (const gs::CommandInfo* info = gs::CommandRegistry::instance().find(command))
       return info->main(argc - 1, argv + 1);

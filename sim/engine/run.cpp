@@ -16,7 +16,8 @@ void restore(Model& model, const RunState& state) {
   auto arrays = model.state_arrays();
   if (arrays.size() != state.arrays.size())
     throw std::runtime_error("the checkpoint holds " + std::to_string(state.arrays.size()) +
-                             " state arrays but the model has " + std::to_string(arrays.size()));
+                             " state arrays but the model has " + std::to_string(arrays.size()) +
+                             " (written by another version of the model: run again without --resume)");
   for (std::size_t i = 0; i < arrays.size(); ++i) {
     const auto& [name, bytes] = state.arrays[i];
     void* target = arrays[i].data;

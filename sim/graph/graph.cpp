@@ -10,6 +10,7 @@
 #include <immintrin.h>
 #endif
 
+#include "sim/engine/cpu_features.hpp"
 #include "sim/engine/random.hpp"
 
 namespace gs {
@@ -109,8 +110,7 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
 
 std::uint64_t sort_unique_row(NodeId* first, NodeId* last, NodeId* dest) {
 #if defined(__x86_64__)
-  static const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt");
-  if (avx512) return sort_unique_row_avx512(first, last, dest);
+  if (vector_level() == VectorLevel::avx512) return sort_unique_row_avx512(first, last, dest);
 #endif
   return sort_unique_row_generic(first, last, dest);
 }

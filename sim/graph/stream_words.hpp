@@ -4,7 +4,7 @@
 // chain of ten dependent multiply rounds; made one stream at a time (as
 // gs::Stream does, lazily) it stalls on that chain. Here the rounds run
 // lane-wise over a batch of streams, which the compiler turns into vector
-// multiplies (AVX-512 code chosen at run time where the CPU has it). The
+// multiplies (sim/engine/philox_batch.hpp where vector_level() is avx512). The
 // words are bit for bit those of gs::Stream (test StreamWords.*), so what is
 // generated from them does not change.
 #include <Random123/philox.h>
@@ -15,6 +15,8 @@
 #include <immintrin.h>
 #endif
 
+#include "sim/engine/cpu_features.hpp"
+#include "sim/engine/philox_batch.hpp"
 #include "sim/engine/philox_lanes.hpp"
 #include "sim/engine/random.hpp"
 
@@ -41,48 +43,32 @@ inline void stream_words_generic(std::uint64_t seed, std::uint32_t agent0, Purpo
 }
 
 #if defined(__x86_64__)
-// AVX-512, 16 streams per register. vpmuludq multiplies the even 32-bit
-// lanes into 64-bit products; the odd lanes are shifted down and multiplied
-// separately, and blends put high and low halves back into 32-bit lanes.
-__attribute__((target("avx512f"))) inline void mulhilo16(__m512i a, __m512i m, __m512i& hi, __m512i& lo) {
-  // (maskz forms with all lanes set: GCC 12 warns about the unmasked ones'
-  // undefined pass-through operand.)
-  constexpr __mmask8 all = 0xFF;
-  const __m512i even = _mm512_maskz_mul_epu32(all, a, m);
-  const __m512i odd = _mm512_maskz_mul_epu32(all, _mm512_maskz_srli_epi64(all, a, 32), m);
-  lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(all, odd, 32));
-  hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_maskz_srli_epi64(all, even, 32), odd);
-}
-
+// AVX-512, eight streams per vector (sim/engine/philox_batch.hpp), two
+// vectors side by side.
 __attribute__((target("avx512f"))) inline void stream_words_avx512(std::uint64_t seed, std::uint32_t agent0,
                                                                    Purpose purpose, std::size_t n, unsigned blocks,
                                                                    std::size_t stride, std::uint32_t* words) {
-  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(PHILOX_M4x32_0));
-  const __m512i m1 = _mm512_set1_epi32(static_cast<int>(PHILOX_M4x32_1));
-  const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-  for (std::size_t i = 0; i < n; i += 16) {
-    const auto mask = static_cast<__mmask16>(n - i >= 16 ? 0xFFFFu : (1u << (n - i)) - 1u);
-    const __m512i agent = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(agent0 + i)), lane);
+  const philox8::Keys keys = philox8::keys(seed);
+  constexpr std::size_t chains = 2;
+  for (std::size_t i = 0; i < n; i += 8 * chains) {
     for (unsigned block = 0; block < blocks; ++block) {
-      __m512i c0 = _mm512_setzero_si512(), c1 = _mm512_setzero_si512(), c2 = agent;
-      __m512i c3 = _mm512_set1_epi32(static_cast<int>((purpose << 16) + block));
-      std::uint32_t a = static_cast<std::uint32_t>(seed), b = static_cast<std::uint32_t>(seed >> 32);
-      for (int r = 0; r < 10; ++r) {
-        __m512i hi0, lo0, hi1, lo1;
-        mulhilo16(c0, m0, hi0, lo0);
-        mulhilo16(c2, m1, hi1, lo1);
-        c0 = _mm512_ternarylogic_epi32(hi1, c1, _mm512_set1_epi32(static_cast<int>(a)), 0x96);
-        c2 = _mm512_ternarylogic_epi32(hi0, c3, _mm512_set1_epi32(static_cast<int>(b)), 0x96);
-        c1 = lo1;
-        c3 = lo0;
-        a += PHILOX_W32_0;
-        b += PHILOX_W32_1;
+      philox8::Lanes x[chains];
+      for (std::size_t g = 0; g < chains; ++g) {
+        x[g].c0 = x[g].c1 = _mm512_setzero_si512();
+        x[g].c2 = philox8::consecutive(static_cast<std::uint32_t>(agent0 + i + 8 * g));
+        x[g].c3 = _mm512_set1_epi64(static_cast<std::uint32_t>((purpose << 16) + block));
       }
-      std::uint32_t* const out = words + 4 * block * stride + i;
-      _mm512_mask_storeu_epi32(out, mask, c0);
-      _mm512_mask_storeu_epi32(out + stride, mask, c1);
-      _mm512_mask_storeu_epi32(out + 2 * stride, mask, c2);
-      _mm512_mask_storeu_epi32(out + 3 * stride, mask, c3);
+      philox8::rounds(x, keys);
+      for (std::size_t g = 0; g < chains; ++g) {
+        const std::size_t at = i + 8 * g;
+        if (at >= n) break;
+        const auto mask = static_cast<__mmask8>(n - at >= 8 ? 0xFFu : (1u << (n - at)) - 1u);
+        std::uint32_t* const out = words + 4 * block * stride + at;
+        philox8::store_words(out, mask, x[g].c0);
+        philox8::store_words(out + stride, mask, x[g].c1);
+        philox8::store_words(out + 2 * stride, mask, x[g].c2);
+        philox8::store_words(out + 3 * stride, mask, x[g].c3);
+      }
     }
   }
 }
@@ -94,8 +80,8 @@ __attribute__((target("avx512f"))) inline void stream_words_avx512(std::uint64_t
 inline void stream_words(std::uint64_t seed, std::uint32_t agent0, Purpose purpose, std::size_t n, unsigned blocks,
                          std::size_t stride, std::uint32_t* words) {
 #if defined(__x86_64__)
-  static const bool avx512 = __builtin_cpu_supports("avx512f");
-  if (avx512) return detail::stream_words_avx512(seed, agent0, purpose, n, blocks, stride, words);
+  if (vector_level() == VectorLevel::avx512)
+    return detail::stream_words_avx512(seed, agent0, purpose, n, blocks, stride, words);
 #endif
   detail::stream_words_generic(seed, agent0, purpose, n, blocks, stride, words);
 }
