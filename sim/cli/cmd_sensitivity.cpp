@@ -82,6 +82,10 @@ int sensitivity_body(const po::variables_map& vm, const MpiSession& mpi) {
     throw InputError(options.dir + ": output directory is not empty; use --resume to finish an analysis there, or " +
                      "choose a new --out-dir");
   }
+  const std::uint32_t n = sa.samples;
+  if (leader && sa.method == SensitivityMethod::sobol && (n & (n - 1)) != 0)
+    std::fprintf(stderr,
+                 "warning: samples: %u is not a power of two; Sobol' points are balanced at 64, 128, 256, ...\n", n);
   if (leader && !options.quiet)
     std::fprintf(stderr, "sensitivity: %s design, %zu points x %zu scenario(s) = %zu runs\n",
                  sa.method == SensitivityMethod::sobol ? "Sobol (Saltelli)" : "Morris", design.points,
