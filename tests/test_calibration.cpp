@@ -182,3 +182,38 @@ TEST(Calibration, GenerationSweepGivesEachParticleItsValuesAndASeed) {
   EXPECT_EQ(s.model_params.real("one_to_one.recruit_chance"), particles[1].values[0]);
   EXPECT_EQ(s.seed, sw.members[1].seed);
 }
+
+TEST(Calibration, ShippedBigSocietyFileLoads) {
+  const Calibration c =
+      load_calibration(std::string(GROUNDSWELL_SOURCE_DIR) + "/scenarios/calibration/big_society.yaml");
+  EXPECT_EQ(c.parameters.size(), 3u);
+  EXPECT_EQ(c.targets.size(), 5u);
+  EXPECT_DOUBLE_EQ(c.population_scale, 0.01);
+  for (const auto& t : c.targets) EXPECT_EQ(t.step, 208u) << t.metric;
+}
+
+TEST(Calibration, SweepSamplesFromAMissingPosteriorNamesTheSweepLine) {
+  const auto dir = std::filesystem::temp_directory_path() / "groundswell-test-calibration";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "from.yaml").string();
+  std::ofstream(path) << "base: " << town << "\nsamples: {from: nowhere/posterior.h5, n: 5}\n";
+  try {
+    load_sweep(path);
+    FAIL() << "a missing posterior was accepted";
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind(path + ":2:17: samples.from: ", 0), 0u) << message;
+    EXPECT_NE(message.find("no such file"), std::string::npos) << message;
+  }
+}
+
+TEST(Calibration, ParameterAlsoInSetIsRefused) {
+  expect_error_at("twice.yaml",
+                  "set: {model.one_to_one.recruit_chance: 0.1}\n" + std::string(good_parameters) + good_targets,
+                  "4:3: parameters.model.one_to_one.recruit_chance", "also fixed in set");
+}
+
+TEST(Calibration, NanDistanceSortsLast) {
+  const Calibration c = load_calibration(write_calibration("nan.yaml", std::string(good_parameters) + good_targets));
+  EXPECT_TRUE(std::isinf(target_distance(c, {{std::nan("")}, {0.3}})));
+}

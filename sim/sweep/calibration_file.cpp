@@ -269,7 +269,11 @@ Calibration load_calibration(const std::string& path) {
          "expected a mapping of parameter paths to priors, for example "
          "model.one_to_one.recruit_chance: {prior: uniform, range: [0.02, 0.3]}");
   check_keys(file, params, "parameters", {});
+  const YAML::Node set = root["set"];
   for (const auto& kv : params) {
+    if (set.IsMap() && set[kv.first.Scalar()].IsDefined())
+      fail(file, kv.first, "parameters." + kv.first.Scalar(),
+           "is also fixed in set:; calibrate it or set it, not both");
     CalibrationParameter p = parse_parameter(file, kv.first, kv.second);
     const ParamSpec* spec = find_param_spec(fixed, p.path);
     if (spec && spec->type != ParamType::integer && spec->type != ParamType::real)

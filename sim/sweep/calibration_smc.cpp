@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "sim/engine/random.hpp"
@@ -157,7 +158,8 @@ double target_distance(const Calibration& c, const std::vector<std::vector<doubl
       miss = mean - target.upper;
     sum += (miss / target.sd) * (miss / target.sd);
   }
-  return sum;
+  // A metric the run could not compute (NaN) fits nothing; infinity also keeps the sort well defined.
+  return std::isnan(sum) ? std::numeric_limits<double>::infinity() : sum;
 }
 
 std::vector<Particle> best_particles(std::vector<Particle> all, std::size_t n) {
