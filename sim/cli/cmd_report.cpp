@@ -129,8 +129,8 @@ int command_report(int argc, char** argv) {
   pos.add("files", -1);
   po::variables_map vm;
   if (!parse_options(argc, argv, opts, pos, vm,
-                     "\nNeeds Debian's python3 with h5py and matplotlib:\n"
-                     "  sudo apt-get install python3-h5py python3-matplotlib\n"))
+                     "\nNeeds Debian's python3 with h5py, yaml and matplotlib:\n"
+                     "  sudo apt-get install python3-h5py python3-yaml python3-matplotlib\n"))
     return 0;
   const auto files = strings_option(vm, "files");
   if (files.empty()) throw po::error("missing output files (A.h5 B.h5 ...)");
@@ -142,7 +142,7 @@ int command_report(int argc, char** argv) {
   if (access(debian_python, X_OK) != 0)
     throw InputError(std::string(debian_python) +
                      " not found: the report needs Debian's python3 with h5py and matplotlib; "
-                     "install them with: sudo apt-get install python3 python3-h5py python3-matplotlib");
+                     "install them with: sudo apt-get install python3 python3-h5py python3-yaml python3-matplotlib");
   const fs::path script = report_script();
   const fs::path dir(vm["output"].as<std::string>());
   std::error_code ec;
@@ -179,4 +179,5 @@ int command_report(int argc, char** argv) {
 }  // namespace gs
 
 GROUNDSWELL_REGISTER_COMMAND(report, "report", "A.h5 [B.h5 ...] -o DIR",
-                             "HTML report with figures (needs python3-h5py, python3-matplotlib)", gs::command_report)
+                             "HTML report: headline answer, tables, figures (needs python3-h5py, -yaml, -matplotlib)",
+                             gs::command_report)

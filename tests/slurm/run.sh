@@ -88,6 +88,10 @@ same_as_serial() {
   [ "$(grep -c ',done' "$dir/index.csv")" = "$(echo "$members" | wc -l)" ] || fail "$dir/index.csv: not all done"
 }
 
+# Memory per member from the scenario: the full UK needs about 7 GiB, not the scripts' 2G.
+GROUNDSWELL="$exe" "$root/scripts/slurm/memory_per_member.sh" "$root/scenarios/policy/uk_10000_organisers.yaml" |
+  grep -q -- "--mem=8G" || fail "memory_per_member.sh: expected --mem=8G for the full UK"
+
 cd "$work/jobs"
 export GROUNDSWELL="$exe" OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # The batch scripts pass their own checks at submission time too.
