@@ -153,7 +153,10 @@ class ExploreApi(unittest.TestCase):
                  json.dumps({"a": {"steps": 100000}}).encode(), json.dumps({"a": {"output.compression": 1}}).encode(),
                  json.dumps({"a": {"graph.type": "erdos_renyi"}}).encode(),
                  json.dumps({"a": {"graph": {"type": "edgelist", "path": "/etc/passwd"}}}).encode(),
-                 json.dumps({"a": SMALL, "b": dict(SMALL, seed=5)}).encode()]
+                 json.dumps({"a": SMALL, "b": dict(SMALL, seed=5)}).encode(),
+                 # A key that --set would read as "origin: key" must not slip past the locked output section.
+                 json.dumps({"a": {"x: output.checkpoint_every": 1}}).encode(),
+                 json.dumps({"a": {"steps=3": 1}}).encode()]
         for body in cases:
             status, _, data = self.server.request("POST", "/api/run", body)
             self.assertEqual(status, 400, body)

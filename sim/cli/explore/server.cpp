@@ -51,7 +51,14 @@ Overrides read_overrides(const json& body, const char* field) {
   if (!given.is_object())
     throw std::invalid_argument(std::string("'") + field + "' must be an object of \"key.path\": value");
   for (const auto& [key, value] : given.items()) {
-    if (key.empty() || key.size() > 200) throw std::invalid_argument("a parameter key must have 1 to 200 characters");
+    // Letters, digits, '_' and '.': nothing the --set syntax reads as an origin (": ") or a value ("=").
+    const bool plain = std::all_of(key.begin(), key.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+    });
+    if (key.empty() || key.size() > 200 || !plain)
+      throw std::invalid_argument("parameter key '" + key.substr(0, 200) +
+                                  "': expected a dotted name of letters, digits and '_', for example "
+                                  "model.organisers.count");
     out[key] = value;
   }
   return out;
