@@ -164,6 +164,12 @@ class ExploreApi(unittest.TestCase):
         status, _, data = self.server.request("POST", "/api/run", json.dumps({"a": {"steps": 100000}}).encode())
         self.assertIn("--max-steps", json.loads(data)["error"])
         self.assertEqual(self.server.request("POST", "/api/run", b"x" * (2 << 20))[0], 413)
+        # Deep nesting (the JSON writer and the YAML parser recurse per level) is refused, not a crash.
+        for body in [b"[" * 400000 + b"]" * 400000, b'{"a": {"model.organisers.cohorts": ' + b"[" * 300000 + b"]" * 300000 + b"}}",
+                     b'{"a": {"steps": "' + b"[" * 200000 + b'"}}']:
+            status, _, data = self.server.request("POST", "/api/run", body)
+            self.assertEqual(status, 400, data[:200])
+            self.assertIn("nested more than 32 levels", json.loads(data)["error"])
         for path in ["/api/runs/r999", "/api/runs/r999/results", "/api/runs/r1/c/data.h5", "/../../etc/passwd",
                      "/index.html/../../../etc/passwd"]:
             self.assertEqual(self.server.request("GET", path)[0], 404, path)
