@@ -202,6 +202,29 @@ class ExploreApi(unittest.TestCase):
             self.assertEqual(self.server.request("GET", f"/api/runs/{run_id}/results")[0], 404)
 
 
+class ExploreHostOption(unittest.TestCase):
+    def test_another_address_warns_and_is_its_own_host(self):
+        import http.client
+        import re
+        import subprocess
+        from gs_test import EXE
+        proc = subprocess.Popen([EXE, "explore", "--port", "0", "--host", "127.0.0.2"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            line = proc.stdout.readline()
+            port = int(re.search(r"http://127\.0\.0\.2:(\d+)/", line).group(1))
+            for host, expected in [(f"127.0.0.2:{port}", 200), (f"localhost:{port}", 200), ("127.0.0.2", 403)]:
+                conn = http.client.HTTPConnection("127.0.0.2", port, timeout=30)
+                conn.request("GET", "/api/parameters", headers={"Host": host})
+                self.assertEqual(conn.getresponse().status, expected, host)
+                conn.close()
+        finally:
+            proc.terminate()
+            _, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn("warning: listening on 127.0.0.2", err)
+
+
 class ExploreWithoutNeighbourhoods(unittest.TestCase):
     def test_a_graph_without_neighbourhoods_runs_with_no_map_data(self):
         server = ExploreServer(scenario("graphs", "small_world.yaml"), "--max-population", "20000")
