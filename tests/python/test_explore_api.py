@@ -26,7 +26,10 @@ class ExploreApi(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = temp_dir()
-        cls.server = ExploreServer(TOWN)
+        # The server's private directory for run files goes under TMPDIR: it must be gone after a stop.
+        cls.server_tmp = os.path.join(cls.tmp.name, "server-tmp")
+        os.mkdir(cls.server_tmp)
+        cls.server = ExploreServer(TOWN, env={**os.environ, "TMPDIR": cls.server_tmp})
         b = dict(SMALL, **{"model.organisers.count": 200})
         cls.status = cls.server.run({"client": "test", "a": SMALL, "b": b})
         cls.run_id = cls.status["id"]
@@ -35,8 +38,10 @@ class ExploreApi(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         code = cls.server.stop()
+        left = os.listdir(cls.server_tmp)
         cls.tmp.cleanup()
         assert code == 0, f"explore exited {code} on SIGTERM"
+        assert left == [], f"explore left {left} in its temporary directory"
 
     def download(self, arm, name):
         status, headers, data = self.server.request("GET", f"/api/runs/{self.run_id}/{arm}/{name}")
@@ -74,6 +79,12 @@ class ExploreApi(unittest.TestCase):
             if key.startswith("model."):
                 self.assertIn(key[len("model."):], out)
         self.assertEqual(p["limits"], {"population": 300000, "steps": 520, "replicates": 20})
+
+    def test_run_files_live_in_a_private_directory_only_while_running(self):
+        dirs = os.listdir(self.server_tmp)
+        self.assertEqual(len(dirs), 1)
+        self.assertTrue(dirs[0].startswith("groundswell-explore-"))
+        self.assertEqual(os.listdir(os.path.join(self.server_tmp, dirs[0])), [])  # the finished runs' files are in memory
 
     def test_run_equals_groundswell_run_of_the_downloaded_scenario(self):
         self.assertEqual(self.status["state"], "done")
