@@ -26,7 +26,10 @@ class ExploreApi(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = temp_dir()
-        cls.server = ExploreServer(TOWN)
+        # The server's private directory for run files goes under TMPDIR: it must be gone after a stop.
+        cls.server_tmp = os.path.join(cls.tmp.name, "server-tmp")
+        os.mkdir(cls.server_tmp)
+        cls.server = ExploreServer(TOWN, env={**os.environ, "TMPDIR": cls.server_tmp})
         b = dict(SMALL, **{"model.organisers.count": 200})
         cls.status = cls.server.run({"client": "test", "a": SMALL, "b": b})
         cls.run_id = cls.status["id"]
@@ -35,8 +38,10 @@ class ExploreApi(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         code = cls.server.stop()
+        left = os.listdir(cls.server_tmp)
         cls.tmp.cleanup()
         assert code == 0, f"explore exited {code} on SIGTERM"
+        assert left == [], f"explore left {left} in its temporary directory"
 
     def download(self, arm, name):
         status, headers, data = self.server.request("GET", f"/api/runs/{self.run_id}/{arm}/{name}")
@@ -74,6 +79,12 @@ class ExploreApi(unittest.TestCase):
             if key.startswith("model."):
                 self.assertIn(key[len("model."):], out)
         self.assertEqual(p["limits"], {"population": 300000, "steps": 520, "replicates": 20})
+
+    def test_run_files_live_in_a_private_directory_only_while_running(self):
+        dirs = os.listdir(self.server_tmp)
+        self.assertEqual(len(dirs), 1)
+        self.assertTrue(dirs[0].startswith("groundswell-explore-"))
+        self.assertEqual(os.listdir(os.path.join(self.server_tmp, dirs[0])), [])  # the finished runs' files are in memory
 
     def test_run_equals_groundswell_run_of_the_downloaded_scenario(self):
         self.assertEqual(self.status["state"], "done")
@@ -153,7 +164,10 @@ class ExploreApi(unittest.TestCase):
                  json.dumps({"a": {"steps": 100000}}).encode(), json.dumps({"a": {"output.compression": 1}}).encode(),
                  json.dumps({"a": {"graph.type": "erdos_renyi"}}).encode(),
                  json.dumps({"a": {"graph": {"type": "edgelist", "path": "/etc/passwd"}}}).encode(),
-                 json.dumps({"a": SMALL, "b": dict(SMALL, seed=5)}).encode()]
+                 json.dumps({"a": SMALL, "b": dict(SMALL, seed=5)}).encode(),
+                 # A key that --set would read as "origin: key" must not slip past the locked output section.
+                 json.dumps({"a": {"x: output.checkpoint_every": 1}}).encode(),
+                 json.dumps({"a": {"steps=3": 1}}).encode()]
         for body in cases:
             status, _, data = self.server.request("POST", "/api/run", body)
             self.assertEqual(status, 400, body)
@@ -161,6 +175,12 @@ class ExploreApi(unittest.TestCase):
         status, _, data = self.server.request("POST", "/api/run", json.dumps({"a": {"steps": 100000}}).encode())
         self.assertIn("--max-steps", json.loads(data)["error"])
         self.assertEqual(self.server.request("POST", "/api/run", b"x" * (2 << 20))[0], 413)
+        # Deep nesting (the JSON writer and the YAML parser recurse per level) is refused, not a crash.
+        for body in [b"[" * 400000 + b"]" * 400000, b'{"a": {"model.organisers.cohorts": ' + b"[" * 300000 + b"]" * 300000 + b"}}",
+                     b'{"a": {"steps": "' + b"[" * 200000 + b'"}}']:
+            status, _, data = self.server.request("POST", "/api/run", body)
+            self.assertEqual(status, 400, data[:200])
+            self.assertIn("nested more than 32 levels", json.loads(data)["error"])
         for path in ["/api/runs/r999", "/api/runs/r999/results", "/api/runs/r1/c/data.h5", "/../../etc/passwd",
                      "/index.html/../../../etc/passwd"]:
             self.assertEqual(self.server.request("GET", path)[0], 404, path)
@@ -191,6 +211,29 @@ class ExploreApi(unittest.TestCase):
                 __import__("time").sleep(0.05)
             self.assertEqual(state, "cancelled", run_id)
             self.assertEqual(self.server.request("GET", f"/api/runs/{run_id}/results")[0], 404)
+
+
+class ExploreHostOption(unittest.TestCase):
+    def test_another_address_warns_and_is_its_own_host(self):
+        import http.client
+        import re
+        import subprocess
+        from gs_test import EXE
+        proc = subprocess.Popen([EXE, "explore", "--port", "0", "--host", "127.0.0.2"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            line = proc.stdout.readline()
+            port = int(re.search(r"http://127\.0\.0\.2:(\d+)/", line).group(1))
+            for host, expected in [(f"127.0.0.2:{port}", 200), (f"localhost:{port}", 200), ("127.0.0.2", 403)]:
+                conn = http.client.HTTPConnection("127.0.0.2", port, timeout=30)
+                conn.request("GET", "/api/parameters", headers={"Host": host})
+                self.assertEqual(conn.getresponse().status, expected, host)
+                conn.close()
+        finally:
+            proc.terminate()
+            _, err = proc.communicate(timeout=30)
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn("warning: listening on 127.0.0.2", err)
 
 
 class ExploreWithoutNeighbourhoods(unittest.TestCase):

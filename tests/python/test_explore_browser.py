@@ -93,11 +93,13 @@ class ExplorerPage(unittest.TestCase):
         self.assertEqual(series, [row[7] for row in results["arms"][0]["neighbourhood_series"]
                                   ["participation_by_neighbourhood"]])
         # The network view of that neighbourhood: every resident, their ties, states at the slider's week.
+        self.assertEqual(b.evaluate("getComputedStyle(document.getElementById('network-wrap')).display"), "none")
         b.evaluate("document.getElementById('show-network').click(), true")
         b.wait_for("document.getElementById('network').dataset.people")
         net = self.server.json("POST", "/api/network", {"a": results["arms"][0]["overrides"], "neighbourhood": 7})
         canvas = b.evaluate("Object.assign({}, document.getElementById('network').dataset)")
         self.assertEqual(int(canvas["people"]), results["neighbourhoods"]["population"][7])
+        self.assertNotEqual(b.evaluate("getComputedStyle(document.getElementById('network-wrap')).display"), "none")
         self.assertEqual(int(canvas["ties"]), len(net["edges"]))
         self.assertEqual(int(canvas["week"]), SMALL["steps"])
         self.assertEqual(int(canvas["active"]), sum(1 for x in net["states"][-1] if x))

@@ -1,5 +1,6 @@
 #include "sim/cli/explore/run_service.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -17,6 +18,18 @@ constexpr std::size_t runs_kept = 8;  // finished runs whose results and files s
 constexpr std::size_t max_queued = 16;
 
 struct Cancelled {};
+
+// The YAML parser behind --set recurses per level of [ and {: refuse deep values before it sees them.
+constexpr int max_value_depth = 32;
+
+int bracket_depth(const std::string& text) {
+  int depth = 0, deepest = 0;
+  for (const char c : text) {
+    if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
+    if ((c == ']' || c == '}') && depth > 0) --depth;
+  }
+  return deepest;
+}
 
 const char* state_word(RunState s) {
   switch (s) {
@@ -74,6 +87,9 @@ Scenario RunService::scenario_for(const Overrides& overrides) const {
   std::vector<std::string> sets;
   for (const auto& [key, value] : overrides) {
     const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    if (bracket_depth(text) > max_value_depth)
+      throw InputError("--set " + key + "=...: the value is nested more than " + std::to_string(max_value_depth) +
+                       " levels deep");
     if (is_locked_key(base_, key))
       throw InputError("--set " + key + "=" + text +
                        ": the explorer does not change this key (file paths, the output section and the graph and "

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 
 #include "sim/cli/explore/assets.hpp"
 #include "sim/cli/explore/parameters_json.hpp"
@@ -16,6 +17,14 @@ using nlohmann::json;
 constexpr std::size_t max_request_bytes = 1u << 20;
 constexpr std::size_t max_client_id = 64;
 
+// Deeper JSON is refused while parsing: writing it out again and the YAML
+// parser behind --set both recurse per level.
+constexpr int max_json_depth = 32;
+struct TooDeep {};
+
+// The request body as JSON, or a 400 answer in `res` and nullopt.
+std::optional<json> parse_body(const httplib::Request& req, httplib::Response& res);
+
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
@@ -23,6 +32,20 @@ void send_json(httplib::Response& res, int status, const json& body) {
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
   send_json(res, status, {{"error", message}});
+}
+
+std::optional<json> parse_body(const httplib::Request& req, httplib::Response& res) {
+  try {
+    return json::parse(req.body, [](int depth, json::parse_event_t, json&) {
+      if (depth > max_json_depth) throw TooDeep{};
+      return true;
+    });
+  } catch (const json::parse_error& e) {
+    send_error(res, 400, std::string("the request body is not valid JSON: ") + e.what());
+  } catch (const TooDeep&) {
+    send_error(res, 400, "the request body is nested more than " + std::to_string(max_json_depth) + " levels deep");
+  }
+  return std::nullopt;
 }
 
 bool header_allowed(const httplib::Request& req, const std::vector<std::string>& hosts, std::string& why) {
@@ -51,19 +74,23 @@ Overrides read_overrides(const json& body, const char* field) {
   if (!given.is_object())
     throw std::invalid_argument(std::string("'") + field + "' must be an object of \"key.path\": value");
   for (const auto& [key, value] : given.items()) {
-    if (key.empty() || key.size() > 200) throw std::invalid_argument("a parameter key must have 1 to 200 characters");
+    // Letters, digits, '_' and '.': nothing the --set syntax reads as an origin (": ") or a value ("=").
+    const bool plain = std::all_of(key.begin(), key.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+    });
+    if (key.empty() || key.size() > 200 || !plain)
+      throw std::invalid_argument("parameter key '" + key.substr(0, 200) +
+                                  "': expected a dotted name of letters, digits and '_', for example "
+                                  "model.organisers.count");
     out[key] = value;
   }
   return out;
 }
 
 void post_run(RunService& runs, const httplib::Request& req, httplib::Response& res) {
-  json body;
-  try {
-    body = json::parse(req.body);
-  } catch (const json::parse_error& e) {
-    return send_error(res, 400, std::string("the request body is not valid JSON: ") + e.what());
-  }
+  const std::optional<json> parsed = parse_body(req, res);
+  if (!parsed) return;
+  const json& body = *parsed;
   if (!body.is_object())
     return send_error(res, 400, "the request body must be a JSON object {\"a\": {...}, \"b\": {...}}");
   std::string client = req.remote_addr;
@@ -88,12 +115,9 @@ void post_run(RunService& runs, const httplib::Request& req, httplib::Response& 
 }
 
 void post_network(RunService& runs, const httplib::Request& req, httplib::Response& res) {
-  json body;
-  try {
-    body = json::parse(req.body);
-  } catch (const json::parse_error& e) {
-    return send_error(res, 400, std::string("the request body is not valid JSON: ") + e.what());
-  }
+  const std::optional<json> parsed = parse_body(req, res);
+  if (!parsed) return;
+  const json& body = *parsed;
   if (!body.is_object() || !body.contains("neighbourhood") || !body["neighbourhood"].is_number_unsigned() ||
       body["neighbourhood"].get<std::uint64_t>() > UINT32_MAX)
     return send_error(res, 400, "expected {\"a\": {...}, \"neighbourhood\": N} with N a neighbourhood number");
