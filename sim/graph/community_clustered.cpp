@@ -19,6 +19,7 @@
 // Counter-based streams keyed by (seed, citizen, purpose): the graph is the
 // same for any thread count. Parameters and sources: docs/graphs.md.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <numeric>
@@ -96,8 +97,23 @@ struct Shape {
   std::int64_t radius = 1;
   std::int64_t rank_spread = 0;  // in neighbourhoods of the national deprivation order
   double started_ties = 0;  // mean ties a citizen of sociability 1 starts
-  double log_sd = 0;  // of sociability
+  // Sociability from a word's top bits: the lognormal's value at the middle
+  // of each of sociability_bins equal-probability bins, scaled to mean 1, and
+  // exp(-mean ties started) for each, for the Poisson draw.
+  std::vector<double> sociability, no_ties;
 };
+
+constexpr unsigned sociability_bits = 13;  // 8,192 bins: the largest is 3.8 sd above the mean
+
+// The standard normal quantile by bisection on erfc: only for the table.
+double normal_quantile(double p) {
+  double lo = -10, hi = 10;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
 
 Shape shape_of(const ParamValues& p, std::uint64_t hoods) {
   Shape s;
@@ -115,7 +131,17 @@ Shape shape_of(const ParamValues& p, std::uint64_t hoods) {
     s.regional_cut = cut(friends + local + regional);
   }
   s.started_ties = total;
-  s.log_sd = p.real("clustered.sociability_sd");
+  const double log_sd = p.real("clustered.sociability_sd");
+  constexpr std::size_t bins = std::size_t{1} << sociability_bits;
+  s.sociability.resize(bins);
+  double sum = 0;
+  for (std::size_t i = 0; i < bins; ++i)
+    sum += s.sociability[i] = std::exp(log_sd * normal_quantile((static_cast<double>(i) + 0.5) / bins));
+  s.no_ties.resize(bins);
+  for (std::size_t i = 0; i < bins; ++i) {
+    s.sociability[i] *= static_cast<double>(bins) / sum;
+    s.no_ties[i] = std::exp(-total * s.sociability[i]);
+  }
   s.radius = p.integer("regional_radius");
   s.rank_spread = std::llround(p.real("clustered.deprivation_spread") * static_cast<double>(hoods));
   return s;
@@ -145,92 +171,95 @@ void for_each_circle(std::uint32_t n, const Shape& s, Visit&& visit) {
 }
 
 // Each citizen's stream of purpose `placement`: words 0-2 place them in a
-// focus, words 4-7 draw their sociability (lognormal, mean 1, by Box-Muller).
-constexpr unsigned placement_blocks = 2;
+// focus, word 3 gives their sociability bin.
+constexpr unsigned placement_blocks = 1;
 
-double sociability(BatchedStream& rng, const Shape& s) {
-  const double u1 = rng.uniform(), u2 = rng.uniform();
-  const double z = std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(6.283185307179586 * u2);
-  return std::exp(s.log_sd * z - 0.5 * s.log_sd * s.log_sd);
-}
+inline std::uint32_t sociability_bin(std::uint32_t word) { return word >> (32 - sociability_bits); }
 
-// Residents' sociability, for the ties they start (the leaving pass needs no more).
-void sociabilities(std::uint64_t seed, std::uint64_t first, std::uint32_t n, const Shape& s, std::vector<double>& out) {
+// Residents' sociability bins, for the ties they start (the leaving pass needs no more).
+void sociabilities(std::uint64_t seed, std::uint64_t first, std::uint32_t n, std::vector<std::uint32_t>& out) {
   out.resize(n);
   alignas(64) std::uint32_t words[4 * placement_blocks * batch];
   for (std::uint32_t b0 = 0; b0 < n; b0 += batch) {
     const std::size_t m = std::min<std::size_t>(batch, n - b0);
-    const auto agent0 = static_cast<std::uint32_t>(first + b0);
-    stream_words(seed, agent0, focus_placement, m, placement_blocks, batch, words);
-    for (std::size_t i = 0; i < m; ++i) {
-      BatchedStream rng(words + i, batch, 4 * placement_blocks, seed, agent0 + static_cast<std::uint32_t>(i),
-                        focus_placement);
-      rng.advance(4);
-      out[b0 + i] = sociability(rng, s);
-    }
+    stream_words(seed, static_cast<std::uint32_t>(first + b0), focus_placement, m, placement_blocks, batch, words);
+    for (std::size_t i = 0; i < m; ++i) out[b0 + i] = sociability_bin(words[3 * batch + i]);
   }
+}
+
+// Poisson by inversion from one uniform: the count k at which the
+// cumulative probability first exceeds u, given P(0) = no_ties.
+// (Reciprocals from a table for small k: a division per step would be the
+// loop's critical path.)
+constexpr auto reciprocals = [] {
+  std::array<double, 64> of{};
+  for (std::size_t k = 1; k < of.size(); ++k) of[k] = 1.0 / static_cast<double>(k);
+  return of;
+}();
+
+inline std::uint32_t poisson_count(double u, double mean, double no_ties) {
+  double pmf = no_ties, cdf = no_ties;
+  std::uint32_t k = 0;
+  while (u >= cdf && k < 100000) {
+    ++k;
+    pmf *= k < 64 ? mean * reciprocals[k] : mean / k;
+    cdf += pmf;
+    if (pmf < 1e-300 && k > mean) break;  // beyond what a uniform resolves
+  }
+  return k;
 }
 
 // Index q in [lo, hi), never `self`, with probability proportional to its
 // weight, from one word; cumulative[q] is the weight of the indices before q.
 std::uint32_t weighted_pick(const std::vector<double>& cumulative, std::uint32_t lo, std::uint32_t hi,
                             std::uint32_t self, std::uint32_t word) {
-  const double own = cumulative[self + 1] - cumulative[self];
-  double x = cumulative[lo] + (word + 0.5) * 0x1p-32 * (cumulative[hi] - cumulative[lo] - own);
-  if (x >= cumulative[self]) x += own;
-  const auto it = std::upper_bound(cumulative.begin() + lo + 1, cumulative.begin() + hi + 1, x);
-  auto q = static_cast<std::uint32_t>(it - cumulative.begin()) - 1;
-  q = std::min(q, hi - 1);
+  const double* const c = cumulative.data();
+  const double own = c[self + 1] - c[self];
+  double x = c[lo] + (word + 0.5) * 0x1p-32 * (c[hi] - c[lo] - own);
+  if (x >= c[self]) x += own;
+  // The last q in [lo, hi) with c[q] <= x, by a branch-free binary search
+  // (the comparisons are random: branches would mispredict half of them).
+  std::uint32_t q = lo, len = hi - lo;
+  while (len > 1) {
+    const std::uint32_t half = len / 2;
+    q = c[q + half] <= x ? q + half : q;
+    len -= half;
+  }
   if (q == self) q = self + 1 < hi ? self + 1 : self - 1;  // rounding at self's edge
   return q;
 }
 
-// A neighbourhood's residents placed in foci: sorted by a label (their own
-// constituency group with probability group_homophily, else a random one)
-// and a random key, then cut into foci and circles in that order.
+// A neighbourhood's residents placed in foci: grouped by a label (their own
+// constituency group with probability group_homophily, else a random one),
+// shuffled within each label (Fisher-Yates, step k driven by the k-th
+// resident's word), then cut into foci and circles in that order.
 struct Placement {
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> order;  // (label and key, local index)
+  std::vector<std::uint32_t> label, key;  // [local index]
   std::vector<std::uint32_t> member;  // [position]: local index of the resident there
   std::vector<std::uint32_t> position, focus, circle;  // [local index]
   std::vector<std::uint32_t> focus_start;  // [focus]: first position; then n
-  std::vector<double> weight;  // [local index]: sociability
-  // Sociability summed over residents before a position / a local index.
-  std::vector<double> by_position, by_local;
+  std::vector<std::uint32_t> bin;  // [local index]: sociability bin
+  // Sociability summed over residents before a position (for friends).
+  std::vector<double> by_position;
+  // Walker's alias table over the residents by sociability (Vose 1991), for
+  // neighbourhood acquaintances: resident i is kept with probability keep[i],
+  // else alias[i] is taken. O(1) a draw where a search of 1,670 would not be.
+  std::vector<double> keep;
+  std::vector<std::uint32_t> alias, small, large;
 
-  void place(std::uint64_t seed, std::uint64_t first, std::uint32_t n, const Population& pop, const Shape& s) {
-    order.resize(n);
-    weight.resize(n);
-    alignas(64) std::uint32_t words[4 * placement_blocks * batch];
-    for (std::uint32_t b0 = 0; b0 < n; b0 += batch) {
-      const std::size_t m = std::min<std::size_t>(batch, n - b0);
-      const auto agent0 = static_cast<std::uint32_t>(first + b0);
-      stream_words(seed, agent0, focus_placement, m, placement_blocks, batch, words);
-      for (std::size_t i = 0; i < m; ++i) {
-        BatchedStream rng(words + i, batch, 4 * placement_blocks, seed, agent0 + static_cast<std::uint32_t>(i),
-                          focus_placement);
-        const std::uint32_t w0 = rng.next_word(), w1 = rng.next_word(), w2 = rng.next_word();
-        rng.advance(1);
-        const std::uint32_t label = w0 < s.homophily_cut ? static_cast<std::uint32_t>(pop.group[agent0 + i]) : w1 & 3u;
-        order[b0 + i] = {(std::uint64_t{label} << 32) | w2, b0 + static_cast<std::uint32_t>(i)};
-        weight[b0 + i] = sociability(rng, s);
-      }
+  // With for_ties false, only what the layers need (foci and circles).
+  void place(std::uint64_t seed, std::uint64_t first, std::uint32_t n, const Population& pop, const Shape& s,
+             bool for_ties) {
+    draw(seed, first, n, pop, s);
+    group_and_shuffle(n);
+    if (for_ties) {
+      by_position.resize(n + 1);
+      by_position[0] = 0;
+      for (std::uint32_t q = 0; q < n; ++q) by_position[q + 1] = by_position[q] + s.sociability[bin[member[q]]];
+      build_alias(n, s);
     }
-    std::sort(order.begin(), order.end());
-    by_position.resize(n + 1);
-    by_local.resize(n + 1);
-    by_position[0] = by_local[0] = 0;
-    for (std::uint32_t q = 0; q < n; ++q) {
-      by_position[q + 1] = by_position[q] + weight[order[q].second];
-      by_local[q + 1] = by_local[q] + weight[q];
-    }
-    member.resize(n);
-    position.resize(n);
     focus.resize(n);
     circle.resize(n);
-    for (std::uint32_t q = 0; q < n; ++q) {
-      member[q] = order[q].second;
-      position[order[q].second] = q;
-    }
     focus_start.clear();
     std::uint32_t circle_id = 0;
     for_each_circle(n, s, [&](std::uint32_t f, std::uint32_t a, std::uint32_t b) {
@@ -242,6 +271,83 @@ struct Placement {
       ++circle_id;
     });
     focus_start.push_back(n);
+  }
+
+ private:
+  void draw(std::uint64_t seed, std::uint64_t first, std::uint32_t n, const Population& pop, const Shape& s) {
+    label.resize(n);
+    key.resize(n);
+    bin.resize(n);
+    alignas(64) std::uint32_t words[4 * placement_blocks * batch];
+    for (std::uint32_t b0 = 0; b0 < n; b0 += batch) {
+      const std::size_t m = std::min<std::size_t>(batch, n - b0);
+      const auto agent0 = static_cast<std::uint32_t>(first + b0);
+      stream_words(seed, agent0, focus_placement, m, placement_blocks, batch, words);
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::uint32_t w0 = words[i], w1 = words[batch + i];
+        label[b0 + i] = w0 < s.homophily_cut ? static_cast<std::uint32_t>(pop.group[agent0 + i]) : w1 & 3u;
+        key[b0 + i] = words[2 * batch + i];
+        bin[b0 + i] = sociability_bin(words[3 * batch + i]);
+      }
+    }
+  }
+
+  void build_alias(std::uint32_t n, const Shape& s) {
+    keep.resize(n);
+    alias.resize(n);
+    small.clear();
+    large.clear();
+    const double total = by_position[n];
+    for (std::uint32_t l = 0; l < n; ++l) {
+      keep[l] = s.sociability[bin[l]] * n / total;
+      alias[l] = l;
+      (keep[l] < 1.0 ? small : large).push_back(l);
+    }
+    while (!small.empty() && !large.empty()) {
+      const std::uint32_t under = small.back(), over = large.back();
+      small.pop_back();
+      alias[under] = over;
+      keep[over] -= 1.0 - keep[under];
+      if (keep[over] < 1.0) {
+        large.pop_back();
+        small.push_back(over);
+      }
+    }
+    for (std::uint32_t l : large) keep[l] = 1.0;
+    for (std::uint32_t l : small) keep[l] = 1.0;  // rounding leftovers
+  }
+
+ public:
+  // A resident other than `self` in proportion to sociability, from one
+  // word: its high half picks a slot, its low half decides between the slot
+  // and its alias. Self is replaced by the next resident (probability about
+  // 1 / n, a negligible distortion).
+  std::uint32_t acquaintance(std::uint32_t word, std::uint32_t n, std::uint32_t self) const {
+    const std::uint64_t m = std::uint64_t{word} * n;
+    const auto slot = static_cast<std::uint32_t>(m >> 32);
+    const double fraction = static_cast<double>(static_cast<std::uint32_t>(m)) * 0x1p-32;
+    std::uint32_t q = fraction < keep[slot] ? slot : alias[slot];
+    if (q == self) q = q + 1 < n ? q + 1 : 0;
+    return q;
+  }
+
+ private:
+  void group_and_shuffle(std::uint32_t n) {
+    std::uint32_t start[5] = {};
+    for (std::uint32_t l = 0; l < n; ++l) ++start[label[l] + 1];
+    for (int k = 0; k < 4; ++k) start[k + 1] += start[k];
+    member.resize(n);
+    position.resize(n);
+    std::uint32_t next[4] = {start[0], start[1], start[2], start[3]};
+    for (std::uint32_t l = 0; l < n; ++l) member[next[label[l]]++] = l;  // in id order within a label
+    for (int k = 0; k < 4; ++k) {
+      std::uint32_t* const block = member.data() + start[k];
+      const std::uint32_t size = start[k + 1] - start[k];
+      // The word of step j: that of the resident who started at j.
+      for (std::uint32_t j = 0; j < size; ++j) position[j] = key[block[j]];
+      for (std::uint32_t j = size; j-- > 1;) std::swap(block[j], block[scaled(position[j], j + 1)]);
+    }
+    for (std::uint32_t q = 0; q < n; ++q) position[member[q]] = q;
   }
 };
 
@@ -279,7 +385,7 @@ class ClusteredFabric {
   struct Scratch {
     alignas(64) std::uint32_t words[4 * tie_blocks * batch];
     Placement placement;
-    std::vector<double> sociability;  // the leaving pass's: no placement needed
+    std::vector<std::uint32_t> sociability;  // the leaving pass's bins: no placement needed
   };
 
   std::uint64_t first_of(std::uint64_t h) const { return pop_.neighbourhood_start[h]; }
@@ -338,10 +444,10 @@ class ClusteredFabric {
 
     Placement& place = scratch.placement;
     if constexpr (!only_leaving)
-      place.place(seed_, first, n, pop_, shape_);
+      place.place(seed_, first, n, pop_, shape_, true);
     else
-      sociabilities(seed_, first, n, shape_, scratch.sociability);
-    const std::vector<double>& weight = only_leaving ? scratch.sociability : place.weight;
+      sociabilities(seed_, first, n, scratch.sociability);
+    const std::vector<std::uint32_t>& bins = only_leaving ? scratch.sociability : place.bin;
     for_each_circle(n, shape_, [&](std::uint32_t, std::uint32_t a, std::uint32_t b) {
       emitted += std::uint64_t{b - a} * (b - a - 1) / 2;
       if constexpr (!only_leaving)
@@ -360,8 +466,24 @@ class ClusteredFabric {
         const auto id = static_cast<NodeId>(first + local);
         BatchedStream rng(words + i, batch, 4 * tie_blocks, seed_, id, clustered_ties);
         // Ties started: Poisson with a mean in proportion to sociability.
-        const std::uint32_t count = rng.poisson(shape_.started_ties * weight[local]);
+        const std::uint32_t b = bins[local];
+        const std::uint32_t count =
+            poisson_count(rng.uniform(), shape_.started_ties * shape_.sociability[b], shape_.no_ties[b]);
         emitted += count;
+        if constexpr (only_leaving) {
+          // Friends and local acquaintances never leave: one word each to pass over.
+          for (std::uint32_t t = 0; t < count; ++t) {
+            const std::uint32_t kind = rng.next_word();
+            const std::uint32_t w1 = rng.next_word();
+            if (kind < shape_.local_cut) continue;
+            const std::uint32_t w2 = rng.next_word();
+            if (kind >= shape_.regional_cut)
+              emit(id, long_range_tie(h, w1, w2));
+            else if (base_.chunks_split_regions)
+              emit(id, regional_tie(h, w1, w2));
+          }
+          continue;
+        }
         for (std::uint32_t t = 0; t < count; ++t) {
           const std::uint32_t kind = rng.next_word();
           if (kind < shape_.friend_cut) {
@@ -377,7 +499,7 @@ class ClusteredFabric {
             const std::uint32_t w = rng.next_word();
             if constexpr (!only_leaving) {
               if (n < 2) continue;
-              emit(id, NodeId(first + weighted_pick(place.by_local, 0, n, local, w)));
+              emit(id, NodeId(first + place.acquaintance(w, n, local)));
             }
           } else if (kind < shape_.regional_cut) {
             const std::uint32_t w1 = rng.next_word(), w2 = rng.next_word();
@@ -409,7 +531,7 @@ class ClusteredFabric {
         const std::uint32_t n = residents_of(h);
         const std::uint64_t e0 = g.offsets[first], e1 = g.offsets[first + n];
         if (e0 == e1) continue;
-        place.place(seed_, first, n, pop_, shape_);
+        place.place(seed_, first, n, pop_, shape_, false);
         const std::uint64_t edge_bytes[2] = {e0 >> 2, (e1 - 1) >> 2};
         std::uint8_t pending = 0;
         const auto& starts = base_.household_starts[h];
@@ -418,17 +540,15 @@ class ClusteredFabric {
           for (std::uint64_t v = a; v < b; ++v) {
             const std::uint32_t lv = static_cast<std::uint32_t>(v - first);
             for (std::uint64_t e = g.offsets[v]; e < g.offsets[v + 1]; ++e) {
+              // acquaintance (3), less one for a shared focus and one more
+              // for a shared circle (which implies the focus), or household (0);
+              // in arithmetic, as the cases come in random order.
               const NodeId u = g.targets[e];
-              unsigned layer = static_cast<unsigned>(TieLayer::acquaintance);
-              if (u >= a && u < b) {
-                layer = static_cast<unsigned>(TieLayer::household);
-              } else if (u - first < n) {
-                const auto lu = static_cast<std::uint32_t>(u - first);
-                if (place.circle[lu] == place.circle[lv])
-                  layer = static_cast<unsigned>(TieLayer::close);
-                else if (place.focus[lu] == place.focus[lv])
-                  layer = static_cast<unsigned>(TieLayer::friends);
-              }
+              const bool in_household = u - a < b - a, in_hood = u - first < n;
+              const auto lu = in_hood ? static_cast<std::uint32_t>(u - first) : lv;
+              const unsigned shared = in_hood * (unsigned{place.focus[lu] == place.focus[lv]} +
+                                                 unsigned{place.circle[lu] == place.circle[lv]});
+              const unsigned layer = in_household ? 0u : 3u - shared;
               pending = static_cast<std::uint8_t>(pending | (layer << (2 * (e & 3))));
               if ((e & 3) != 3 && e + 1 != e1) continue;
               const std::uint64_t byte = e >> 2;
