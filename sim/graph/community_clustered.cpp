@@ -19,6 +19,7 @@
 // Counter-based streams keyed by (seed, citizen, purpose): the graph is the
 // same for any thread count. Parameters and sources: docs/graphs.md.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <numeric>
@@ -28,6 +29,7 @@
 
 #include "sim/engine/random.hpp"
 #include "sim/graph/community.hpp"
+#include "sim/graph/community_foci.hpp"
 #include "sim/graph/csr_builder.hpp"
 #include "sim/graph/stream_words.hpp"
 
@@ -65,185 +67,17 @@ std::vector<ParamSpec> clustered_fabric_params() {
 
 namespace {
 
-enum : Purpose { focus_placement = 16, clustered_ties = 17 };
-
-constexpr std::size_t batch = 256;  // citizens whose streams are made at once
-constexpr unsigned tie_blocks = 8;  // 32 words: most citizens need no more
-
-// An integer in [0, n) from one 32-bit word by multiply-shift (Lemire 2019
-// without the rejection step), so every draw takes exactly one word and a
-// pass that skips draws stays in step without knowing n. The bias is below
-// n / 2^32: under 4e-6 for the sizes drawn from here (a neighbourhood, a
-// focus, the regional offsets).
-inline std::uint32_t scaled(std::uint32_t word, std::uint32_t n) {
-  return static_cast<std::uint32_t>((std::uint64_t{word} * n) >> 32);
-}
-
-inline void skip_words(BatchedStream& rng, unsigned m) {
-  if (rng.words_ready() >= m)
-    rng.advance(m);
-  else
-    for (; m > 0; --m) rng.next_word();
-}
-
-// The fabric's parameters in the form the loops use.
-struct Shape {
-  std::uint32_t circle_size = 1, focus_size = 1;
-  std::uint64_t homophily_cut = 0;  // a word below it: the citizen's focus is sorted by their group
-  // A started tie's kind from one word: below friend_cut a friend in the
-  // focus, then a local, a regional and a long-range acquaintance.
-  std::uint64_t friend_cut = 0, local_cut = 0, regional_cut = 0;
-  std::int64_t radius = 1;
-  std::int64_t rank_spread = 0;  // in neighbourhoods of the national deprivation order
-  double started_ties = 0;  // mean ties a citizen of sociability 1 starts
-  double log_sd = 0;  // of sociability
-};
-
-Shape shape_of(const ParamValues& p, std::uint64_t hoods) {
-  Shape s;
-  s.circle_size = static_cast<std::uint32_t>(p.integer("clustered.circle_size"));
-  s.focus_size = static_cast<std::uint32_t>(p.integer("clustered.focus_size"));
-  constexpr double words = 4294967296.0;
-  s.homophily_cut = static_cast<std::uint64_t>(std::llround(p.real("clustered.group_homophily") * words));
-  const double friends = p.real("clustered.friend_ties"), local = p.real("clustered.local_ties");
-  const double regional = p.real("clustered.regional_ties"), longr = p.real("clustered.long_range_ties");
-  const double total = friends + local + regional + longr;
-  auto cut = [&](double share) { return static_cast<std::uint64_t>(std::llround(share / total * words)); };
-  if (total > 0) {
-    s.friend_cut = cut(friends);
-    s.local_cut = cut(friends + local);
-    s.regional_cut = cut(friends + local + regional);
-  }
-  s.started_ties = total;
-  s.log_sd = p.real("clustered.sociability_sd");
-  s.radius = p.integer("regional_radius");
-  s.rank_spread = std::llround(p.real("clustered.deprivation_spread") * static_cast<double>(hoods));
-  return s;
-}
-
-// How many parts of about `part` a group of `size` is cut into.
-inline std::uint32_t parts(std::uint32_t size, std::uint32_t part) {
-  return std::max<std::uint32_t>(1, (size + part / 2) / part);
-}
-
-// visit(focus, first position, end position) for every close circle of a
-// neighbourhood of n residents in focus order: focus f of F holds positions
-// [n f / F, n (f+1) / F), and circle c of its C holds the c-th of C equal
-// slices of those. Sizes only: no random numbers.
-template <class Visit>
-void for_each_circle(std::uint32_t n, const Shape& s, Visit&& visit) {
-  if (n == 0) return;
-  const std::uint32_t foci = parts(n, s.focus_size);
-  for (std::uint32_t f = 0; f < foci; ++f) {
-    const auto a = static_cast<std::uint32_t>(std::uint64_t{n} * f / foci);
-    const auto size = static_cast<std::uint32_t>(std::uint64_t{n} * (f + 1) / foci) - a;
-    const std::uint32_t circles = parts(size, s.circle_size);
-    for (std::uint32_t c = 0; c < circles; ++c)
-      visit(f, a + static_cast<std::uint32_t>(std::uint64_t{size} * c / circles),
-            a + static_cast<std::uint32_t>(std::uint64_t{size} * (c + 1) / circles));
-  }
-}
-
-// Each citizen's stream of purpose `placement`: words 0-2 place them in a
-// focus, words 4-7 draw their sociability (lognormal, mean 1, by Box-Muller).
-constexpr unsigned placement_blocks = 2;
-
-double sociability(BatchedStream& rng, const Shape& s) {
-  const double u1 = rng.uniform(), u2 = rng.uniform();
-  const double z = std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(6.283185307179586 * u2);
-  return std::exp(s.log_sd * z - 0.5 * s.log_sd * s.log_sd);
-}
-
-// Residents' sociability, for the ties they start (the leaving pass needs no more).
-void sociabilities(std::uint64_t seed, std::uint64_t first, std::uint32_t n, const Shape& s, std::vector<double>& out) {
-  out.resize(n);
-  alignas(64) std::uint32_t words[4 * placement_blocks * batch];
-  for (std::uint32_t b0 = 0; b0 < n; b0 += batch) {
-    const std::size_t m = std::min<std::size_t>(batch, n - b0);
-    const auto agent0 = static_cast<std::uint32_t>(first + b0);
-    stream_words(seed, agent0, focus_placement, m, placement_blocks, batch, words);
-    for (std::size_t i = 0; i < m; ++i) {
-      BatchedStream rng(words + i, batch, 4 * placement_blocks, seed, agent0 + static_cast<std::uint32_t>(i),
-                        focus_placement);
-      rng.advance(4);
-      out[b0 + i] = sociability(rng, s);
-    }
-  }
-}
-
-// Index q in [lo, hi), never `self`, with probability proportional to its
-// weight, from one word; cumulative[q] is the weight of the indices before q.
-std::uint32_t weighted_pick(const std::vector<double>& cumulative, std::uint32_t lo, std::uint32_t hi,
-                            std::uint32_t self, std::uint32_t word) {
-  const double own = cumulative[self + 1] - cumulative[self];
-  double x = cumulative[lo] + (word + 0.5) * 0x1p-32 * (cumulative[hi] - cumulative[lo] - own);
-  if (x >= cumulative[self]) x += own;
-  const auto it = std::upper_bound(cumulative.begin() + lo + 1, cumulative.begin() + hi + 1, x);
-  auto q = static_cast<std::uint32_t>(it - cumulative.begin()) - 1;
-  q = std::min(q, hi - 1);
-  if (q == self) q = self + 1 < hi ? self + 1 : self - 1;  // rounding at self's edge
-  return q;
-}
-
-// A neighbourhood's residents placed in foci: sorted by a label (their own
-// constituency group with probability group_homophily, else a random one)
-// and a random key, then cut into foci and circles in that order.
-struct Placement {
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> order;  // (label and key, local index)
-  std::vector<std::uint32_t> member;  // [position]: local index of the resident there
-  std::vector<std::uint32_t> position, focus, circle;  // [local index]
-  std::vector<std::uint32_t> focus_start;  // [focus]: first position; then n
-  std::vector<double> weight;  // [local index]: sociability
-  // Sociability summed over residents before a position / a local index.
-  std::vector<double> by_position, by_local;
-
-  void place(std::uint64_t seed, std::uint64_t first, std::uint32_t n, const Population& pop, const Shape& s) {
-    order.resize(n);
-    weight.resize(n);
-    alignas(64) std::uint32_t words[4 * placement_blocks * batch];
-    for (std::uint32_t b0 = 0; b0 < n; b0 += batch) {
-      const std::size_t m = std::min<std::size_t>(batch, n - b0);
-      const auto agent0 = static_cast<std::uint32_t>(first + b0);
-      stream_words(seed, agent0, focus_placement, m, placement_blocks, batch, words);
-      for (std::size_t i = 0; i < m; ++i) {
-        BatchedStream rng(words + i, batch, 4 * placement_blocks, seed, agent0 + static_cast<std::uint32_t>(i),
-                          focus_placement);
-        const std::uint32_t w0 = rng.next_word(), w1 = rng.next_word(), w2 = rng.next_word();
-        rng.advance(1);
-        const std::uint32_t label = w0 < s.homophily_cut ? static_cast<std::uint32_t>(pop.group[agent0 + i]) : w1 & 3u;
-        order[b0 + i] = {(std::uint64_t{label} << 32) | w2, b0 + static_cast<std::uint32_t>(i)};
-        weight[b0 + i] = sociability(rng, s);
-      }
-    }
-    std::sort(order.begin(), order.end());
-    by_position.resize(n + 1);
-    by_local.resize(n + 1);
-    by_position[0] = by_local[0] = 0;
-    for (std::uint32_t q = 0; q < n; ++q) {
-      by_position[q + 1] = by_position[q] + weight[order[q].second];
-      by_local[q + 1] = by_local[q] + weight[q];
-    }
-    member.resize(n);
-    position.resize(n);
-    focus.resize(n);
-    circle.resize(n);
-    for (std::uint32_t q = 0; q < n; ++q) {
-      member[q] = order[q].second;
-      position[order[q].second] = q;
-    }
-    focus_start.clear();
-    std::uint32_t circle_id = 0;
-    for_each_circle(n, s, [&](std::uint32_t f, std::uint32_t a, std::uint32_t b) {
-      if (f == focus_start.size()) focus_start.push_back(a);  // a focus's first circle starts it
-      for (std::uint32_t q = a; q < b; ++q) {
-        focus[member[q]] = f;
-        circle[member[q]] = circle_id;
-      }
-      ++circle_id;
-    });
-    focus_start.push_back(n);
-  }
-};
+using clustered::batch;
+using clustered::clustered_ties;
+using clustered::for_each_circle;
+using clustered::Placement;
+using clustered::poisson_count;
+using clustered::scaled;
+using clustered::Shape;
+using clustered::shape_of;
+using clustered::sociabilities;
+using clustered::tie_blocks;
+using clustered::weighted_pick;
 
 class ClusteredFabric {
  public:
@@ -279,7 +113,7 @@ class ClusteredFabric {
   struct Scratch {
     alignas(64) std::uint32_t words[4 * tie_blocks * batch];
     Placement placement;
-    std::vector<double> sociability;  // the leaving pass's: no placement needed
+    std::vector<std::uint32_t> sociability;  // the leaving pass's bins: no placement needed
   };
 
   std::uint64_t first_of(std::uint64_t h) const { return pop_.neighbourhood_start[h]; }
@@ -338,10 +172,10 @@ class ClusteredFabric {
 
     Placement& place = scratch.placement;
     if constexpr (!only_leaving)
-      place.place(seed_, first, n, pop_, shape_);
+      place.place(seed_, first, n, pop_, shape_, true);
     else
-      sociabilities(seed_, first, n, shape_, scratch.sociability);
-    const std::vector<double>& weight = only_leaving ? scratch.sociability : place.weight;
+      sociabilities(seed_, first, n, scratch.sociability);
+    const std::vector<std::uint32_t>& bins = only_leaving ? scratch.sociability : place.bin;
     for_each_circle(n, shape_, [&](std::uint32_t, std::uint32_t a, std::uint32_t b) {
       emitted += std::uint64_t{b - a} * (b - a - 1) / 2;
       if constexpr (!only_leaving)
@@ -360,8 +194,24 @@ class ClusteredFabric {
         const auto id = static_cast<NodeId>(first + local);
         BatchedStream rng(words + i, batch, 4 * tie_blocks, seed_, id, clustered_ties);
         // Ties started: Poisson with a mean in proportion to sociability.
-        const std::uint32_t count = rng.poisson(shape_.started_ties * weight[local]);
+        const std::uint32_t b = bins[local];
+        const std::uint32_t count =
+            poisson_count(rng.uniform(), shape_.started_ties * shape_.sociability[b], shape_.no_ties[b]);
         emitted += count;
+        if constexpr (only_leaving) {
+          // Friends and local acquaintances never leave: one word each to pass over.
+          for (std::uint32_t t = 0; t < count; ++t) {
+            const std::uint32_t kind = rng.next_word();
+            const std::uint32_t w1 = rng.next_word();
+            if (kind < shape_.local_cut) continue;
+            const std::uint32_t w2 = rng.next_word();
+            if (kind >= shape_.regional_cut)
+              emit(id, long_range_tie(h, w1, w2));
+            else if (base_.chunks_split_regions)
+              emit(id, regional_tie(h, w1, w2));
+          }
+          continue;
+        }
         for (std::uint32_t t = 0; t < count; ++t) {
           const std::uint32_t kind = rng.next_word();
           if (kind < shape_.friend_cut) {
@@ -377,7 +227,7 @@ class ClusteredFabric {
             const std::uint32_t w = rng.next_word();
             if constexpr (!only_leaving) {
               if (n < 2) continue;
-              emit(id, NodeId(first + weighted_pick(place.by_local, 0, n, local, w)));
+              emit(id, NodeId(first + place.acquaintance(w, n, local)));
             }
           } else if (kind < shape_.regional_cut) {
             const std::uint32_t w1 = rng.next_word(), w2 = rng.next_word();
@@ -409,7 +259,7 @@ class ClusteredFabric {
         const std::uint32_t n = residents_of(h);
         const std::uint64_t e0 = g.offsets[first], e1 = g.offsets[first + n];
         if (e0 == e1) continue;
-        place.place(seed_, first, n, pop_, shape_);
+        place.place(seed_, first, n, pop_, shape_, false);
         const std::uint64_t edge_bytes[2] = {e0 >> 2, (e1 - 1) >> 2};
         std::uint8_t pending = 0;
         const auto& starts = base_.household_starts[h];
@@ -418,17 +268,15 @@ class ClusteredFabric {
           for (std::uint64_t v = a; v < b; ++v) {
             const std::uint32_t lv = static_cast<std::uint32_t>(v - first);
             for (std::uint64_t e = g.offsets[v]; e < g.offsets[v + 1]; ++e) {
+              // acquaintance (3), less one for a shared focus and one more
+              // for a shared circle (which implies the focus), or household (0);
+              // in arithmetic, as the cases come in random order.
               const NodeId u = g.targets[e];
-              unsigned layer = static_cast<unsigned>(TieLayer::acquaintance);
-              if (u >= a && u < b) {
-                layer = static_cast<unsigned>(TieLayer::household);
-              } else if (u - first < n) {
-                const auto lu = static_cast<std::uint32_t>(u - first);
-                if (place.circle[lu] == place.circle[lv])
-                  layer = static_cast<unsigned>(TieLayer::close);
-                else if (place.focus[lu] == place.focus[lv])
-                  layer = static_cast<unsigned>(TieLayer::friends);
-              }
+              const bool in_household = u - a < b - a, in_hood = u - first < n;
+              const auto lu = in_hood ? static_cast<std::uint32_t>(u - first) : lv;
+              const unsigned shared = in_hood * (unsigned{place.focus[lu] == place.focus[lv]} +
+                                                 unsigned{place.circle[lu] == place.circle[lv]});
+              const unsigned layer = in_household ? 0u : 3u - shared;
               pending = static_cast<std::uint8_t>(pending | (layer << (2 * (e & 3))));
               if ((e & 3) != 3 && e + 1 != e1) continue;
               const std::uint64_t byte = e >> 2;
