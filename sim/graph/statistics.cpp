@@ -237,7 +237,7 @@ GraphStatistics graph_statistics(const World& w, bool with_clustering) {
     std::vector<std::uint8_t> group(g.nodes()), quintile(g.nodes());
     for (NodeId v = 0; v < g.nodes(); ++v) {
       group[v] = static_cast<std::uint8_t>(p.group[v]);
-      quintile[v] = static_cast<std::uint8_t>(p.deprivation_quintile(p.neighbourhood[v]));
+      quintile[v] = static_cast<std::uint8_t>(p.deprivation_quintile(p.neighbourhood[v]) - 1);  // 0-based for homophily
     }
     s.same_group = homophily(g, group, 4);
     s.same_deprivation_quintile = homophily(g, quintile, 5);

@@ -159,7 +159,7 @@ print("Morris mu*", np.round(m["mu_star"], 3))
 # matter, and with common random numbers its total index is exactly 0 ---
 write("no_organisers.yaml", "name: none\nseed: 4\nsteps: 10\ngraph: {type: community, population: 600}\n"
                             "model: {type: organising}\n")
-none = write("none_sa.yaml", "base: no_organisers.yaml\nparameters:\n  model.social_influence: [0.002, 0.2]\n"
+none = write("none_sa.yaml", "base: no_organisers.yaml\nparameters:\n  model.social_influence: [0.002, 0.006]\n"
                              "  model.kinds.volunteer.one_to_ones_per_step: [0.2, 2]\n"
                              "outputs: [{metric: participation}]\nsamples: 8\nbootstrap: 100\n")
 sensitivity([none, "--out-dir", os.path.join(work, "none"), "-q"])
