@@ -39,13 +39,20 @@ std::string interval(double lo, double hi, int digits, bool sign = false) {
   return out;
 }
 
+Column number(std::string key, std::string heading, int digits = 4) {
+  Column c;
+  c.key = std::move(key);
+  c.heading = std::move(heading);
+  c.digits = digits;
+  return c;
+}
 Column data_only(const std::string& key) {
-  Column c = column(key, key);
+  Column c = number(key, key);
   c.in_text = false;
   return c;
 }
 Column text_only(std::string key, std::string heading) {
-  Column c = column(std::move(key), std::move(heading));
+  Column c = number(std::move(key), std::move(heading));
   c.in_data = false;
   return c;
 }
@@ -122,33 +129,33 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
 
   CompareResult res;
   Table& t = res.table;
-  t.columns = {column("scenario", "scenario"), column("file", "file"), column("replicates", "n"),
-               column("step", "step"),         column("mean", "mean"), column("sd", "sd", 2),
+  t.columns = {number("scenario", "scenario"), number("file", "file"), number("replicates", "n"),
+               number("step", "step"),         number("mean", "mean"), number("sd", "sd", 2),
                text_only("ci", "95% CI"),      data_only("ci_low"),    data_only("ci_high")};
-  Column diff = column("difference", "diff vs first");
+  Column diff = number("difference", "diff vs first");
   diff.signed_number = true;
-  Column change = column("relative_change", "change", 3);
+  Column change = number("relative_change", "change", 3);
   change.percent = change.signed_number = true;
   t.columns.insert(t.columns.end(), {diff, text_only("difference_ci", "95% CI (Welch)"), data_only("difference_ci_low"),
-                                     data_only("difference_ci_high"), column("welch_df", "df", 3), change});
+                                     data_only("difference_ci_high"), number("welch_df", "df", 3), change});
   std::vector<std::string> main_group = {"scenario", "file", "replicates", "step",          "mean",
                                          "sd",       "ci",   "difference", "difference_ci", "relative_change"};
   if (o.reach) {
     char heading[64];
     std::snprintf(heading, sizeof heading, "mean first step >= %g", *o.reach);
-    t.columns.insert(t.columns.end(), {column("reach_step_mean", heading, 4), text_only("reach_ci", "95% CI"),
+    t.columns.insert(t.columns.end(), {number("reach_step_mean", heading, 4), text_only("reach_ci", "95% CI"),
                                        data_only("reach_step_ci_low"), data_only("reach_step_ci_high"),
-                                       column("reached", "replicates reaching")});
+                                       number("reached", "replicates reaching")});
     res.text_groups.push_back({"scenario", "reached", "reach_step_mean", "reach_ci"});
   }
   if (organising) {
-    Column extra = column("additional_participants", "extra participants", 4);
+    Column extra = number("additional_participants", "extra participants", 4);
     extra.signed_number = true;
     t.columns.insert(
         t.columns.end(),
-        {column("graph_nodes", "citizens", 8), column("organisers", "organisers", 8), extra,
+        {number("graph_nodes", "citizens", 8), number("organisers", "organisers", 8), extra,
          text_only("additional_ci", "95% CI"), data_only("additional_participants_ci_low"),
-         data_only("additional_participants_ci_high"), column("participants_per_organiser", "per extra organiser", 4),
+         data_only("additional_participants_ci_high"), number("participants_per_organiser", "per extra organiser", 4),
          text_only("per_organiser_ci", "95% CI"), data_only("participants_per_organiser_ci_low"),
          data_only("participants_per_organiser_ci_high")});
     res.text_groups.push_back({"scenario", "graph_nodes", "organisers", "additional_participants", "additional_ci",
@@ -156,8 +163,8 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
     if (any_cost) {
       t.columns.insert(
           t.columns.end(),
-          {column("cost_per_organiser", "GBP per organiser", 6),
-           column("cost_per_additional_participant", "GBP per extra participant", 4), text_only("cost_ci", "95% CI"),
+          {number("cost_per_organiser", "GBP per organiser", 6),
+           number("cost_per_additional_participant", "GBP per extra participant", 4), text_only("cost_ci", "95% CI"),
            data_only("cost_per_additional_participant_ci_low"), data_only("cost_per_additional_participant_ci_high")});
       res.text_groups.push_back(
           {"scenario", "organisers", "cost_per_organiser", "cost_per_additional_participant", "cost_ci"});

@@ -137,6 +137,14 @@ Members from_files(const fs::path& dir) {
   return m;
 }
 
+Column col(std::string key, std::string heading, int digits = 4) {
+  Column c;
+  c.key = std::move(key);
+  c.heading = std::move(heading);
+  c.digits = digits;
+  return c;
+}
+
 // A parameter value as a number when it is one, so CSV/JSON readers get numbers.
 Cell value_cell(const std::string& v) {
   if (v.empty()) return std::monostate{};
@@ -195,18 +203,18 @@ SummarizeResult summarize_directory(const std::string& dir_name, const Summarize
 
   SummarizeResult res;
   Table& t = res.table;
-  if (m.indexed) t.columns.push_back(column("index", "#"));
-  t.columns.push_back(column("name", "member"));
-  for (const auto& p : m.param_names) t.columns.push_back(column(p, p, 6));
-  Column ci = column("ci", "95% CI");
+  if (m.indexed) t.columns.push_back(col("index", "#"));
+  t.columns.push_back(col("name", "member"));
+  for (const auto& p : m.param_names) t.columns.push_back(col(p, p, 6));
+  Column ci = col("ci", "95% CI");
   ci.in_data = false;
-  Column lo = column("ci_low", "ci_low"), hi = column("ci_high", "ci_high");
+  Column lo = col("ci_low", "ci_low"), hi = col("ci_high", "ci_high");
   lo.in_text = hi.in_text = false;
-  t.columns.insert(t.columns.end(), {column("organisers", "organisers", 8), column("replicates", "n"),
-                                     column("step", "step"), column("mean", "mean"), column("sd", "sd", 2), ci, lo, hi,
-                                     column("status", "status"), column("file", "file")});
-  if (m.indexed) t.columns.push_back(column("wall_seconds", "wall s", 3));
-  if (m.indexed) t.columns.push_back(column("seed", "seed", 20));
+  t.columns.insert(t.columns.end(),
+                   {col("organisers", "organisers", 8), col("replicates", "n"), col("step", "step"),
+                    col("mean", "mean"), col("sd", "sd", 2), ci, lo, hi, col("status", "status"), col("file", "file")});
+  if (m.indexed) t.columns.push_back(col("wall_seconds", "wall s", 3));
+  if (m.indexed) t.columns.push_back(col("seed", "seed", 20));
 
   std::size_t fewest = SIZE_MAX;
   for (const auto& mem : m.members) {

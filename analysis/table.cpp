@@ -5,19 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ostream>
-#include <utility>
 
-#include "sim/core/input_error.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace gs {
-
-Column column(std::string key, std::string heading, int digits) {
-  Column c;
-  c.key = std::move(key);
-  c.heading = std::move(heading);
-  c.digits = digits;
-  return c;
-}
 namespace {
 
 std::string format_text(const Column& c, const Cell& cell) {

@@ -22,10 +22,6 @@ struct Column {
   bool in_data = true;  // written by print_csv and print_json
 };
 
-// A column with its key, text heading and significant digits; the other
-// fields keep their defaults.
-Column column(std::string key, std::string heading, int digits = 4);
-
 using Cell = std::variant<std::monostate, std::string, double>;
 
 struct Table {
