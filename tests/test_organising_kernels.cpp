@@ -5,8 +5,8 @@
 // lacks are skipped, saying so.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -125,7 +125,7 @@ std::vector<double> chances_by_rules(const Inputs& in, bool with_leaders, bool w
 void expect_bitwise(const std::vector<double>& want, const std::vector<double>& got, const std::string& what) {
   ASSERT_EQ(want.size(), got.size());
   for (std::size_t i = 0; i < want.size(); ++i)
-    ASSERT_EQ(0, std::memcmp(&want[i], &got[i], sizeof(double)))
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(want[i]), std::bit_cast<std::uint64_t>(got[i]))
         << what << " citizen " << i << ": rules " << want[i] << ", kernel " << got[i];
 }
 

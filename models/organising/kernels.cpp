@@ -130,25 +130,39 @@ GROUNDSWELL_KERNEL unsigned decide_variants(int len, const double* draw, const d
 }
 
 // One compiled copy of both kernels per instruction set.
-#define GROUNDSWELL_KERNEL_VARIANT(ATTRIBUTES, SUFFIX)                                                               \
-  ATTRIBUTES void change_chances_##SUFFIX(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,     \
-                                          double spontaneous, const ChanceRates& r, double* __restrict chance) {     \
-    change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);                                      \
-  }                                                                                                                  \
-  ATTRIBUTES unsigned decide_##SUFFIX(int len, const double* draw, const double* chance, const std::uint8_t* state,  \
-                                      std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings, \
-                                      std::uint16_t min_weeks, std::uint8_t* verdict) {                              \
-    return decide_variants(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);             \
-  }
-
 #if defined(__GNUC__) && !defined(__clang__)
-GROUNDSWELL_KERNEL_VARIANT(GROUNDSWELL_AVX512, avx512)
-GROUNDSWELL_KERNEL_VARIANT(GROUNDSWELL_AVX2, avx2)
-GROUNDSWELL_KERNEL_VARIANT(, baseline)
+GROUNDSWELL_AVX512 void change_chances_avx512(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                              double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
+}
+GROUNDSWELL_AVX512 unsigned decide_avx512(int len, const double* draw, const double* chance, const std::uint8_t* state,
+                                          std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
+                                          std::uint16_t min_weeks, std::uint8_t* verdict) {
+  return decide_variants(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+GROUNDSWELL_AVX2 void change_chances_avx2(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                          double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
+}
+GROUNDSWELL_AVX2 unsigned decide_avx2(int len, const double* draw, const double* chance, const std::uint8_t* state,
+                                      std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
+                                      std::uint16_t min_weeks, std::uint8_t* verdict) {
+  return decide_variants(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+#endif
+void change_chances_baseline(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
+                             const ChanceRates& r, double* __restrict chance) {
+  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
+}
+unsigned decide_baseline(int len, const double* draw, const double* chance, const std::uint8_t* state,
+                         std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
+                         std::uint16_t min_weeks, std::uint8_t* verdict) {
+  return decide_variants(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 constexpr bool all_variants = true;
 #else
-GROUNDSWELL_KERNEL_VARIANT(, baseline)
 constexpr bool all_variants = false;
 #endif
 
