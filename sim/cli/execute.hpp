@@ -28,7 +28,15 @@ class ScenarioWorlds {
 struct ExecuteOptions {
   bool quiet = false;  // no progress or summary on stderr
   bool resume = false;  // continue from OUT.checkpoint when there is one (output.checkpoint_every)
+  bool force = false;  // replace a read-only output file
 };
+
+// Refuses (std::runtime_error, exit 1), before anything is allocated, a
+// scenario whose graph and state cannot fit: at least bytes_per_node_at_least
+// per node of the graph's size parameter, against the machine's physical
+// memory and the process's address-space and data limits (ulimit -v, -d).
+constexpr std::uint64_t bytes_per_node_at_least = 32;  // CSR offsets and ties, population and model state
+void check_memory(const Scenario& s);
 
 struct ExecuteSummary {
   std::size_t nodes = 0;

@@ -7,6 +7,7 @@
 
 #include "sim/engine/random.hpp"
 #include "sim/graph/generator.hpp"
+#include "sim/graph/parallel_errors.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace gs {
@@ -40,32 +41,36 @@ World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
   const std::uint64_t blocks = (n + rows_per_block - 1) / rows_per_block;
   std::vector<std::vector<std::pair<NodeId, NodeId>>> chunks(blocks);
   const auto block_count = static_cast<std::int64_t>(blocks);
+  ParallelErrors errors;
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t b = 0; b < block_count; ++b) {
     auto& edges = chunks[static_cast<std::size_t>(b)];
     if (p <= 0.0) continue;
-    const std::uint64_t first = static_cast<std::uint64_t>(b) * rows_per_block;
-    const std::uint64_t last = std::min(n, first + rows_per_block);
-    edges.reserve(static_cast<std::size_t>(static_cast<double>(last - first) * z * 0.5 * 1.1) + 16);
-    for (std::uint64_t u = first; u < last; ++u) {
-      std::uint32_t segment = 0, draws = 0;
-      Stream rng(seed, 0, segment, static_cast<std::uint32_t>(u), er_skip);
-      // Candidates are v = u+1 .. n-1; the geometric skip counts failures before
-      // the next success, so memorylessness lets each row start afresh.
-      std::uint64_t v = u + 1;
-      while (v < n) {
-        if (++draws == draws_per_segment) {
-          draws = 0;
-          rng = Stream(seed, 0, ++segment, static_cast<std::uint32_t>(u), er_skip);
+    errors.run([&] {
+      const std::uint64_t first = static_cast<std::uint64_t>(b) * rows_per_block;
+      const std::uint64_t last = std::min(n, first + rows_per_block);
+      edges.reserve(static_cast<std::size_t>(static_cast<double>(last - first) * z * 0.5 * 1.1) + 16);
+      for (std::uint64_t u = first; u < last; ++u) {
+        std::uint32_t segment = 0, draws = 0;
+        Stream rng(seed, 0, segment, static_cast<std::uint32_t>(u), er_skip);
+        // Candidates are v = u+1 .. n-1; the geometric skip counts failures before
+        // the next success, so memorylessness lets each row start afresh.
+        std::uint64_t v = u + 1;
+        while (v < n) {
+          if (++draws == draws_per_segment) {
+            draws = 0;
+            rng = Stream(seed, 0, ++segment, static_cast<std::uint32_t>(u), er_skip);
+          }
+          const double skip = std::floor(std::log(1.0 - rng.uniform()) / log_q);
+          if (!(skip < static_cast<double>(n - v))) break;  // also catches NaN/inf
+          v += static_cast<std::uint64_t>(skip);
+          edges.emplace_back(static_cast<NodeId>(u), static_cast<NodeId>(v));
+          ++v;
         }
-        const double skip = std::floor(std::log(1.0 - rng.uniform()) / log_q);
-        if (!(skip < static_cast<double>(n - v))) break;  // also catches NaN/inf
-        v += static_cast<std::uint64_t>(skip);
-        edges.emplace_back(static_cast<NodeId>(u), static_cast<NodeId>(v));
-        ++v;
       }
-    }
+    });
   }
+  errors.rethrow();
   World w;
   w.graph = build_csr(n, chunks);
   w.population = single_neighbourhood_population(n, seed);
