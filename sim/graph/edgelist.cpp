@@ -15,6 +15,7 @@
 
 #include "sim/graph/generator.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/scenario/text_checks.hpp"
 
 namespace gs {
 namespace {
@@ -31,8 +32,25 @@ std::vector<ParamSpec> edgelist_params() {
   // clang-format on
 }
 
+// No line of two node names is this long: a longer one is not an edge list
+// (a binary file, a file without newlines) and is refused before it fills memory.
+constexpr std::size_t max_line_bytes = 65536;
+
+bool read_line(std::istream& in, std::string& line, const std::string& path, std::uint64_t number) {
+  line.clear();
+  for (int c; (c = in.get()) != std::char_traits<char>::eof();) {
+    if (c == '\n') return true;
+    if (line.size() == max_line_bytes)
+      throw InputError(path + ":" + std::to_string(number) + ": line longer than " + std::to_string(max_line_bytes) +
+                       " bytes; expected two node names per line");
+    line += static_cast<char>(c);
+  }
+  return !line.empty();
+}
+
 World read_edgelist(const ParamValues& params, std::uint64_t seed) {
   const std::string& path = params.text("path");
+  require_regular_file(path, "an edge list file (graph.path)");  // /dev/zero would be read forever
   std::ifstream in(path);
   if (!in) throw InputError("graph.path: cannot read edge list '" + path + "': " + std::strerror(errno));
   std::unordered_map<std::string, NodeId> ids;
@@ -44,7 +62,7 @@ World read_edgelist(const ParamValues& params, std::uint64_t seed) {
     return it->second;
   };
   std::string line;
-  for (std::uint64_t number = 1; std::getline(in, line); ++number) {
+  for (std::uint64_t number = 1; read_line(in, line, path, number); ++number) {
     if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
     std::istringstream fields(line);
     std::vector<std::string> words;

@@ -584,6 +584,7 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  require_regular_file(path, "a scenario file (YAML)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot read scenario file: " + std::strerror(errno));
   in.seekg(0, std::ios::end);
