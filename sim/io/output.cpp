@@ -192,12 +192,20 @@ std::string host_name() {
 
 std::string temporary_name(const std::string& path) {
   const fs::path target(path);
+  std::string suffix(temp_marker);
+  suffix += host_name();
+  suffix += "-";
+  suffix += std::to_string(::getpid());
+  // A file name may be at most 255 bytes (NAME_MAX): a legal long target
+  // name must not fail because its temporary's is longer, so the target's
+  // part is cut (stale cleanup goes by the suffix).
+  constexpr std::size_t name_max = 255;
+  std::string base = target.filename().string();
+  if (1 + base.size() + suffix.size() > name_max)
+    base.resize(name_max > suffix.size() + 1 ? name_max - suffix.size() - 1 : 1);
   std::string name(".");  // built with += : GCC 12 warns falsely (-Wrestrict) on "." + string
-  name += target.filename().string();
-  name += temp_marker;
-  name += host_name();
-  name += "-";
-  name += std::to_string(::getpid());
+  name += base;
+  name += suffix;
   return (target.parent_path() / name).string();
 }
 

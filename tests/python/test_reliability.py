@@ -442,6 +442,37 @@ class Messages(Base):
             done = self.run_cli("validate", scenario, "--set", "model.weekly_dropout=1e400")
             self.assertExit(done, 2, "too large")
 
+    def test_long_legal_output_name_is_written(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, steps=2, replicates=1)
+            out = os.path.join(d, "a" * 240 + ".h5")  # 243 characters: legal, but not with the temporary's suffix
+            self.assertExit(self.run_cli("run", scenario, "-o", out, "--quiet"), 0)
+            self.assertTrue(os.path.exists(out))
+
+    def test_sweep_path_with_equals_sign(self):
+        with tempfile.TemporaryDirectory() as d:
+            where = os.path.join(d, "dir=eq")
+            os.mkdir(where)
+            write_scenario(where, steps=2, replicates=1)
+            sweep = os.path.join(where, "sweep.yaml")
+            with open(sweep, "w") as f:
+                f.write(SWEEP)
+            done = self.run_cli("sweep", sweep, "--list")
+            self.assertExit(done, 0)
+            self.assertIn("model.organisers.count=20", done.stdout)
+
+    def test_non_finite_values_name_the_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, steps=3, replicates=3)
+            a, b = os.path.join(d, "a.h5"), os.path.join(d, "b.h5")
+            for out in (a, b):
+                self.assertExit(self.run_cli("run", scenario, "-o", out, "--quiet"), 0)
+            with h5py.File(b, "r+") as f:
+                f["timeseries/participation"][1, 2] = np.nan
+            done = self.run_cli("compare", a, b)
+            self.assertExit(done, 2, b, "not a finite number")
+            self.assertNotIn("t_cdf", done.stderr)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
