@@ -29,12 +29,18 @@ std::vector<ParamSpec> erdos_renyi_params() {
   // clang-format on
 }
 
-World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
+void check_erdos_renyi(const ParamValues& params) {
   const auto n = static_cast<std::uint64_t>(params.integer("nodes"));
   const double z = params.real("mean_degree");
   if (z > static_cast<double>(n - 1))
     throw InputError("graph.mean_degree: " + format_real(z) + " is more than nodes - 1 = " + std::to_string(n - 1) +
                      "; allowed: from 0 to nodes - 1");
+}
+
+World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
+  check_erdos_renyi(params);
+  const auto n = static_cast<std::uint64_t>(params.integer("nodes"));
+  const double z = params.real("mean_degree");
   const double p = n > 1 ? z / static_cast<double>(n - 1) : 0.0;
   const double log_q = std::log1p(-p);  // -inf when p == 1: every skip is 0
 
@@ -82,4 +88,4 @@ World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
 
 GROUNDSWELL_REGISTER_GRAPH(erdos_renyi, "erdos_renyi",
                            "Erdős–Rényi random graph G(n, p) with a given mean degree (skip sampling, O(n + edges))",
-                           gs::erdos_renyi_params(), gs::generate_erdos_renyi, "nodes")
+                           gs::erdos_renyi_params(), gs::generate_erdos_renyi, "nodes", false, gs::check_erdos_renyi)
