@@ -121,6 +121,17 @@ class DiskFull(Base):
             self.assertIn("no space left on device", done.stderr)
             self.assertEqual([n for n in os.listdir(out) if ".tmp-" in n], [])
 
+    def test_report_data(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, steps=300, replicates=2)
+            runs = [os.path.join(d, n) for n in ("a.h5", "b.h5")]
+            for out in runs:
+                self.assertExit(self.run_cli("run", scenario, "-o", out, "--quiet"), 0)
+            report = os.path.join(d, "report")
+            done = self.run_cli("report", *runs, "-o", report, preexec_fn=file_size_limit(4000))
+            self.assertExit(done, 1, "no space left on device", os.path.join(report, "report-data.json"))
+            self.assertEqual(os.listdir(report), [])
+
     def test_graph_export(self):
         with tempfile.TemporaryDirectory() as d:
             scenario = write_scenario(d, population=20000)
