@@ -74,6 +74,12 @@ FileData load(const std::string& path, const CompareOptions& o) {
   FileData f;
   f.info = read_output_info(path);
   f.data = read_metric(path, o.metric);
+  // Statistics of NaN or inf fail deep inside (t_cdf's degrees of freedom) without naming the file.
+  for (std::size_t i = 0; i < f.data.values.size(); ++i)
+    if (!std::isfinite(f.data.values[i]))
+      throw InputError(path + ": /timeseries/" + o.metric + " holds a value that is not a finite number (replicate " +
+                       std::to_string(i / f.data.points) + ", step " + std::to_string(i % f.data.points) +
+                       "); the file is damaged or was not written by groundswell");
   if (o.at && *o.at > f.info.steps)
     throw InputError("--at " + std::to_string(*o.at) + ": " + path + " has steps 0.." + std::to_string(f.info.steps) +
                      "; allowed: final or a step in that range");

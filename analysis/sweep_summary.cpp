@@ -82,10 +82,18 @@ Members from_index(const fs::path& dir, const fs::path& index) {
   return m;
 }
 
-void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& out) {
+// A stored scenario is small; aliases (*name) could make one expand to
+// billions of values (an alias bomb ran out of memory after 85 s).
+constexpr std::size_t max_stored_values = 100000;
+
+void flatten(const YAML::Node& node, const std::string& prefix, std::map<std::string, std::string>& out,
+             std::size_t& budget) {
+  if (budget == 0) throw InputError("its scenario_yaml expands to more than 100000 values (YAML aliases)");
+  --budget;
   if (node.IsMap()) {
     for (const auto& kv : node)
-      flatten(kv.second, prefix.empty() ? kv.first.as<std::string>() : prefix + "." + kv.first.as<std::string>(), out);
+      flatten(kv.second, prefix.empty() ? kv.first.as<std::string>() : prefix + "." + kv.first.as<std::string>(), out,
+              budget);
   } else {
     YAML::Emitter e;
     e << YAML::Flow << node;
@@ -107,7 +115,8 @@ Members from_files(const fs::path& dir) {
   for (const auto& f : files) {
     std::map<std::string, std::string> flat;
     try {
-      flatten(YAML::Load(read_output_info(f.string()).scenario_yaml), "", flat);
+      std::size_t budget = max_stored_values;
+      flatten(YAML::Load(read_output_info(f.string()).scenario_yaml), "", flat, budget);
     } catch (const InputError&) {
       // unreadable member: its row says why (below)
     } catch (const YAML::Exception&) {
@@ -148,6 +157,35 @@ Cell value_cell(const std::string& v) {
   } catch (const std::exception&) {
   }
   return v;
+}
+
+bool same_value(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const Cell x = value_cell(a), y = value_cell(b);
+  return std::holds_alternative<double>(x) && std::holds_alternative<double>(y) &&
+         std::get<double>(x) == std::get<double>(y);
+}
+
+// index.csv is a convenience; the member file's own scenario says what was
+// run. A file swapped for another's must not show the index's values: each
+// varied value is checked against the file, and the file's is shown.
+void check_against_file(const Members& m, const Member& mem, const OutputInfo& info, std::vector<Cell>& row,
+                        std::size_t first_param, std::vector<std::string>& warnings) {
+  std::map<std::string, std::string> own;
+  try {
+    std::size_t budget = max_stored_values;
+    flatten(YAML::Load(info.scenario_yaml), "", own, budget);
+  } catch (const YAML::Exception&) {
+    return;  // not ours to judge: the metric read says whether the file is usable
+  }
+  for (std::size_t p = 0; p < m.param_names.size() && p < mem.params.size(); ++p) {
+    const auto it = own.find(m.param_names[p]);
+    if (it == own.end() || same_value(it->second, mem.params[p])) continue;
+    warnings.push_back((mem.name.empty() ? mem.file : mem.name) + ": index.csv says " + m.param_names[p] + " = " +
+                       mem.params[p] + ", but " + mem.file + " was run with " + it->second +
+                       " (was the file replaced?); showing the file's value");
+    row[first_param + p] = value_cell(it->second);
+  }
 }
 
 }  // namespace
@@ -231,6 +269,7 @@ SummarizeResult summarize_directory(const std::string& dir_name, const Summarize
     try {
       if (mem.file.empty()) throw InputError("no file recorded");
       const OutputInfo info = read_output_info(mem.file);
+      if (m.indexed) check_against_file(m, mem, info, row, 2, res.warnings);
       const MetricData data = read_metric(mem.file, o.metric);
       if (o.at && *o.at > info.steps)
         throw InputError("has steps 0.." + std::to_string(info.steps) + ", not " + std::to_string(*o.at));

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "sim/cli/command.hpp"
+#include "sim/cli/execute.hpp"
 #include "sim/cli/options.hpp"
 #include "sim/graph/statistics.hpp"
 #include "sim/io/graph_export.hpp"
@@ -41,6 +42,7 @@ int command_graph(int argc, char** argv) {
     check_writable(vm["export"].as<std::string>());
   }
 
+  check_memory(s);
   const auto t0 = std::chrono::steady_clock::now();
   const World world = s.graph->generate(s.graph_params, s.seed);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -88,7 +89,16 @@ void write_data(const fs::path& path, const std::vector<std::string>& files, con
   out << "]}\n";
   std::ofstream f(path);
   f << out.str();
-  if (!f.flush()) throw OutputError(path.string() + ": cannot write");
+  if (!f.flush()) {
+    const int err = errno;
+    f.close();
+    std::error_code ignored;
+    fs::remove(path, ignored);  // no partial file
+    if (err == ENOSPC || err == EFBIG || err == EDQUOT)
+      throw DiskFullError(path.string() + ": no space left on device while writing it (" + std::strerror(err) +
+                          "); nothing was left at " + path.string());
+    throw OutputError(path.string() + ": cannot write");
+  }
 }
 
 bool has_quintiles(const std::vector<std::string>& files) {

@@ -16,7 +16,8 @@ int command_run(int argc, char** argv) {
       "override a parameter: --set key.path=value (repeatable)")(
       "threads,t", po::value<int>(), "OpenMP threads (default: OMP_NUM_THREADS or all cores)")("quiet,q",
                                                                                                "no progress output")(
-      "resume", "continue a killed run from OUT.h5.checkpoint (written every output.checkpoint_every steps)");
+      "resume", "continue a killed run from OUT.h5.checkpoint (written every output.checkpoint_every steps)")(
+      "force", "replace OUT.h5 even when it is read-only");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
@@ -26,7 +27,7 @@ int command_run(int argc, char** argv) {
   apply_threads_option(vm);
   const Scenario s = load_scenario(vm["scenario"].as<std::string>(), strings_option(vm, "set"));
   const std::string out = vm["output"].as<std::string>();
-  execute_scenario(s, out, ExecuteOptions{vm.count("quiet") > 0, vm.count("resume") > 0});
+  execute_scenario(s, out, ExecuteOptions{vm.count("quiet") > 0, vm.count("resume") > 0, vm.count("force") > 0});
   std::printf("wrote %s\n", out.c_str());
   return 0;
 }

@@ -74,7 +74,11 @@ int main(int argc, char** argv) {
                  command.c_str());
     return exit_bad_input;
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "error: out of memory; try a smaller run, e.g. --set population_scale=0.1\n");
+    // Only the commands that build a graph can be made smaller with population_scale.
+    const bool builds = command == "run" || command == "sweep" || command == "graph";
+    std::fprintf(
+        stderr, "error: out of memory (groundswell %s)%s\n", command.c_str(),
+        builds ? "; try a smaller run, e.g. --set population_scale=0.1" : "; the input files may be too large");
     return exit_failure;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -27,12 +27,18 @@ std::vector<ParamSpec> barabasi_albert_params() {
   // clang-format on
 }
 
-World generate_barabasi_albert(const ParamValues& params, std::uint64_t seed) {
+void check_barabasi_albert(const ParamValues& params) {
   const auto n = static_cast<std::uint64_t>(params.integer("nodes"));
   const auto m = static_cast<std::uint64_t>(params.integer("m"));
   if (m >= n)
     throw InputError("graph.m: " + std::to_string(m) + " is not below nodes = " + std::to_string(n) +
                      "; allowed: from 1 to nodes - 1");
+}
+
+World generate_barabasi_albert(const ParamValues& params, std::uint64_t seed) {
+  check_barabasi_albert(params);
+  const auto n = static_cast<std::uint64_t>(params.integer("nodes"));
+  const auto m = static_cast<std::uint64_t>(params.integer("m"));
   std::vector<std::pair<NodeId, NodeId>> edges;
   edges.reserve(m * (m + 1) / 2 + (n - m - 1) * m);
   std::vector<NodeId> ends;  // every tie end so far: node v appears degree(v) times
@@ -72,4 +78,5 @@ World generate_barabasi_albert(const ParamValues& params, std::uint64_t seed) {
 
 GROUNDSWELL_REGISTER_GRAPH(barabasi_albert, "barabasi_albert",
                            "Barabási-Albert preferential attachment: scale-free degrees, mean degree about 2m",
-                           gs::barabasi_albert_params(), gs::generate_barabasi_albert, "nodes")
+                           gs::barabasi_albert_params(), gs::generate_barabasi_albert, "nodes", false,
+                           gs::check_barabasi_albert)

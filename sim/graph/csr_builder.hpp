@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/graph/graph.hpp"
+#include "sim/graph/parallel_errors.hpp"
 
 namespace gs {
 
@@ -55,27 +56,32 @@ struct AtomicRows {
 template <int pass, class Source>
 void streamed_pass(Graph& g, std::size_t chunks, const Source& source, std::vector<std::uint32_t>& count) {
   const auto n_chunks = static_cast<std::int64_t>(chunks);
+  ParallelErrors errors;
 #pragma omp parallel
   {
     const AtomicRows<pass> rows{count.data(), g.targets.data(), g.offsets.data()};
     // Edges are collected in a small batch and applied in a tight loop, so
     // that the source's loops stay free of the row bookkeeping.
     constexpr std::size_t batch = 2048;
-    std::vector<Edge> emitted(batch);
+    std::vector<Edge> emitted;
+    errors.run([&] { emitted.resize(batch); });
     Edge* const e = emitted.data();
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t c = 0; c < n_chunks; ++c) {
-      std::size_t n = 0;
-      source(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
-        e[n++] = {u, v};
-        if (n == batch) {
-          rows.edges(e, n);
-          n = 0;
-        }
+      errors.run([&] {
+        std::size_t n = 0;
+        source(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
+          e[n++] = {u, v};
+          if (n == batch) {
+            rows.edges(e, n);
+            n = 0;
+          }
+        });
+        rows.edges(e, n);
       });
-      rows.edges(e, n);
     }
   }
+  errors.rethrow();
 }
 
 // The rows one chunk owns, built in a scratch slab that stays in cache:
@@ -195,6 +201,7 @@ Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk
   std::vector<std::vector<std::vector<Edge>>> arriving(max_threads, std::vector<std::vector<Edge>>(chunks));
   std::vector<std::uint64_t> edges_bound(chunks);
   const detail::ChunkOf chunk_of(chunk_start);
+  ParallelErrors errors;
 #pragma omp parallel
   {
     auto& mine = arriving[static_cast<std::size_t>(omp_get_thread_num())];
@@ -202,13 +209,16 @@ Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk
     for (std::int64_t c = 0; c < n_chunks; ++c) {
       const std::uint64_t lo = chunk_start[static_cast<std::size_t>(c)];
       const std::uint64_t span = chunk_start[static_cast<std::size_t>(c) + 1] - lo;
-      edges_bound[static_cast<std::size_t>(c)] = leaving(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
-        if (u == v) return;
-        if (std::uint64_t{u} - lo >= span) mine[chunk_of(u)].emplace_back(u, v);
-        if (std::uint64_t{v} - lo >= span) mine[chunk_of(v)].emplace_back(v, u);
+      errors.run([&] {
+        edges_bound[static_cast<std::size_t>(c)] = leaving(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
+          if (u == v) return;
+          if (std::uint64_t{u} - lo >= span) mine[chunk_of(u)].emplace_back(u, v);
+          if (std::uint64_t{v} - lo >= span) mine[chunk_of(v)].emplace_back(v, u);
+        });
       });
     }
   }
+  errors.rethrow();
   std::uint64_t entries_bound = 0;
   for (std::size_t c = 0; c < chunks; ++c) {
     std::uint64_t arrivals = 0;
@@ -232,19 +242,23 @@ Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk
       const auto ci = static_cast<std::size_t>(c);
       const std::uint64_t lo = chunk_start[ci], span = chunk_start[ci + 1] - lo;
       const std::uint64_t cap = edges_bound[ci];
-      if (edges.size() < cap) edges.resize(cap + cap / 8);
-      Edge* const e = edges.data();
-      std::size_t n = 0;
-      source(ci, [&](NodeId u, NodeId v) {
-        if (n < cap) e[n] = {u, v};
-        ++n;
-      });
-      if (n > cap) {
+      std::uint64_t packed = 0;
+      // Every iteration still passes the ordered section below (with nothing to place after a failure).
+      errors.run([&] {
+        if (edges.size() < cap) edges.resize(cap + cap / 8);
+        Edge* const e = edges.data();
+        std::size_t n = 0;
+        source(ci, [&](NodeId u, NodeId v) {
+          if (n < cap) e[n] = {u, v};
+          ++n;
+        });
+        if (n > cap) {
 #pragma omp atomic write
-        overflow = true;
-        n = cap;
-      }
-      const std::uint64_t packed = rows.build(e, n, lo, span, arriving, ci, g.offsets.data() + lo);
+          overflow = true;
+          n = cap;
+        }
+        packed = rows.build(e, n, lo, span, arriving, ci, g.offsets.data() + lo);
+      });
       std::uint64_t base = 0;
 #pragma omp ordered
       {
@@ -256,6 +270,7 @@ Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk
       for (auto& per_thread : arriving) std::vector<Edge>().swap(per_thread[ci]);
     }
   }
+  errors.rethrow();
   if (overflow) throw std::logic_error("build_csr_owned: source emitted more edges than leaving() counted");
   g.offsets[nodes] = placed;
   g.targets.resize(placed);

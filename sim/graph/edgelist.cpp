@@ -17,6 +17,7 @@
 
 #include "sim/core/input_error.hpp"
 #include "sim/graph/generator.hpp"
+#include "sim/scenario/text_checks.hpp"
 
 namespace gs {
 namespace {
@@ -37,8 +38,25 @@ bool is_number(const std::string& word) {
   return !word.empty() && std::all_of(word.begin(), word.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
+// No line of two node names is this long: a longer one is not an edge list
+// (a binary file, a file without newlines) and is refused before it fills memory.
+constexpr std::size_t max_line_bytes = 65536;
+
+bool read_line(std::istream& in, std::string& line, const std::string& path, std::uint64_t number) {
+  line.clear();
+  for (int c; (c = in.get()) != std::char_traits<char>::eof();) {
+    if (c == '\n') return true;
+    if (line.size() == max_line_bytes)
+      throw InputError(path + ":" + std::to_string(number) + ": line longer than " + std::to_string(max_line_bytes) +
+                       " bytes; expected two node names per line");
+    line += static_cast<char>(c);
+  }
+  return !line.empty();
+}
+
 World read_edgelist(const ParamValues& params, std::uint64_t seed) {
   const std::string& path = params.text("path");
+  require_regular_file(path, "an edge list file (graph.path)");  // /dev/zero would be read forever
   std::ifstream in(path);
   if (!in) throw InputError("graph.path: cannot read edge list '" + path + "': " + std::strerror(errno));
   std::unordered_map<std::string, NodeId> ids;
@@ -56,7 +74,7 @@ World read_edgelist(const ParamValues& params, std::uint64_t seed) {
   } first_line;
   bool all_numbers_after_first = true;
   std::string line;
-  for (std::uint64_t number = 1; std::getline(in, line); ++number) {
+  for (std::uint64_t number = 1; read_line(in, line, path, number); ++number) {
     if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
     std::istringstream fields(line);
     std::vector<std::string> words;

@@ -8,6 +8,7 @@
 #include "sim/core/input_error.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/graph/generator.hpp"
+#include "sim/graph/parallel_errors.hpp"
 
 namespace gs {
 namespace {
@@ -28,44 +29,54 @@ std::vector<ParamSpec> erdos_renyi_params() {
   // clang-format on
 }
 
-World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
+void check_erdos_renyi(const ParamValues& params) {
   const auto n = static_cast<std::uint64_t>(params.integer("nodes"));
   const double z = params.real("mean_degree");
   if (z > static_cast<double>(n - 1))
     throw InputError("graph.mean_degree: " + format_real(z) + " is more than nodes - 1 = " + std::to_string(n - 1) +
                      "; allowed: from 0 to nodes - 1");
+}
+
+World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
+  check_erdos_renyi(params);
+  const auto n = static_cast<std::uint64_t>(params.integer("nodes"));
+  const double z = params.real("mean_degree");
   const double p = n > 1 ? z / static_cast<double>(n - 1) : 0.0;
   const double log_q = std::log1p(-p);  // -inf when p == 1: every skip is 0
 
   const std::uint64_t blocks = (n + rows_per_block - 1) / rows_per_block;
   std::vector<std::vector<std::pair<NodeId, NodeId>>> chunks(blocks);
   const auto block_count = static_cast<std::int64_t>(blocks);
+  ParallelErrors errors;
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t b = 0; b < block_count; ++b) {
     auto& edges = chunks[static_cast<std::size_t>(b)];
     if (p <= 0.0) continue;
-    const std::uint64_t first = static_cast<std::uint64_t>(b) * rows_per_block;
-    const std::uint64_t last = std::min(n, first + rows_per_block);
-    edges.reserve(static_cast<std::size_t>(static_cast<double>(last - first) * z * 0.5 * 1.1) + 16);
-    for (std::uint64_t u = first; u < last; ++u) {
-      std::uint32_t segment = 0, draws = 0;
-      Stream rng(seed, 0, segment, static_cast<std::uint32_t>(u), er_skip);
-      // Candidates are v = u+1 .. n-1; the geometric skip counts failures before
-      // the next success, so memorylessness lets each row start afresh.
-      std::uint64_t v = u + 1;
-      while (v < n) {
-        if (++draws == draws_per_segment) {
-          draws = 0;
-          rng = Stream(seed, 0, ++segment, static_cast<std::uint32_t>(u), er_skip);
+    errors.run([&] {
+      const std::uint64_t first = static_cast<std::uint64_t>(b) * rows_per_block;
+      const std::uint64_t last = std::min(n, first + rows_per_block);
+      edges.reserve(static_cast<std::size_t>(static_cast<double>(last - first) * z * 0.5 * 1.1) + 16);
+      for (std::uint64_t u = first; u < last; ++u) {
+        std::uint32_t segment = 0, draws = 0;
+        Stream rng(seed, 0, segment, static_cast<std::uint32_t>(u), er_skip);
+        // Candidates are v = u+1 .. n-1; the geometric skip counts failures before
+        // the next success, so memorylessness lets each row start afresh.
+        std::uint64_t v = u + 1;
+        while (v < n) {
+          if (++draws == draws_per_segment) {
+            draws = 0;
+            rng = Stream(seed, 0, ++segment, static_cast<std::uint32_t>(u), er_skip);
+          }
+          const double skip = std::floor(std::log(1.0 - rng.uniform()) / log_q);
+          if (!(skip < static_cast<double>(n - v))) break;  // also catches NaN/inf
+          v += static_cast<std::uint64_t>(skip);
+          edges.emplace_back(static_cast<NodeId>(u), static_cast<NodeId>(v));
+          ++v;
         }
-        const double skip = std::floor(std::log(1.0 - rng.uniform()) / log_q);
-        if (!(skip < static_cast<double>(n - v))) break;  // also catches NaN/inf
-        v += static_cast<std::uint64_t>(skip);
-        edges.emplace_back(static_cast<NodeId>(u), static_cast<NodeId>(v));
-        ++v;
       }
-    }
+    });
   }
+  errors.rethrow();
   World w;
   w.graph = build_csr(n, chunks);
   w.population = single_neighbourhood_population(n, seed);
@@ -77,4 +88,4 @@ World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
 
 GROUNDSWELL_REGISTER_GRAPH(erdos_renyi, "erdos_renyi",
                            "Erdős–Rényi random graph G(n, p) with a given mean degree (skip sampling, O(n + edges))",
-                           gs::erdos_renyi_params(), gs::generate_erdos_renyi, "nodes")
+                           gs::erdos_renyi_params(), gs::generate_erdos_renyi, "nodes", false, gs::check_erdos_renyi)

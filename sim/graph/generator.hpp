@@ -23,6 +23,10 @@ struct GraphGeneratorInfo {
   // The population has real neighbourhoods (with deprivation and regions), so
   // per-neighbourhood output (output.neighbourhoods) means something.
   bool neighbourhoods = false;
+  // Checks between parameters (m below nodes), run when the scenario is
+  // loaded so that `validate` catches them with file:line; throws
+  // InputError("graph.KEY: what was wrong; allowed: ...").
+  std::function<void(const ParamValues&)> check = nullptr;
 };
 
 using GraphRegistry = Registry<GraphGeneratorInfo>;

@@ -31,4 +31,5 @@ World generate_ring_lattice(const ParamValues& params, std::uint64_t seed) {
 
 GROUNDSWELL_REGISTER_GRAPH(ring_lattice, "ring_lattice",
                            "Ring lattice: each node tied to its k/2 nearest neighbours on each side",
-                           gs::ring_lattice_params(), gs::generate_ring_lattice, "nodes")
+                           gs::ring_lattice_params(), gs::generate_ring_lattice, "nodes", false,
+                           [](const gs::ParamValues& p) { (void)gs::ring_shape(p); })

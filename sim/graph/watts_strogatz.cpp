@@ -186,4 +186,5 @@ World generate_watts_strogatz(const ParamValues& params, std::uint64_t seed) {
 
 GROUNDSWELL_REGISTER_GRAPH(watts_strogatz, "watts_strogatz",
                            "Watts-Strogatz small world: ring lattice with a fraction of edges rewired",
-                           gs::watts_strogatz_params(), gs::generate_watts_strogatz, "nodes")
+                           gs::watts_strogatz_params(), gs::generate_watts_strogatz, "nodes", false,
+                           [](const gs::ParamValues& p) { (void)gs::ring_shape(p); })

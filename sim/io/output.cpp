@@ -192,12 +192,20 @@ std::string host_name() {
 
 std::string temporary_name(const std::string& path) {
   const fs::path target(path);
+  std::string suffix(temp_marker);
+  suffix += host_name();
+  suffix += "-";
+  suffix += std::to_string(::getpid());
+  // A file name may be at most 255 bytes (NAME_MAX): a legal long target
+  // name must not fail because its temporary's is longer, so the target's
+  // part is cut (stale cleanup goes by the suffix).
+  constexpr std::size_t name_max = 255;
+  std::string base = target.filename().string();
+  if (1 + base.size() + suffix.size() > name_max)
+    base.resize(name_max > suffix.size() + 1 ? name_max - suffix.size() - 1 : 1);
   std::string name(".");  // built with += : GCC 12 warns falsely (-Wrestrict) on "." + string
-  name += target.filename().string();
-  name += temp_marker;
-  name += host_name();
-  name += "-";
-  name += std::to_string(::getpid());
+  name += base;
+  name += suffix;
   return (target.parent_path() / name).string();
 }
 
@@ -252,13 +260,21 @@ void remove_stale_temporaries(const std::string& dir_name) {
 
 std::string software_version() { return "groundswell " GROUNDSWELL_VERSION; }
 
-void check_writable(const std::string& path, std::uint64_t expected_bytes) {
+void check_writable(const std::string& path, std::uint64_t expected_bytes, bool replace_read_only) {
   const fs::path target(path);
   if (target.filename().empty()) throw OutputError(path + ": output path names a directory, not a file");
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw OutputError(path + ": output directory '" + dir.string() + "' does not exist");
   if (fs::is_directory(target, ec)) throw OutputError(path + ": is a directory; give a file name such as out.h5");
+  const fs::file_status existing = fs::status(target, ec);
+  if (fs::exists(existing) && !fs::is_regular_file(existing))
+    throw OutputError(path + ": is not a regular file (a device, FIFO or socket), and would be replaced by one; " +
+                      "give a file name such as out.h5");
+  constexpr auto any_write = fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write;
+  if (fs::exists(existing) && !replace_read_only &&
+      ((existing.permissions() & any_write) == fs::perms::none || ::access(path.c_str(), W_OK) != 0))
+    throw OutputError(path + ": the file is read-only; refusing to replace it (run with --force to replace it)");
   if (::access(dir.c_str(), W_OK) != 0)
     throw OutputError(path + ": cannot write in directory '" + dir.string() + "': " + std::strerror(errno));
   // access() says yes to root on a read-only file system: try for real.
@@ -295,8 +311,8 @@ std::uint64_t expected_neighbourhood_bytes(std::size_t metrics, std::uint32_t re
 }
 
 void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
-                      std::uint64_t expected_bytes) {
-  check_writable(path);
+                      std::uint64_t expected_bytes, bool replace_read_only) {
+  check_writable(path, 0, replace_read_only);
   const std::string temp = temporary_name(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
   hdf5::write_failure_errno() = 0;
@@ -334,7 +350,8 @@ void write_output(const std::string& path, const OutputHeader& header, const Run
       },
       expected_output_bytes(result.metrics.size(), header.replicates, header.steps) +
           expected_neighbourhood_bytes(result.neighbourhood_metrics.size(), header.replicates, header.steps,
-                                       result.neighbourhoods.size()));
+                                       result.neighbourhoods.size()),
+      header.replace_read_only);
 }
 
 }  // namespace gs

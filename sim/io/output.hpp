@@ -31,6 +31,7 @@ struct OutputHeader {
   std::uint32_t steps = 0;
   std::uint32_t replicates = 0;
   int compression = 4;
+  bool replace_read_only = false;  // run --force
   std::map<std::string, std::string> text_attributes;  // extra root attributes
   std::map<std::string, std::int64_t> integer_attributes;
 };
@@ -38,9 +39,11 @@ struct OutputHeader {
 std::string software_version();  // "groundswell X.Y.Z"
 
 // Throws OutputError with a clear message (naming the path) before any long
-// computation when the directory cannot take the file: missing, unwritable,
-// or with less free space than expected_bytes.
-void check_writable(const std::string& path, std::uint64_t expected_bytes = 0);
+// computation when the directory cannot take the file (missing, unwritable,
+// or with less free space than expected_bytes) or when what is at the path
+// must not be replaced: anything but a regular file (a device, a FIFO), or a
+// read-only file unless replace_read_only.
+void check_writable(const std::string& path, std::uint64_t expected_bytes = 0, bool replace_read_only = false);
 
 // An upper bound on the size of an output file of this shape.
 std::uint64_t expected_output_bytes(std::size_t metrics, std::uint32_t replicates, std::uint32_t steps);
@@ -59,6 +62,6 @@ void write_output(const std::string& path, const OutputHeader& header, const Run
 // file is removed and `path` is untouched. Used for every file we write.
 // expected_bytes lets the error say when the disk is full.
 void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
-                      std::uint64_t expected_bytes = 0);
+                      std::uint64_t expected_bytes = 0, bool replace_read_only = false);
 
 }  // namespace gs

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "sim/core/input_error.hpp"
+#include "sim/scenario/text_checks.hpp"
 
 namespace gs {
 namespace {
@@ -38,6 +39,7 @@ hid_t open_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw InputError(path + ": no such file");
   if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not an output file");
+  require_regular_file(path, "an output file (HDF5)");  // H5Fis_hdf5 on a FIFO blocks forever
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 <= 0) throw InputError(path + ": not an HDF5 file (or unreadable)");
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);

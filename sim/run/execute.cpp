@@ -1,8 +1,12 @@
 #include "sim/run/execute.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/output.hpp"
@@ -37,6 +41,43 @@ const World& ScenarioWorlds::for_replicate(std::uint32_t replicate) {
   return world_;
 }
 
+namespace {
+std::string gigabytes(std::uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / 1e9);
+  return text;
+}
+
+// The least of physical memory and the soft address-space and data limits.
+std::uint64_t memory_allowed(std::string& which) {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  std::uint64_t allowed = pages > 0 && page > 0 ? std::uint64_t(pages) * std::uint64_t(page) : UINT64_MAX;
+  which = "physical memory";
+  for (const auto& [resource, name] : {std::pair{RLIMIT_AS, "ulimit -v"}, std::pair{RLIMIT_DATA, "ulimit -d"}}) {
+    struct rlimit limit {};
+    if (::getrlimit(resource, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < allowed) {
+      allowed = limit.rlim_cur;
+      which = name;
+    }
+  }
+  return allowed;
+}
+}  // namespace
+
+void check_memory(const Scenario& s) {
+  if (s.graph->size_param.empty() || !s.graph_params.has(s.graph->size_param)) return;
+  const auto nodes = static_cast<std::uint64_t>(s.graph_params.integer(s.graph->size_param));
+  const std::uint64_t needed = nodes * bytes_per_node_at_least;
+  std::string which;
+  const std::uint64_t allowed = memory_allowed(which);
+  if (needed > allowed)
+    throw std::runtime_error("out of memory: the graph (graph." + s.graph->size_param + " = " + std::to_string(nodes) +
+                             ") and its state need at least " + gigabytes(needed) + " (" +
+                             std::to_string(bytes_per_node_at_least) + " bytes per node), but this process may use " +
+                             gigabytes(allowed) + " (" + which + "); reduce graph." + s.graph->size_param +
+                             " or population_scale, or run on a larger machine");
+}
+
 RunPlan plan_for(const Scenario& s) {
   RunPlan plan;
   plan.model = s.model;
@@ -51,8 +92,12 @@ RunPlan plan_for(const Scenario& s) {
 }
 
 ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, const ExecuteOptions& options) {
-  check_writable(output, expected_output_bytes(s.model->metrics.size(), s.replicates, s.steps));
+  std::error_code same_ec;
+  if (std::filesystem::equivalent(output, s.path, same_ec))
+    throw OutputError(output + ": is the scenario file itself; give the results another name, such as out.h5");
+  check_writable(output, expected_output_bytes(s.model->metrics.size(), s.replicates, s.steps), options.force);
   remove_stale_temporaries(std::filesystem::path(output).parent_path().string());
+  check_memory(s);
   ExecuteSummary summary;
   const bool talk = !options.quiet;
   const std::string checkpoint = checkpoint_path(output);
@@ -88,9 +133,11 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
                    world.population.neighbourhoods(), worlds.seconds());
     // Per-neighbourhood output can be large: check the disk once its size is known, before the run.
     if (first && s.output.boolean("neighbourhoods"))
-      check_writable(output, expected_output_bytes(s.model->metrics.size(), s.replicates, s.steps) +
-                                 expected_neighbourhood_bytes(s.model->neighbourhood_metrics.size(), s.replicates,
-                                                              s.steps, world.population.neighbourhoods()));
+      check_writable(output,
+                     expected_output_bytes(s.model->metrics.size(), s.replicates, s.steps) +
+                         expected_neighbourhood_bytes(s.model->neighbourhood_metrics.size(), s.replicates, s.steps,
+                                                      world.population.neighbourhoods()),
+                     options.force);
     return world;
   };
 
@@ -114,6 +161,7 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
   header.steps = s.steps;
   header.replicates = s.replicates;
   header.compression = static_cast<int>(s.output.integer("compression"));
+  header.replace_read_only = options.force;
   header.text_attributes = {{"scenario_name", s.name}, {"model", s.model->name}, {"graph", s.graph->name}};
   header.integer_attributes = {{"graph_nodes", static_cast<std::int64_t>(summary.nodes)},
                                {"graph_edges", static_cast<std::int64_t>(summary.edges)}};

@@ -31,7 +31,15 @@ struct ExecuteOptions {
   // Called after every step (done, total) besides the progress bar; may throw to cancel the run
   // (nothing is written then). Used by `groundswell explore` to stream progress.
   ProgressCallback progress = {};
+  bool force = false;  // replace a read-only output file
 };
+
+// Refuses (std::runtime_error, exit 1), before anything is allocated, a
+// scenario whose graph and state cannot fit: at least bytes_per_node_at_least
+// per node of the graph's size parameter, against the machine's physical
+// memory and the process's address-space and data limits (ulimit -v, -d).
+constexpr std::uint64_t bytes_per_node_at_least = 32;  // CSR offsets and ties, population and model state
+void check_memory(const Scenario& s);
 
 struct ExecuteSummary {
   std::size_t nodes = 0;

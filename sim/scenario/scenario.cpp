@@ -465,6 +465,22 @@ void check_people_counts(const Validator& v, const YAML::Node& root, const Scena
   }
 }
 
+// A generator's checks between its parameters (mean_degree below nodes),
+// reported like any other value: at the key's line, or its --set argument.
+void check_between_graph_params(const Validator& v, const YAML::Node& graph, const Scenario& s) {
+  if (!s.graph->check) return;
+  try {
+    s.graph->check(s.graph_params);
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    const auto colon = message.find(": ");
+    const std::string key = colon == std::string::npos ? "graph" : message.substr(0, colon);
+    const std::string what = colon == std::string::npos ? message : message.substr(colon + 2);
+    const YAML::Node at = key.rfind("graph.", 0) == 0 ? graph[key.substr(6)] : YAML::Node();
+    v.fail(at.IsDefined() ? at : graph, key, what);
+  }
+}
+
 // output.neighbourhoods needs a model that reports per neighbourhood, a graph
 // with real neighbourhoods, and one graph for all replicates (the table of
 // neighbourhoods is written once).
@@ -548,13 +564,36 @@ void check_override_section(const YAML::Node& root, const std::string& path, con
                    "=...? (" + path + " is a parameter of the " + section + " section)");
 }
 
+// Where "ORIGIN: key.path=value" splits, or npos for a plain --set argument.
+// The origin is a file, maybe with :LINE:COL, and may itself hold '=' or ': '
+// (a sweep in dir=eq/): the split is the first ': ' followed by a key path
+// and '=' whose prefix ends in :LINE:COL or names an existing file.
+std::size_t origin_end(const std::string& given) {
+  for (auto colon = given.find(": "); colon != std::string::npos; colon = given.find(": ", colon + 1)) {
+    const std::string rest = given.substr(colon + 2);
+    const auto eq = rest.find('=');
+    if (eq == std::string::npos || eq == 0 ||
+        rest.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") < eq)
+      continue;
+    const std::string origin = given.substr(0, colon);
+    const auto last = origin.rfind(':');
+    const auto before = last == std::string::npos ? std::string::npos : origin.rfind(':', last - 1);
+    const bool line_col = before != std::string::npos && last > before + 1 && last + 1 < origin.size() &&
+                          origin.find_first_not_of("0123456789", before + 1) == last &&
+                          origin.find_first_not_of("0123456789", last + 1) == std::string::npos;
+    std::error_code ec;
+    if (line_col || std::filesystem::is_regular_file(origin, ec)) return colon;
+  }
+  return std::string::npos;
+}
+
 std::map<std::string, std::string> apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides) {
   std::map<std::string, std::string> origins;
   for (const auto& given : overrides) {
     // "file:line:col: key.path=value" carries its own origin (a sweep file's
     // line); plain "key.path=value" came from --set.
     std::string text = given, where;
-    if (const auto colon = given.rfind(": ", given.find('=')); colon != std::string::npos) {
+    if (const auto colon = origin_end(given); colon != std::string::npos) {
       text = given.substr(colon + 2);
       where = given.substr(0, colon);
     } else {
@@ -629,6 +668,7 @@ const std::vector<ParamSpec>& output_params() {
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  require_regular_file(path, "a scenario file (YAML)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot read scenario file: " + std::strerror(errno));
   in.seekg(0, std::ios::end);
@@ -686,6 +726,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
 
   s.graph = read_typed_section(checked, root, "graph", GraphRegistry::instance(), s.population_scale, s.graph_params,
                                resolved);
+  check_between_graph_params(checked, root["graph"], s);
   s.model = read_typed_section(checked, root, "model", ModelRegistry::instance(), s.population_scale, s.model_params,
                                resolved);
   check_people_counts(checked, root, s);

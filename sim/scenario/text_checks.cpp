@@ -1,5 +1,7 @@
 #include "sim/scenario/text_checks.hpp"
 
+#include <sys/stat.h>
+
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -149,6 +151,18 @@ std::size_t utf8_length(const std::string& s, std::size_t i) {
 }
 
 }  // namespace
+
+void require_regular_file(const std::string& path, const std::string& what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return;
+  const char* kind = S_ISDIR(st.st_mode)    ? "a directory"
+                     : S_ISFIFO(st.st_mode) ? "a FIFO or pipe"
+                     : S_ISCHR(st.st_mode)  ? "a character device"
+                     : S_ISBLK(st.st_mode)  ? "a block device"
+                     : S_ISSOCK(st.st_mode) ? "a socket"
+                                            : "not a regular file";
+  throw InputError(path + ": is " + kind + ", not a regular file; expected " + what);
+}
 
 std::string key_path_at(const std::string& text, int line) {
   const auto lines = split_lines(text);

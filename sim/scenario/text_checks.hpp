@@ -7,6 +7,12 @@
 
 namespace gs {
 
+// Input files are read whole, so they must be regular files: a FIFO or pipe
+// blocks the read forever, a device such as /dev/zero never ends, and a
+// directory has no size. Throws InputError naming the path and what it is;
+// a path that cannot be examined is left to the caller's open to report.
+void require_regular_file(const std::string& path, const std::string& what);
+
 // Throws InputError("origin:line:col: key: what ...") for the first problem.
 void check_scenario_text(const std::string& text, const std::string& origin, int max_nesting);
 

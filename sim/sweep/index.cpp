@@ -138,7 +138,10 @@ void write_csv(const std::string& path, const Sweep& sweep, const std::vector<Me
         << csv_field(st.message) << "\n";
   }
   out.flush();
-  if (!out) throw OutputError(path + ": cannot write: " + std::strerror(errno));
+  if (!out) {
+    hdf5::note_write_failure();  // a full disk is reported as such by write_atomically
+    throw OutputError(path + ": cannot write: " + std::strerror(errno));
+  }
 }
 
 }  // namespace

@@ -48,6 +48,25 @@ void make_directory(const std::string& dir) {
   if (!fs::is_directory(dir)) throw OutputError(dir + ": cannot create output directory: " + ec.message());
 }
 
+// Member locks left by a killed process (one killed after its member was
+// complete, which --resume then skips) are removed: each is taken, which
+// succeeds only when no live process holds it, and released, which deletes it.
+void remove_stale_member_locks(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::string> locks;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 9 && name[0] == '.' && name.ends_with(".h5.lock")) locks.push_back(entry.path().string());
+  }
+  for (const auto& path : locks) {
+    try {
+      const FileLock stale(path, path);
+    } catch (const OutputError&) {
+      // held by a live process (a --member run): its lock stays
+    }
+  }
+}
+
 SweepJob job_for(const Sweep& sweep, const SweepRunOptions& options) {
   SweepJob job;
   job.sweep = &sweep;
@@ -99,6 +118,7 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepRunOptions& options, const
       if (!options.resume && directory_has_entries(job.dir))
         throw InputError(job.dir + ": output directory is not empty; use --resume to finish a sweep there, or " +
                          "choose a new --out-dir");
+      remove_stale_member_locks(job.dir);
       for (const auto& m : sweep.members) {
         if (options.resume && already_done(job, m.index))
           out.results[m.index].status = "done-earlier";

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "sim/engine/random.hpp"
+#include "sim/scenario/text_checks.hpp"
 #include "sim/sweep/calibration_output.hpp"
 
 namespace gs {
@@ -30,8 +31,12 @@ const std::vector<std::string> sweep_keys = {"name", "description", "base",     
                                              "zip",  "samples",     "replicates", "seed"};
 
 std::string read_file(const std::string& path, const std::string& what) {
+  require_regular_file(path, "a " + what);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot read " + what + ": " + std::strerror(errno));
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) > max_sweep_bytes && !ec)
+    throw InputError(path + ": " + what + " is larger than 16 MiB");
   std::ostringstream s;
   s << in.rdbuf();
   if (s.str().size() > max_sweep_bytes) throw InputError(path + ": " + what + " is larger than 16 MiB");
@@ -112,7 +117,7 @@ std::string checked_path(const std::string& file, const YAML::Node& key, std::se
 // A varied parameter becomes an index column named by its path; `name` would
 // collide with the index's own column (the member's name), after every member ran.
 std::string varied_path(const std::string& file, const YAML::Node& key, std::set<std::string>& used) {
-  const std::string path = checked_path(file, key, used);
+  std::string path = checked_path(file, key, used);
   if (path == "name")
     fail(file, key, path,
          "members get their own names (index column 'name'); vary parameters instead, or set one name with "

@@ -121,6 +121,17 @@ class DiskFull(Base):
             self.assertIn("no space left on device", done.stderr)
             self.assertEqual([n for n in os.listdir(out) if ".tmp-" in n], [])
 
+    def test_report_data(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, steps=300, replicates=2)
+            runs = [os.path.join(d, n) for n in ("a.h5", "b.h5")]
+            for out in runs:
+                self.assertExit(self.run_cli("run", scenario, "-o", out, "--quiet"), 0)
+            report = os.path.join(d, "report")
+            done = self.run_cli("report", *runs, "-o", report, preexec_fn=file_size_limit(4000))
+            self.assertExit(done, 1, "no space left on device", os.path.join(report, "report-data.json"))
+            self.assertEqual(os.listdir(report), [])
+
     def test_graph_export(self):
         with tempfile.TemporaryDirectory() as d:
             scenario = write_scenario(d, population=20000)
@@ -128,6 +139,47 @@ class DiskFull(Base):
             done = self.run_cli("graph", scenario, "--export", out, preexec_fn=file_size_limit(20000))
             self.check_full(done, out, d)
             self.assertFalse(os.path.exists(out))
+
+
+def sanitized():
+    """An AddressSanitizer build reserves terabytes of address space: an address-space limit cannot apply."""
+    done = subprocess.run(["ldd", EXE], capture_output=True, text=True)
+    return "libasan" in done.stdout
+
+
+def address_space_limit(limit):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return apply
+
+
+class OutOfMemory(Base):
+    """Defect 2: out of memory while building a graph aborted (std::bad_alloc escaping an OpenMP region)."""
+
+    def setUp(self):
+        if sanitized():
+            self.skipTest("AddressSanitizer build: address-space limits do not apply")
+
+    def test_too_large_a_graph_is_refused_before_allocating(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = os.path.join(d, "er.yaml")
+            with open(scenario, "w") as f:
+                f.write("name: er\nsteps: 1\ngraph:\n  type: erdos_renyi\n  nodes: 3000000000\nmodel:\n  type: bass\n")
+            for args in (("run", scenario, "-o", os.path.join(d, "o.h5")), ("graph", scenario)):
+                done = self.run_cli(*args, preexec_fn=address_space_limit(3_000_000_000))
+                self.assertExit(done, 1, "out of memory", "96.0 GB", "ulimit -v")
+            self.assertEqual(sorted(os.listdir(d)), ["er.yaml"])
+
+    def test_allocation_failing_inside_a_parallel_region_is_reported(self):
+        # Passes the up-front estimate (a lower bound) but not the real build: the failure comes from inside the
+        # graph builders' parallel regions, on two threads.
+        with tempfile.TemporaryDirectory() as d:
+            scenario = os.path.join(d, "er.yaml")
+            with open(scenario, "w") as f:
+                f.write("name: er\nsteps: 1\ngraph:\n  type: erdos_renyi\n  nodes: 20000000\n  mean_degree: 8\n"
+                        "model:\n  type: bass\n")
+            done = self.run_cli("graph", scenario, "--threads", "2", preexec_fn=address_space_limit(1_000_000_000))
+            self.assertExit(done, 1, "out of memory (groundswell graph)")
 
 
 class Threads(Base):
@@ -297,6 +349,79 @@ class OutputPaths(Base):
                 self.assertEqual(f.attrs["complete"], 1)
 
 
+class NonRegularInputs(Base):
+    """Defect 12: a FIFO as scenario or compare input blocked forever; an edge list of /dev/zero grew without
+    bound; summarize on a stored alias bomb ran out of memory."""
+
+    def test_fifo_and_directory_inputs_are_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            fifo = os.path.join(d, "fifo.yaml")
+            os.mkfifo(fifo)
+            for args in (("validate", fifo), ("run", fifo, "-o", os.path.join(d, "o.h5")), ("compare", fifo, fifo),
+                         ("sweep", fifo, "--list")):
+                self.assertExit(self.run_cli(*args, timeout=20), 2, fifo, "FIFO")
+            done = self.run_cli("validate", d, timeout=20)
+            self.assertExit(done, 2, "is a directory")
+            self.assertNotIn("9223372036854775807", done.stderr)
+
+    def test_edge_list_reads_are_bounded(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = os.path.join(d, "e.yaml")
+            with open(scenario, "w") as f:
+                f.write("name: e\nsteps: 2\ngraph:\n  type: edgelist\n  path: /dev/zero\nmodel:\n  type: bass\n")
+            out = os.path.join(d, "o.h5")
+            self.assertExit(self.run_cli("run", scenario, "-o", out, timeout=20), 2, "/dev/zero", "character device")
+            one_line = os.path.join(d, "one_line.txt")
+            with open(one_line, "wb") as f:
+                f.write(b"1 " * 200000)
+            done = self.run_cli("run", scenario, "-o", out, "--set", "graph.path=" + one_line, timeout=20)
+            self.assertExit(done, 2, one_line + ":1:", "line longer than")
+            self.assertFalse(os.path.exists(out))
+
+    def test_stored_alias_bomb_is_bounded(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, steps=3, replicates=1)
+            out = os.path.join(d, "runs")
+            os.mkdir(out)
+            for name in ("a.h5", "b.h5"):
+                self.assertExit(self.run_cli("run", scenario, "-o", os.path.join(out, name), "--quiet"), 0)
+            bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            for level in "bcdefghi":
+                previous = chr(ord(level) - 1)
+                bomb += f"{level}: &{level} " + "{" + ", ".join(f"k{i}: *{previous}" for i in range(10)) + "}\n"
+            with h5py.File(os.path.join(out, "a.h5"), "r+") as f:
+                f.attrs["scenario_yaml"] = bomb
+            start = time.monotonic()
+            done = self.run_cli("summarize", out, timeout=30)
+            self.assertExit(done, 0)
+            self.assertLess(time.monotonic() - start, 30)
+
+
+class Summarize(Base):
+    """Defect 10: summarize trusted index.csv over the member files."""
+
+    def test_swapped_member_files_show_their_own_values(self):
+        with tempfile.TemporaryDirectory() as d:
+            write_scenario(d, steps=3, replicates=1)
+            sweep = os.path.join(d, "sweep.yaml")
+            with open(sweep, "w") as f:
+                f.write(SWEEP)
+            out = os.path.join(d, "out")
+            self.assertExit(self.run_cli("sweep", sweep, "--out-dir", out, "--quiet"), 0)
+            a, b = os.path.join(out, "m0000_count-10.h5"), os.path.join(out, "m0001_count-20.h5")
+            os.rename(a, a + ".swap")
+            os.rename(b, a)
+            os.rename(a + ".swap", b)
+            done = self.run_cli("summarize", out, "--format", "csv")
+            self.assertExit(done, 0, "was the file replaced")
+            rows = [line.split(",") for line in done.stdout.splitlines() if line.strip()]
+            header = rows[0]
+            column = header.index("model.organisers.count")
+            by_name = {r[header.index("name")]: r[column] for r in rows[1:]}
+            self.assertEqual(float(by_name["m0000_count-10"]), 20, done.stdout)
+            self.assertEqual(float(by_name["m0001_count-20"]), 10, done.stdout)
+
+
 class SetStrictness(Base):
     """Defect 7 (with tests/data/bad set_flow_duplicate_key, set_trailing_content): --set values were parsed
     more loosely than files. Defect 11 (seed_fraction_*): a fractional seed was rounded silently."""
@@ -327,6 +452,37 @@ class Messages(Base):
             self.assertNotIn("not a finite number", done.stderr)
             done = self.run_cli("validate", scenario, "--set", "model.weekly_dropout=1e400")
             self.assertExit(done, 2, "too large")
+
+    def test_long_legal_output_name_is_written(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, steps=2, replicates=1)
+            out = os.path.join(d, "a" * 240 + ".h5")  # 243 characters: legal, but not with the temporary's suffix
+            self.assertExit(self.run_cli("run", scenario, "-o", out, "--quiet"), 0)
+            self.assertTrue(os.path.exists(out))
+
+    def test_sweep_path_with_equals_sign(self):
+        with tempfile.TemporaryDirectory() as d:
+            where = os.path.join(d, "dir=eq")
+            os.mkdir(where)
+            write_scenario(where, steps=2, replicates=1)
+            sweep = os.path.join(where, "sweep.yaml")
+            with open(sweep, "w") as f:
+                f.write(SWEEP)
+            done = self.run_cli("sweep", sweep, "--list")
+            self.assertExit(done, 0)
+            self.assertIn("model.organisers.count=20", done.stdout)
+
+    def test_non_finite_values_name_the_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, steps=3, replicates=3)
+            a, b = os.path.join(d, "a.h5"), os.path.join(d, "b.h5")
+            for out in (a, b):
+                self.assertExit(self.run_cli("run", scenario, "-o", out, "--quiet"), 0)
+            with h5py.File(b, "r+") as f:
+                f["timeseries/participation"][1, 2] = np.nan
+            done = self.run_cli("compare", a, b)
+            self.assertExit(done, 2, b, "not a finite number")
+            self.assertNotIn("t_cdf", done.stderr)
 
 
 if __name__ == "__main__":
