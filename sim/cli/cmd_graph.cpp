@@ -6,11 +6,11 @@
 #include <iostream>
 
 #include "sim/cli/command.hpp"
-#include "sim/cli/execute.hpp"
 #include "sim/cli/options.hpp"
 #include "sim/graph/statistics.hpp"
 #include "sim/io/graph_export.hpp"
 #include "sim/io/output.hpp"
+#include "sim/run/execute.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace gs {

@@ -27,7 +27,11 @@ int command_run(int argc, char** argv) {
   apply_threads_option(vm);
   const Scenario s = load_scenario(vm["scenario"].as<std::string>(), strings_option(vm, "set"));
   const std::string out = vm["output"].as<std::string>();
-  execute_scenario(s, out, ExecuteOptions{vm.count("quiet") > 0, vm.count("resume") > 0, vm.count("force") > 0});
+  ExecuteOptions options;
+  options.quiet = vm.count("quiet") > 0;
+  options.resume = vm.count("resume") > 0;
+  options.force = vm.count("force") > 0;
+  execute_scenario(s, out, options);
   std::printf("wrote %s\n", out.c_str());
   return 0;
 }
