@@ -118,3 +118,15 @@ TEST(OrganisingHorizon, TheOptInParametersChangeNothingUntilTheyAct) {
       EXPECT_EQ(plain.result.values[m], same.result.values[m]) << set << ": " << plain.result.metrics[m].name;
   }
 }
+
+TEST(OrganisingHorizon, TheBoundIsTheSameForOneAndTwoThreads) {
+  // Two and a half years: teams of 5 fill (the bound acts) and the
+  // programme has ended.
+  const Scenario s = load_scenario_text(ten_years(), "t.yaml",
+                                        paid({"steps=130", "model.leaders.per_organiser=5",
+                                              "model.organisers.stop_at_step=" + std::to_string(withdrawn_at)}));
+  const Outcome one = run_scenario(s, town(), 1);
+  const Outcome two = run_scenario(s, town(), 2);
+  for (std::size_t m = 0; m < one.result.metrics.size(); ++m)
+    EXPECT_EQ(one.result.values[m], two.result.values[m]) << one.result.metrics[m].name;
+}
