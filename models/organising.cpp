@@ -46,7 +46,11 @@ Rates::Rates(const ParamValues& p)
       opposition(p.real("campaigns.opposition")),
       mobilisation(p.real("campaigns.mobilisation")),
       win_gain(p.real("campaigns.win_efficacy_gain")),
-      loss(p.real("campaigns.loss_efficacy_loss")) {}
+      loss(p.real("campaigns.loss_efficacy_loss")),
+      stop_after(p.integer("organisers.stop_at_step") > 0
+                     ? static_cast<std::uint32_t>(p.integer("organisers.stop_at_step"))
+                     : UINT32_MAX),
+      leaders_per_organiser(static_cast<std::uint32_t>(p.integer("leaders.per_organiser"))) {}
 
 Organising::Organising(const ParamValues& p, const World& world)
     : world_(world), rates_(p), placement_(p, world.population, world.graph.nodes()), plans_(cohort_plans(p)) {
@@ -154,6 +158,7 @@ void Organising::step(const StepContext& ctx) {
   run_campaigns(ctx);
   meetings_held_ = organisers_meet(ctx) + leaders_meet(ctx);
   recruit_volunteer_organisers();
+  if (rates_.leaders_per_organiser > 0) limit_promotions();
   update_citizens(ctx);
 }
 

@@ -252,7 +252,7 @@ void Organising::change_states(const StepContext& ctx, std::uint32_t h, std::int
         s = inactive;
       }
     } else if (Stream(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), draw_promote)
-                   .bernoulli(rates_.leader_chance)) {
+                   .bernoulli(promotion_chance_.empty() ? rates_.leader_chance : promotion_chance_[h])) {
       s = leader;
     }
     if (s == before) continue;
@@ -263,6 +263,32 @@ void Organising::change_states(const StepContext& ctx, std::uint32_t h, std::int
     t.leaders += (s == leader) - (before == leader);
     t.q_active[hood_quintile_[h] - 1] += d_active;
     t.g_active[static_cast<int>(group[i])] += d_active;
+  }
+}
+
+// Leaders' limited span (leaders.per_organiser): a neighbourhood sustains a
+// leadership team of that many per organiser who has worked there, so the
+// leaders organisers develop cannot grow without bound while organising goes
+// on (docs/models/organising.md, "Long-run behaviour"). The promotion chance
+// is thinned so that the expected promotions fill at most the open places,
+// from counts at the start of the week (the same for any thread count).
+void Organising::limit_promotions() {
+  const Population& pop = world_.population;
+  const auto hoods = static_cast<std::int64_t>(pop.neighbourhoods());
+  promotion_chance_.resize(static_cast<std::size_t>(hoods));
+#pragma omp parallel for schedule(dynamic, 16) if (hoods > 256)
+  for (std::int64_t h = 0; h < hoods; ++h) {
+    std::int64_t leading = 0, eligible = 0;
+    for (std::uint64_t v = pop.neighbourhood_start[h]; v < pop.neighbourhood_start[h + 1]; ++v) {
+      leading += state_[v] == leader;
+      eligible += state_[v] == participant && meetings_[v] >= rates_.leader_meetings_needed &&
+                  weeks_in_[v] + 1 >= rates_.leader_weeks_needed;
+    }
+    const auto team = static_cast<std::int64_t>(rates_.leaders_per_organiser) *
+                      static_cast<std::int64_t>(placement_.based(static_cast<std::uint32_t>(h)));
+    const double open = static_cast<double>(std::max<std::int64_t>(0, team - leading));
+    promotion_chance_[static_cast<std::size_t>(h)] =
+        std::min(rates_.leader_chance, open / static_cast<double>(std::max<std::int64_t>(1, eligible)));
   }
 }
 

@@ -58,7 +58,7 @@ std::int64_t Organising::organisers_meet(const StepContext& ctx) {
   for (std::int64_t o = 0; o < count; ++o) {
     roster_.pending[o] = none;
     if (o < from_cohorts && ctx.step == roster_.start[o] + 1) ++started;
-    const double capacity = roster_.capacity(o, ctx.step);
+    const double capacity = ctx.step > rates_.stop_after ? 0.0 : roster_.capacity(o, ctx.step);
     if (capacity <= 0) continue;
     Stream quit(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(o), organiser_quits);
     if (quit.bernoulli(roster_.quit_hazard[o])) {

@@ -88,6 +88,8 @@ struct Rates {
   double campaign_threshold, campaign_start;
   std::uint32_t campaign_steps, campaign_rest;
   double opposition, mobilisation, win_gain, loss;
+  std::uint32_t stop_after;  // last week organisers work (UINT32_MAX: never)
+  std::uint32_t leaders_per_organiser;  // 0: no limit on promotions
   explicit Rates(const ParamValues& p);
 };
 
@@ -152,6 +154,7 @@ class Organising final : public Model {
   void apply_inbox(std::int64_t lo, std::int64_t hi, int me, int threads);
   void add_contact(NodeId u, std::int32_t d_active, std::int32_t d_leader);
   void list_leaders();
+  void limit_promotions();
   void recount_contacts();
 
   const World& world_;
@@ -189,6 +192,9 @@ class Organising final : public Model {
   std::vector<ThreadList<Push>> outboxes_;
   // Leaders, in no particular order.
   std::vector<NodeId> leaders_;
+  // With leaders.per_organiser: this week's promotion chance per
+  // neighbourhood (empty without the limit: leaders.chance everywhere).
+  std::vector<double> promotion_chance_;
   // What measure() reports: counted in full by tally_all(), then kept up to
   // date from each change. Efficacy sums per block, recomputed for the
   // blocks where some efficacy changed (efficacy_dirty_).

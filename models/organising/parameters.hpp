@@ -131,6 +131,12 @@ inline std::vector<ParamSpec> parameters() {
           .describe("A win closes this share of every resident's gap between efficacy and 1"),
       ParamSpec::real("campaigns.loss_efficacy_loss", 0.05).range(0, 1)
           .describe("A loss lowers every resident's efficacy by this share"),
+      ParamSpec::integer("organisers.stop_at_step", 0).range(0, 100000).units("weeks")
+          .describe("Last week any organiser works, recruited volunteer organisers included: the programme ends "
+                    "(0: never; for withdrawal experiments)"),
+      ParamSpec::integer("leaders.per_organiser", 0).range(0, 100000).units("leaders")
+          .describe("Leaders a neighbourhood can sustain per organiser who has worked there (a leadership team: "
+                    "Ganz's snowflake, Dunbar's sympathy group of about 15); no promotions beyond it (0: no limit)"),
   };
   // clang-format on
 }

@@ -116,6 +116,8 @@ class Placement {
   }
 
   void add_recruit(std::uint32_t h) { ++based_[h]; }
+  // Organisers ever based in neighbourhood h (cohorts and recruits).
+  std::uint32_t based(std::uint32_t h) const { return based_[h]; }
 
  private:
   std::uint32_t draw(std::uint32_t o, std::uint32_t attempt) const {
