@@ -295,9 +295,14 @@ void check_readable_file(const Validator& v, const YAML::Node& node, const std::
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (std::filesystem::is_regular_file(status) && std::ifstream(path).good()) return;
-  const std::string why = !std::filesystem::exists(status)        ? "does not exist"
-                          : std::filesystem::is_directory(status) ? "is a directory"
-                                                                  : "cannot be read";
+  namespace fs = std::filesystem;
+  const std::string why = !fs::exists(status)             ? "does not exist"
+                          : fs::is_directory(status)      ? "is a directory"
+                          : fs::is_character_file(status) ? "is a character device, not a regular file"
+                          : fs::is_block_file(status)     ? "is a block device, not a regular file"
+                          : fs::is_fifo(status)           ? "is a FIFO or pipe, not a regular file"
+                          : fs::is_socket(status)         ? "is a socket, not a regular file"
+                                                          : "cannot be read";
   v.fail(node, key,
          "'" + path + "' " + why + " (a relative path in a scenario is relative to the scenario file's directory); " +
              "allowed: a readable file");

@@ -6,10 +6,10 @@
 #include <iterator>
 #include <sstream>
 
-#include "sim/run/execute.hpp"
 #include "sim/cli/explore/network_view.hpp"
 #include "sim/cli/explore/parameters_json.hpp"
 #include "sim/cli/explore/results_json.hpp"
+#include "sim/run/execute.hpp"
 
 namespace gs::explore {
 namespace {
@@ -96,7 +96,7 @@ Scenario RunService::scenario_for(const Overrides& overrides) const {
                        "model types come from the scenario it was started with)");
     sets.push_back(key + "=" + text);
   }
-  if (neighbourhoods_) sets.push_back("explorer: output.neighbourhoods=true");
+  if (neighbourhoods_) sets.push_back("output.neighbourhoods=true");
   Scenario s = load_scenario_text(base_text_, origin_, sets);
   auto over = [](const std::string& what, std::int64_t value, std::int64_t limit, const std::string& flag) {
     return InputError(what + ": " + std::to_string(value) + " is above the explorer's limit of " +
