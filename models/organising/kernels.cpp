@@ -38,7 +38,11 @@ namespace {
 // LeadersNear: someone in the run has a leader among their contacts (else
 // leader_contacts is 0 throughout and is not read; the same expression is
 // evaluated with a 0, so the result is the same).
-template <bool Met, bool SmallDegrees, bool LeadersNear>
+// Degrees: where a citizen's degree comes from (DegreesIn).
+// Complex: complex contagion (rules::complex_pull; calls exp, so the loop
+// does not vectorise, and every variant calls the same scalar exp).
+enum class DegreesIn { small, offsets, weighted };
+template <bool Met, DegreesIn Degrees, bool LeadersNear, bool Complex>
 GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
   const std::uint8_t* __restrict state = c.state;
@@ -53,19 +57,27 @@ GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, s
   const double dropout = r.dropout, reinforcement = r.reinforcement, leader_dropout = r.leader_dropout;
   const double after_meeting = r.after_meeting;
   const std::uint32_t memory = r.memory, step = r.step;
+  const std::int32_t* __restrict weighted_degree = c.weighted_degree;
+  const double threshold = r.threshold, steepness = r.steepness, at_zero = r.at_zero, unit = r.unit;
   for (int i = 0; i < len; ++i) {
     // Degrees fit 31 bits; int32 converts to double in one instruction.
     std::int32_t k;
-    if constexpr (SmallDegrees)
+    if constexpr (Degrees == DegreesIn::weighted)
+      k = weighted_degree[i];
+    else if constexpr (Degrees == DegreesIn::small)
       k = degree[i];
     else
       k = static_cast<std::int32_t>(offsets[i + 1] - offsets[i]);
     std::int32_t leader_contacts = 0;
     if constexpr (LeadersNear) leader_contacts = leaders[i];
     const double share = rules::contact_share(active[i], leader_contacts, leader_extra, k);
+    double pull = share;
+    if constexpr (Complex)
+      pull = rules::complex_pull(rules::participating_ties(active[i], leader_contacts, leader_extra, unit), threshold,
+                                 steepness, at_zero);
     const double g = rules::efficacy_factor(efficacy[i], typical);
     const bool affected = campaign == static_cast<std::uint8_t>(group[i]);
-    const double own = rules::own_joining_chance(g, spontaneous, influence, share, affected ? mobilisation : 0.0);
+    const double own = rules::own_joining_chance(g, spontaneous, influence, pull, affected ? mobilisation : 0.0);
     const double join = rules::joining_chance(own, 0.0);
     bool recent = false;
     if constexpr (Met) recent = rules::met_recently(step, last_met[i], never_met, memory);
@@ -74,28 +86,38 @@ GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, s
     chance[i] = state[i] == inactive ? join : leave;
   }
 }
-template <bool Met, bool SmallDegrees>
+template <bool Met, DegreesIn Degrees, bool Complex>
 GROUNDSWELL_KERNEL void change_chances_leaders(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                                double spontaneous, const ChanceRates& r, double* __restrict chance) {
   if (c.leaders)
-    change_chances_kernel<Met, SmallDegrees, true>(c, len, campaign, typical, spontaneous, r, chance);
+    change_chances_kernel<Met, Degrees, true, Complex>(c, len, campaign, typical, spontaneous, r, chance);
   else
-    change_chances_kernel<Met, SmallDegrees, false>(c, len, campaign, typical, spontaneous, r, chance);
+    change_chances_kernel<Met, Degrees, false, Complex>(c, len, campaign, typical, spontaneous, r, chance);
+}
+template <bool Met, bool Complex>
+GROUNDSWELL_KERNEL void change_chances_degrees(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  if (c.weighted_degree)
+    change_chances_leaders<Met, DegreesIn::weighted, Complex>(c, len, campaign, typical, spontaneous, r, chance);
+  else if (c.degree)
+    change_chances_leaders<Met, DegreesIn::small, Complex>(c, len, campaign, typical, spontaneous, r, chance);
+  else
+    change_chances_leaders<Met, DegreesIn::offsets, Complex>(c, len, campaign, typical, spontaneous, r, chance);
 }
 
 // The kernel specialised for what this run needs to read.
 GROUNDSWELL_KERNEL void change_chances_variants(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                                 double spontaneous, const ChanceRates& r, double* __restrict chance) {
   if (c.last_met) {
-    if (c.degree)
-      change_chances_leaders<true, true>(c, len, campaign, typical, spontaneous, r, chance);
+    if (r.complex)
+      change_chances_degrees<true, true>(c, len, campaign, typical, spontaneous, r, chance);
     else
-      change_chances_leaders<true, false>(c, len, campaign, typical, spontaneous, r, chance);
+      change_chances_degrees<true, false>(c, len, campaign, typical, spontaneous, r, chance);
   } else {
-    if (c.degree)
-      change_chances_leaders<false, true>(c, len, campaign, typical, spontaneous, r, chance);
+    if (r.complex)
+      change_chances_degrees<false, true>(c, len, campaign, typical, spontaneous, r, chance);
     else
-      change_chances_leaders<false, false>(c, len, campaign, typical, spontaneous, r, chance);
+      change_chances_degrees<false, false>(c, len, campaign, typical, spontaneous, r, chance);
   }
 }
 
@@ -129,7 +151,9 @@ GROUNDSWELL_KERNEL unsigned decide_variants(int len, const double* draw, const d
                   : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
 }
 
-// One compiled copy of both kernels per instruction set.
+// One compiled copy of both kernels per instruction set. ATTRIBUTES is a
+// list of function attributes, which parentheses would not allow.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define GROUNDSWELL_KERNEL_VARIANT(ATTRIBUTES, SUFFIX)                                                               \
   ATTRIBUTES void change_chances_##SUFFIX(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,     \
                                           double spontaneous, const ChanceRates& r, double* __restrict chance) {     \
@@ -140,6 +164,7 @@ GROUNDSWELL_KERNEL unsigned decide_variants(int len, const double* draw, const d
                                       std::uint16_t min_weeks, std::uint8_t* verdict) {                              \
     return decide_variants(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);             \
   }
+// NOLINTEND(bugprone-macro-parentheses)
 
 #if defined(__GNUC__) && !defined(__clang__)
 GROUNDSWELL_KERNEL_VARIANT(GROUNDSWELL_AVX512, avx512)

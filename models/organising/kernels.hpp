@@ -19,6 +19,9 @@ inline constexpr std::uint32_t never_met = 0;
 struct ChanceRates {
   double leader_extra, influence, mobilisation, dropout, reinforcement, leader_dropout, after_meeting;
   std::uint32_t memory, step;
+  // Complex contagion (rules::complex_pull) instead of the linear share.
+  bool complex;
+  double threshold, steepness, at_zero, unit;
 };
 struct CitizenArrays {
   const std::uint8_t* state;
@@ -28,6 +31,9 @@ struct CitizenArrays {
   const float* efficacy;
   const Group* group;
   const std::uint32_t* last_met;  // nullptr: nobody was ever met
+  // With tie weights: sums of tie weights (active and leaders are then
+  // weighted too), used instead of degrees; nullptr: plain degrees.
+  const std::int32_t* weighted_degree;
 };
 
 // chance[i], i < len, that citizen i changes state this week: joins if
