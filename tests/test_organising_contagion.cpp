@@ -134,6 +134,17 @@ TEST(OrganisingContagion, ComplexContagionChangesTheRunAndKeepsTheBaseline) {
   EXPECT_NEAR(complex.at("participation", 0, 0), 0.16, 0.02);
 }
 
+// Weighted counts are whole numbers added by the thread owning each
+// contact, and competition sums demand in organiser order: the same bits at
+// one thread and two.
+TEST(OrganisingContagion, ComplexWeightedCompetingRunIsTheSameForOneAndTwoThreads) {
+  const Scenario s = load_scenario_text(clustered_town, "contagion.yaml",
+                                        {"model.contagion.form=complex", "model.contagion.tie_weights=true",
+                                         "model.organisers.neighbourhood_capacity=0.002"});
+  const World world = s.graph->generate(s.graph_params, s.seed);
+  expect_same(testing::run_scenario(s, world, 1), testing::run_scenario(s, world, 2), "threads");
+}
+
 TEST(OrganisingContagion, TieWeightsNeedAGraphWithLayers) {
   EXPECT_THROW(run_town({"graph.fabric=classic", "model.contagion.tie_weights=true"}), InputError);
 }
