@@ -135,6 +135,14 @@ void Organising::count_sizes() {
       weighted_degree_[static_cast<std::size_t>(v)] = w;
     }
   }
+  if (rates_.complex) {
+    std::int32_t most = 0;
+    for (std::size_t v = 0; v < n; ++v)
+      most = std::max(most, rates_.weighted ? weighted_degree_[v]
+                                            : static_cast<std::int32_t>(world_.graph.degree(static_cast<NodeId>(v))));
+    pull_by_count_ = pull_by_count_table(most, rates_.leader_weight - 1, rates_.threshold, rates_.steepness,
+                                         rates_.at_zero, rates_.unit);
+  }
   if (rates_.hood_capacity > 0) {
     hood_factor_.assign(hoods, 1.0);
     hood_demand_.assign(hoods, 0.0);

@@ -5,6 +5,7 @@
 // lacks are skipped, saying so.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdio>
 #include <cstring>
@@ -83,7 +84,10 @@ struct Inputs {
     campaign = rng.bernoulli(0.5) ? no_campaign_value : static_cast<std::uint8_t>(rng.below(3));
     typical = static_cast<float>(0.2 + 0.6 * rng.uniform());
     spontaneous = 0.05 * rng.uniform();
-    rates = {rng.uniform() * 2 - 0.5,
+    // Leaders' extra weight: whole in half the trials (the complex pull is
+    // then tabulated with leaders near too), else any.
+    const double leader_extra = rng.bernoulli(0.5) ? static_cast<double>(rng.below(3)) : rng.uniform() * 2 - 0.5;
+    rates = {leader_extra,
              0.1 * rng.uniform(),
              0.1 * rng.uniform(),
              0.05 * rng.uniform(),
@@ -96,15 +100,22 @@ struct Inputs {
              0.5 + 4 * rng.uniform(),
              0.5 + 10 * rng.uniform(),
              0,
-             rng.bernoulli(0.5) ? 1.0 : 4.0};
+             rng.bernoulli(0.5) ? 1.0 : 4.0,
+             nullptr,
+             -1};
     rates.at_zero = rules::logistic_response(0.0, rates.threshold, rates.steepness);
   }
   // The complex-contagion form of the same rates.
-  ChanceRates complex_rates() const {
+  ChanceRates complex_rates() {
     ChanceRates r = rates;
     r.complex = true;
+    const std::int32_t most = *std::max_element(weighted_degree.begin(), weighted_degree.end());
+    pull_by_count = pull_by_count_table(most, r.leader_extra, r.threshold, r.steepness, r.at_zero, r.unit);
+    r.pull_by_count = pull_by_count.data();
+    r.table_leader_extra = whole_leader_extra(r.leader_extra);
     return r;
   }
+  std::vector<double> pull_by_count;
   CitizenArrays arrays(bool small_degrees, bool with_leaders, bool with_met, bool weighted = false) const {
     return {state.data(),
             offsets.data(),
@@ -154,7 +165,8 @@ void check_change_chances(VectorLevel level) {
   if (const auto reason = untestable(level)) GTEST_SKIP() << reason->c_str();
   const ForcedLevel forced(level);
   for (std::uint32_t trial = 0; trial < 200; ++trial) {
-    const Inputs in(trial, trial % 2 == 1);
+    Inputs in(trial, trial % 2 == 1);
+    const ChanceRates complex_rates = in.complex_rates();
     // Every kernel: degrees from bytes or offsets or tie weights, with or
     // without leaders, met or not, linear or complex contagion.
     for (int variant = 0; variant < 32; ++variant) {
@@ -162,7 +174,7 @@ void check_change_chances(VectorLevel level) {
       const bool with_met = (variant & 4) != 0, weighted = (variant & 8) != 0, complex = (variant & 16) != 0;
       std::vector<double> chance(static_cast<std::size_t>(in.len), -1.0);
       change_chances(in.arrays(small_degrees, with_leaders, with_met, weighted), in.len, in.campaign, in.typical,
-                     in.spontaneous, complex ? in.complex_rates() : in.rates, chance.data());
+                     in.spontaneous, complex ? complex_rates : in.rates, chance.data());
       expect_bitwise(chances_by_rules(in, with_leaders, with_met, weighted, complex), chance,
                      std::string(vector_level_name(level)) + " trial " + std::to_string(trial) + " variant " +
                          std::to_string(variant));

@@ -216,10 +216,22 @@ void Organising::chances_of_change(std::uint32_t h, std::int64_t a, int len, std
                              group,
                              met_ever ? last_met_.data() + a : nullptr,
                              rates_.weighted ? weighted_degree_.data() + a : nullptr};
-  const ChanceRates rates{
-      rates_.leader_weight - 1, rates_.influence,     rates_.mobilisation, rates_.dropout, rates_.reinforcement,
-      rates_.leader_dropout,    rates_.after_meeting, rates_.memory,       step,           rates_.complex,
-      rates_.threshold,         rates_.steepness,     rates_.at_zero,      rates_.unit};
+  const ChanceRates rates{rates_.leader_weight - 1,
+                          rates_.influence,
+                          rates_.mobilisation,
+                          rates_.dropout,
+                          rates_.reinforcement,
+                          rates_.leader_dropout,
+                          rates_.after_meeting,
+                          rates_.memory,
+                          step,
+                          rates_.complex,
+                          rates_.threshold,
+                          rates_.steepness,
+                          rates_.at_zero,
+                          rates_.unit,
+                          pull_by_count_.data(),
+                          whole_leader_extra(rates_.leader_weight - 1)};
   change_chances(arrays, len, campaign, typical_efficacy_[h], spontaneous, rates, chance);
   for (int j = 0; j < met.n; ++j) {
     const int i = met.index[j];

@@ -195,6 +195,9 @@ class Organising final : public Model {
   std::vector<std::uint8_t> degree_, high_degree_;
   // With tie weights: the sum of each citizen's tie weights (else empty).
   std::vector<std::int32_t> weighted_degree_;
+  // Complex contagion: the pull of each participating count with no
+  // leaders near, up to the largest (weighted) degree (else empty).
+  std::vector<double> pull_by_count_;
   // With organisers.neighbourhood_capacity: this week's share of their rate
   // that each neighbourhood's organisers hold, and their demand (else empty).
   std::vector<double> hood_factor_, hood_demand_;
