@@ -8,9 +8,12 @@
 // participation run campaigns whose wins and losses move everyone's efficacy.
 // Defaults, sources and the order of events: docs/models/organising.md (ODD).
 #include <algorithm>
+#include <string>
 
 #include "models/organising/model.hpp"
 #include "models/organising/parameters.hpp"
+#include "models/organising/rules.hpp"
+#include "sim/core/input_error.hpp"
 
 namespace gs::organising {
 
@@ -22,7 +25,7 @@ Rates::Rates(const ParamValues& p)
       efficacy_deprivation(p.real("efficacy.deprivation_effect")),
       dropout(p.real("weekly_dropout")),
       reinforcement(p.real("reinforcement")),
-      influence(p.real("social_influence")),
+      influence(p.text("contagion.form") == "complex" ? p.real("contagion.influence") : p.real("social_influence")),
       after_meeting(p.real("attrition.after_one_to_one")),
       memory(static_cast<std::uint32_t>(p.integer("attrition.memory_steps"))),
       development_share(p.real("organisers.development_share")),
@@ -50,7 +53,22 @@ Rates::Rates(const ParamValues& p)
       stop_after(p.integer("organisers.stop_at_step") > 0
                      ? static_cast<std::uint32_t>(p.integer("organisers.stop_at_step"))
                      : UINT32_MAX),
-      leaders_per_organiser(static_cast<std::uint32_t>(p.integer("leaders.per_organiser"))) {}
+      leaders_per_organiser(static_cast<std::uint32_t>(p.integer("leaders.per_organiser"))),
+      complex(p.text("contagion.form") == "complex"),
+      weighted(p.boolean("contagion.tie_weights")),
+      threshold(p.real("contagion.threshold")),
+      steepness(p.real("contagion.steepness")),
+      at_zero(rules::logistic_response(0.0, threshold, steepness)),
+      unit(1.0),
+      tie_weight{1, 1, 1, 1},
+      hood_capacity(p.real("organisers.neighbourhood_capacity")) {
+  if (!weighted) return;
+  const char* layers[] = {"household", "close", "friends", "acquaintance"};
+  for (int l = 0; l < 4; ++l) {
+    tie_weight[l] = static_cast<std::int32_t>(p.integer(std::string("contagion.weights.") + layers[l]));
+    unit = std::max(unit, static_cast<double>(tie_weight[l]));
+  }
+}
 
 Organising::Organising(const ParamValues& p, const World& world)
     : world_(world), rates_(p), placement_(p, world.population, world.graph.nodes()), plans_(cohort_plans(p)) {
@@ -108,6 +126,31 @@ void Organising::count_sizes() {
       degree_[v] = static_cast<std::uint8_t>(std::min<std::uint32_t>(k, 255));
       high_degree_[h] |= k >= 255;
     }
+  if (rates_.weighted) {
+    if (world_.graph.layers.empty())
+      throw InputError(
+          "model.contagion.tie_weights: true needs a graph with tie layers (graph.type: community with "
+          "graph.fabric: clustered); this graph has none");
+    weighted_degree_.resize(n);
+#pragma omp parallel for schedule(dynamic, 4096)
+    for (std::int64_t v = 0; v < static_cast<std::int64_t>(n); ++v) {
+      std::int32_t w = 0;
+      for (std::uint64_t e = world_.graph.offsets[v]; e < world_.graph.offsets[v + 1]; ++e) w += tie_weight(e);
+      weighted_degree_[static_cast<std::size_t>(v)] = w;
+    }
+  }
+  if (rates_.complex) {
+    std::int32_t most = 0;
+    for (std::size_t v = 0; v < n; ++v)
+      most = std::max(most, rates_.weighted ? weighted_degree_[v]
+                                            : static_cast<std::int32_t>(world_.graph.degree(static_cast<NodeId>(v))));
+    pull_by_count_ = pull_by_count_table(most, rates_.leader_weight - 1, rates_.threshold, rates_.steepness,
+                                         rates_.at_zero, rates_.unit);
+  }
+  if (rates_.hood_capacity > 0) {
+    hood_factor_.assign(hoods, 1.0);
+    hood_demand_.assign(hoods, 0.0);
+  }
   hood_quintile_.resize(hoods);
   for (std::size_t h = 0; h < hoods; ++h) {
     hood_quintile_[h] = static_cast<std::uint8_t>(pop.deprivation_quintile(static_cast<std::uint32_t>(h)));

@@ -5,6 +5,7 @@
 // lacks are skipped, saying so.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdio>
 #include <filesystem>
@@ -47,7 +48,7 @@ struct Inputs {
   int len = 0;
   std::vector<std::uint8_t> state, degree, meetings;
   std::vector<std::uint64_t> offsets;
-  std::vector<std::int32_t> active, leaders;
+  std::vector<std::int32_t> active, leaders, weighted_degree;
   std::vector<float> efficacy;
   std::vector<Group> group;
   std::vector<std::uint32_t> last_met;
@@ -70,6 +71,8 @@ struct Inputs {
       state.push_back(static_cast<std::uint8_t>(rng.below(3)));
       active.push_back(static_cast<std::int32_t>(rng.below(k + 1)));
       leaders.push_back(static_cast<std::int32_t>(rng.below(k + 1)));
+      // Tie weights 1 to 4: the weighted degree is at least the counts.
+      weighted_degree.push_back(static_cast<std::int32_t>(k + rng.below(3 * k + 1)));
       efficacy.push_back(static_cast<float>(rng.uniform()));
       group.push_back(static_cast<Group>(rng.below(4)));
       last_met.push_back(rng.bernoulli(0.3) ? never_met : static_cast<std::uint32_t>(1 + rng.below(60)));
@@ -80,7 +83,10 @@ struct Inputs {
     campaign = rng.bernoulli(0.5) ? no_campaign_value : static_cast<std::uint8_t>(rng.below(3));
     typical = static_cast<float>(0.2 + 0.6 * rng.uniform());
     spontaneous = 0.05 * rng.uniform();
-    rates = {rng.uniform() * 2 - 0.5,
+    // Leaders' extra weight: whole in half the trials (the complex pull is
+    // then tabulated with leaders near too), else any.
+    const double leader_extra = rng.bernoulli(0.5) ? static_cast<double>(rng.below(3)) : rng.uniform() * 2 - 0.5;
+    rates = {leader_extra,
              0.1 * rng.uniform(),
              0.1 * rng.uniform(),
              0.05 * rng.uniform(),
@@ -88,9 +94,28 @@ struct Inputs {
              rng.uniform(),
              rng.uniform(),
              static_cast<std::uint32_t>(rng.below(20)),
-             60};
+             60,
+             false,
+             0.5 + 4 * rng.uniform(),
+             0.5 + 10 * rng.uniform(),
+             0,
+             rng.bernoulli(0.5) ? 1.0 : 4.0,
+             nullptr,
+             -1};
+    rates.at_zero = rules::logistic_response(0.0, rates.threshold, rates.steepness);
   }
-  CitizenArrays arrays(bool small_degrees, bool with_leaders, bool with_met) const {
+  // The complex-contagion form of the same rates.
+  ChanceRates complex_rates() {
+    ChanceRates r = rates;
+    r.complex = true;
+    const std::int32_t most = *std::max_element(weighted_degree.begin(), weighted_degree.end());
+    pull_by_count = pull_by_count_table(most, r.leader_extra, r.threshold, r.steepness, r.at_zero, r.unit);
+    r.pull_by_count = pull_by_count.data();
+    r.table_leader_extra = whole_leader_extra(r.leader_extra);
+    return r;
+  }
+  std::vector<double> pull_by_count;
+  CitizenArrays arrays(bool small_degrees, bool with_leaders, bool with_met, bool weighted = false) const {
     return {state.data(),
             offsets.data(),
             small_degrees ? degree.data() : nullptr,
@@ -98,21 +123,27 @@ struct Inputs {
             with_leaders ? leaders.data() : nullptr,
             efficacy.data(),
             group.data(),
-            with_met ? last_met.data() : nullptr};
+            with_met ? last_met.data() : nullptr,
+            weighted ? weighted_degree.data() : nullptr};
   }
 };
 
 // The chances by a plain loop over the rules, one citizen at a time.
-std::vector<double> chances_by_rules(const Inputs& in, bool with_leaders, bool with_met) {
+std::vector<double> chances_by_rules(const Inputs& in, bool with_leaders, bool with_met, bool weighted = false,
+                                     bool complex = false) {
   std::vector<double> chance(static_cast<std::size_t>(in.len));
   const ChanceRates& r = in.rates;
   for (std::size_t i = 0; i < chance.size(); ++i) {
-    const auto k = static_cast<std::int32_t>(in.offsets[i + 1] - in.offsets[i]);
-    const double share = rules::contact_share(in.active[i], with_leaders ? in.leaders[i] : 0, r.leader_extra, k);
+    const auto k = weighted ? in.weighted_degree[i] : static_cast<std::int32_t>(in.offsets[i + 1] - in.offsets[i]);
+    const std::int32_t leaders = with_leaders ? in.leaders[i] : 0;
+    const double share = rules::contact_share(in.active[i], leaders, r.leader_extra, k);
+    const double pull =
+        complex ? rules::complex_pull(rules::participating_ties(in.active[i], leaders, r.leader_extra, r.unit),
+                                      r.threshold, r.steepness, r.at_zero)
+                : share;
     const double g = rules::efficacy_factor(in.efficacy[i], in.typical);
     const bool affected = in.campaign == static_cast<std::uint8_t>(in.group[i]);
-    const double own =
-        rules::own_joining_chance(g, in.spontaneous, r.influence, share, affected ? r.mobilisation : 0.0);
+    const double own = rules::own_joining_chance(g, in.spontaneous, r.influence, pull, affected ? r.mobilisation : 0.0);
     const bool recent = with_met && rules::met_recently(r.step, in.last_met[i], never_met, r.memory);
     chance[i] = in.state[i] == inactive
                     ? rules::joining_chance(own, 0.0)
@@ -133,14 +164,17 @@ void check_change_chances(VectorLevel level) {
   if (const auto reason = untestable(level)) GTEST_SKIP() << reason->c_str();
   const ForcedLevel forced(level);
   for (std::uint32_t trial = 0; trial < 200; ++trial) {
-    const Inputs in(trial, trial % 2 == 1);
-    for (int variant = 0; variant < 8; ++variant) {
+    Inputs in(trial, trial % 2 == 1);
+    const ChanceRates complex_rates = in.complex_rates();
+    // Every kernel: degrees from bytes or offsets or tie weights, with or
+    // without leaders, met or not, linear or complex contagion.
+    for (int variant = 0; variant < 32; ++variant) {
       const bool small_degrees = (variant & 1) != 0 && trial % 2 == 0, with_leaders = (variant & 2) != 0;
-      const bool with_met = (variant & 4) != 0;
+      const bool with_met = (variant & 4) != 0, weighted = (variant & 8) != 0, complex = (variant & 16) != 0;
       std::vector<double> chance(static_cast<std::size_t>(in.len), -1.0);
-      change_chances(in.arrays(small_degrees, with_leaders, with_met), in.len, in.campaign, in.typical, in.spontaneous,
-                     in.rates, chance.data());
-      expect_bitwise(chances_by_rules(in, with_leaders, with_met), chance,
+      change_chances(in.arrays(small_degrees, with_leaders, with_met, weighted), in.len, in.campaign, in.typical,
+                     in.spontaneous, complex ? complex_rates : in.rates, chance.data());
+      expect_bitwise(chances_by_rules(in, with_leaders, with_met, weighted, complex), chance,
                      std::string(vector_level_name(level)) + " trial " + std::to_string(trial) + " variant " +
                          std::to_string(variant));
     }
@@ -188,22 +222,28 @@ TEST(OrganisingKernels, DecideBaselineMatchesScalar) { check_decide(VectorLevel:
 
 // A whole run (organisers, leaders, volunteer organisers, campaigns) under
 // each variant the CPU runs, at two threads: every metric bitwise the same.
-TEST(OrganisingKernels, RunIsBitwiseTheSameUnderEveryVariant) {
-  // Paid organisers who recruit volunteers from leaders made quickly, and
-  // campaigns at a low threshold: every path of the citizen pass is taken.
+// Paid organisers who recruit volunteers from leaders made quickly, and
+// campaigns at a low threshold: every path of the citizen pass is taken.
+// `extra` adds to the model's settings, `organisers_extra` to the
+// organisers', `graph_extra` to the graph's.
+void expect_run_same_under_every_variant(const std::string& extra, const std::string& organisers_extra,
+                                         const std::string& graph_extra) {
   const Scenario s = load_scenario_text(R"(name: kernel_variants
 seed: 7
 steps: 40
-graph: {type: community, population: 14000}
+graph: {type: community, population: 14000)" +
+                                            graph_extra +
+                                            R"(}
 model:
   type: organising
   campaigns: {threshold: 0.1}
   leaders: {min_weeks: 2, min_meetings: 1, chance: 0.5}
   multiplication: {min_meetings: 1, recruit_chance: 1}
+)" + extra + R"(
   organisers:
     cohorts:
       - {count: 10, kind: paid}
-)",
+)" + organisers_extra,
                                         "kernel_variants.yaml");
   const World world = s.graph->generate(s.graph_params, s.seed);
   std::optional<testing::Outcome> reference;
@@ -228,6 +268,15 @@ model:
                      std::string(vector_level_name(level)) + " " + out.result.metrics[m].name);
   }
   if (compared == 0) GTEST_SKIP() << "this CPU runs only the baseline variant: nothing to compare it with";
+}
+
+TEST(OrganisingKernels, RunIsBitwiseTheSameUnderEveryVariant) { expect_run_same_under_every_variant("", "", ""); }
+
+// The same with complex contagion weighted by tie layers and organisers
+// sharing their neighbourhood's capacity, on the clustered fabric.
+TEST(OrganisingKernels, ComplexWeightedRunIsBitwiseTheSameUnderEveryVariant) {
+  expect_run_same_under_every_variant("  contagion: {form: complex, tie_weights: true}",
+                                      "    neighbourhood_capacity: 0.005\n", ", fabric: clustered");
 }
 
 // GROUNDSWELL_VECTOR naming no variant, or one the CPU lacks, is refused

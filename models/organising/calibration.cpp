@@ -63,6 +63,10 @@ void Organising::start_neighbourhood(const StepContext& ctx, std::uint32_t h) {
 // a is chosen so that the area's mean is p0, on a sample of residents
 // (bisection: the mean rises with a). The binomial weights, shares and
 // drop-out hazards depend on the degree only: tabulated once per degree.
+// Under complex contagion the pull is that of the j participating ties;
+// with tie weights each counts v's mean tie weight, and the share is taken
+// as j / k, its expectation (an approximation: the fit is checked against
+// the simulated baseline in docs/models/organising.md).
 Organising::BaselineFit Organising::fit_spontaneous_rate(double p0, std::uint64_t first, std::uint64_t last) const {
   BaselineFit fit;
   fit.model = this;
@@ -104,9 +108,13 @@ double Organising::BaselineFit::in_chance(std::uint64_t v, double a) {
   const std::uint32_t k = model->world_.graph.degree(static_cast<NodeId>(v));
   const double g = model->efficacy_factor(v);
   const std::size_t t = table(k);
+  const Rates& r = model->rates_;
+  // Complex contagion: j participating ties, each of v's mean tie weight.
+  const double tie = r.weighted && k ? model->weighted_degree_[v] / (k * r.unit) : 1.0;
   double chance = 0;
   for (std::uint32_t j = 0; j <= k; ++j) {
-    const double join = rules::own_joining_chance(g, a, model->rates_.influence, shares[t + j], 0.0);
+    const double pull = r.complex ? rules::complex_pull(j * tie, r.threshold, r.steepness, r.at_zero) : shares[t + j];
+    const double join = rules::own_joining_chance(g, a, r.influence, pull, 0.0);
     chance += weights[t + j] * rules::equilibrium_in(join, outs[t + j], p0);
   }
   return chance;
@@ -118,15 +126,17 @@ void Organising::refuse_unmatched_baseline() const {
   const Population& pop = world_.population;
   for (std::size_t h = 0; h < unmatched_.size(); ++h) {
     if (unmatched_[h] < 0) continue;
-    char message[640];
+    char message[700];
+    const char* influence_key = rates_.complex ? "model.contagion.influence" : "model.social_influence";
     std::snprintf(message, sizeof message,
-                  "model.baseline_participation=%g cannot be matched: with model.social_influence=%g, "
+                  "model.baseline_participation=%g cannot be matched: with %s=%g, "
                   "model.weekly_dropout=%g and model.reinforcement=%g, social influence alone keeps %.4f taking "
                   "part in neighbourhood %zu (deprivation rank %.3f), where the baseline and "
-                  "model.deprivation_gap=%g declare %.4f. Lower model.social_influence or model.reinforcement, or "
+                  "model.deprivation_gap=%g declare %.4f. Lower %s or model.reinforcement, or "
                   "raise model.baseline_participation or model.weekly_dropout",
-                  rates_.baseline, rates_.influence, rates_.dropout, rates_.reinforcement, unmatched_[h], h,
-                  static_cast<double>(pop.deprivation[h]), rates_.gap, area_baseline(pop.deprivation[h]));
+                  rates_.baseline, influence_key, rates_.influence, rates_.dropout, rates_.reinforcement, unmatched_[h],
+                  h, static_cast<double>(pop.deprivation[h]), rates_.gap, area_baseline(pop.deprivation[h]),
+                  influence_key);
     throw InputError(message);
   }
 }

@@ -24,9 +24,19 @@ double Organising::efficacy_factor(std::uint64_t v) const {
   return rules::efficacy_factor(efficacy_[v], typical_efficacy_[world_.population.neighbourhood[v]]);
 }
 
+// With tie weights, contact counts and degrees are sums of tie weights.
 double Organising::contact_share(std::uint64_t v) const {
-  return rules::contact_share(active_contacts_[v], leader_contacts_[v], rates_.leader_weight - 1,
-                              static_cast<std::int32_t>(world_.graph.degree(static_cast<NodeId>(v))));
+  const auto k =
+      rates_.weighted ? weighted_degree_[v] : static_cast<std::int32_t>(world_.graph.degree(static_cast<NodeId>(v)));
+  return rules::contact_share(active_contacts_[v], leader_contacts_[v], rates_.leader_weight - 1, k);
+}
+
+// s in the joining rule: the contact share, or the complex-contagion pull.
+double Organising::social_pull(std::uint64_t v) const {
+  if (!rates_.complex) return contact_share(v);
+  const double ties =
+      rules::participating_ties(active_contacts_[v], leader_contacts_[v], rates_.leader_weight - 1, rates_.unit);
+  return rules::complex_pull(ties, rates_.threshold, rates_.steepness, rates_.at_zero);
 }
 
 // One pass over all citizens: this week's meetings and campaign outcomes,
@@ -204,10 +214,24 @@ void Organising::chances_of_change(std::uint32_t h, std::int64_t a, int len, std
                              hood_leader_contacts_[h] != 0 ? leader_contacts_.data() + a : nullptr,
                              efficacy_.data() + a,
                              group,
-                             met_ever ? last_met_.data() + a : nullptr};
-  const ChanceRates rates{rates_.leader_weight - 1, rates_.influence,     rates_.mobilisation,
-                          rates_.dropout,           rates_.reinforcement, rates_.leader_dropout,
-                          rates_.after_meeting,     rates_.memory,        step};
+                             met_ever ? last_met_.data() + a : nullptr,
+                             rates_.weighted ? weighted_degree_.data() + a : nullptr};
+  const ChanceRates rates{rates_.leader_weight - 1,
+                          rates_.influence,
+                          rates_.mobilisation,
+                          rates_.dropout,
+                          rates_.reinforcement,
+                          rates_.leader_dropout,
+                          rates_.after_meeting,
+                          rates_.memory,
+                          step,
+                          rates_.complex,
+                          rates_.threshold,
+                          rates_.steepness,
+                          rates_.at_zero,
+                          rates_.unit,
+                          pull_by_count_.data(),
+                          whole_leader_extra(rates_.leader_weight - 1)};
   change_chances(arrays, len, campaign, typical_efficacy_[h], spontaneous, rates, chance);
   for (int j = 0; j < met.n; ++j) {
     const int i = met.index[j];
@@ -218,7 +242,7 @@ void Organising::chances_of_change(std::uint32_t h, std::int64_t a, int len, std
     }
     const double g = efficacy_factor(v);
     const bool affected = campaign != no_campaign && campaign == static_cast<std::uint8_t>(group[i]);
-    const double own = rules::own_joining_chance(g, spontaneous, rates_.influence, contact_share(v),
+    const double own = rules::own_joining_chance(g, spontaneous, rates_.influence, social_pull(v),
                                                  affected ? rates_.mobilisation : 0.0);
     chance[i] = rules::joining_chance(own, rules::recruitment_chance(rates_.recruit, g, met.count[j]));
   }

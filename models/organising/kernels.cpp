@@ -17,6 +17,9 @@
 // loop. Measurements behind these choices: docs/performance.md.
 #include "models/organising/kernels.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "models/organising/rules.hpp"
 
 namespace gs::organising {
@@ -38,7 +41,15 @@ namespace {
 // LeadersNear: someone in the run has a leader among their contacts (else
 // leader_contacts is 0 throughout and is not read; the same expression is
 // evaluated with a 0, so the result is the same).
-template <bool Met, bool SmallDegrees, bool LeadersNear>
+// Degrees: where a citizen's degree comes from (DegreesIn).
+// Complex: complex contagion (rules::complex_pull). Tabled: the pull is
+// read from r.pull_by_count (the rule's values, tabulated once by whole
+// participating count a + E l), so the loop still vectorises (a gather);
+// always without leaders near, and with them when leaders' extra weight E
+// is whole. Otherwise the rule calls exp, the same scalar function in every
+// variant, and the loop does not vectorise.
+enum class DegreesIn { small, offsets, weighted };
+template <bool Met, DegreesIn Degrees, bool LeadersNear, bool Complex, bool Tabled>
 GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
   const std::uint8_t* __restrict state = c.state;
@@ -53,19 +64,31 @@ GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, s
   const double dropout = r.dropout, reinforcement = r.reinforcement, leader_dropout = r.leader_dropout;
   const double after_meeting = r.after_meeting;
   const std::uint32_t memory = r.memory, step = r.step;
+  const std::int32_t* __restrict weighted_degree = c.weighted_degree;
+  const double threshold = r.threshold, steepness = r.steepness, at_zero = r.at_zero, unit = r.unit;
+  const double* __restrict pull_by_count = r.pull_by_count;
+  const std::int32_t table_extra = r.table_leader_extra;
   for (int i = 0; i < len; ++i) {
     // Degrees fit 31 bits; int32 converts to double in one instruction.
     std::int32_t k;
-    if constexpr (SmallDegrees)
+    if constexpr (Degrees == DegreesIn::weighted)
+      k = weighted_degree[i];
+    else if constexpr (Degrees == DegreesIn::small)
       k = degree[i];
     else
       k = static_cast<std::int32_t>(offsets[i + 1] - offsets[i]);
     std::int32_t leader_contacts = 0;
     if constexpr (LeadersNear) leader_contacts = leaders[i];
     const double share = rules::contact_share(active[i], leader_contacts, leader_extra, k);
+    double pull = share;
+    if constexpr (Complex && (Tabled || !LeadersNear))
+      pull = pull_by_count[active[i] + table_extra * leader_contacts];
+    else if constexpr (Complex)
+      pull = rules::complex_pull(rules::participating_ties(active[i], leader_contacts, leader_extra, unit), threshold,
+                                 steepness, at_zero);
     const double g = rules::efficacy_factor(efficacy[i], typical);
     const bool affected = campaign == static_cast<std::uint8_t>(group[i]);
-    const double own = rules::own_joining_chance(g, spontaneous, influence, share, affected ? mobilisation : 0.0);
+    const double own = rules::own_joining_chance(g, spontaneous, influence, pull, affected ? mobilisation : 0.0);
     const double join = rules::joining_chance(own, 0.0);
     bool recent = false;
     if constexpr (Met) recent = rules::met_recently(step, last_met[i], never_met, memory);
@@ -74,28 +97,40 @@ GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, s
     chance[i] = state[i] == inactive ? join : leave;
   }
 }
-template <bool Met, bool SmallDegrees>
+template <bool Met, DegreesIn Degrees, bool Complex>
 GROUNDSWELL_KERNEL void change_chances_leaders(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                                double spontaneous, const ChanceRates& r, double* __restrict chance) {
-  if (c.leaders)
-    change_chances_kernel<Met, SmallDegrees, true>(c, len, campaign, typical, spontaneous, r, chance);
+  if (c.leaders && Complex && r.table_leader_extra >= 0)
+    change_chances_kernel<Met, Degrees, true, Complex, true>(c, len, campaign, typical, spontaneous, r, chance);
+  else if (c.leaders)
+    change_chances_kernel<Met, Degrees, true, Complex, false>(c, len, campaign, typical, spontaneous, r, chance);
   else
-    change_chances_kernel<Met, SmallDegrees, false>(c, len, campaign, typical, spontaneous, r, chance);
+    change_chances_kernel<Met, Degrees, false, Complex, false>(c, len, campaign, typical, spontaneous, r, chance);
+}
+template <bool Met, bool Complex>
+GROUNDSWELL_KERNEL void change_chances_degrees(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
+                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
+  if (c.weighted_degree)
+    change_chances_leaders<Met, DegreesIn::weighted, Complex>(c, len, campaign, typical, spontaneous, r, chance);
+  else if (c.degree)
+    change_chances_leaders<Met, DegreesIn::small, Complex>(c, len, campaign, typical, spontaneous, r, chance);
+  else
+    change_chances_leaders<Met, DegreesIn::offsets, Complex>(c, len, campaign, typical, spontaneous, r, chance);
 }
 
 // The kernel specialised for what this run needs to read.
 GROUNDSWELL_KERNEL void change_chances_variants(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                                 double spontaneous, const ChanceRates& r, double* __restrict chance) {
   if (c.last_met) {
-    if (c.degree)
-      change_chances_leaders<true, true>(c, len, campaign, typical, spontaneous, r, chance);
+    if (r.complex)
+      change_chances_degrees<true, true>(c, len, campaign, typical, spontaneous, r, chance);
     else
-      change_chances_leaders<true, false>(c, len, campaign, typical, spontaneous, r, chance);
+      change_chances_degrees<true, false>(c, len, campaign, typical, spontaneous, r, chance);
   } else {
-    if (c.degree)
-      change_chances_leaders<false, true>(c, len, campaign, typical, spontaneous, r, chance);
+    if (r.complex)
+      change_chances_degrees<false, true>(c, len, campaign, typical, spontaneous, r, chance);
     else
-      change_chances_leaders<false, false>(c, len, campaign, typical, spontaneous, r, chance);
+      change_chances_degrees<false, false>(c, len, campaign, typical, spontaneous, r, chance);
   }
 }
 
@@ -167,6 +202,24 @@ constexpr bool all_variants = false;
 #endif
 
 }  // namespace
+
+std::int32_t whole_leader_extra(double leader_extra) {
+  const bool whole = leader_extra >= 0 && leader_extra <= 1000 && leader_extra == std::floor(leader_extra);
+  return whole ? static_cast<std::int32_t>(leader_extra) : -1;
+}
+
+std::vector<double> pull_by_count_table(std::int32_t max_count, double leader_extra, double threshold, double steepness,
+                                        double at_zero, double unit) {
+  // Counts a + E l up to (1 + E) max_count when E is whole (a + E l is then
+  // exactly the whole number n the rule computes), else a up to max_count.
+  const std::int32_t extra = whole_leader_extra(leader_extra);
+  const std::int64_t most = static_cast<std::int64_t>(max_count) * (1 + std::max(extra, 0));
+  std::vector<double> table(static_cast<std::size_t>(most) + 1);
+  for (std::int64_t n = 0; n <= most; ++n)
+    table[static_cast<std::size_t>(n)] = rules::complex_pull(
+        rules::participating_ties(static_cast<std::int32_t>(n), 0, leader_extra, unit), threshold, steepness, at_zero);
+  return table;
+}
 
 bool kernel_variant_compiled(VectorLevel level) { return all_variants || level == VectorLevel::baseline; }
 

@@ -6,6 +6,7 @@
 // baseline are chosen at run time (sim/engine/cpu_features.hpp) and give
 // bitwise the same results (tests/test_organising_kernels.cpp).
 #include <cstdint>
+#include <vector>
 
 #include "sim/engine/cpu_features.hpp"
 #include "sim/graph/graph.hpp"
@@ -19,7 +20,23 @@ inline constexpr std::uint32_t never_met = 0;
 struct ChanceRates {
   double leader_extra, influence, mobilisation, dropout, reinforcement, leader_dropout, after_meeting;
   std::uint32_t memory, step;
+  // Complex contagion (rules::complex_pull) instead of the linear share.
+  bool complex;
+  double threshold, steepness, at_zero, unit;
+  // Complex contagion: the pull of a whole participating count n = a + E l,
+  // complex_pull(participating_ties(n, 0, leader_extra, unit), ...), from
+  // pull_by_count_table; table_leader_extra is E = leader_extra when that is
+  // whole (whole_leader_extra), else -1 (the table then covers l = 0 only).
+  const double* pull_by_count;
+  std::int32_t table_leader_extra;
 };
+
+// leader_extra if it is a whole number from 0 to 1000, else -1.
+std::int32_t whole_leader_extra(double leader_extra);
+// The table for counts of up to max_count contacts (a, l <= max_count).
+std::vector<double> pull_by_count_table(std::int32_t max_count, double leader_extra, double threshold, double steepness,
+                                        double at_zero, double unit);
+
 struct CitizenArrays {
   const std::uint8_t* state;
   const std::uint64_t* offsets;
@@ -28,6 +45,9 @@ struct CitizenArrays {
   const float* efficacy;
   const Group* group;
   const std::uint32_t* last_met;  // nullptr: nobody was ever met
+  // With tie weights: sums of tie weights (active and leaders are then
+  // weighted too), used instead of degrees; nullptr: plain degrees.
+  const std::int32_t* weighted_degree;
 };
 
 // chance[i], i < len, that citizen i changes state this week: joins if

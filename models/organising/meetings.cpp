@@ -3,10 +3,12 @@
 // contacts, and developed leaders may be recruited as volunteer organisers.
 // Meetings are recorded in met_now_; their effects (efficacy, recruitment,
 // attrition) are applied by the pass over citizens (citizens.cpp).
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 
 #include "models/organising/model.hpp"
+#include "models/organising/rules.hpp"
 
 namespace gs::organising {
 namespace {
@@ -45,6 +47,24 @@ void Organising::place_organisers(const StepContext& ctx) {
   roster_.from_cohorts = roster_.size();
 }
 
+// With organisers.neighbourhood_capacity: the share of their rate that
+// each neighbourhood's organisers hold this week, from the demand of those
+// in post at the start of the week (summed in organiser order).
+void Organising::competition_factors(std::uint32_t step) {
+  if (hood_factor_.empty()) return;
+  std::fill(hood_demand_.begin(), hood_demand_.end(), 0.0);
+  for (std::size_t o = 0; o < roster_.size(); ++o) {
+    const double capacity = roster_.capacity(o, step);
+    if (capacity > 0) hood_demand_[roster_.home[o]] += roster_.rate[o] * capacity;
+  }
+  const Population& pop = world_.population;
+  for (std::size_t h = 0; h < hood_demand_.size(); ++h) {
+    const auto residents = static_cast<double>(pop.neighbourhood_start[h + 1] - pop.neighbourhood_start[h]);
+    hood_factor_[h] =
+        hood_demand_[h] > 0 ? rules::shared_capacity_factor(rates_.hood_capacity * residents, hood_demand_[h]) : 1.0;
+  }
+}
+
 // Organisers pick residents from the state at the start of the step, so the
 // order in which organisers act does not matter. A development meeting with
 // a leader may recruit them as a volunteer organiser (an intent, applied in
@@ -53,6 +73,7 @@ std::int64_t Organising::organisers_meet(const StepContext& ctx) {
   std::int64_t held = 0, working = 0, volunteers = 0, trained = 0, started = 0, new_listened = 0, new_paid = 0;
   const auto count = static_cast<std::int64_t>(roster_.size());
   const auto from_cohorts = static_cast<std::int64_t>(roster_.from_cohorts);
+  competition_factors(ctx.step);
 #pragma omp parallel for schedule(dynamic, 8) \
     reduction(+ : held, working, volunteers, trained, started, new_listened, new_paid) if (count > 64)
   for (std::int64_t o = 0; o < count; ++o) {
@@ -71,7 +92,8 @@ std::int64_t Organising::organisers_meet(const StepContext& ctx) {
     if (o < from_cohorts && (roster_.end[o] == UINT32_MAX ? ctx.step - roster_.start[o] == roster_.ramp[o] + 1
                                                           : ctx.step == roster_.end[o]))
       ++trained;
-    held += organiser_one_to_ones(ctx, static_cast<std::size_t>(o), capacity, new_listened, new_paid);
+    const double shared = hood_factor_.empty() ? capacity : capacity * hood_factor_[roster_.home[o]];
+    held += organiser_one_to_ones(ctx, static_cast<std::size_t>(o), shared, new_listened, new_paid);
   }
   organisers_working_ = working;
   volunteers_working_ = volunteers;

@@ -90,6 +90,13 @@ struct Rates {
   double opposition, mobilisation, win_gain, loss;
   std::uint32_t stop_after;  // last week organisers work (UINT32_MAX: never)
   std::uint32_t leaders_per_organiser;  // 0: no limit on promotions
+  // Contagion (contagion.*): complex or linear; tie weights by layer (all 1
+  // without them) and the largest, the unit of a tie for complex contagion.
+  bool complex, weighted;
+  double threshold, steepness, at_zero, unit;
+  std::int32_t tie_weight[4];
+  // organisers.neighbourhood_capacity (0: no limit).
+  double hood_capacity;
   explicit Rates(const ParamValues& p);
 };
 
@@ -123,6 +130,11 @@ class Organising final : public Model {
   // One-to-ones (meetings.cpp).
   double efficacy_factor(std::uint64_t v) const;
   double contact_share(std::uint64_t v) const;
+  double social_pull(std::uint64_t v) const;
+  std::int32_t tie_weight(std::uint64_t entry) const {
+    return rates_.tie_weight[static_cast<int>(world_.graph.layers.at(entry))];
+  }
+  void competition_factors(std::uint32_t step);
   void meet(std::uint64_t v, bool by_organiser);
   void place_organisers(const StepContext& ctx);
   std::int64_t organisers_meet(const StepContext& ctx);
@@ -184,6 +196,14 @@ class Organising final : public Model {
   // Degrees below 255 per citizen (1 byte instead of two 8-byte offsets per
   // pass), and per neighbourhood whether some degree is not.
   std::vector<std::uint8_t> degree_, high_degree_;
+  // With tie weights: the sum of each citizen's tie weights (else empty).
+  std::vector<std::int32_t> weighted_degree_;
+  // Complex contagion: the pull of each participating count with no
+  // leaders near, up to the largest (weighted) degree (else empty).
+  std::vector<double> pull_by_count_;
+  // With organisers.neighbourhood_capacity: this week's share of their rate
+  // that each neighbourhood's organisers hold, and their demand (else empty).
+  std::vector<double> hood_factor_, hood_demand_;
   // Per neighbourhood, the sum of its residents' leader_contacts_: where it is
   // 0 the pass does not read them.
   std::vector<std::int64_t> hood_leader_contacts_;

@@ -137,6 +137,34 @@ inline std::vector<ParamSpec> parameters() {
       ParamSpec::integer("leaders.per_organiser", 0).range(0, 100000).units("leaders")
           .describe("Leaders a neighbourhood can sustain per organiser who has worked there (a leadership team: "
                     "Ganz's snowflake, Dunbar's sympathy group of about 15); no promotions beyond it (0: no limit)"),
+      ParamSpec::choice("contagion.form", "linear", {"linear", "complex"})
+          .describe("How participating contacts pull someone in: linear in their share (simple contagion), or "
+                    "complex: a logistic in the number of participating ties (Centola & Macy 2007; Centola 2010)"),
+      ParamSpec::real("contagion.threshold", 2).range(0, 1000).units("ties")
+          .describe("Complex contagion: participating ties at which the pull is half way (Centola & Macy 2007 "
+                    "and Centola 2010 use 2; uncertain, 1-3)"),
+      ParamSpec::real("contagion.steepness", 4).range(0, 1000).units("per tie")
+          .describe("Complex contagion: steepness of the logistic in the ties (large: a hard threshold; "
+                    "uncertain, 1-10)"),
+      ParamSpec::real("contagion.influence", 0.0015).range(0, 1).units("per week")
+          .describe("Complex contagion: weekly chance of joining at full pull, at average efficacy (replaces "
+                    "social_influence; 0.0015 gives the linear form's joining from influence at the 16% baseline "
+                    "on a mean degree of 14; uncertain, 0.0005-0.005)"),
+      ParamSpec::boolean("contagion.tie_weights", false)
+          .describe("Weight each participating contact by its tie's layer (contagion.weights.*; needs a graph "
+                    "with tie layers: graph.fabric clustered)"),
+      ParamSpec::integer("contagion.weights.household", 4).range(1, 100)
+          .describe("Weight of a household tie (strong ties weigh most: Granovetter 1973, Hill & Dunbar 2003; "
+                    "uncertain, 2-8 relative to an acquaintance)"),
+      ParamSpec::integer("contagion.weights.close", 4).range(1, 100)
+          .describe("Weight of a close tie (support clique; uncertain, 2-8 relative to an acquaintance)"),
+      ParamSpec::integer("contagion.weights.friends", 2).range(1, 100)
+          .describe("Weight of a friendship tie (sympathy group; uncertain, 1-4 relative to an acquaintance)"),
+      ParamSpec::integer("contagion.weights.acquaintance", 1).range(1, 100)
+          .describe("Weight of an acquaintance tie (the unit)"),
+      ParamSpec::real("organisers.neighbourhood_capacity", 0).range(0, 10).units("one-to-ones per resident per week")
+          .describe("One-to-ones a neighbourhood's residents take a week, shared by its organisers: each holds "
+                    "capacity / (capacity + demand) of their rate (0: no limit; uncertain, 0.02-0.25)"),
   };
   // clang-format on
 }

@@ -34,9 +34,32 @@ GROUNDSWELL_RULE double contact_share(std::int32_t active_contacts, std::int32_t
   return degree == 0 ? 0.0 : capped;
 }
 
+// n: a citizen's participating ties for complex contagion, leaders counting
+// 1 + leader_extra times, each tie counting its layer's weight / `unit` (the
+// largest weight, so that a tie of the strongest layer counts 1; unit 1 and
+// weights 1 without tie weights). Exact for whole weights.
+GROUNDSWELL_RULE double participating_ties(std::int32_t active_weight, std::int32_t leader_weight, double leader_extra,
+                                           double unit) {
+  return (active_weight + leader_extra * leader_weight) / unit;
+}
+
+// L(n) = 1 / (1 + exp(-steepness (n - threshold))): the logistic response to
+// n participating ties (complex contagion: Centola & Macy 2007).
+GROUNDSWELL_RULE double logistic_response(double ties, double threshold, double steepness) {
+  return 1.0 / (1.0 + std::exp(-steepness * (ties - threshold)));
+}
+
+// The complex-contagion pull: (L(n) - L(0)) / (1 - L(0)), the logistic
+// rescaled so that no participating tie pulls nothing and many pull 1, like
+// the share s of the linear form. `at_zero` is L(0).
+GROUNDSWELL_RULE double complex_pull(double ties, double threshold, double steepness, double at_zero) {
+  return (logistic_response(ties, threshold, steepness) - at_zero) / (1.0 - at_zero);
+}
+
 // The weekly chance that an inactive citizen joins of their own accord:
 // g (a + influence s + mobilisation if a campaign is on their issue), at
-// most 1. `mobilisation` is 0 when no campaign concerns them.
+// most 1. s is the social pull: the contact share (linear contagion) or
+// complex_pull (complex contagion). `mobilisation` is 0 when no campaign concerns them.
 GROUNDSWELL_RULE double own_joining_chance(double g, double spontaneous, double influence, double share,
                                            double mobilisation) {
   const double chance = g * (spontaneous + influence * share + mobilisation);
@@ -96,6 +119,15 @@ GROUNDSWELL_RULE double campaign_win_chance(double participation, double opposit
 // join / (join + leave) of its time in; `otherwise` when both are 0.
 GROUNDSWELL_RULE double equilibrium_in(double join, double leave, double otherwise) {
   return join + leave > 0 ? join / (join + leave) : otherwise;
+}
+
+// Organisers competing for one neighbourhood's residents: of `demand`
+// one-to-ones a week asked of a neighbourhood that can host `capacity`
+// (residents can only be met so often), capacity demand / (capacity +
+// demand) are held (Michaelis-Menten: nearly all while demand is small, at
+// most `capacity`), so each organiser holds this share of theirs.
+GROUNDSWELL_RULE double shared_capacity_factor(double capacity, double demand) {
+  return capacity / (capacity + demand);
 }
 
 }  // namespace gs::organising::rules

@@ -126,11 +126,25 @@ void Organising::apply_changes(std::int64_t lo, std::int64_t hi, int me) {
       hood_active_[h] += d_active;
     else
       outbox.push_back({h, d_active, 0, true});
-    for (NodeId u : graph.neighbours(c.v))
+    if (!rates_.weighted) {
+      for (NodeId u : graph.neighbours(c.v))
+        if (own(u))
+          add_contact(u, d_active, d_leader);
+        else
+          outbox.push_back({u, d_active, d_leader, false});
+      continue;
+    }
+    // With tie weights each contact's counts move by the tie's weight (at
+    // most 100: fits the push's bytes).
+    for (std::uint64_t e = graph.offsets[c.v]; e < graph.offsets[c.v + 1]; ++e) {
+      const NodeId u = graph.targets[e];
+      const std::int32_t w = tie_weight(e);
+      const auto wa = static_cast<std::int8_t>(d_active * w), wl = static_cast<std::int8_t>(d_leader * w);
       if (own(u))
-        add_contact(u, d_active, d_leader);
+        add_contact(u, wa, wl);
       else
-        outbox.push_back({u, d_active, d_leader, false});
+        outbox.push_back({u, wa, wl, false});
+    }
   }
 }
 
@@ -173,9 +187,12 @@ void Organising::recount_contacts() {
 #pragma omp parallel for schedule(dynamic, 4096)
   for (std::int64_t v = 0; v < n; ++v) {
     std::int32_t a = 0, l = 0;
-    for (NodeId u : world_.graph.neighbours(static_cast<NodeId>(v))) {
-      a += state_[u] != inactive;
-      l += state_[u] == leader;
+    const Graph& graph = world_.graph;
+    for (std::uint64_t e = graph.offsets[v]; e < graph.offsets[v + 1]; ++e) {
+      const NodeId u = graph.targets[e];
+      const std::int32_t w = rates_.weighted ? tie_weight(e) : 1;
+      a += (state_[u] != inactive) * w;
+      l += (state_[u] == leader) * w;
     }
     active_contacts_[v] = a;
     leader_contacts_[v] = l;
