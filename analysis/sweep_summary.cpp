@@ -118,8 +118,9 @@ Members from_files(const fs::path& dir) {
       std::size_t budget = max_stored_values;
       flatten(YAML::Load(read_output_info(f.string()).scenario_yaml), "", flat, budget);
     } catch (const InputError&) {
-      // unreadable member: its row says why (below)
+      flat.clear();  // unreadable member (an alias bomb stops part way): its row says why (below)
     } catch (const YAML::Exception&) {
+      flat.clear();
     }
     for (const auto& [k, v] : flat) keys.insert(k);
     values.push_back(std::move(flat));
