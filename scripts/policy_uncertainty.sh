@@ -40,7 +40,14 @@ done
 "$gs" compare runs/policy/posterior_1000 runs/policy/posterior_10000 --at 104,260,520 | tee runs/policy/compare.txt
 "$gs" compare runs/policy/posterior_1000 runs/policy/posterior_10000 --at 104,260,520 --format csv \
   > runs/policy/compare.csv
+# The default-parameter view at the same horizons: the two town scenarios as
+# shipped (same seed, 20 replicates), ten years.
+for n in 1000 10000; do
+  [[ -f runs/policy/defaults_$n.h5 ]] || "$gs" run scenarios/policy/town_${n}_volunteers.yaml \
+    -o runs/policy/defaults_$n.h5 --set steps=520 --set replicates=20 --threads 1 --quiet
+done
 # The same statistics recomputed from the member files, in people nationally,
 # and the figure of docs/policy.md.
 /usr/bin/python3 scripts/policy_uncertainty.py runs/policy/posterior_1000 runs/policy/posterior_10000 \
-  --at 104,260,520 --figure docs/images/policy_uncertainty.png | tee runs/policy/national.txt
+  --at 104,260,520 --figure docs/images/policy_uncertainty.png \
+  --defaults runs/policy/defaults_1000.h5 runs/policy/defaults_10000.h5 | tee runs/policy/national.txt
