@@ -42,7 +42,7 @@ def represents(directory):
             value = float(line.split(":", 1)[1].split("#")[0].strip().replace("_", ""))
             if value > 0:
                 return value
-    raise SystemExit(f"{path}: the scenario sets no represents_population")
+    return None  # the scenario stands for no larger population: no national equivalents
 
 
 def member_parameters(directory, names):
@@ -108,13 +108,14 @@ def main():
     people = represents(args.runs_b)
     di, mean, flo, fhi, slo, shi, sw = summary(d)
     names = sorted(member_series(args.runs_b))
-    print(f"{d.shape[0]} members x {d.shape[1]} replicates; the town stands for {people:,.0f} people")
+    where = f"the town stands for {people:,.0f} people" if people else "no represents_population: people n/a"
+    print(f"{d.shape[0]} members x {d.shape[1]} replicates; {where}")
     print("| week | years | B - A (points) | 95% parameters + seeds | 95% seeds only | full / seed width "
           "| full / seed width, 20 replicates | people gained (national) | 95% parameters + seeds | 95% seeds only |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for s in (int(x) for x in args.at.split(",")):
         pts = [100 * v[s] for v in (mean, flo, fhi, slo, shi)]
-        ppl = [v[s] * people for v in (mean, flo, fhi, slo, shi)]
+        ppl = [v[s] * (people or float("nan")) for v in (mean, flo, fhi, slo, shi)]
         ratio = (fhi[s] - flo[s]) / (shi[s] - slo[s])
         ratio20 = (fhi[s] - flo[s]) / seed_width(sw[s], 20)
         print(f"| {s} | {s / 52:.0f} | {pts[0]:+.3f} | [{pts[1]:+.3f}, {pts[2]:+.3f}] | [{pts[3]:+.3f}, {pts[4]:+.3f}] "

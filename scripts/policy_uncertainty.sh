@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Reproduce the headline of docs/policy.md from scratch: the Big Society
-# calibration's posterior, two ten-year town sweeps drawn from it that differ
-# only in the number of volunteer organisers (1,000 vs 10,000 at UK density;
-# same members, same seeds), and their paired comparison at weeks 104, 260
-# and 520 (2, 5 and 10 years).
+# calibration's posterior, ten-year town sweeps drawn from it that differ
+# only in the organisers (1,000 and 10,000 volunteer organisers at UK
+# density, none, and the Big Society design; same members, same seeds), and
+# their paired comparisons at weeks 104, 260 and 520 (2, 5 and 10 years).
 #
 #   scripts/policy_uncertainty.sh [RANKS]     # RANKS MPI processes (default 2); 1 runs serially
 #
@@ -32,7 +32,7 @@ if [[ ! -f runs/calib/bs/posterior.h5 ]]; then
   "${launch[@]}" "$gs" calibrate scenarios/calibration/big_society.yaml --out-dir runs/calib/bs \
     "${extra[@]}" $(resume_if runs/calib/bs)
 fi
-for n in 1000 10000; do
+for n in 1000 10000 baseline big_society; do
   # shellcheck disable=SC2046
   "${launch[@]}" "$gs" sweep scenarios/sweeps/policy_posterior_$n.yaml --out-dir runs/policy/posterior_$n \
     "${extra[@]}" $(resume_if runs/policy/posterior_$n)
@@ -51,3 +51,7 @@ done
 /usr/bin/python3 scripts/policy_uncertainty.py runs/policy/posterior_1000 runs/policy/posterior_10000 \
   --at 104,260,520 --figure docs/images/policy_uncertainty.png \
   --defaults runs/policy/defaults_1000.h5 runs/policy/defaults_10000.h5 | tee runs/policy/national.txt
+# Each design against no organisers (same members and seeds), for the national totals.
+for n in 1000 10000 big_society; do
+  /usr/bin/python3 scripts/policy_uncertainty.py runs/policy/posterior_baseline runs/policy/posterior_$n --at 104,260,520
+done | tee runs/policy/vs_baseline.txt
