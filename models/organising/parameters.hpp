@@ -83,7 +83,7 @@ inline std::vector<ParamSpec> parameters() {
       ParamSpec::integer("kinds.paid.volunteers_to_recruit", 9).range(0, 1000).units("organisers")
           .describe("Volunteer organisers each paid organiser aims to recruit from leaders (Big Society: 9)"),
       ParamSpec::real("kinds.volunteer.one_to_ones_per_step", 1.0).range(0, 200).units("meetings per week")
-          .describe("Volunteer's one-to-ones per week (Movement for Change: 4.4 one-to-ones and a house meeting pledged per trainee, over about three months)"),
+          .describe("Volunteer's one-to-ones per week; the default is not from the source, which gives about 0.34 (Movement for Change: 4.4 pledged per trainee over about three months); calibrated over 0.2-2"),
       ParamSpec::integer("kinds.volunteer.training_steps", 2).range(0, 100000).units("weeks")
           .describe("Volunteer's ramp-up (Movement for Change and COEP trainings took a day or a weekend)"),
       ParamSpec::real("kinds.volunteer.turnover_per_year", 0.28).range(0, 1).units("share per year")

@@ -208,6 +208,22 @@ for row in rows:
         expect(abs(float(row[key]) - value) <= 1e-9 * max(1.0, abs(value)), f"step {step} {key}: {row[key]} vs {value}")
     print(f"step {step}: difference {member.mean():+.4f}, parameters + seeds [{expected['full_low']:+.4f}, "
           f"{expected['full_high']:+.4f}], seeds only [{expected['seed_low']:+.4f}, {expected['seed_high']:+.4f}]")
+# scripts/policy_uncertainty.py (docs/policy.md's headline and figure) recomputes the same
+# statistics from the member files: its table must agree with compare's rows.
+script = subprocess.run(["/usr/bin/python3", os.path.join(SOURCE, "scripts", "policy_uncertainty.py"),
+                         os.path.join(work, "few"), os.path.join(work, "many"), "--at", "13,26",
+                         "--figure", os.path.join(work, "effect.png")], capture_output=True, text=True)
+expect(script.returncode == 0, f"policy_uncertainty.py: {script.stderr}")
+expect(os.path.getsize(os.path.join(work, "effect.png")) > 1000, "policy_uncertainty.py drew no figure")
+table = {int(c[1]): c for c in (line.split("|") for line in script.stdout.splitlines())
+         if len(c) > 6 and c[1].strip().isdigit()}
+for row in rows:
+    cells = table[int(float(row["step"]))]
+    full = [float(x) for x in cells[4].strip(" []").split(",")]
+    seeds = [float(x) for x in cells[5].strip(" []").split(",")]
+    for got, key in ((float(cells[3]), "difference"), (full[0], "full_low"), (full[1], "full_high"),
+                     (seeds[0], "seed_low"), (seeds[1], "seed_high")):
+        expect(abs(got - 100 * float(row[key])) <= 0.0005 + 1e-12, f"policy_uncertainty.py {key}: {got} vs {row[key]}")
 bad_pair = subprocess.run([EXE, "compare", os.path.join(work, "few"), os.path.join(serial, "gen-0")],
                           capture_output=True, text=True)
 expect(bad_pair.returncode == 2 and "pair" in bad_pair.stderr, f"unpaired directories: {bad_pair.stderr}")
