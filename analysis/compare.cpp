@@ -52,20 +52,13 @@ std::string interval(double lo, double hi, int digits, bool sign = false) {
   return out;
 }
 
-Column number(std::string key, std::string heading, int digits = 4) {
-  Column c;
-  c.key = std::move(key);
-  c.heading = std::move(heading);
-  c.digits = digits;
-  return c;
-}
 Column data_only(const std::string& key) {
-  Column c = number(key, key);
+  Column c = numeric_column(key, key);
   c.in_text = false;
   return c;
 }
 Column text_only(std::string key, std::string heading) {
-  Column c = number(std::move(key), std::move(heading));
+  Column c = numeric_column(std::move(key), std::move(heading));
   c.in_data = false;
   return c;
 }
@@ -114,7 +107,7 @@ FileData load(const std::string& path, const CompareOptions& o) {
 using Cells = std::map<std::string, Cell>;
 
 Column signed_column(std::string key, std::string heading, int digits = 4) {
-  Column c = number(std::move(key), std::move(heading), digits);
+  Column c = numeric_column(std::move(key), std::move(heading), digits);
   c.signed_number = true;
   return c;
 }
@@ -144,7 +137,7 @@ stats::Difference no_difference() {
 void quintile_columns(CompareResult& res) {
   for (std::size_t k = 0; k < quintile_keys.size(); ++k) {
     const std::string& q = quintile_keys[k];
-    add_estimate(res.table, number(q + "_percent", quintile_names[k] + " %"), q + "_ci", "95% CI",
+    add_estimate(res.table, numeric_column(q + "_percent", quintile_names[k] + " %"), q + "_ci", "95% CI",
                  q + "_percent_ci_low", q + "_percent_ci_high");
     add_estimate(res.table, signed_column(q + "_difference_points", "diff (points)"), q + "_difference_ci",
                  "95% CI (Welch)", q + "_difference_points_ci_low", q + "_difference_points_ci_high");
@@ -325,17 +318,17 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
   }
 
   Table& t = res.table;
-  Column mean = number("mean", share ? "mean %" : "mean"), sd = number("sd", share ? "sd %" : "sd", 2);
+  Column mean = numeric_column("mean", share ? "mean %" : "mean"), sd = numeric_column("sd", share ? "sd %" : "sd", 2);
   mean.percent = sd.percent = share;
-  t.columns = {number("label", "scenario"), data_only("scenario"), number("file", "file"), number("replicates", "n"),
-               number("step", "step")};
+  t.columns = {numeric_column("label", "scenario"), data_only("scenario"), numeric_column("file", "file"),
+               numeric_column("replicates", "n"), numeric_column("step", "step")};
   add_estimate(t, mean, "ci", share ? "95% CI (%)" : "95% CI", "ci_low", "ci_high");
   t.columns.push_back(sd);
   add_estimate(t, signed_column("difference", "diff vs first"), "difference_ci", "95% CI (Welch)", "difference_ci_low",
                "difference_ci_high");
   Column change = signed_column("relative_change", "change", 3);
   change.percent = true;
-  t.columns.insert(t.columns.end(), {number("welch_df", "df", 3), change});
+  t.columns.insert(t.columns.end(), {numeric_column("welch_df", "df", 3), change});
   if (share)
     add_estimate(t, signed_column("difference_points", "diff (points)"), "difference_points_ci", "95% CI (Welch)",
                  "difference_points_ci_low", "difference_points_ci_high");
@@ -347,23 +340,24 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
   if (o.reach) {
     char heading[64];
     std::snprintf(heading, sizeof heading, "mean first step >= %g", *o.reach);
-    add_estimate(t, number("reach_step_mean", heading, 4), "reach_ci", "95% CI", "reach_step_ci_low",
+    add_estimate(t, numeric_column("reach_step_mean", heading, 4), "reach_ci", "95% CI", "reach_step_ci_low",
                  "reach_step_ci_high");
-    t.columns.push_back(number("reached", "replicates reaching"));
+    t.columns.push_back(numeric_column("reached", "replicates reaching"));
     res.text_groups.push_back({"label", "reached", "reach_step_mean", "reach_ci"});
   }
   if (organising) {
-    t.columns.insert(t.columns.end(), {number("graph_nodes", "citizens", 8), number("organisers", "organisers", 8),
-                                       number("organiser_kinds", "kind")});
+    t.columns.insert(t.columns.end(),
+                     {numeric_column("graph_nodes", "citizens", 8), numeric_column("organisers", "organisers", 8),
+                      numeric_column("organiser_kinds", "kind")});
     add_estimate(t, signed_column("additional_participants", "extra participants"), "additional_ci", "95% CI",
                  "additional_participants_ci_low", "additional_participants_ci_high");
-    add_estimate(t, number("participants_per_organiser", "per extra organiser"), "per_organiser_ci", "95% CI",
+    add_estimate(t, numeric_column("participants_per_organiser", "per extra organiser"), "per_organiser_ci", "95% CI",
                  "participants_per_organiser_ci_low", "participants_per_organiser_ci_high");
     res.text_groups.push_back({"label", "graph_nodes", "organisers", "organiser_kinds"});
     res.text_groups.push_back(
         {"label", "additional_participants", "additional_ci", "participants_per_organiser", "per_organiser_ci"});
-    t.columns.insert(t.columns.end(), {number("national_population", "people represented", 8),
-                                       number("national_organisers", "organisers (national)", 6)});
+    t.columns.insert(t.columns.end(), {numeric_column("national_population", "people represented", 8),
+                                       numeric_column("national_organisers", "organisers (national)", 6)});
     add_estimate(t, signed_column("national_additional_participants", "extra participants (national)", 6),
                  "national_additional_ci", "95% CI", "national_additional_participants_ci_low",
                  "national_additional_participants_ci_high");
@@ -371,9 +365,9 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
       res.text_groups.push_back({"label", "national_population", "national_organisers",
                                  "national_additional_participants", "national_additional_ci"});
     if (any_cost) {
-      t.columns.push_back(number("cost_per_organiser", "GBP per organiser", 6));
-      add_estimate(t, number("cost_per_additional_participant", "GBP per extra participant"), "cost_ci", "95% CI",
-                   "cost_per_additional_participant_ci_low", "cost_per_additional_participant_ci_high");
+      t.columns.push_back(numeric_column("cost_per_organiser", "GBP per organiser", 6));
+      add_estimate(t, numeric_column("cost_per_additional_participant", "GBP per extra participant"), "cost_ci",
+                   "95% CI", "cost_per_additional_participant_ci_low", "cost_per_additional_participant_ci_high");
       res.text_groups.push_back(
           {"label", "organisers", "cost_per_organiser", "cost_per_additional_participant", "cost_ci"});
     }

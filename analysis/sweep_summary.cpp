@@ -139,14 +139,6 @@ Members from_files(const fs::path& dir) {
   return m;
 }
 
-Column col(std::string key, std::string heading, int digits = 4) {
-  Column c;
-  c.key = std::move(key);
-  c.heading = std::move(heading);
-  c.digits = digits;
-  return c;
-}
-
 // A parameter value as a number when it is one, so CSV/JSON readers get numbers.
 Cell value_cell(const std::string& v) {
   if (v.empty()) return std::monostate{};
@@ -238,19 +230,20 @@ SummarizeResult summarize_directory(const std::string& dir_name, const Summarize
 
   SummarizeResult res;
   Table& t = res.table;
-  if (m.indexed) t.columns.push_back(col("index", "#"));
-  t.columns.push_back(col("name", "member"));
+  if (m.indexed) t.columns.push_back(numeric_column("index", "#"));
+  t.columns.push_back(numeric_column("name", "member"));
   // Text headings: the last part of the dotted name (one_to_ones_per_step); CSV/JSON keep the full path.
-  for (const auto& p : m.param_names) t.columns.push_back(col(p, p.substr(p.rfind('.') + 1), 6));
-  Column ci = col("ci", "95% CI");
+  for (const auto& p : m.param_names) t.columns.push_back(numeric_column(p, p.substr(p.rfind('.') + 1), 6));
+  Column ci = numeric_column("ci", "95% CI");
   ci.in_data = false;
-  Column lo = col("ci_low", "ci_low"), hi = col("ci_high", "ci_high");
+  Column lo = numeric_column("ci_low", "ci_low"), hi = numeric_column("ci_high", "ci_high");
   lo.in_text = hi.in_text = false;
   t.columns.insert(t.columns.end(),
-                   {col("organisers", "organisers", 8), col("replicates", "n"), col("step", "step"),
-                    col("mean", "mean"), col("sd", "sd", 2), ci, lo, hi, col("status", "status"), col("file", "file")});
-  if (m.indexed) t.columns.push_back(col("wall_seconds", "wall s", 3));
-  if (m.indexed) t.columns.push_back(col("seed", "seed", 20));
+                   {numeric_column("organisers", "organisers", 8), numeric_column("replicates", "n"),
+                    numeric_column("step", "step"), numeric_column("mean", "mean"), numeric_column("sd", "sd", 2), ci,
+                    lo, hi, numeric_column("status", "status"), numeric_column("file", "file")});
+  if (m.indexed) t.columns.push_back(numeric_column("wall_seconds", "wall s", 3));
+  if (m.indexed) t.columns.push_back(numeric_column("seed", "seed", 20));
   // Text in two blocks that fit 120 columns: the results, then where each member's numbers come from.
   const std::string label = m.indexed ? "index" : "name";
   std::vector<std::string> results = {label};

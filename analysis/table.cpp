@@ -5,10 +5,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ostream>
+#include <utility>
 
 #include "sim/scenario/scenario.hpp"
 
 namespace gs {
+
+Column numeric_column(std::string key, std::string heading, int digits) {
+  Column c;
+  c.key = std::move(key);
+  c.heading = std::move(heading);
+  c.digits = digits;
+  return c;
+}
+
 namespace {
 
 std::string format_text(const Column& c, const Cell& cell) {

@@ -22,6 +22,9 @@ struct Column {
   bool in_data = true;  // written by print_csv and print_json
 };
 
+// A column of numbers shown with `digits` significant digits.
+Column numeric_column(std::string key, std::string heading, int digits = 4);
+
 using Cell = std::variant<std::monostate, std::string, double>;
 
 struct Table {

@@ -44,7 +44,7 @@ class Bass final : public Model {
       adopts_[v] = 0;
       if (adopted_[v]) continue;
       const std::uint32_t k = graph_.degree(static_cast<NodeId>(v));
-      const double share = k ? static_cast<double>(adopted_neighbours_[v]) / k : 0.0;
+      const double share = k ? static_cast<double>(adopted_neighbours_[static_cast<NodeId>(v)]) / k : 0.0;
       adopts_[v] = Stream(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), adopt_draw)
                        .bernoulli(p_ + q_ * share);
       newly += adopts_[v];

@@ -1,5 +1,4 @@
 #include "sim/sweep/calibration_file.hpp"
-#include "sim/sweep/sweep.hpp"
 
 #include <yaml-cpp/yaml.h>
 
