@@ -63,7 +63,8 @@ json network_view(const Scenario& s, std::uint32_t neighbourhood) {
   auto model = s.model->create(s.model_params, world);
   json states = json::array();
   auto record = [&] {
-    const StateArray* a = find_state(model->state_arrays(), world.graph.nodes());
+    const std::vector<StateArray> arrays = model->state_arrays();  // find_state points into it
+    const StateArray* a = find_state(arrays, world.graph.nodes());
     if (!a)
       throw InputError("model '" + s.model->name +
                        "' keeps no per-person state array ('state' or 'active') for the network view to show");
