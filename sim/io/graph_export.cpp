@@ -125,16 +125,25 @@ void write_text(const std::string& temp, const World& w, const ExportInfo& info)
                g.nodes(), g.nodes() ? g.nodes() - 1 : 0, static_cast<unsigned long long>(g.edges()));
   std::fprintf(out.get(), "# each undirected tie once as 'u v' with u < v; isolated nodes do not appear\n");
   char line[32];
-  for (NodeId v = 0; v < g.nodes(); ++v) {
+  int failed = 0;  // errno of the first failed write: a full disk must be named as one
+  for (NodeId v = 0; v < g.nodes() && !failed; ++v) {
     for (NodeId u : g.neighbours(v)) {
       if (u <= v) continue;
       const int len = std::snprintf(line, sizeof line, "%u %u\n", v, u);
-      std::fwrite(line, 1, static_cast<std::size_t>(len), out.get());
+      if (std::fwrite(line, 1, static_cast<std::size_t>(len), out.get()) != static_cast<std::size_t>(len)) {
+        failed = errno;
+        break;
+      }
     }
   }
-  if (std::ferror(out.get())) throw OutputError(temp + ": write failed: " + std::strerror(errno));
   std::FILE* f = out.release();
-  if (std::fclose(f) != 0) throw OutputError(temp + ": write failed: " + std::strerror(errno));
+  if (std::fclose(f) != 0 && !failed) failed = errno;
+  if (failed == ENOSPC || failed == EFBIG || failed == EDQUOT)
+    throw DiskFullError(temp + ": no space left on device while writing it (" +
+                        (failed == EFBIG ? std::string("the file-size limit, ulimit -f, was reached")
+                                         : std::string(std::strerror(failed))) +
+                        ")");
+  if (failed) throw OutputError(temp + ": write failed: " + std::strerror(failed));
 }
 
 }  // namespace

@@ -323,6 +323,10 @@ void write_atomically(const std::string& path, const std::function<void(const st
     if (std::rename(temp.c_str(), path.c_str()) != 0)
       throw OutputError(path + ": cannot rename the finished file into place: " + std::strerror(errno));
     fsync_path(directory_of(path).string(), O_RDONLY | O_DIRECTORY);
+  } catch (const DiskFullError& e) {  // a writer of its own (a text file) saw the disk full
+    std::error_code ec;
+    std::filesystem::remove(temp, ec);
+    throw DiskFullError(std::string(e.what()) + "; nothing was left at " + path);
   } catch (const OutputError& e) {
     std::error_code ec;
     std::filesystem::remove(temp, ec);

@@ -140,6 +140,14 @@ class DiskFull(Base):
             self.check_full(done, out, d)
             self.assertFalse(os.path.exists(out))
 
+    def test_graph_export_text(self):
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, population=20000)
+            out = os.path.join(d, "g.txt")
+            done = self.run_cli("graph", scenario, "--export", out, preexec_fn=file_size_limit(20000))
+            self.check_full(done, out, d)
+            self.assertFalse(os.path.exists(out))
+
 
 def sanitized():
     """An AddressSanitizer build reserves terabytes of address space: an address-space limit cannot apply."""
