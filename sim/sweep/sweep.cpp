@@ -16,6 +16,7 @@
 #include "sim/engine/random.hpp"
 #include "sim/scenario/text_checks.hpp"
 #include "sim/sweep/calibration_output.hpp"
+#include "sim/sweep/yaml_input.hpp"
 
 namespace gs {
 namespace {
@@ -43,34 +44,10 @@ std::string read_file(const std::string& path, const std::string& what) {
   return s.str();
 }
 
-std::string where(const std::string& file, const YAML::Node& node) {
-  if (!node.IsDefined() || node.Mark().line < 0) return file;
-  return file + ":" + std::to_string(node.Mark().line + 1) + ":" + std::to_string(node.Mark().column + 1);
-}
-
-[[noreturn]] void fail(const std::string& file, const YAML::Node& node, const std::string& key,
-                       const std::string& what) {
-  throw InputError(where(file, node) + ": " + (key.empty() ? "" : key + ": ") + what);
-}
-
-std::string yaml_text(const YAML::Node& node) {
-  YAML::Emitter out;  // quotes scalars that would not read back as themselves
-  out << YAML::Flow << node;
-  return out.c_str();
-}
-
-double number(const std::string& file, const YAML::Node& node, const std::string& key) {
-  if (node.IsScalar()) {
-    const std::string& t = node.Scalar();
-    char* end = nullptr;
-    errno = 0;
-    const double x = std::strtod(t.c_str(), &end);
-    if (!t.empty() && end == t.c_str() + t.size() && std::isfinite(x) && errno == 0 &&
-        t.find_first_of("xXnNiI") == std::string::npos)
-      return x;
-  }
-  fail(file, node, key, "expected a number, got '" + yaml_text(node) + "'");
-}
+using yaml_input::fail;
+using yaml_input::number;
+using yaml_input::where;
+using yaml_input::yaml_text;
 
 void check_unique_keys(const std::string& file, const YAML::Node& map, const std::string& section) {
   std::set<std::string> seen;
