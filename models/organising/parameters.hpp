@@ -242,7 +242,11 @@ inline std::vector<MetricSpec> metrics() {
 // [replicate, step, neighbourhood]; measure_neighbourhoods fills them in this order.
 inline std::vector<MetricSpec> neighbourhood_metrics() {
   return {{"participation_by_neighbourhood",
-           "Share of the neighbourhood's residents who are participants or leaders (see /neighbourhoods)", "share"}};
+           "Share of the neighbourhood's residents who are participants or leaders (see /neighbourhoods)", "share"},
+          {"organisers_by_neighbourhood",
+           "Organisers working in the step who are based in the neighbourhood (paid and volunteer; they add up to "
+           "organisers_active)",
+           "organisers"}};
 }
 
 }  // namespace gs::organising
