@@ -137,7 +137,6 @@ class ExplorerPage(unittest.TestCase):
         self.assertIn(f"api/runs/{run_id}/a/data.h5", links)
         os.makedirs(ARTIFACTS, exist_ok=True)
         b.screenshot(os.path.join(ARTIFACTS, "explorer.png"))
-        b.screenshot(os.path.join(ARTIFACTS, "explorer-map.png"), "#map-wrap")
 
         # A vs B: B with more organisers; the page plots both and the paired difference.
         b.evaluate("window.explorer.setCompare(true), true")
@@ -177,6 +176,20 @@ class ExplorerPage(unittest.TestCase):
                 b.evaluate(set_in_panel(key, value))
         self.assertEqual(b.evaluate("window.explorer.overrides('a')['graph.fabric']"), "clustered")
         _, results = self.run_from_page()
+        # One replicate: whole organisers per neighbourhood, adding up to organisers_active at the slider's week.
+        b.evaluate("document.getElementById('overlay-organisers').click(), true")
+        week = SMALL["steps"]
+        self.assertEqual(int(b.evaluate("document.getElementById('week').value")), week)
+        markers = b.evaluate("[...document.querySelectorAll('#map .organiser')]"
+                             ".map(m => [+m.dataset.hood, +m.dataset.count, m.textContent])")
+        based = results["arms"][0]["neighbourhood_series"]["organisers_by_neighbourhood"][week]
+        self.assertEqual({h: n for h, n, _ in markers}, {h: n for h, n in enumerate(based) if n > 0})
+        self.assertEqual(sum(n for _, n, _ in markers), results["arms"][0]["series"]["organisers_active"]["mean"][week])
+        self.assertEqual(sum(n for _, n, _ in markers), 20)  # 200 organisers at population_scale 0.1
+        for _, n, text in markers:
+            self.assertTrue(text.startswith(str(int(n))), text)
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        b.screenshot(os.path.join(ARTIFACTS, "explorer-map.png"), "#map-wrap", scale=2)
         b.evaluate("document.querySelector('#map .cell[data-hood=\"3\"]').dispatchEvent(new MouseEvent('click')), true")
         b.evaluate("document.getElementById('show-network').click(), true")
         b.wait_for("document.getElementById('network').dataset.tiesByLayer")
