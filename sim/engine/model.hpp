@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "sim/core/ordered_sum.hpp"
-#include "sim/engine/params.hpp"
-#include "sim/engine/registry.hpp"
+#include "sim/core/params.hpp"
+#include "sim/core/registry.hpp"
 #include "sim/graph/graph.hpp"
 
 namespace gs {

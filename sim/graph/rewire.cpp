@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 
 namespace gs {
 

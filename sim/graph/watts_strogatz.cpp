@@ -17,7 +17,7 @@
 #include <set>
 
 #include "sim/core/input_error.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/graph/generator.hpp"
 #include "sim/graph/ring.hpp"
 

@@ -7,7 +7,7 @@
 #include <system_error>
 
 #include "sim/core/input_error.hpp"
-#include "sim/scenario/text_checks.hpp"
+#include "sim/core/text_checks.hpp"
 
 namespace gs {
 namespace {

@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "sim/scenario/text_checks.hpp"
+#include "sim/core/text_checks.hpp"
 
 namespace gs {
 namespace {

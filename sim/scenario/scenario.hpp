@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "sim/core/input_error.hpp"  // InputError, did_you_mean: scenario errors are input errors
+#include "sim/core/params.hpp"
 #include "sim/engine/model.hpp"
-#include "sim/engine/params.hpp"
 #include "sim/graph/generator.hpp"
 
 namespace gs {
