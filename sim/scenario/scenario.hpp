@@ -38,6 +38,15 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
 Scenario load_scenario_text(const std::string& text, const std::string& origin,
                             const std::vector<std::string>& overrides = {});
 
+// Only the model section of a scenario's text (the one an output file stores,
+// say): its model and its parameters, validated and scaled by the
+// scenario's population_scale as a run would; the graph is not checked.
+struct ModelSection {
+  const ModelInfo* model = nullptr;
+  ParamValues params;  // scaled
+};
+ModelSection load_model_section(const std::string& text, const std::string& origin);
+
 // A count of people as a run uses it: the count as written times
 // population_scale, rounded to the nearest integer.
 std::int64_t scaled_count(std::int64_t count, double population_scale);
