@@ -307,6 +307,26 @@ void Organising::restored() {
   tally_all();
 }
 
+namespace {
+
+// organisers.count (the single-cohort form, paid) plus every cohort's count.
+OrganiserFacts organiser_facts(const ParamValues& p) {
+  OrganiserFacts facts;
+  facts.count = p.integer("organisers.count");
+  bool paid = facts.count > 0, volunteer = false;
+  for (const ParamValues& cohort : p.records("organisers.cohorts")) {
+    const std::int64_t n = cohort.integer("count");
+    facts.count += n;
+    bool& seen = cohort.text("kind") == "volunteer" ? volunteer : paid;
+    seen = seen || n > 0;
+  }
+  facts.kinds = paid && volunteer ? "paid and volunteer" : paid ? "paid" : volunteer ? "volunteer" : "";
+  facts.cost_per_organiser = p.real("organisers.cost_per_organiser");
+  return facts;
+}
+
+}  // namespace
+
 }  // namespace gs::organising
 
 GROUNDSWELL_REGISTER_MODEL(
@@ -316,4 +336,4 @@ GROUNDSWELL_REGISTER_MODEL(
     [](const gs::ParamValues& p, const gs::World& w) -> std::unique_ptr<gs::Model> {
       return std::make_unique<gs::organising::Organising>(p, w);
     },
-    gs::organising::neighbourhood_metrics())
+    gs::organising::neighbourhood_metrics(), gs::organising::organiser_facts)
