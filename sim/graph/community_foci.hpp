@@ -189,17 +189,13 @@ struct Placement {
   std::vector<double> keep;
   std::vector<std::uint32_t> alias, small, large;
 
-  // With for_ties false, only what the layers need (foci and circles).
-  void place(std::uint64_t seed, std::uint64_t first, std::uint32_t n, const Population& pop, const Shape& s,
-             bool for_ties) {
+  void place(std::uint64_t seed, std::uint64_t first, std::uint32_t n, const Population& pop, const Shape& s) {
     draw(seed, first, n, pop, s);
     group_and_shuffle(n);
-    if (for_ties) {
-      by_position.resize(n + 1);
-      by_position[0] = 0;
-      for (std::uint32_t q = 0; q < n; ++q) by_position[q + 1] = by_position[q] + s.sociability[bin[member[q]]];
-      build_alias(n, s);
-    }
+    by_position.resize(n + 1);
+    by_position[0] = 0;
+    for (std::uint32_t q = 0; q < n; ++q) by_position[q + 1] = by_position[q] + s.sociability[bin[member[q]]];
+    build_alias(n, s);
     focus.resize(n);
     circle.resize(n);
     focus_start.clear();
