@@ -121,14 +121,20 @@ class ClusteredFabric {
       // The closest context the two ends share: household (0), else
       // acquaintance (3) less one for a shared focus and one more for a
       // shared circle (which implies the focus); in arithmetic, as the cases
-      // come in random order. Ends in different chunks share none.
+      // come in random order. Ends in different neighbourhoods share none,
+      // which needs no look-up: rows come in order, so the row's
+      // neighbourhood is followed along, and only the contexts of its
+      // residents (in cache) are read.
       const Context* const context = s.context.data();
-      return [context, lo, span](NodeId row, NodeId target) -> std::uint8_t {
-        if (std::uint64_t{target} - lo >= span) return 3;
+      const std::uint64_t* hood_end = pop_.neighbourhood_start.data() + base_.chunk_first_hood[c] + 1;
+      std::uint64_t hood_first = lo;
+      return [context, lo, hood_end, hood_first](NodeId row, NodeId target) mutable -> std::uint8_t {
+        while (row >= *hood_end) hood_first = *hood_end++;
+        if (target - hood_first >= *hood_end - hood_first) return 3;
         const Context& a = context[row - lo];
         const Context& b = context[target - lo];
         const unsigned shared = unsigned{a.focus == b.focus} + unsigned{a.circle == b.circle};
-        return static_cast<std::uint8_t>(a.household == b.household ? 0u : 3u - shared);
+        return static_cast<std::uint8_t>((3u - shared) * unsigned{a.household != b.household});
       };
     };
     auto chunk_leaving = [&](std::size_t c, auto&& emit) {
@@ -232,47 +238,47 @@ class ClusteredFabric {
         BatchedStream rng(words + i, batch, 4 * tie_blocks, seed_, id, clustered_ties);
         // Ties started: Poisson with a mean in proportion to sociability.
         const std::uint32_t b = bins[local];
-        const std::uint32_t count =
-            poisson_count(rng.uniform(), shape_.started_ties * shape_.sociability[b], shape_.no_ties[b]);
+        const Shape::Started& started = shape_.started[b];
+        const std::uint32_t count = poisson_count(rng.uniform(), started.mean, started.none);
         emitted += count;
-        if constexpr (only_leaving) {
-          // Friends and local acquaintances never leave: one word each to pass over.
+        // The ties, reading words with next(). Friends and local
+        // acquaintances never leave: the leaving pass passes over their word.
+        auto tie_loop = [&](auto&& next) {
           for (std::uint32_t t = 0; t < count; ++t) {
-            const std::uint32_t kind = rng.next_word();
-            const std::uint32_t w1 = rng.next_word();
-            if (kind < shape_.local_cut) continue;
-            const std::uint32_t w2 = rng.next_word();
-            if (kind >= shape_.regional_cut)
+            const std::uint32_t kind = next();
+            if (kind < shape_.friend_cut) {
+              const std::uint32_t w = next();
+              if constexpr (!only_leaving) {
+                // Friends are chosen in proportion to their sociability too.
+                const std::uint32_t f = place.focus[local], a = place.focus_start[f], b = place.focus_start[f + 1];
+                if (b - a < 2) continue;
+                const std::uint32_t q = weighted_pick(place.by_position, a, b, place.position[local], w);
+                emit(id, NodeId(first + place.member[q]));
+              }
+            } else if (kind < shape_.local_cut) {
+              const std::uint32_t w = next();
+              if constexpr (!only_leaving) {
+                if (n < 2) continue;
+                emit(id, NodeId(first + place.acquaintance(w, n, local)));
+              }
+            } else if (kind < shape_.regional_cut) {
+              const std::uint32_t w1 = next(), w2 = next();
+              if (!only_leaving || base_.chunks_split_regions) emit(id, regional_tie(h, w1, w2));
+            } else {
+              const std::uint32_t w1 = next(), w2 = next();
               emit(id, long_range_tie(h, w1, w2));
-            else if (base_.chunks_split_regions)
-              emit(id, regional_tie(h, w1, w2));
-          }
-          continue;
-        }
-        for (std::uint32_t t = 0; t < count; ++t) {
-          const std::uint32_t kind = rng.next_word();
-          if (kind < shape_.friend_cut) {
-            const std::uint32_t w = rng.next_word();
-            if constexpr (!only_leaving) {
-              // Friends are chosen in proportion to their sociability too.
-              const std::uint32_t f = place.focus[local], a = place.focus_start[f], b = place.focus_start[f + 1];
-              if (b - a < 2) continue;
-              const std::uint32_t q = weighted_pick(place.by_position, a, b, place.position[local], w);
-              emit(id, NodeId(first + place.member[q]));
             }
-          } else if (kind < shape_.local_cut) {
-            const std::uint32_t w = rng.next_word();
-            if constexpr (!only_leaving) {
-              if (n < 2) continue;
-              emit(id, NodeId(first + place.acquaintance(w, n, local)));
-            }
-          } else if (kind < shape_.regional_cut) {
-            const std::uint32_t w1 = rng.next_word(), w2 = rng.next_word();
-            if (!only_leaving || base_.chunks_split_regions) emit(id, regional_tie(h, w1, w2));
-          } else {
-            const std::uint32_t w1 = rng.next_word(), w2 = rng.next_word();
-            emit(id, long_range_tie(h, w1, w2));
           }
+        };
+        // Usually every word is in the batch: then they are read with the
+        // index in a register (the stream's own index makes a chain through
+        // memory), and the stream only for the rest.
+        if (2 + 3 * std::uint64_t{count} <= 4 * tie_blocks) {
+          const std::uint32_t* const column = words + i;
+          std::uint32_t k = 2;  // after the uniform's two words
+          tie_loop([&] { return column[batch * k++]; });
+        } else {
+          tie_loop([&] { return rng.next_word(); });
         }
       }
     }

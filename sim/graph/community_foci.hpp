@@ -43,6 +43,12 @@ struct Shape {
   // of each of sociability_bins equal-probability bins, scaled to mean 1, and
   // exp(-mean ties started) for each, for the Poisson draw.
   std::vector<double> sociability, no_ties;
+  // Per bin, the two numbers of the Poisson draw side by side (one cache line
+  // a citizen, not two): mean ties started and exp(-mean).
+  struct Started {
+    double mean, none;
+  };
+  std::vector<Started> started;
 };
 
 constexpr unsigned sociability_bits = 13;  // 8,192 bins: the largest is 3.8 sd above the mean
@@ -84,6 +90,8 @@ inline Shape shape_of(const ParamValues& p, std::uint64_t hoods) {
     s.sociability[i] *= static_cast<double>(bins) / sum;
     s.no_ties[i] = std::exp(-total * s.sociability[i]);
   }
+  s.started.resize(bins);
+  for (std::size_t i = 0; i < bins; ++i) s.started[i] = {total * s.sociability[i], s.no_ties[i]};
   s.radius = p.integer("regional_radius");
   s.rank_spread = std::llround(p.real("clustered.deprivation_spread") * static_cast<double>(hoods));
   return s;

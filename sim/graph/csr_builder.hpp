@@ -181,20 +181,34 @@ Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& so
 
 namespace detail {
 
-// Stores entries [base, base + n)'s layers (one a byte in `layer`) two bits
-// each. Bytes shared with a neighbouring chunk's entries are ORed in (the
-// ordered section zeroed them first); the others are stored whole.
-inline void store_layers(std::uint8_t* bytes, std::uint64_t base, const std::uint8_t* layer, std::uint64_t n) {
+// Two bits a layer, 32 entries a word, from a chunk's first entry.
+using PackedLayers = std::vector<std::uint64_t>;
+
+// The 8 bits of packed layers from bit `at` on (zeros past the last word).
+inline std::uint8_t layer_bits(const std::uint64_t* packed, std::uint64_t at) {
+  const std::uint64_t word = at >> 6;
+  const unsigned shift = at & 63;
+  std::uint64_t bits = packed[word] >> shift;
+  if (shift > 56) bits |= packed[word + 1] << (64 - shift);
+  return static_cast<std::uint8_t>(bits);
+}
+
+// Stores entries [base, base + n)'s layers (packed from entry base on, with
+// a zero word after the last) two bits each. Bytes shared with a
+// neighbouring chunk's entries are ORed in (the ordered section zeroed them
+// first); the others are stored whole.
+inline void store_layers(std::uint8_t* bytes, std::uint64_t base, const std::uint64_t* packed, std::uint64_t n) {
+  if (n == 0) return;
   const std::uint64_t end = base + n;
-  std::uint64_t e = base;
-  while (e < end) {
-    const std::uint64_t byte = e >> 2, stop = std::min(end, 4 * byte + 4);
-    std::uint8_t bits = 0;
-    for (; e < stop; ++e) bits = static_cast<std::uint8_t>(bits | (layer[e - base] << (2 * (e & 3))));
-    if (4 * byte < base || 4 * byte + 4 > end)
+  for (std::uint64_t byte = base >> 2; byte <= (end - 1) >> 2; ++byte) {
+    const std::uint64_t first = 4 * byte;  // the byte's first entry
+    if (first < base || first + 4 > end) {
+      const std::uint8_t bits = first < base ? static_cast<std::uint8_t>(layer_bits(packed, 0) << (2 * (base - first)))
+                                             : layer_bits(packed, 2 * (first - base));
       std::atomic_ref<std::uint8_t>(bytes[byte]).fetch_or(bits, std::memory_order_relaxed);
-    else
-      bytes[byte] = bits;
+    } else {
+      bytes[byte] = layer_bits(packed, 2 * (first - base));
+    }
   }
 }
 
@@ -207,7 +221,8 @@ inline void store_layers(std::uint8_t* bytes, std::uint64_t base, const std::uin
 // which only waits on the chunks before it to know where that is. Rows are
 // sorted, so neither the fill order nor the thread count shows in the result.
 // With layers, each chunk's entries get theirs from its source's layer
-// function while its rows are still in cache (sim/graph/graph.hpp).
+// function while its rows are still in cache (sim/graph/graph.hpp), called
+// row by row in id order (so it can follow a row's context along).
 template <bool layered, class Source, class Leaving>
 Graph build_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
                   const Leaving& leaving) {
@@ -260,7 +275,7 @@ Graph build_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_sta
   {
     std::vector<Edge> edges;
     ChunkRows rows;
-    std::vector<std::uint8_t> layer;  // [entry of the chunk]
+    PackedLayers layer;  // the chunk's entries
 #pragma omp for ordered schedule(dynamic, 1)
     for (std::int64_t c = 0; c < n_chunks; ++c) {
       const auto ci = static_cast<std::size_t>(c);
@@ -285,16 +300,27 @@ Graph build_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_sta
           packed = rows.build(e, n, lo, span, arriving, ci, g.offsets.data() + lo);
         };
         if constexpr (layered) {
-          const auto layer_of = source(ci, emit);
+          auto layer_of = source(ci, emit);
           chunk_rows();
-          if (layer.size() < packed) layer.resize(packed + packed / 8);
+          const std::uint64_t words = packed / 32 + 2;  // and a zero word after the last
+          if (layer.size() < words) layer.resize(words + words / 8);
           const std::uint64_t* const row_start = g.offsets.data() + lo;
           const NodeId* const slab = rows.slab.get();
+          std::uint64_t* const out = layer.data();
+          std::uint64_t bits = 0, k = 0;
           for (std::uint64_t i = 0; i < span; ++i) {
             const std::uint64_t stop = i + 1 < span ? row_start[i + 1] : packed;
             const auto row = static_cast<NodeId>(lo + i);
-            for (std::uint64_t k = row_start[i]; k < stop; ++k) layer[k] = layer_of(row, slab[k]);
+            for (; k < stop; ++k) {
+              bits |= std::uint64_t{layer_of(row, slab[k])} << (2 * (k & 31));
+              if ((k & 31) == 31) {
+                out[k >> 5] = bits;
+                bits = 0;
+              }
+            }
           }
+          out[packed >> 5] = bits;  // the last, partial word (or zero)
+          out[(packed >> 5) + 1] = 0;
         } else {
           source(ci, emit);
           chunk_rows();
