@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <set>
 
 #include "sim/core/random.hpp"
@@ -128,6 +129,53 @@ TEST(CsrBuilder, OwnedBuilderHandlesEmptyChunksAndChunksWithoutEdges) {
   for (int threads : {1, 2, 4}) {
     omp_set_num_threads(threads);
     expect_same(build_csr_owned(10, chunk_start, source, leaving), reference(10, chunks));
+  }
+  omp_set_num_threads(saved);
+}
+
+TEST(CsrBuilder, LayeredBuilderGivesEveryEntryItsLayerWhereverChunksEnd) {
+  // Chunks of 1 to 9 rows (some empty of edges), so that their entries start
+  // and end anywhere in a layer byte; a layer from (row, target) alone.
+  const std::size_t nodes = 3000;
+  std::vector<std::uint64_t> chunk_start = {0};
+  Stream sizes(4, 0, 0, 0, 3);
+  while (chunk_start.back() < nodes)
+    chunk_start.push_back(std::min<std::uint64_t>(nodes, chunk_start.back() + 1 + sizes.below32(9)));
+  std::vector<Pairs> chunks(chunk_start.size() - 1);
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    Stream rng(9, 0, 0, static_cast<std::uint32_t>(c), 1);
+    const auto lo = static_cast<std::uint32_t>(chunk_start[c]);
+    const auto span = static_cast<std::uint32_t>(chunk_start[c + 1] - lo);
+    const std::uint32_t ties = c % 5 == 0 ? 0 : rng.below32(12);
+    for (std::uint32_t i = 0; i < ties; ++i) {
+      const auto u = static_cast<NodeId>(lo + rng.below32(span));
+      const auto v = rng.uniform() < 0.7 ? static_cast<NodeId>(lo + rng.below32(span))
+                                         : static_cast<NodeId>(rng.below32(static_cast<std::uint32_t>(nodes)));
+      chunks[c].emplace_back(u, v);
+    }
+  }
+  const Graph expected = reference(nodes, chunks);
+  const auto layer = [](NodeId row, NodeId target) { return static_cast<std::uint8_t>((row * 7u + target * 3u) % 4); };
+  const auto source = [&](std::size_t c, auto&& emit) {
+    for (auto [u, v] : chunks[c]) emit(u, v);
+    return layer;
+  };
+  const auto leaving = [&](std::size_t c, auto&& emit) {
+    for (auto [u, v] : chunks[c]) emit(u, v);
+    return std::uint64_t{chunks[c].size()};
+  };
+  const int saved = omp_get_max_threads();
+  for (int threads : {1, 2, 3, 7}) {
+    omp_set_num_threads(threads);
+    const Graph g = build_csr_owned_layered(nodes, chunk_start, source, leaving);
+    expect_same(g, expected);
+    ASSERT_EQ(g.layers.byte_count(), (g.targets.size() + 3) / 4);
+    for (NodeId v = 0; v < nodes; ++v)
+      for (std::uint64_t e = g.offsets[v]; e < g.offsets[v + 1]; ++e)
+        ASSERT_EQ(static_cast<int>(g.layers.at(e)), layer(v, g.targets[e])) << "row " << v << " entry " << e;
+    if (g.targets.size() % 4 != 0) {  // the last byte's unused bits stay zero
+      EXPECT_EQ(g.layers.bytes()[g.layers.byte_count() - 1] >> (2 * (g.targets.size() % 4)), 0);
+    }
   }
   omp_set_num_threads(saved);
 }

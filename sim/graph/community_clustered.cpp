@@ -20,7 +20,6 @@
 // same for any thread count. Parameters and sources: docs/graphs.md.
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cmath>
 #include <numeric>
 #include <type_traits>
@@ -92,28 +91,72 @@ class ClusteredFabric {
   }
 
   Graph build() const {
+    std::vector<Scratch> scratch(static_cast<std::size_t>(omp_get_max_threads()));
+    // A chunk's edges, and the layer function of its entries (from the
+    // contexts its residents were placed in).
     auto chunk_edges = [&](std::size_t c, auto&& emit) {
-      Scratch scratch;
-      for (std::uint64_t h = base_.chunk_first_hood[c]; h < base_.chunk_first_hood[c + 1]; ++h)
-        hood_edges(h, emit, scratch, std::false_type{});
+      Scratch& s = scratch[static_cast<std::size_t>(omp_get_thread_num())];
+      const std::uint64_t lo = first_of(base_.chunk_first_hood[c]);
+      const std::uint64_t span = first_of(base_.chunk_first_hood[c + 1]) - lo;
+      s.context.resize(span);
+      std::uint32_t foci = 0, circles = 0;
+      for (std::uint64_t h = base_.chunk_first_hood[c]; h < base_.chunk_first_hood[c + 1]; ++h) {
+        hood_edges(h, emit, s, std::false_type{});
+        const Placement& place = s.placement;
+        const std::uint64_t first = first_of(h);
+        const std::uint32_t n = residents_of(h);
+        Context* const out = s.context.data() + (first - lo);
+        for (std::uint32_t l = 0; l < n; ++l) out[l] = {0, foci + place.focus[l], circles + place.circle[l]};
+        if (n > 0) {
+          foci += static_cast<std::uint32_t>(place.focus_start.size() - 1);
+          circles += place.circle[place.member[n - 1]] + 1;  // the last position is in the last circle
+        }
+        const auto& starts = base_.household_starts[h];
+        for (std::size_t i = 0; i < starts.size(); ++i) {
+          const std::uint64_t end = i + 1 < starts.size() ? starts[i + 1] : first + n;
+          for (std::uint64_t v = starts[i]; v < end; ++v)
+            out[v - first].household = static_cast<std::uint32_t>(starts[i]);
+        }
+      }
+      // The closest context the two ends share: household (0), else
+      // acquaintance (3) less one for a shared focus and one more for a
+      // shared circle (which implies the focus); in arithmetic, as the cases
+      // come in random order. Ends in different neighbourhoods share none,
+      // which needs no look-up: rows come in order, so the row's
+      // neighbourhood is followed along, and only the contexts of its
+      // residents (in cache) are read.
+      const Context* const context = s.context.data();
+      const std::uint64_t* hood_end = pop_.neighbourhood_start.data() + base_.chunk_first_hood[c] + 1;
+      std::uint64_t hood_first = lo;
+      return [context, lo, hood_end, hood_first](NodeId row, NodeId target) mutable -> std::uint8_t {
+        while (row >= *hood_end) hood_first = *hood_end++;
+        if (target - hood_first >= *hood_end - hood_first) return 3;
+        const Context& a = context[row - lo];
+        const Context& b = context[target - lo];
+        const unsigned shared = unsigned{a.focus == b.focus} + unsigned{a.circle == b.circle};
+        return static_cast<std::uint8_t>((3u - shared) * unsigned{a.household != b.household});
+      };
     };
     auto chunk_leaving = [&](std::size_t c, auto&& emit) {
-      Scratch scratch;
+      Scratch& s = scratch[static_cast<std::size_t>(omp_get_thread_num())];
       std::uint64_t emitted = 0;
       for (std::uint64_t h = base_.chunk_first_hood[c]; h < base_.chunk_first_hood[c + 1]; ++h)
-        emitted += hood_edges(h, emit, scratch, std::true_type{});
+        emitted += hood_edges(h, emit, s, std::true_type{});
       return emitted;
     };
-    Graph g = build_csr_owned(pop_.neighbourhood.size(), base_.chunk_row_starts(), chunk_edges, chunk_leaving);
-    assign_layers(g);
-    return g;
+    return build_csr_owned_layered(pop_.neighbourhood.size(), base_.chunk_row_starts(), chunk_edges, chunk_leaving);
   }
 
  private:
+  // Where a resident of the chunk being built was placed: ids unique in the chunk.
+  struct Context {
+    std::uint32_t household, focus, circle;
+  };
   struct Scratch {
     alignas(64) std::uint32_t words[4 * tie_blocks * batch];
     Placement placement;
     std::vector<std::uint32_t> sociability;  // the leaving pass's bins: no placement needed
+    std::vector<Context> context;  // [resident - chunk's first]
   };
 
   std::uint64_t first_of(std::uint64_t h) const { return pop_.neighbourhood_start[h]; }
@@ -172,7 +215,7 @@ class ClusteredFabric {
 
     Placement& place = scratch.placement;
     if constexpr (!only_leaving)
-      place.place(seed_, first, n, pop_, shape_, true);
+      place.place(seed_, first, n, pop_, shape_);
     else
       sociabilities(seed_, first, n, scratch.sociability);
     const std::vector<std::uint32_t>& bins = only_leaving ? scratch.sociability : place.bin;
@@ -195,101 +238,51 @@ class ClusteredFabric {
         BatchedStream rng(words + i, batch, 4 * tie_blocks, seed_, id, clustered_ties);
         // Ties started: Poisson with a mean in proportion to sociability.
         const std::uint32_t b = bins[local];
-        const std::uint32_t count =
-            poisson_count(rng.uniform(), shape_.started_ties * shape_.sociability[b], shape_.no_ties[b]);
+        const Shape::Started& started = shape_.started[b];
+        const std::uint32_t count = poisson_count(rng.uniform(), started.mean, started.none);
         emitted += count;
-        if constexpr (only_leaving) {
-          // Friends and local acquaintances never leave: one word each to pass over.
+        // The ties, reading words with next(). Friends and local
+        // acquaintances never leave: the leaving pass passes over their word.
+        auto tie_loop = [&](auto&& next) {
           for (std::uint32_t t = 0; t < count; ++t) {
-            const std::uint32_t kind = rng.next_word();
-            const std::uint32_t w1 = rng.next_word();
-            if (kind < shape_.local_cut) continue;
-            const std::uint32_t w2 = rng.next_word();
-            if (kind >= shape_.regional_cut)
+            const std::uint32_t kind = next();
+            if (kind < shape_.friend_cut) {
+              const std::uint32_t w = next();
+              if constexpr (!only_leaving) {
+                // Friends are chosen in proportion to their sociability too.
+                const std::uint32_t f = place.focus[local], a = place.focus_start[f], b = place.focus_start[f + 1];
+                if (b - a < 2) continue;
+                const std::uint32_t q = weighted_pick(place.by_position, a, b, place.position[local], w);
+                emit(id, NodeId(first + place.member[q]));
+              }
+            } else if (kind < shape_.local_cut) {
+              const std::uint32_t w = next();
+              if constexpr (!only_leaving) {
+                if (n < 2) continue;
+                emit(id, NodeId(first + place.acquaintance(w, n, local)));
+              }
+            } else if (kind < shape_.regional_cut) {
+              const std::uint32_t w1 = next(), w2 = next();
+              if (!only_leaving || base_.chunks_split_regions) emit(id, regional_tie(h, w1, w2));
+            } else {
+              const std::uint32_t w1 = next(), w2 = next();
               emit(id, long_range_tie(h, w1, w2));
-            else if (base_.chunks_split_regions)
-              emit(id, regional_tie(h, w1, w2));
-          }
-          continue;
-        }
-        for (std::uint32_t t = 0; t < count; ++t) {
-          const std::uint32_t kind = rng.next_word();
-          if (kind < shape_.friend_cut) {
-            const std::uint32_t w = rng.next_word();
-            if constexpr (!only_leaving) {
-              // Friends are chosen in proportion to their sociability too.
-              const std::uint32_t f = place.focus[local], a = place.focus_start[f], b = place.focus_start[f + 1];
-              if (b - a < 2) continue;
-              const std::uint32_t q = weighted_pick(place.by_position, a, b, place.position[local], w);
-              emit(id, NodeId(first + place.member[q]));
             }
-          } else if (kind < shape_.local_cut) {
-            const std::uint32_t w = rng.next_word();
-            if constexpr (!only_leaving) {
-              if (n < 2) continue;
-              emit(id, NodeId(first + place.acquaintance(w, n, local)));
-            }
-          } else if (kind < shape_.regional_cut) {
-            const std::uint32_t w1 = rng.next_word(), w2 = rng.next_word();
-            if (!only_leaving || base_.chunks_split_regions) emit(id, regional_tie(h, w1, w2));
-          } else {
-            const std::uint32_t w1 = rng.next_word(), w2 = rng.next_word();
-            emit(id, long_range_tie(h, w1, w2));
           }
+        };
+        // Usually every word is in the batch: then they are read with the
+        // index in a register (the stream's own index makes a chain through
+        // memory), and the stream only for the rest.
+        if (2 + 3 * std::uint64_t{count} <= 4 * tie_blocks) {
+          const std::uint32_t* const column = words + i;
+          std::uint32_t k = 2;  // after the uniform's two words
+          tie_loop([&] { return column[batch * k++]; });
+        } else {
+          tie_loop([&] { return rng.next_word(); });
         }
       }
     }
     return emitted;
-  }
-
-  // Layer of every CSR entry: the closest context the two ends share.
-  // Neighbourhoods' entries are contiguous; only the two bytes at the ends of
-  // a neighbourhood's entries can be shared with another thread's.
-  void assign_layers(Graph& g) const {
-    g.layers.assign_zero(g.targets.size());
-    std::uint8_t* const bytes = g.layers.bytes();
-    const auto hoods = static_cast<std::int64_t>(pop_.neighbourhoods());
-#pragma omp parallel
-    {
-      Placement place;
-#pragma omp for schedule(dynamic, 1)
-      for (std::int64_t hs = 0; hs < hoods; ++hs) {
-        const auto h = static_cast<std::uint64_t>(hs);
-        const std::uint64_t first = first_of(h);
-        const std::uint32_t n = residents_of(h);
-        const std::uint64_t e0 = g.offsets[first], e1 = g.offsets[first + n];
-        if (e0 == e1) continue;
-        place.place(seed_, first, n, pop_, shape_, false);
-        const std::uint64_t edge_bytes[2] = {e0 >> 2, (e1 - 1) >> 2};
-        std::uint8_t pending = 0;
-        const auto& starts = base_.household_starts[h];
-        for (std::size_t i = 0; i < starts.size(); ++i) {
-          const std::uint64_t a = starts[i], b = i + 1 < starts.size() ? starts[i + 1] : first + n;
-          for (std::uint64_t v = a; v < b; ++v) {
-            const std::uint32_t lv = static_cast<std::uint32_t>(v - first);
-            for (std::uint64_t e = g.offsets[v]; e < g.offsets[v + 1]; ++e) {
-              // acquaintance (3), less one for a shared focus and one more
-              // for a shared circle (which implies the focus), or household (0);
-              // in arithmetic, as the cases come in random order.
-              const NodeId u = g.targets[e];
-              const bool in_household = u - a < b - a, in_hood = u - first < n;
-              const auto lu = in_hood ? static_cast<std::uint32_t>(u - first) : lv;
-              const unsigned shared = in_hood * (unsigned{place.focus[lu] == place.focus[lv]} +
-                                                 unsigned{place.circle[lu] == place.circle[lv]});
-              const unsigned layer = in_household ? 0u : 3u - shared;
-              pending = static_cast<std::uint8_t>(pending | (layer << (2 * (e & 3))));
-              if ((e & 3) != 3 && e + 1 != e1) continue;
-              const std::uint64_t byte = e >> 2;
-              if (byte == edge_bytes[0] || byte == edge_bytes[1])
-                std::atomic_ref<std::uint8_t>(bytes[byte]).fetch_or(pending, std::memory_order_relaxed);
-              else
-                bytes[byte] = pending;
-              pending = 0;
-            }
-          }
-        }
-      }
-    }
   }
 
   const CommunityBase& base_;

@@ -43,6 +43,12 @@ struct Shape {
   // of each of sociability_bins equal-probability bins, scaled to mean 1, and
   // exp(-mean ties started) for each, for the Poisson draw.
   std::vector<double> sociability, no_ties;
+  // Per bin, the two numbers of the Poisson draw side by side (one cache line
+  // a citizen, not two): mean ties started and exp(-mean).
+  struct Started {
+    double mean, none;
+  };
+  std::vector<Started> started;
 };
 
 constexpr unsigned sociability_bits = 13;  // 8,192 bins: the largest is 3.8 sd above the mean
@@ -84,6 +90,8 @@ inline Shape shape_of(const ParamValues& p, std::uint64_t hoods) {
     s.sociability[i] *= static_cast<double>(bins) / sum;
     s.no_ties[i] = std::exp(-total * s.sociability[i]);
   }
+  s.started.resize(bins);
+  for (std::size_t i = 0; i < bins; ++i) s.started[i] = {total * s.sociability[i], s.no_ties[i]};
   s.radius = p.integer("regional_radius");
   s.rank_spread = std::llround(p.real("clustered.deprivation_spread") * static_cast<double>(hoods));
   return s;
@@ -189,17 +197,13 @@ struct Placement {
   std::vector<double> keep;
   std::vector<std::uint32_t> alias, small, large;
 
-  // With for_ties false, only what the layers need (foci and circles).
-  void place(std::uint64_t seed, std::uint64_t first, std::uint32_t n, const Population& pop, const Shape& s,
-             bool for_ties) {
+  void place(std::uint64_t seed, std::uint64_t first, std::uint32_t n, const Population& pop, const Shape& s) {
     draw(seed, first, n, pop, s);
     group_and_shuffle(n);
-    if (for_ties) {
-      by_position.resize(n + 1);
-      by_position[0] = 0;
-      for (std::uint32_t q = 0; q < n; ++q) by_position[q + 1] = by_position[q] + s.sociability[bin[member[q]]];
-      build_alias(n, s);
-    }
+    by_position.resize(n + 1);
+    by_position[0] = 0;
+    for (std::uint32_t q = 0; q < n; ++q) by_position[q + 1] = by_position[q] + s.sociability[bin[member[q]]];
+    build_alias(n, s);
     focus.resize(n);
     circle.resize(n);
     focus_start.clear();

@@ -5,6 +5,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -178,6 +179,39 @@ Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& so
   return g;
 }
 
+namespace detail {
+
+// Two bits a layer, 32 entries a word, from a chunk's first entry.
+using PackedLayers = std::vector<std::uint64_t>;
+
+// The 8 bits of packed layers from bit `at` on (zeros past the last word).
+inline std::uint8_t layer_bits(const std::uint64_t* packed, std::uint64_t at) {
+  const std::uint64_t word = at >> 6;
+  const unsigned shift = at & 63;
+  std::uint64_t bits = packed[word] >> shift;
+  if (shift > 56) bits |= packed[word + 1] << (64 - shift);
+  return static_cast<std::uint8_t>(bits);
+}
+
+// Stores entries [base, base + n)'s layers (packed from entry base on, with
+// a zero word after the last) two bits each. Bytes shared with a
+// neighbouring chunk's entries are ORed in (the ordered section zeroed them
+// first); the others are stored whole.
+inline void store_layers(std::uint8_t* bytes, std::uint64_t base, const std::uint64_t* packed, std::uint64_t n) {
+  if (n == 0) return;
+  const std::uint64_t end = base + n;
+  for (std::uint64_t byte = base >> 2; byte <= (end - 1) >> 2; ++byte) {
+    const std::uint64_t first = 4 * byte;  // the byte's first entry
+    if (first < base || first + 4 > end) {
+      const std::uint8_t bits = first < base ? static_cast<std::uint8_t>(layer_bits(packed, 0) << (2 * (base - first)))
+                                             : layer_bits(packed, 2 * (first - base));
+      std::atomic_ref<std::uint8_t>(bytes[byte]).fetch_or(bits, std::memory_order_relaxed);
+    } else {
+      bytes[byte] = layer_bits(packed, 2 * (first - base));
+    }
+  }
+}
+
 // Every tie is generated once (plus a cheaper pass for the ties that leave
 // their chunk). First, leaving(c) emits the ties that reach rows of other
 // chunks; their far endpoints are gathered by destination chunk. Then chunks
@@ -186,10 +220,12 @@ Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& so
 // in cache, and the slab is copied to the next free place in the targets,
 // which only waits on the chunks before it to know where that is. Rows are
 // sorted, so neither the fill order nor the thread count shows in the result.
-template <class Source, class Leaving>
-Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
-                      const Leaving& leaving) {
-  using detail::Edge;
+// With layers, each chunk's entries get theirs from its source's layer
+// function while its rows are still in cache (sim/graph/graph.hpp), called
+// row by row in id order (so it can follow a row's context along).
+template <bool layered, class Source, class Leaving>
+Graph build_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
+                  const Leaving& leaving) {
   if (chunk_start.size() < 2 || chunk_start.front() != 0 || chunk_start.back() != nodes ||
       !std::is_sorted(chunk_start.begin(), chunk_start.end()))
     throw std::invalid_argument("build_csr_owned: chunk starts must rise from 0 to the node count");
@@ -200,7 +236,7 @@ Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk
   // arriving[thread][chunk]: (row, neighbour) for rows of chunk that other chunks' ties reach.
   std::vector<std::vector<std::vector<Edge>>> arriving(max_threads, std::vector<std::vector<Edge>>(chunks));
   std::vector<std::uint64_t> edges_bound(chunks);
-  const detail::ChunkOf chunk_of(chunk_start);
+  const ChunkOf chunk_of(chunk_start);
   ParallelErrors errors;
 #pragma omp parallel
   {
@@ -231,12 +267,15 @@ Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk
   Graph g;
   g.offsets.resize(nodes + 1);
   g.targets.resize(entries_bound);  // uninitialised; pages past the final size are never touched
+  if constexpr (layered) g.layers.resize_uninitialised(entries_bound);  // likewise
   std::uint64_t placed = 0;
+  std::uint64_t zeroed = ~std::uint64_t{0};  // the last layer byte the ordered section zeroed
   bool overflow = false;
 #pragma omp parallel
   {
     std::vector<Edge> edges;
-    detail::ChunkRows rows;
+    ChunkRows rows;
+    PackedLayers layer;  // the chunk's entries
 #pragma omp for ordered schedule(dynamic, 1)
     for (std::int64_t c = 0; c < n_chunks; ++c) {
       const auto ci = static_cast<std::size_t>(c);
@@ -248,25 +287,59 @@ Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk
         if (edges.size() < cap) edges.resize(cap + cap / 8);
         Edge* const e = edges.data();
         std::size_t n = 0;
-        source(ci, [&](NodeId u, NodeId v) {
+        auto emit = [&](NodeId u, NodeId v) {
           if (n < cap) e[n] = {u, v};
           ++n;
-        });
-        if (n > cap) {
+        };
+        auto chunk_rows = [&] {
+          if (n > cap) {
 #pragma omp atomic write
-          overflow = true;
-          n = cap;
+            overflow = true;
+            n = cap;
+          }
+          packed = rows.build(e, n, lo, span, arriving, ci, g.offsets.data() + lo);
+        };
+        if constexpr (layered) {
+          auto layer_of = source(ci, emit);
+          chunk_rows();
+          const std::uint64_t words = packed / 32 + 2;  // and a zero word after the last
+          if (layer.size() < words) layer.resize(words + words / 8);
+          const std::uint64_t* const row_start = g.offsets.data() + lo;
+          const NodeId* const slab = rows.slab.get();
+          std::uint64_t* const out = layer.data();
+          std::uint64_t bits = 0, k = 0;
+          for (std::uint64_t i = 0; i < span; ++i) {
+            const std::uint64_t stop = i + 1 < span ? row_start[i + 1] : packed;
+            const auto row = static_cast<NodeId>(lo + i);
+            for (; k < stop; ++k) {
+              bits |= std::uint64_t{layer_of(row, slab[k])} << (2 * (k & 31));
+              if ((k & 31) == 31) {
+                out[k >> 5] = bits;
+                bits = 0;
+              }
+            }
+          }
+          out[packed >> 5] = bits;  // the last, partial word (or zero)
+          out[(packed >> 5) + 1] = 0;
+        } else {
+          source(ci, emit);
+          chunk_rows();
         }
-        packed = rows.build(e, n, lo, span, arriving, ci, g.offsets.data() + lo);
       });
       std::uint64_t base = 0;
 #pragma omp ordered
       {
         base = placed;
         placed += packed;
+        // A layer byte that this chunk's end shares with the next chunks' entries starts at zero.
+        if (layered && (placed & 3) != 0 && placed >> 2 != zeroed) {
+          zeroed = placed >> 2;
+          g.layers.bytes()[zeroed] = 0;
+        }
       }
       for (std::uint64_t i = 0; i < span; ++i) g.offsets[lo + i] += base;
       if (packed > 0) std::memcpy(g.targets.data() + base, rows.slab.get(), packed * sizeof(NodeId));
+      if constexpr (layered) store_layers(g.layers.bytes(), base, layer.data(), packed);
       for (auto& per_thread : arriving) std::vector<Edge>().swap(per_thread[ci]);
     }
   }
@@ -274,7 +347,22 @@ Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk
   if (overflow) throw std::logic_error("build_csr_owned: source emitted more edges than leaving() counted");
   g.offsets[nodes] = placed;
   g.targets.resize(placed);
+  if constexpr (layered) g.layers.resize_uninitialised(placed);
   return g;
+}
+
+}  // namespace detail
+
+template <class Source, class Leaving>
+Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
+                      const Leaving& leaving) {
+  return detail::build_owned<false>(nodes, chunk_start, source, leaving);
+}
+
+template <class Source, class Leaving>
+Graph build_csr_owned_layered(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
+                              const Leaving& leaving) {
+  return detail::build_owned<true>(nodes, chunk_start, source, leaving);
 }
 
 }  // namespace gs

@@ -66,12 +66,15 @@ class TieLayers {
   }
   // Every entry starts as household (0); writers OR their bits in.
   void assign_zero(std::uint64_t entries) { bits_.assign((entries + 3) / 4, 0); }
+  // Room for `entries` left uninitialised, for a writer that stores every
+  // byte (as the CSR builder does); also shrinks without moving.
+  void resize_uninitialised(std::uint64_t entries) { bits_.resize((entries + 3) / 4); }
   std::uint8_t* bytes() { return bits_.data(); }
   const std::uint8_t* bytes() const { return bits_.data(); }
   std::size_t byte_count() const { return bits_.size(); }
 
  private:
-  std::vector<std::uint8_t> bits_;
+  std::vector<std::uint8_t, UninitialisedAllocator<std::uint8_t>> bits_;
 };
 
 struct Graph {
@@ -139,6 +142,13 @@ Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& so
 template <class Source, class Leaving>
 Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
                       const Leaving& leaving);
+// The same with tie layers: source(c, emit) also returns a function
+// layer(row, target) giving the layer (0-3) of each of chunk c's entries,
+// called after source(c) returns and before source is next called on that
+// thread, while the chunk's rows are in cache.
+template <class Source, class Leaving>
+Graph build_csr_owned_layered(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
+                              const Leaving& leaving);
 // (Both defined in sim/graph/csr_builder.hpp.)
 
 // A population with one neighbourhood holding everyone, for generators that

@@ -1,10 +1,12 @@
 // Micro-benchmarks of the hot kernels (Google Benchmark). Run by scripts/bench;
-// never part of the test suite. Sizes: BENCH_NODES (default 1,000,000 citizens).
+// never part of the test suite. Sizes: BENCH_NODES (default 1,000,000 citizens);
+// the community graph's fabric: BENCH_FABRIC (default classic).
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 #include "sim/core/random.hpp"
 #include "sim/engine/run.hpp"
@@ -17,9 +19,15 @@ std::int64_t bench_nodes() {
   return env ? std::strtoll(env, nullptr, 10) : 1000000;
 }
 
+std::string bench_fabric() {
+  const char* env = std::getenv("BENCH_FABRIC");
+  return env ? env : "classic";
+}
+
 const gs::Scenario& scenario() {
   static const gs::Scenario s = gs::load_scenario_text(
       "name: bench\ngraph: {type: community, population: " + std::to_string(bench_nodes()) +
+          ", fabric: " + bench_fabric() +
           "}\nmodel: {type: organising, organisers: {count: " + std::to_string(bench_nodes() * 15 / 100000) + "}}\n",
       "bench");
   return s;
