@@ -143,8 +143,8 @@ void quintile_columns(CompareResult& res) {
     const std::string& q = quintile_keys[k];
     add_estimate(res.table, numeric_column(q + "_percent", quintile_names[k] + " %"), q + "_ci", "95% CI",
                  q + "_percent_ci_low", q + "_percent_ci_high");
-    add_estimate(res.table, signed_column(q + "_difference_points", "diff (points)"), q + "_difference_ci",
-                 "95% CI", q + "_difference_points_ci_low", q + "_difference_points_ci_high");
+    add_estimate(res.table, signed_column(q + "_difference_points", "diff (points)"), q + "_difference_ci", "95% CI",
+                 q + "_difference_points_ci_low", q + "_difference_points_ci_high");
     res.text_groups.push_back({"label", q + "_percent", q + "_ci", q + "_difference_points", q + "_difference_ci"});
   }
   add_estimate(res.table, signed_column("q1_additional_people", "extra participants in Q1 (represented)", 6),
@@ -482,8 +482,8 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
   if (any_welch) method += "Welch";
   if (!any_paired && !any_welch) method = "paired when files share seed, replicates and graph, else Welch";
   res.title = o.metric + " at " + when + ": mean over replicates with a 95% CI (Student t), n = replicates;\n" +
-              "difference from the first file" + (share ? " in percentage points" : "") + " with a 95% CI: " +
-              method;
+              "difference from the first file" + (share ? " in percentage points" : "") + " with a 95% CI;\n" +
+              "CI of the difference: " + method;
   if (!first.data.description.empty()) res.title = first.data.description + "\n" + res.title;
   res.meta_json = meta_json(o, first, share, diffs, res.warnings);
   return res;

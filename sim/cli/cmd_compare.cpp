@@ -41,7 +41,7 @@ int command_compare(int argc, char** argv) {
       "differences")("unpaired", po::bool_switch(),
                      "Welch CIs even for files that share the first file's seed, replicates and graph")(
       "allow-mismatch", po::bool_switch(),
-                     "compare files whose steps, models or metrics differ (warning instead of an error)")(
+      "compare files whose steps, models or metrics differ (warning instead of an error)")(
       "format,f", po::value<std::string>()->default_value("table"), "table, csv or json");
   po::positional_options_description pos;
   pos.add("files", -1);
@@ -88,6 +88,6 @@ int command_compare(int argc, char** argv) {
 }  // namespace
 }  // namespace gs
 
-GROUNDSWELL_REGISTER_COMMAND(compare, "compare", "A.h5 B.h5 ...",
-                             "compare scenarios: means with 95% CIs, differences (paired or Welch), cost per participant",
-                             gs::command_compare)
+GROUNDSWELL_REGISTER_COMMAND(
+    compare, "compare", "A.h5 B.h5 ...",
+    "compare scenarios: means with 95% CIs, differences (paired or Welch), cost per participant", gs::command_compare)

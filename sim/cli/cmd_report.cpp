@@ -81,8 +81,7 @@ void write_data(const fs::path& path, const std::vector<std::string>& files, con
         << ", \"ci_low\": " << json_list(steps, [](const stats::Summary& s) { return s.ci_low; })
         << ", \"ci_high\": " << json_list(steps, [](const stats::Summary& s) { return s.ci_high; });
     if (i > 0) {
-      const bool paired = !o.unpaired && common_random_numbers(first_info, info) &&
-                          first.replicates == data.replicates;
+      const bool paired = !o.unpaired && common_random_numbers(first_info, info) && first.replicates == data.replicates;
       const auto diff = difference_over_steps(first, data, paired);
       out << ", \"difference_method\": \"" << (paired ? "paired" : "welch") << "\""
           << ", \"difference\": " << json_list(diff, [](const stats::Difference& d) { return d.estimate; })

@@ -184,7 +184,7 @@ class Analysis(unittest.TestCase):
             self.assertIn(word, text)
         self.assertNotIn("Welch", text)
         text = gs("compare", self.a, self.b, "--unpaired").stdout
-        self.assertIn("with a 95% CI: Welch", text)
+        self.assertIn("CI of the difference: Welch", text)
         self.assertIn("welch", text)
         csv = pd.read_csv(io.StringIO(gs("compare", self.a, self.b, "--format", "csv").stdout))
         self.assertEqual(list(csv["scenario"]), ["town_1000_organisers", "town_10000_organisers"])
