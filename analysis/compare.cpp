@@ -446,7 +446,7 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
     const stats::Difference d = i > 0 ? replicate_difference(first.values, f.values, f.paired) : no_difference();
     put_estimate(c, "difference", d.estimate, "difference_ci", "difference_ci_low", "difference_ci_high", d.ci_low,
                  d.ci_high, true);
-    c["difference_method"] = i == 0 ? std::string() : std::string(f.paired ? "paired" : "welch");
+    if (i > 0) c["difference_method"] = std::string(f.paired ? "paired" : "welch");  // none for the first
     c["difference_df"] = d.df;
     c["welch_df"] = i == 0 ? nan : stats::welch_difference(first.values, f.values).df;
     c["relative_change"] = d.relative;
