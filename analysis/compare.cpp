@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <map>
 #include <sstream>
+#include <string>
 
 #include "analysis/scenario_diff.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -28,6 +31,7 @@ struct FileData {
   double national = 1;  // people represented per simulated person
   // With --quintiles: per replicate at `step`, participation_q1 .. q5 then participation_gap.
   std::vector<std::vector<double>> quintiles;
+  bool paired = false;  // the difference from the first file is paired (common random numbers)
 };
 
 const std::vector<std::string> quintile_metrics = {"participation_q1", "participation_q2", "participation_q3",
@@ -139,8 +143,8 @@ void quintile_columns(CompareResult& res) {
     const std::string& q = quintile_keys[k];
     add_estimate(res.table, numeric_column(q + "_percent", quintile_names[k] + " %"), q + "_ci", "95% CI",
                  q + "_percent_ci_low", q + "_percent_ci_high");
-    add_estimate(res.table, signed_column(q + "_difference_points", "diff (points)"), q + "_difference_ci",
-                 "95% CI (Welch)", q + "_difference_points_ci_low", q + "_difference_points_ci_high");
+    add_estimate(res.table, signed_column(q + "_difference_points", "diff (points)"), q + "_difference_ci", "95% CI",
+                 q + "_difference_points_ci_low", q + "_difference_points_ci_high");
     res.text_groups.push_back({"label", q + "_percent", q + "_ci", q + "_difference_points", q + "_difference_ci"});
   }
   add_estimate(res.table, signed_column("q1_additional_people", "extra participants in Q1 (represented)", 6),
@@ -155,7 +159,7 @@ void quintile_cells(Cells& c, const FileData& f, const FileData& first, bool is_
     put_estimate(c, q + "_percent", s.mean * points, q + "_ci", q + "_percent_ci_low", q + "_percent_ci_high",
                  s.ci_low * points, s.ci_high * points, false);
     const stats::Difference d =
-        is_first ? no_difference() : stats::welch_difference(first.quintiles[k], f.quintiles[k]);
+        is_first ? no_difference() : replicate_difference(first.quintiles[k], f.quintiles[k], f.paired);
     put_estimate(c, q + "_difference_points", d.estimate * points, q + "_difference_ci",
                  q + "_difference_points_ci_low", q + "_difference_points_ci_high", d.ci_low * points,
                  d.ci_high * points, true);
@@ -177,7 +181,7 @@ void organiser_cells(Cells& c, const FileData& f, const FileData& first, const s
   double extra = nan, extra_lo = nan, extra_hi = nan;
   if (compared) {
     extra = f.summary.mean * n - first.summary.mean * n0;
-    // The Welch CI of the share difference scales to people only when both towns have the same size.
+    // The CI of the share difference scales to people only when both towns have the same size.
     if (n == n0) {
       extra_lo = d.ci_low * n;
       extra_hi = d.ci_high * n;
@@ -217,6 +221,35 @@ void organiser_cells(Cells& c, const FileData& f, const FileData& first, const s
                false);
 }
 
+// A YAML node as text that does not depend on how it was written: map keys
+// sorted, numbers as numbers (0.10 and 0.1 agree), so a scenario re-dumped by
+// another YAML library compares equal to the original.
+std::string canonical_yaml(const YAML::Node& node) {
+  if (!node || node.IsNull()) return "~";
+  if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    char* end = nullptr;
+    const double number = std::strtod(text.c_str(), &end);
+    if (!text.empty() && end == text.c_str() + text.size()) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.17g", number);
+      return buf;
+    }
+    return json_string(text);
+  }
+  std::string out;
+  if (node.IsSequence()) {
+    out = "[";
+    for (const auto& item : node) out += canonical_yaml(item) + ",";
+    return out + "]";
+  }
+  std::map<std::string, std::string> sorted;
+  for (const auto& item : node) sorted[item.first.as<std::string>()] = canonical_yaml(item.second);
+  out = "{";
+  for (const auto& [key, value] : sorted) out += json_string(key) + ":" + value + ",";
+  return out + "}";
+}
+
 std::string meta_json(const CompareOptions& o, const FileData& first, bool share,
                       const std::vector<ParameterDifference>& diffs, const std::vector<std::string>& warnings) {
   std::ostringstream meta;
@@ -225,6 +258,7 @@ std::string meta_json(const CompareOptions& o, const FileData& first, bool share
        << ", \"at\": " << (o.at ? std::to_string(*o.at) : std::string("\"final\"")) << ", \"confidence\": 0.95"
        << ", \"step_units\": \"weeks\", \"steps\": " << first.info.steps
        << ", \"quintiles\": " << (o.quintiles ? "true" : "false")
+       << ", \"unpaired\": " << (o.unpaired ? "true" : "false")
        << ", \"reach\": " << (o.reach ? json_number(*o.reach) : std::string("null")) << ", \"differences\": [";
   for (std::size_t i = 0; i < diffs.size(); ++i) {
     meta << (i ? ", " : "") << "{\"key\": " << json_string(diffs[i].key) << ", \"values\": [";
@@ -265,6 +299,35 @@ double national_factor(const OutputInfo& info) {
   }
 }
 
+bool common_random_numbers(const OutputInfo& a, const OutputInfo& b, std::string* why) {
+  auto no = [why](const std::string& reason) {
+    if (why != nullptr) *why = reason;
+    return false;
+  };
+  if (a.seed != b.seed) return no("a different seed");
+  if (a.replicates != b.replicates) return no("a different number of replicates");
+  if (a.replicates < 2) return no("a single replicate");
+  if (a.graph_nodes != b.graph_nodes || a.graph_edges != b.graph_edges) return no("a graph of a different size");
+  // The graph each replicate runs on follows from the graph section, new_graph_every and population_scale.
+  const auto graph_of = [](const OutputInfo& info) {
+    try {
+      const YAML::Node root = YAML::Load(info.scenario_yaml);
+      std::string out;
+      for (const char* key : {"graph", "new_graph_every", "population_scale"})
+        out += std::string(key) + "=" + (root.IsMap() ? canonical_yaml(root[key]) : std::string("~")) + ";";
+      return out;
+    } catch (const YAML::Exception& e) {
+      throw InputError(info.path + ": the scenario_yaml attribute cannot be read as YAML: " + e.what());
+    }
+  };
+  if (graph_of(a) != graph_of(b)) return no("a different graph (graph section, new_graph_every or population_scale)");
+  return true;
+}
+
+stats::Difference replicate_difference(const std::vector<double>& a, const std::vector<double>& b, bool paired) {
+  return paired ? stats::paired_difference(a, b) : stats::welch_difference(a, b);
+}
+
 std::vector<stats::Summary> summary_over_steps(const MetricData& data) {
   std::vector<stats::Summary> out;
   std::vector<double> column(data.replicates);
@@ -283,6 +346,17 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
   check_comparable(infos, o.allow_mismatch, res.warnings);  // before a metric one of them lacks
   std::vector<FileData> files;
   for (const auto& p : paths) files.push_back(load(p, o));
+  bool any_paired = false, any_welch = false;
+  for (std::size_t i = 1; i < files.size(); ++i) {
+    std::string why;
+    const bool common = common_random_numbers(files.front().info, files[i].info, &why);
+    files[i].paired = common && !o.unpaired && files[i].values.size() == files.front().values.size();
+    (files[i].paired ? any_paired : any_welch) = true;
+    if (!common && files[i].info.seed == files.front().info.seed && !why.empty())
+      res.warnings.push_back(files[i].info.path + " has the seed of " + files.front().info.path + " but " + why +
+                             ": its replicates do not share random numbers with the first file's, so its difference "
+                             "has a Welch CI (unpaired)");
+  }
   const FileData& first = files.front();
   const std::vector<ParameterDifference> diffs = differing_parameters(infos);
   const std::vector<std::string> labels = row_labels(infos, diffs);
@@ -303,18 +377,22 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
                numeric_column("replicates", "n"), numeric_column("step", "step")};
   add_estimate(t, mean, "ci", share ? "95% CI (%)" : "95% CI", "ci_low", "ci_high");
   t.columns.push_back(sd);
-  add_estimate(t, signed_column("difference", "diff vs first"), "difference_ci", "95% CI (Welch)", "difference_ci_low",
+  add_estimate(t, signed_column("difference", "diff vs first"), "difference_ci", "95% CI", "difference_ci_low",
                "difference_ci_high");
   Column change = signed_column("relative_change", "change", 3);
   change.percent = true;
-  t.columns.insert(t.columns.end(), {numeric_column("welch_df", "df", 3), change});
+  // difference_df: degrees of freedom of the reported interval (replicates - 1 when paired);
+  // welch_df: Welch-Satterthwaite's, always (kept for readers of earlier output).
+  t.columns.insert(t.columns.end(), {numeric_column("difference_method", "CI method"), data_only("difference_df"),
+                                     numeric_column("welch_df", "df", 3), change});
   if (share)
-    add_estimate(t, signed_column("difference_points", "diff (points)"), "difference_points_ci", "95% CI (Welch)",
+    add_estimate(t, signed_column("difference_points", "diff (points)"), "difference_points_ci", "95% CI",
                  "difference_points_ci_low", "difference_points_ci_high");
   std::vector<std::string> main_group = {"label", "replicates", "step", "mean", "ci", "sd"};
   for (const char* key : share ? std::vector<const char*>{"difference_points", "difference_points_ci"}
                                : std::vector<const char*>{"difference", "difference_ci"})
     main_group.emplace_back(key);
+  main_group.emplace_back("difference_method");
   main_group.emplace_back("relative_change");
   if (o.reach) {
     char heading[64];
@@ -365,10 +443,12 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
     put_estimate(c, "mean", f.summary.mean, "ci", "ci_low", "ci_high", f.summary.ci_low, f.summary.ci_high, false);
     if (share) c["ci"] = interval(f.summary.ci_low * points, f.summary.ci_high * points, 4);
     c["sd"] = f.summary.sd;
-    const stats::Difference d = i > 0 ? stats::welch_difference(first.values, f.values) : no_difference();
+    const stats::Difference d = i > 0 ? replicate_difference(first.values, f.values, f.paired) : no_difference();
     put_estimate(c, "difference", d.estimate, "difference_ci", "difference_ci_low", "difference_ci_high", d.ci_low,
                  d.ci_high, true);
-    c["welch_df"] = d.df;
+    if (i > 0) c["difference_method"] = std::string(f.paired ? "paired" : "welch");  // none for the first
+    c["difference_df"] = d.df;
+    c["welch_df"] = i == 0 ? nan : stats::welch_difference(first.values, f.values).df;
     c["relative_change"] = d.relative;
     if (share)
       put_estimate(c, "difference_points", d.estimate * points, "difference_points_ci", "difference_points_ci_low",
@@ -395,8 +475,15 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
   }
 
   const std::string when = o.at ? "step " + std::to_string(*o.at) : std::string("the final step");
+  std::string method;
+  if (any_paired)
+    method = std::string("paired over replicates (common random numbers: same seed") + (any_welch ? ", graph)" : ")");
+  if (any_paired && any_welch) method += ", else ";
+  if (any_welch) method += "Welch";
+  if (!any_paired && !any_welch) method = "paired when files share seed, replicates and graph, else Welch";
   res.title = o.metric + " at " + when + ": mean over replicates with a 95% CI (Student t), n = replicates;\n" +
-              "difference from the first file with a 95% Welch CI" + (share ? " in percentage points" : "");
+              "difference from the first file" + (share ? " in percentage points" : "") + " with a 95% CI;\n" +
+              "CI of the difference: " + method;
   if (!first.data.description.empty()) res.title = first.data.description + "\n" + res.title;
   res.meta_json = meta_json(o, first, share, diffs, res.warnings);
   return res;

@@ -1,7 +1,8 @@
 #pragma once
 // The comparison behind `groundswell compare` and `report`: one metric at one
 // step over the replicates of each file, the difference of each file from the
-// first (Welch), and for the organising model what the extra organisers buy.
+// first (paired over replicates when the two share their random numbers, else
+// Welch), and for the organising model what the extra organisers buy.
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +22,19 @@ struct CompareOptions {
   std::optional<double> reach;  // report the first step at which the metric is >= this
   bool quintiles = false;  // also participation per deprivation quintile and the Q5 - Q1 gap
   bool allow_mismatch = false;  // compare files with different steps, models or metrics (warn only)
+  bool unpaired = false;  // Welch even for files that share their random numbers (--unpaired)
 };
+
+// Whether replicate r of `a` and of `b` ran with common random numbers: the
+// same seed, the same number of replicates (at least 2) and the same graphs
+// (the same resolved graph section, new_graph_every and population_scale in
+// the stored scenarios, and the same node and edge counts). Then the
+// difference is paired over replicates. `why`, when given, is set to what
+// differs when they do not.
+bool common_random_numbers(const OutputInfo& a, const OutputInfo& b, std::string* why = nullptr);
+
+// b - a over replicates: paired_difference when `paired`, else welch_difference.
+stats::Difference replicate_difference(const std::vector<double>& a, const std::vector<double>& b, bool paired);
 
 // What the run's model says about its organisers (ModelInfo::organisers),
 // from the scenario stored in the file; nullopt for models without organisers.

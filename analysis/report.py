@@ -2,8 +2,9 @@
 """Draws the figures and writes index.html for `groundswell report`.
 
 Called by the groundswell executable, which has already computed every
-statistic (means, 95% CIs, Welch differences, per quintile and national
-equivalents) in C++ and written them to --data (report-data.json): the
+statistic (means, 95% CIs, differences from the first file with a paired CI
+when the files share seed, replicates and graph (common random numbers) or
+else Welch's, per quintile and national equivalents) in C++ and written them to --data (report-data.json): the
 numbers on the page are the numbers `groundswell compare --quintiles
 --format json` gives. This script reads the output files only for what needs
 no statistics: per-quintile spreads for a figure and each scenario's YAML.
@@ -105,6 +106,26 @@ def represented(row):
     return f"in this population of {round(row.get('graph_nodes', 0)):,}", "the people simulated"
 
 
+PAIRED = "paired 95% CI (common random numbers)"
+WELCH = "95% Welch CI"
+
+
+def paired(row):
+    """compare's method for this row's difference: paired over replicates (common random numbers) or Welch."""
+    return row.get("difference_method") == "paired"
+
+
+def method_label(rows):
+    """What the difference CIs of rows (all but the first) are: one method, or which row has which."""
+    methods = {paired(r) for r in rows[1:] if r.get("difference_method")}
+    if methods == {True}:
+        return PAIRED
+    if methods == {False}:
+        return WELCH
+    return "95% CI: paired (common random numbers) where a scenario shares the first one's seed, replicates and " \
+           "graph, else Welch (see the CI method column)"
+
+
 def headline(first, row, meta):
     """One sentence a policy adviser can quote; every number from compare's JSON."""
     if not finite(row.get("difference_points")):
@@ -115,7 +136,8 @@ def headline(first, row, meta):
     lo, hi = row.get("difference_points_ci_low"), row.get("difference_points_ci_high")
     verb = "raise" if finite(lo) and lo > 0 else "lower" if finite(hi) and hi < 0 else "change"
     text = (f"{what[0].upper() + what[1:]} {verb} {meta['metric']} by "
-            f"{points(diff)} percentage points (95% CI {ci_text(row, 'difference_points', points)}) "
+            f"{points(diff)} percentage points ({'paired ' if paired(row) else ''}95% CI "
+            f"{ci_text(row, 'difference_points', points)}{', common random numbers' if paired(row) else ''}) "
             f"after {years(row['step'])} years")
     extra = row.get("national_additional_participants")
     if finite(extra):
@@ -191,7 +213,7 @@ def figure_difference_over_time(series, meta, path):
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xlabel("weeks since the start")
     ax.set_ylabel("difference (percentage points)" if share else f"difference ({meta.get('units', '')})")
-    ax.set_title("difference from the first scenario: mean and 95% Welch CI band", fontsize=10)
+    ax.set_title(f"difference from the first scenario: mean and {method_label(series)} band", fontsize=10)
     ax.legend(loc="best", fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -258,7 +280,7 @@ def compare_tables(rows, meta):
     level = percent if share else (lambda v: fmt(v))
     scaled = (lambda v: 100 * v if finite(v) else v) if share else (lambda v: v)
     head = ["scenario", "file", "n", "week", "mean" + (" (%)" if share else ""), "95% CI",
-            "difference vs first" + (" (points)" if share else ""), "95% CI (Welch)", "relative change"]
+            "difference vs first" + (" (points)" if share else ""), "95% CI", "CI method", "relative change"]
     body = []
     for r in rows:
         lo, hi = scaled(r.get("ci_low")), scaled(r.get("ci_high"))
@@ -267,6 +289,8 @@ def compare_tables(rows, meta):
                      level(scaled(r["mean"])), f"{level(lo)} to {level(hi)}" if finite(lo) else "-",
                      points(r.get(dkey)) if share else fmt(r.get(dkey), sign=True),
                      ci_text(r, dkey, points if share else (lambda v: fmt(v, sign=True))),
+                     ("paired (common random numbers)" if paired(r) else "Welch") if r.get("difference_method")
+                     else "-",
                      f"{100 * r['relative_change']:+.3g}%" if finite(r.get("relative_change")) else "-"])
     parts = [html_table(head, body, "main")]
     if any(r.get("organisers") is not None for r in rows):
@@ -310,7 +334,7 @@ def quintile_section(rows):
     for i, r in enumerate(rows):
         head += [f"{r['label']} (%)", "95% CI"]
         if i > 0:
-            head += ["difference (points)", "95% CI (Welch)"]
+            head += ["difference (points)", "paired 95% CI" if paired(r) else "95% CI (Welch)"]
     body = []
     for key, name in QUINTILE_ROWS:
         cells = [name]
@@ -332,7 +356,8 @@ def quintile_section(rows):
                         f"{'more' if change < 0 else 'less'} to the most deprived.")
     return ("<h2>Deprivation</h2><p>Participation at the final week in each fifth of neighbourhoods ranked by "
             "deprivation (Q1 = most deprived), mean over replicates with a 95% CI; differences from the first "
-            "scenario in percentage points with a 95% Welch CI.</p>" + html_table(head, body, "main")
+            f"scenario in percentage points with a {html.escape(method_label(rows))}.</p>"
+            + html_table(head, body, "main")
             + "<p>" + " ".join(text) + "</p>")
 
 
@@ -397,7 +422,7 @@ def main():
         figure_difference_over_time(series, meta, os.path.join(args.output, "difference_over_time.png"))
         figures.append(("difference_over_time.png", f"Difference in {metric} from the first scenario at every week"
                         + (" in percentage points" if meta.get("share") else "")
-                        + ", with its 95% Welch confidence band; the black line is no difference."))
+                        + f", with its {method_label(series)} band; the black line is no difference."))
     organiser_counts = {r["organisers"] for r in rows if r.get("organisers") is not None}
     if metric == "participation" and len(organiser_counts) >= 3:
         figure_against_organisers(rows, os.path.join(args.output, "against_organisers.png"))
@@ -427,8 +452,11 @@ def main():
         "<h2>Comparison</h2>",
         f"<p>{html.escape(metric)} ({html.escape(meta.get('description', ''))}) at {at}: mean over replicates "
         "with a 95% confidence interval (Student t); difference from the first scenario"
-        + (" in percentage points" if meta.get("share") else "") + " with a 95% Welch confidence interval. "
-        "n is the number of replicates.</p>",
+        + (" in percentage points" if meta.get("share") else "") + f" with a {html.escape(method_label(rows))}. "
+        "n is the number of replicates. Scenarios with the same seed, replicates and graph run replicate r with "
+        "the same random draws (common random numbers), so their difference is taken replicate by replicate "
+        "(paired Student t interval on the differences); otherwise the replicates are independent and the "
+        "interval is Welch's.</p>",
         compare_tables(rows, meta),
     ]
     if warnings:

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace gs::stats {
 namespace {
@@ -143,6 +144,30 @@ Difference welch_difference(const std::vector<double>& a, const std::vector<doub
   d.df = (va + vb) * (va + vb) /
          (va * va / static_cast<double>(a.size() - 1) + vb * vb / static_cast<double>(b.size() - 1));
   const double half = t_quantile(0.5 + level / 2, d.df) * d.se;
+  d.ci_low = d.estimate - half;
+  d.ci_high = d.estimate + half;
+  return d;
+}
+
+Difference paired_difference(const std::vector<double>& a, const std::vector<double>& b, double level) {
+  if (a.size() != b.size())
+    throw std::invalid_argument("paired_difference: the samples have " + std::to_string(a.size()) + " and " +
+                                std::to_string(b.size()) + " values; pairing needs the same number");
+  Difference d;
+  d.paired = true;
+  std::vector<double> diff(a.size());
+  for (std::size_t r = 0; r < a.size(); ++r) diff[r] = b[r] - a[r];
+  const double ma = mean(a);
+  d.estimate = mean(diff);
+  d.relative = ma == 0 ? nan : d.estimate / ma;
+  if (a.size() < 2) {
+    d.se = d.df = d.ci_low = d.ci_high = nan;
+    return d;
+  }
+  const double n = static_cast<double>(a.size());
+  d.se = sample_sd(diff) / std::sqrt(n);
+  d.df = n - 1;
+  const double half = d.se == 0 ? 0 : t_quantile(0.5 + level / 2, d.df) * d.se;  // no spread: exact
   d.ci_low = d.estimate - half;
   d.ci_high = d.estimate + half;
   return d;

@@ -30,7 +30,9 @@ struct Summary {
 };
 Summary summarize(const std::vector<double>& x, double level = 0.95);
 
-// b - a with Welch's CI (unequal variances, Welch-Satterthwaite degrees of freedom).
+// b - a with its CI: Welch's (unequal variances, Welch-Satterthwaite degrees of
+// freedom) for independent samples, or the paired t interval when a[r] and
+// b[r] belong together (common random numbers: the same seed and graph).
 struct Difference {
   double estimate = 0;
   double se = 0;
@@ -38,8 +40,13 @@ struct Difference {
   double ci_low = 0;
   double ci_high = 0;
   double relative = 0;  // (mean b - mean a) / mean a; NaN when mean a is 0
+  bool paired = false;  // paired_difference: df = n - 1 of the d_r; else Welch
 };
 Difference welch_difference(const std::vector<double>& a, const std::vector<double>& b, double level = 0.95);
+// Mean of d_r = b[r] - a[r] with Student's t interval on the d_r (df = n - 1):
+// mean(d) -/+ t(0.5 + level / 2, n - 1) sd(d) / sqrt(n). a and b must have the
+// same size (std::invalid_argument otherwise); se, df and the CI are NaN when n < 2.
+Difference paired_difference(const std::vector<double>& a, const std::vector<double>& b, double level = 0.95);
 
 // First index at which series[i] >= level (step 0 counts); nullopt when it never gets there.
 std::optional<std::size_t> first_reaching(const std::vector<double>& series, double level);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <stdexcept>
 
 #include "analysis/statistics.hpp"
 
@@ -95,6 +96,40 @@ TEST(Welch, NoSpreadGivesAnExactDifferenceAndZeroBaseHasNoRelativeChange) {
   EXPECT_DOUBLE_EQ(d.ci_low, 0.5);
   EXPECT_DOUBLE_EQ(d.ci_high, 0.5);
   EXPECT_TRUE(std::isnan(d.relative));
+}
+
+TEST(Paired, HandWorkedDifference) {
+  // a = 1..5, b = 2,4,5,7,9: d = 1,2,2,3,4, mean 2.4; squared deviations
+  // 1.96 + 0.16 + 0.16 + 0.36 + 2.56 = 5.2, variance 5.2 / 4 = 1.3, se = sqrt(1.3 / 5) = sqrt(0.26).
+  // CI: 2.4 -/+ t(0.975, 4) x 0.5099020 = 2.4 -/+ 2.7764451 x 0.5099020 = 2.4 -/+ 1.4157148
+  // (scipy.stats.ttest_rel(b, a).confidence_interval(): 0.984285223, 3.815714777).
+  const Difference d = paired_difference({1, 2, 3, 4, 5}, {2, 4, 5, 7, 9});
+  EXPECT_TRUE(d.paired);
+  EXPECT_DOUBLE_EQ(d.estimate, 2.4);
+  EXPECT_NEAR(d.se, std::sqrt(0.26), 1e-14);
+  EXPECT_DOUBLE_EQ(d.df, 4);
+  EXPECT_DOUBLE_EQ(d.relative, 0.8);
+  EXPECT_NEAR(d.ci_low, 0.984285223017725, 1e-9);
+  EXPECT_NEAR(d.ci_high, 3.815714776982275, 1e-9);
+  // The same samples unpaired: Welch's interval is far wider (the pairs move together).
+  const Difference w = welch_difference({1, 2, 3, 4, 5}, {2, 4, 5, 7, 9});
+  EXPECT_FALSE(w.paired);
+  EXPECT_DOUBLE_EQ(w.estimate, d.estimate);
+  EXPECT_GT(w.ci_high - w.ci_low, 2 * (d.ci_high - d.ci_low));
+}
+
+TEST(Paired, ConstantShiftIsExactAndMismatchedSizesThrow) {
+  // b = a + 0.5 everywhere: every d_r is 0.5, no spread, the interval is the point.
+  const Difference d = paired_difference({0.25, 0.75, 0.5}, {0.75, 1.25, 1.0});
+  EXPECT_DOUBLE_EQ(d.estimate, 0.5);
+  EXPECT_DOUBLE_EQ(d.ci_low, 0.5);
+  EXPECT_DOUBLE_EQ(d.ci_high, 0.5);
+  EXPECT_DOUBLE_EQ(d.df, 2);
+  const Difference one = paired_difference({1}, {3});
+  EXPECT_DOUBLE_EQ(one.estimate, 2);
+  EXPECT_TRUE(std::isnan(one.ci_low));
+  EXPECT_TRUE(std::isnan(one.df));
+  EXPECT_THROW(paired_difference({1, 2}, {1, 2, 3}), std::invalid_argument);
 }
 
 TEST(Reach, FirstStepAtOrAboveTheLevel) {

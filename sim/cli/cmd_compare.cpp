@@ -1,5 +1,5 @@
 // groundswell compare A.h5 B.h5 [C.h5 ...] [--metric participation] [--at final|STEP] [--reach LEVEL]
-//                     [--quintiles] [--allow-mismatch] [--format table|csv|json]
+//                     [--quintiles] [--unpaired] [--allow-mismatch] [--format table|csv|json]
 // groundswell compare RUNS_A/ RUNS_B/ [--at STEP,STEP,...]: two sweeps paired member by member
 #include <algorithm>
 #include <filesystem>
@@ -38,16 +38,21 @@ int command_compare(int argc, char** argv) {
       "reach", po::value<double>(), "also report the first step at which the metric is at or above this level")(
       "quintiles,q", po::bool_switch(),
       "also participation per deprivation quintile (Q1 = most deprived fifth) and the gap Q5 - Q1, with "
-      "differences")("allow-mismatch", po::bool_switch(),
-                     "compare files whose steps, models or metrics differ (warning instead of an error)")(
+      "differences")("unpaired", po::bool_switch(),
+                     "Welch CIs even for files that share the first file's seed, replicates and graph")(
+      "allow-mismatch", po::bool_switch(),
+      "compare files whose steps, models or metrics differ (warning instead of an error)")(
       "format,f", po::value<std::string>()->default_value("table"), "table, csv or json");
   po::positional_options_description pos;
   pos.add("files", -1);
   po::variables_map vm;
   if (!parse_options(
           argc, argv, opts, pos, vm,
-          "\nEach row: mean, s.d. and 95% CI over replicates; difference from the first file with a 95%\n"
-          "Welch CI (in percentage points for shares) and relative change. Rows are labelled by what differs.\n"
+          "\nEach row: mean, s.d. and 95% CI over replicates; difference from the first file with a 95% CI\n"
+          "(in percentage points for shares) and relative change. Rows are labelled by what differs.\n"
+          "The CI is paired over replicates when the file has the first file's seed, replicate count and graph\n"
+          "(common random numbers: replicate r of each ran on the same graph with the same draws), else\n"
+          "Welch's; the CI method column says which (--unpaired: always Welch).\n"
           "For the organising model (metric participation) also the extra participants per extra organiser,\n"
           "national equivalents where the scenario stands for a larger population (represents_population\n"
           "or population_scale) and, when the scenarios set model.organisers.cost_per_organiser,\n"
@@ -72,6 +77,7 @@ int command_compare(int argc, char** argv) {
   if (vm.count("reach")) o.reach = vm["reach"].as<double>();
   o.quintiles = vm["quintiles"].as<bool>();
   o.allow_mismatch = vm["allow-mismatch"].as<bool>();
+  o.unpaired = vm["unpaired"].as<bool>();
   const TableFormat format = parse_table_format(vm["format"].as<std::string>());
   const CompareResult r = compare_files(files, o);
   for (const auto& w : r.warnings) std::cerr << "warning: " << w << "\n";
@@ -82,6 +88,6 @@ int command_compare(int argc, char** argv) {
 }  // namespace
 }  // namespace gs
 
-GROUNDSWELL_REGISTER_COMMAND(compare, "compare", "A.h5 B.h5 ...",
-                             "compare scenarios: means with 95% CIs, differences (Welch), cost per participant",
-                             gs::command_compare)
+GROUNDSWELL_REGISTER_COMMAND(
+    compare, "compare", "A.h5 B.h5 ...",
+    "compare scenarios: means with 95% CIs, differences (paired or Welch), cost per participant", gs::command_compare)

@@ -39,14 +39,15 @@ fs::path report_script() {
   return script;
 }
 
-// The difference from the first file at every step both have, with its 95% Welch CI.
-std::vector<stats::Difference> difference_over_steps(const MetricData& first, const MetricData& other) {
+// The difference from the first file at every step both have, with its 95% CI: paired when the files
+// share their random numbers (as compare_files decides), else Welch.
+std::vector<stats::Difference> difference_over_steps(const MetricData& first, const MetricData& other, bool paired) {
   std::vector<stats::Difference> out;
   std::vector<double> a(first.replicates), b(other.replicates);
   for (std::size_t s = 0; s < std::min(first.points, other.points); ++s) {
     for (std::size_t r = 0; r < first.replicates; ++r) a[r] = first.at(r, s);
     for (std::size_t r = 0; r < other.replicates; ++r) b[r] = other.at(r, s);
-    out.push_back(stats::welch_difference(a, b));
+    out.push_back(replicate_difference(a, b, paired));
   }
   return out;
 }
@@ -69,6 +70,7 @@ void write_data(const fs::path& path, const std::vector<std::string>& files, con
   print_json(out, cmp.table, cmp.meta_json);
   out << ", \"series\": [";
   const MetricData first = read_metric(files[0], o.metric);
+  const OutputInfo first_info = read_output_info(files[0]);
   for (std::size_t i = 0; i < files.size(); ++i) {
     const OutputInfo info = read_output_info(files[i]);
     const MetricData data = read_metric(files[i], o.metric);
@@ -79,8 +81,10 @@ void write_data(const fs::path& path, const std::vector<std::string>& files, con
         << ", \"ci_low\": " << json_list(steps, [](const stats::Summary& s) { return s.ci_low; })
         << ", \"ci_high\": " << json_list(steps, [](const stats::Summary& s) { return s.ci_high; });
     if (i > 0) {
-      const auto diff = difference_over_steps(first, data);
-      out << ", \"difference\": " << json_list(diff, [](const stats::Difference& d) { return d.estimate; })
+      const bool paired = !o.unpaired && common_random_numbers(first_info, info) && first.replicates == data.replicates;
+      const auto diff = difference_over_steps(first, data, paired);
+      out << ", \"difference_method\": \"" << (paired ? "paired" : "welch") << "\""
+          << ", \"difference\": " << json_list(diff, [](const stats::Difference& d) { return d.estimate; })
           << ", \"difference_ci_low\": " << json_list(diff, [](const stats::Difference& d) { return d.ci_low; })
           << ", \"difference_ci_high\": " << json_list(diff, [](const stats::Difference& d) { return d.ci_high; });
     }
@@ -134,7 +138,8 @@ int command_report(int argc, char** argv) {
                      "output files; the first is the reference")(
       "output,o", po::value<std::string>(), "directory for index.html and the figures (created if missing)")(
       "metric,m", po::value<std::string>()->default_value("participation"), "metric for the table and the time figure")(
-      "allow-mismatch", po::bool_switch(), "report on files whose steps, models or metrics differ (warning only)");
+      "allow-mismatch", po::bool_switch(), "report on files whose steps, models or metrics differ (warning only)")(
+      "unpaired", po::bool_switch(), "Welch CIs even for files that share the first file's seed, replicates and graph");
   po::positional_options_description pos;
   pos.add("files", -1);
   po::variables_map vm;
@@ -169,6 +174,7 @@ int command_report(int argc, char** argv) {
     CompareOptions o;
     o.metric = vm["metric"].as<std::string>();
     o.allow_mismatch = vm["allow-mismatch"].as<bool>();
+    o.unpaired = vm["unpaired"].as<bool>();
     o.quintiles = o.metric == "participation" && has_quintiles(files);
     const fs::path data = dir / "report-data.json";
     write_data(data, files, o);

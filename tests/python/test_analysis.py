@@ -48,6 +48,21 @@ def organisers(path):
     return math.floor(count * scale + 0.5)
 
 
+def paired_ci95(xa, xb):
+    """B - A replicate by replicate: Student t interval on d_r = xb[r] - xa[r], df = R - 1."""
+    d = xb - xa
+    h = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
+    return d.mean(), d.mean() - h, d.mean() + h
+
+
+def welch_ci95(xa, xb):
+    va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
+    df = (va + vb) ** 2 / (va ** 2 / (len(xa) - 1) + vb ** 2 / (len(xb) - 1))
+    d = xb.mean() - xa.mean()
+    h = stats.t.ppf(0.975, df) * math.sqrt(va + vb)
+    return d, d - h, d + h, df
+
+
 def ci95(x):
     m, s = x.mean(), x.std(ddof=1)
     h = stats.t.ppf(0.975, len(x) - 1) * s / math.sqrt(len(x))
@@ -88,19 +103,31 @@ class Analysis(unittest.TestCase):
             lo, hi = ci95(x)
             self.assertAlmostEqual(r["ci_low"], lo, places=10)
             self.assertAlmostEqual(r["ci_high"], hi, places=10)
-        # Welch: scipy's unequal-variance t-test gives the same t statistic.
-        va, vb = xa.var(ddof=1) / len(xa), xb.var(ddof=1) / len(xb)
-        df = (va + vb) ** 2 / (va ** 2 / (len(xa) - 1) + vb ** 2 / (len(xb) - 1))
-        d = xb.mean() - xa.mean()
-        h = stats.t.ppf(0.975, df) * math.sqrt(va + vb)
+        # Both towns have seed, replicates and graph in common: replicate r of each ran with the same
+        # draws (common random numbers), so the difference is paired, as scipy's related-samples test.
         r = rows[1]
+        d, lo, hi = paired_ci95(xa, xb)
+        self.assertEqual(r["difference_method"], "paired")
+        self.assertEqual(r["difference_df"], 3)
         self.assertAlmostEqual(r["difference"], d, places=14)
-        self.assertAlmostEqual(r["welch_df"], df, places=9)
-        self.assertAlmostEqual(r["difference_ci_low"], d - h, places=10)
-        self.assertAlmostEqual(r["difference_ci_high"], d + h, places=10)
-        t_scipy = stats.ttest_ind(xb, xa, equal_var=False).statistic
-        self.assertAlmostEqual(d / math.sqrt(va + vb), t_scipy, places=9)
+        self.assertAlmostEqual(r["difference_ci_low"], lo, places=10)
+        self.assertAlmostEqual(r["difference_ci_high"], hi, places=10)
+        scipy_ci = stats.ttest_rel(xb, xa).confidence_interval(0.95)
+        self.assertAlmostEqual(scipy_ci.low, lo, places=10)
+        self.assertAlmostEqual(scipy_ci.high, hi, places=10)
+        self.assertAlmostEqual(r["difference_points_ci_low"], 100 * lo, places=8)
         self.assertAlmostEqual(r["relative_change"], d / xa.mean(), places=12)
+        # welch_df stays Welch-Satterthwaite's (earlier readers); --unpaired reports Welch's interval.
+        dw, wlo, whi, df = welch_ci95(xa, xb)
+        self.assertAlmostEqual(r["welch_df"], df, places=9)
+        u = self.compare_json(self.a, self.b, "--unpaired")[0]["rows"][1]
+        self.assertEqual(u["difference_method"], "welch")
+        self.assertAlmostEqual(u["difference_df"], df, places=9)
+        self.assertAlmostEqual(u["difference_ci_low"], wlo, places=10)
+        self.assertAlmostEqual(u["difference_ci_high"], whi, places=10)
+        t_scipy = stats.ttest_ind(xb, xa, equal_var=False).statistic
+        self.assertAlmostEqual(dw / ((whi - wlo) / 2 / stats.t.ppf(0.975, df)), t_scipy, places=9)
+        h = hi - d
         self.assertIsNone(rows[0]["difference"])
         # Extra participants per extra organiser: share difference x citizens / organiser difference.
         with h5py.File(self.a, "r") as f:
@@ -114,10 +141,51 @@ class Analysis(unittest.TestCase):
         self.assertIn("fewer than 10", err)
         self.assertEqual(len(data["meta"]["warnings"]), 2)
 
+    def test_paired_only_with_common_random_numbers(self):
+        """Same seed, replicates and graph: compare's CI is scipy's paired t interval on the replicate
+        differences, per quintile too; another seed or another graph: Welch's, as scipy computes it."""
+        scenario = os.path.join(SRC, "scenarios", "policy", "town_10000_organisers.yaml")
+        other_seed = os.path.join(self.dir, "seed_7.h5")
+        other_graph = os.path.join(self.dir, "scale_012.h5")
+        gs("run", scenario, "-o", other_seed, *SMALL, "--set", "seed=7")
+        gs("run", scenario, "-o", other_graph, *SMALL, "--set", "population_scale=0.12")
+        data, err = self.compare_json(self.a, self.b, other_seed, other_graph, "--quintiles")
+        rows = data["rows"]
+        self.assertEqual([r.get("difference_method") for r in rows], [None, "paired", "welch", "welch"])
+        xa = final_values(self.a)
+        d, lo, hi = paired_ci95(xa, final_values(self.b))
+        self.assertAlmostEqual(rows[1]["difference_ci_low"], lo, places=10)
+        self.assertAlmostEqual(rows[1]["difference_ci_high"], hi, places=10)
+        for row, path in zip(rows[2:], [other_seed, other_graph]):
+            xo = final_values(path)
+            d, wlo, whi, df = welch_ci95(xa, xo)
+            self.assertAlmostEqual(row["difference"], d, places=14)
+            self.assertAlmostEqual(row["difference_df"], df, places=9)
+            self.assertAlmostEqual(row["difference_ci_low"], wlo, places=10)
+            self.assertAlmostEqual(row["difference_ci_high"], whi, places=10)
+        for key, metric in [("q1", "participation_q1"), ("gap", "participation_gap")]:
+            qa, qb = final_values(self.a, metric), final_values(self.b, metric)
+            _, lo, hi = paired_ci95(qa, qb)
+            self.assertAlmostEqual(rows[1][f"{key}_difference_points_ci_low"], 100 * lo, places=8)
+            self.assertAlmostEqual(rows[1][f"{key}_difference_points_ci_high"], 100 * hi, places=8)
+            _, wlo, whi, _ = welch_ci95(qa, final_values(other_seed, metric))
+            self.assertAlmostEqual(rows[2][f"{key}_difference_points_ci_low"], 100 * wlo, places=8)
+            self.assertAlmostEqual(rows[2][f"{key}_difference_points_ci_high"], 100 * whi, places=8)
+        # Same seed on another graph is said to be unpaired; another seed needs no word.
+        self.assertIn(f"{other_graph} has the seed of {self.a} but a graph of a different size", err)
+        self.assertNotIn(other_seed + " has the seed", err)
+        self.assertIn("paired over replicates (common random numbers: same seed, graph), else Welch",
+                      gs("compare", self.a, self.b, other_seed).stdout)
+
     def test_compare_table_text_and_csv(self):
         text = gs("compare", self.a, self.b).stdout
-        for word in ["town_1000_organisers", "town_10000_organisers", "95% CI", "Welch", "per extra organiser"]:
+        for word in ["town_1000_organisers", "town_10000_organisers", "95% CI", "per extra organiser",
+                     "paired over replicates (common random numbers: same seed)", "CI method", "paired"]:
             self.assertIn(word, text)
+        self.assertNotIn("Welch", text)
+        text = gs("compare", self.a, self.b, "--unpaired").stdout
+        self.assertIn("CI of the difference: Welch", text)
+        self.assertIn("welch", text)
         csv = pd.read_csv(io.StringIO(gs("compare", self.a, self.b, "--format", "csv").stdout))
         self.assertEqual(list(csv["scenario"]), ["town_1000_organisers", "town_10000_organisers"])
         self.assertAlmostEqual(csv["mean"][1], final_values(self.b).mean(), places=14)
@@ -343,13 +411,21 @@ class Analysis(unittest.TestCase):
         m = re.search(r'<p class="headline" id="headline">(.*?)</p>', dom, re.S)
         self.assertIsNotNone(m, dom[:2000])
         head = m.group(1)
+        self.assertEqual(row["difference_method"], "paired")
         expected = [f"{row['difference_points']:+.2f} percentage points",
-                    f"95% CI {row['difference_points_ci_low']:+.2f} to {row['difference_points_ci_high']:+.2f}",
+                    f"(paired 95% CI {row['difference_points_ci_low']:+.2f} to "
+                    f"{row['difference_points_ci_high']:+.2f}, common random numbers)",
                     "after 0.4 years",  # 20 weeks
                     f"{abs(round(row['national_additional_participants'])):,} ",
                     f"{abs(round(row['q1_additional_people'])):,} ", "nationally", "most deprived fifth"]
         for words in expected:
             self.assertIn(words, head)
+        self.assertIn("paired 95% CI (common random numbers)", dom)
+        for welch in ["95% Welch", "(Welch)", ">Welch<"]:
+            self.assertNotIn(welch, dom)
+        with open(os.path.join(out, "report-data.json"), encoding="utf-8") as f:
+            series = json.load(f)["series"]
+        self.assertEqual([s.get("difference_method") for s in series], [None, "paired", "paired"])
         self.assertIn("Deprivation", dom)
         self.assertIn("What differs", dom)
         # The script is found through GROUNDSWELL_SOURCE_DIR when set; a wrong one is a clear error.
