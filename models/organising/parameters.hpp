@@ -134,9 +134,10 @@ inline std::vector<ParamSpec> parameters() {
       ParamSpec::integer("organisers.stop_at_step", 0).range(0, 100000).units("weeks")
           .describe("Last week any organiser works, recruited volunteer organisers included: the programme ends "
                     "(0: never; for withdrawal experiments)"),
-      ParamSpec::integer("leaders.per_organiser", 0).range(0, 100000).units("leaders")
+      ParamSpec::integer("leaders.per_organiser", 15).range(0, 100000).units("leaders")
           .describe("Leaders a neighbourhood can sustain per organiser who has worked there (a leadership team: "
-                    "Ganz's snowflake, Dunbar's sympathy group of about 15); no promotions beyond it (0: no limit)"),
+                    "Ganz's snowflake, Dunbar's sympathy group of about 15; uncertain, 5-50); no promotions beyond "
+                    "it (0: no limit, the default up to 0.1.0)"),
       ParamSpec::choice("contagion.form", "linear", {"linear", "complex"})
           .describe("How participating contacts pull someone in: linear in their share (simple contagion), or "
                     "complex: a logistic in the number of participating ties (Centola & Macy 2007; Centola 2010)"),
@@ -162,9 +163,10 @@ inline std::vector<ParamSpec> parameters() {
           .describe("Weight of a friendship tie (sympathy group; uncertain, 1-4 relative to an acquaintance)"),
       ParamSpec::integer("contagion.weights.acquaintance", 1).range(1, 100)
           .describe("Weight of an acquaintance tie (the unit)"),
-      ParamSpec::real("organisers.neighbourhood_capacity", 0).range(0, 10).units("one-to-ones per resident per week")
+      ParamSpec::real("organisers.neighbourhood_capacity", 0.1).range(0, 10).units("one-to-ones per resident per week")
           .describe("One-to-ones a neighbourhood's residents take a week, shared by its organisers: each holds "
-                    "capacity / (capacity + demand) of their rate (0: no limit; uncertain, 0.02-0.25)"),
+                    "capacity / (capacity + demand) of their rate (uncertain, 0.02-0.25; 0: no limit, the default "
+                    "up to 0.1.0)"),
   };
   // clang-format on
 }
