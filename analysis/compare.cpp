@@ -24,7 +24,7 @@ struct FileData {
   std::vector<double> values;  // one per replicate, at `step`
   stats::Summary summary;
   std::vector<std::optional<std::size_t>> reach_steps;  // per replicate
-  OrganiserFacts organisers;
+  std::optional<OrganiserFacts> organisers;  // models with organisers only
   double national = 1;  // people represented per simulated person
   // With --quintiles: per replicate at `step`, participation_q1 .. q5 then participation_gap.
   std::vector<std::vector<double>> quintiles;
@@ -172,8 +172,8 @@ void organiser_cells(Cells& c, const FileData& f, const FileData& first, const s
                      bool any_cost) {
   const double n = static_cast<double>(f.info.graph_nodes);
   const double n0 = static_cast<double>(first.info.graph_nodes);
-  const double org = static_cast<double>(*f.organisers.count);
-  const double d_org = org - static_cast<double>(*first.organisers.count);
+  const double org = static_cast<double>(f.organisers->count);
+  const double d_org = org - static_cast<double>(first.organisers->count);
   double extra = nan, extra_lo = nan, extra_hi = nan;
   if (compared) {
     extra = f.summary.mean * n - first.summary.mean * n0;
@@ -187,7 +187,7 @@ void organiser_cells(Cells& c, const FileData& f, const FileData& first, const s
   if (per_lo > per_hi) std::swap(per_lo, per_hi);
   c["graph_nodes"] = n;
   c["organisers"] = org;
-  c["organiser_kinds"] = f.organisers.kinds.empty() ? std::string("none") : f.organisers.kinds;
+  c["organiser_kinds"] = f.organisers->kinds.empty() ? std::string("none") : f.organisers->kinds;
   put_estimate(c, "additional_participants", extra, "additional_ci", "additional_participants_ci_low",
                "additional_participants_ci_high", extra_lo, extra_hi, true);
   put_estimate(c, "participants_per_organiser", d_org != 0 ? extra / d_org : nan, "per_organiser_ci",
@@ -202,15 +202,15 @@ void organiser_cells(Cells& c, const FileData& f, const FileData& first, const s
   c["national_organisers"] = org * f.national;
   if (!any_cost) return;
   auto total_cost = [](const FileData& x) -> double {
-    if (*x.organisers.count == 0) return 0;
-    return x.organisers.cost_per_organiser > 0
-               ? x.organisers.cost_per_organiser * static_cast<double>(*x.organisers.count)
+    if (x.organisers->count == 0) return 0;
+    return x.organisers->cost_per_organiser > 0
+               ? x.organisers->cost_per_organiser * static_cast<double>(x.organisers->count)
                : nan;
   };
   const double extra_cost = total_cost(f) - total_cost(first);
   // Only meaningful when the extra organisers cost money and buy participants.
   const bool ok = compared && extra_cost > 0 && extra > 0;
-  c["cost_per_organiser"] = f.organisers.cost_per_organiser > 0 ? f.organisers.cost_per_organiser : nan;
+  c["cost_per_organiser"] = f.organisers->cost_per_organiser > 0 ? f.organisers->cost_per_organiser : nan;
   put_estimate(c, "cost_per_additional_participant", ok ? extra_cost / extra : nan, "cost_ci",
                "cost_per_additional_participant_ci_low", "cost_per_additional_participant_ci_high",
                ok && extra_hi > 0 ? extra_cost / extra_hi : nan, ok && extra_lo > 0 ? extra_cost / extra_lo : nan,
@@ -243,33 +243,12 @@ std::string display_name(const OutputInfo& info) {
   return info.scenario_name.empty() ? std::filesystem::path(info.path).stem().string() : info.scenario_name;
 }
 
-OrganiserFacts organiser_facts(const OutputInfo& info) {
-  OrganiserFacts facts;
-  if (info.model != "organising") return facts;
-  try {
-    const YAML::Node root = YAML::Load(info.scenario_yaml);
-    const YAML::Node org = root["model"]["organisers"];
-    const double scale = root["population_scale"] ? root["population_scale"].as<double>() : 1.0;
-    // The scenario keeps counts as written; the run used them scaled as the scenario layer scales them.
-    auto scaled = [scale](const YAML::Node& count) {
-      return count ? scaled_count(count.as<std::int64_t>(), scale) : std::int64_t{0};
-    };
-    facts.count = org ? scaled(org["count"]) : 0;
-    bool paid = *facts.count > 0, volunteer = false;  // the single-cohort form is paid
-    // Further cohorts (organisers.cohorts, a list of records with their own count) add to the total.
-    if (org && org["cohorts"] && org["cohorts"].IsSequence())
-      for (const auto& cohort : org["cohorts"]) {
-        const auto n = scaled(cohort["count"]);
-        *facts.count += n;
-        const bool is_volunteer = cohort["kind"] && cohort["kind"].Scalar() == "volunteer";
-        (is_volunteer ? volunteer : paid) = (is_volunteer ? volunteer : paid) || n > 0;
-      }
-    facts.kinds = paid && volunteer ? "paid and volunteer" : paid ? "paid" : volunteer ? "volunteer" : "";
-    if (org && org["cost_per_organiser"]) facts.cost_per_organiser = org["cost_per_organiser"].as<double>();
-  } catch (const YAML::Exception& e) {
-    throw InputError(info.path + ": the scenario_yaml attribute cannot be read as YAML: " + e.what());
-  }
-  return facts;
+std::optional<OrganiserFacts> organiser_facts(const OutputInfo& info) {
+  const ModelInfo* model = ModelRegistry::instance().find(info.model);
+  if (model == nullptr || !model->organisers) return std::nullopt;
+  // The run used its parameters validated and scaled as the scenario layer does them.
+  const ModelSection section = load_model_section(info.scenario_yaml, info.path + ": scenario_yaml");
+  return section.model->organisers(section.params);
 }
 
 double national_factor(const OutputInfo& info) {
@@ -310,10 +289,10 @@ CompareResult compare_files(const std::vector<std::string>& paths, const Compare
 
   const bool share = first.data.units == "share";  // differences in percentage points
   bool organising = o.metric == "participation";
-  for (const auto& f : files) organising = organising && f.organisers.count.has_value();
+  for (const auto& f : files) organising = organising && f.organisers.has_value();
   bool any_cost = false, national = false;
   for (const auto& f : files) {
-    any_cost = any_cost || f.organisers.cost_per_organiser > 0;
+    any_cost = any_cost || f.organisers->cost_per_organiser > 0;
     national = national || f.national != 1;
   }
 

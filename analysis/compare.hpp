@@ -8,6 +8,7 @@
 
 #include "analysis/statistics.hpp"
 #include "analysis/table.hpp"
+#include "sim/engine/model.hpp"
 #include "sim/io/read.hpp"
 
 namespace gs {
@@ -22,15 +23,9 @@ struct CompareOptions {
   bool allow_mismatch = false;  // compare files with different steps, models or metrics (warn only)
 };
 
-// What the scenario_yaml says about organisers (organising model only).
-struct OrganiserFacts {
-  // organisers.count plus every organisers.cohorts[i].count, each x population_scale and
-  // rounded as the run did; nullopt for other models.
-  std::optional<std::int64_t> count;
-  double cost_per_organiser = 0;  // GBP for the whole run; 0 = unknown
-  std::string kinds;  // "paid", "volunteer" or "paid and volunteer"; "" when there are none
-};
-OrganiserFacts organiser_facts(const OutputInfo& info);
+// What the run's model says about its organisers (ModelInfo::organisers),
+// from the scenario stored in the file; nullopt for models without organisers.
+std::optional<OrganiserFacts> organiser_facts(const OutputInfo& info);
 
 struct CompareResult {
   Table table;

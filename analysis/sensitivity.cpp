@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 
 namespace gs {
 namespace {

@@ -21,36 +21,31 @@ using hdf5::write_text_attribute;
 
 // Datasets and groups without modification times, so the file's bytes
 // depend only on its contents.
-hid_t untimed(hid_t class_id) {
-  const hid_t props = H5Pcreate(class_id);
-  if (props < 0 || H5Pset_obj_track_times(props, false) < 0) {
-    if (props >= 0) H5Pclose(props);
-    throw OutputError("HDF5 failed to create a property list without object times");
-  }
+Handle untimed(hid_t class_id) {
+  Handle props(H5Pcreate(class_id), H5Pclose, "create a property list without object times");
+  check(H5Pset_obj_track_times(props, false), "create a property list without object times");
   return props;
 }
 
-hid_t make_group(hid_t file, const char* name) {
-  const Handle props(untimed(H5P_GROUP_CREATE), H5Pclose, "group properties");
-  const hid_t g = H5Gcreate2(file, name, H5P_DEFAULT, props, H5P_DEFAULT);
-  if (g < 0) throw OutputError(std::string("HDF5 failed to create /") + name);
-  return g;
+Handle make_group(hid_t file, const char* name) {
+  const Handle props = untimed(H5P_GROUP_CREATE);
+  return {H5Gcreate2(file, name, H5P_DEFAULT, props, H5P_DEFAULT), H5Gclose, std::string("create /") + name};
 }
 
-hid_t write_doubles(hid_t where, const char* name, const std::vector<double>& values, std::vector<hsize_t> dims,
-                    const std::string& description) {
+Handle write_doubles(hid_t where, const char* name, const std::vector<double>& values, std::vector<hsize_t> dims,
+                     const std::string& description) {
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "create space");
-  const Handle props(untimed(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
-  const hid_t ds = H5Dcreate2(where, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, props, H5P_DEFAULT);
-  if (ds < 0) throw OutputError(std::string("HDF5 failed to create ") + name);
+  const Handle props = untimed(H5P_DATASET_CREATE);
+  Handle ds(H5Dcreate2(where, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
+            std::string("create ") + name);
   if (!values.empty())
     check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), std::string("write ") + name);
   write_text_attribute(ds, "description", description);
   return ds;
 }
 
-hid_t write_strings(hid_t where, const char* name, const std::vector<std::string>& values,
-                    const std::string& description) {
+Handle write_strings(hid_t where, const char* name, const std::vector<std::string>& values,
+                     const std::string& description) {
   std::vector<const char*> data;
   for (const auto& v : values) data.push_back(v.c_str());
   hsize_t dims[1] = {values.size()};
@@ -58,9 +53,9 @@ hid_t write_strings(hid_t where, const char* name, const std::vector<std::string
   check(H5Tset_size(type, H5T_VARIABLE), "set string size");
   check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create space");
-  const Handle props(untimed(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
-  const hid_t ds = H5Dcreate2(where, name, type, space, H5P_DEFAULT, props, H5P_DEFAULT);
-  if (ds < 0) throw OutputError(std::string("HDF5 failed to create ") + name);
+  const Handle props = untimed(H5P_DATASET_CREATE);
+  Handle ds(H5Dcreate2(where, name, type, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
+            std::string("create ") + name);
   check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), std::string("write ") + name);
   write_text_attribute(ds, "description", description);
   return ds;
@@ -76,7 +71,7 @@ void write_table(hid_t group, const char* name, const std::vector<std::vector<do
   std::vector<double> flat;
   for (const auto& r : rows) flat.insert(flat.end(), r.begin(), r.end());
   const hsize_t columns = rows.empty() ? 0 : rows[0].size();
-  Handle ds(write_doubles(group, name, flat, {rows.size(), columns}, description), H5Dclose, "write table");
+  const Handle ds = write_doubles(group, name, flat, {rows.size(), columns}, description);
   check(H5DSattach_scale(ds, scales.output, 0), "attach output scale");
   check(H5DSattach_scale(ds, scales.parameter, 1), "attach parameter scale");
 }
@@ -97,7 +92,7 @@ std::vector<std::vector<double>> column(const std::vector<MorrisEffects>& all, F
 
 void write_indices(hid_t file, const SensitivityResult& r, const Scales& scales) {
   if (!r.sobol.empty()) {
-    Handle g(make_group(file, "sobol"), H5Gclose, "create /sobol");
+    const Handle g = make_group(file, "sobol");
     write_table(g, "S1", column(r.sobol, &SobolIndices::first), scales, "first-order index (Saltelli 2010)");
     write_table(g, "S1_low", column(r.sobol, &SobolIndices::first_low), scales, "S1: 95% bootstrap interval, low");
     write_table(g, "S1_high", column(r.sobol, &SobolIndices::first_high), scales, "S1: 95% bootstrap interval, high");
@@ -106,11 +101,10 @@ void write_indices(hid_t file, const SensitivityResult& r, const Scales& scales)
     write_table(g, "ST_high", column(r.sobol, &SobolIndices::total_high), scales, "ST: 95% bootstrap interval, high");
     std::vector<double> variance;
     for (const auto& s : r.sobol) variance.push_back(s.variance);
-    Handle v(write_doubles(g, "variance", variance, {variance.size()}, "variance of the output over A and B"), H5Dclose,
-             "write variance");
+    const Handle v = write_doubles(g, "variance", variance, {variance.size()}, "variance of the output over A and B");
     check(H5DSattach_scale(v, scales.output, 0), "attach output scale");
   } else {
-    Handle g(make_group(file, "morris"), H5Gclose, "create /morris");
+    const Handle g = make_group(file, "morris");
     write_table(g, "mu_star", column(r.morris, &MorrisEffects::mu_star), scales,
                 "mean |elementary effect| per parameter range (Campolongo et al. 2007)");
     write_table(g, "mu", column(r.morris, &MorrisEffects::mu), scales, "mean elementary effect per parameter range");
@@ -121,42 +115,40 @@ void write_indices(hid_t file, const SensitivityResult& r, const Scales& scales)
 
 void write_design(hid_t file, const SensitivityFile& sa, const SensitivityDesign& d, const SensitivityResult& r,
                   const Scales& scales) {
-  Handle g(make_group(file, "design"), H5Gclose, "create /design");
+  const Handle g = make_group(file, "design");
   const auto points = static_cast<hsize_t>(d.points), k = static_cast<hsize_t>(d.parameters);
-  Handle unit(write_doubles(g, "unit", d.unit, {points, k}, "design points in the unit cube [point, parameter]"),
-              H5Dclose, "write unit");
+  const Handle unit =
+      write_doubles(g, "unit", d.unit, {points, k}, "design points in the unit cube [point, parameter]");
   check(H5DSattach_scale(unit, scales.parameter, 1), "attach parameter scale");
-  Handle values(write_doubles(g, "values", d.values, {points, k}, "parameter values run [point, parameter]"), H5Dclose,
-                "write values");
+  const Handle values = write_doubles(g, "values", d.values, {points, k}, "parameter values run [point, parameter]");
   check(H5DSattach_scale(values, scales.parameter, 1), "attach parameter scale");
   std::vector<double> seeds;
   for (std::size_t i = 0; i < d.points; ++i) seeds.push_back(static_cast<double>(point_seed(sa, i)));
-  const Handle seed(write_doubles(g, "seed", seeds, {points}, "each point's scenario seed"), H5Dclose, "write seed");
+  const Handle seed = write_doubles(g, "seed", seeds, {points}, "each point's scenario seed");
   std::vector<double> low, high;
   for (const auto& p : sa.parameters) {
     low.push_back(p.low);
     high.push_back(p.high);
   }
-  Handle lo(write_doubles(g, "low", low, {k}, "range of each parameter: low"), H5Dclose, "write low");
+  const Handle lo = write_doubles(g, "low", low, {k}, "range of each parameter: low");
   check(H5DSattach_scale(lo, scales.parameter, 0), "attach parameter scale");
-  Handle hi(write_doubles(g, "high", high, {k}, "range of each parameter: high"), H5Dclose, "write high");
+  const Handle hi = write_doubles(g, "high", high, {k}, "range of each parameter: high");
   check(H5DSattach_scale(hi, scales.parameter, 0), "attach parameter scale");
   std::vector<double> flat;
   for (const auto& o : r.outputs) flat.insert(flat.end(), o.begin(), o.end());
-  Handle y(write_doubles(g, "outputs", flat, {r.outputs.size(), points}, "each output at each point [output, point]"),
-           H5Dclose, "write outputs");
+  const Handle y =
+      write_doubles(g, "outputs", flat, {r.outputs.size(), points}, "each output at each point [output, point]");
   check(H5DSattach_scale(y, scales.output, 0), "attach output scale");
   if (!d.moved.empty()) {
     std::vector<double> moved(d.moved.begin(), d.moved.end());
-    const Handle m(
-        write_doubles(g, "moved", moved, {d.samples, k}, "Morris: parameter moved at each step of a trajectory"),
-        H5Dclose, "write moved");
+    const Handle m =
+        write_doubles(g, "moved", moved, {d.samples, k}, "Morris: parameter moved at each step of a trajectory");
   }
 }
 
 void write_file(const std::string& temp, const SensitivityFile& sa, const SensitivityDesign& d,
                 const SensitivityResult& r) {
-  const Handle create(untimed(H5P_FILE_CREATE), H5Pclose, "file properties");
+  const Handle create = untimed(H5P_FILE_CREATE);
   Handle file(H5Fcreate(temp.c_str(), H5F_ACC_TRUNC, create, H5P_DEFAULT), H5Fclose, "create " + temp);
   write_text_attribute(file, "software", software_version());
   write_text_attribute(file, "sensitivity_yaml", sa.text);
@@ -171,10 +163,10 @@ void write_file(const std::string& temp, const SensitivityFile& sa, const Sensit
   std::vector<std::string> parameters, outputs;
   for (const auto& p : sa.parameters) parameters.push_back(p.path);
   for (const auto& o : sa.outputs) outputs.push_back(o.name);
-  Handle parameter(write_strings(file, "parameter", parameters, "varied parameter paths"), H5Dclose, "parameter");
+  const Handle parameter = write_strings(file, "parameter", parameters, "varied parameter paths");
   check(H5DSset_scale(parameter, "parameter"), "make /parameter a dimension scale");
-  Handle output(write_strings(file, "output", outputs, "outputs: metric@step, -minus-<scenario> for differences"),
-                H5Dclose, "output");
+  const Handle output =
+      write_strings(file, "output", outputs, "outputs: metric@step, -minus-<scenario> for differences");
   check(H5DSset_scale(output, "output"), "make /output a dimension scale");
   const Scales scales{output, parameter};
   write_indices(file, r, scales);

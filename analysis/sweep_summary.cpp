@@ -271,7 +271,7 @@ SummarizeResult summarize_directory(const std::string& dir_name, const Summarize
       std::vector<double> values;
       for (std::size_t r = 0; r < data.replicates; ++r) values.push_back(data.at(r, s));
       const stats::Summary sum = stats::summarize(values);
-      if (const auto facts = organiser_facts(info); facts.count) organisers = static_cast<double>(*facts.count);
+      if (const auto facts = organiser_facts(info)) organisers = static_cast<double>(facts->count);
       n = static_cast<double>(sum.n);
       step = static_cast<double>(s);
       mean = sum.mean;

@@ -11,9 +11,9 @@
 // Docs: docs/models/bass.md.
 #include <algorithm>
 
+#include "sim/core/random.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/neighbour_counts.hpp"
-#include "sim/engine/random.hpp"
 
 namespace gs {
 namespace {

@@ -176,6 +176,7 @@ void Organising::initialise(const StepContext& ctx) {
   recount_contacts();
   list_leaders();
   place_organisers(ctx);
+  current_step_ = ctx.step;  // 0: measure_neighbourhoods counts the organisers in post at the start
   meetings_held_ = 0;
   // At step 0 the organisers in post are those starting at once.
   organisers_working_ = volunteers_working_ = 0;
@@ -239,12 +240,24 @@ void Organising::measure(std::span<double> out) const {
 }
 
 // Participation per neighbourhood from the integer counts apply_changes()
-// keeps (no pass over citizens): the same for any thread count.
+// keeps (no pass over citizens): the same for any thread count. Then the
+// organisers at work by the neighbourhood they are based in, from the roster
+// (one pass over organisers): those organisers_meet() counted as working this
+// week, so they add up to organisers_active. At step 0, as initialise()
+// counts, those starting at once.
 void Organising::measure_neighbourhoods(std::span<double> out) const {
   const Population& pop = world_.population;
-  for (std::size_t h = 0; h < hood_active_.size(); ++h) {
+  const std::size_t hoods = hood_active_.size();
+  for (std::size_t h = 0; h < hoods; ++h) {
     const std::uint64_t size = pop.neighbourhood_start[h + 1] - pop.neighbourhood_start[h];
     out[h] = size ? static_cast<double>(hood_active_[h]) / static_cast<double>(size) : 0.0;
+  }
+  const std::span<double> based = out.subspan(hoods, hoods);
+  std::fill(based.begin(), based.end(), 0.0);
+  const std::uint32_t t = current_step_;
+  for (std::size_t o = 0; o < roster_.size(); ++o) {
+    const bool working = t == 0 ? roster_.start[o] == 0 : t <= rates_.stop_after && roster_.capacity(o, t) > 0;
+    if (working) based[roster_.home[o]] += 1.0;
   }
 }
 
@@ -294,6 +307,26 @@ void Organising::restored() {
   tally_all();
 }
 
+namespace {
+
+// organisers.count (the single-cohort form, paid) plus every cohort's count.
+OrganiserFacts organiser_facts(const ParamValues& p) {
+  OrganiserFacts facts;
+  facts.count = p.integer("organisers.count");
+  bool paid = facts.count > 0, volunteer = false;
+  for (const ParamValues& cohort : p.records("organisers.cohorts")) {
+    const std::int64_t n = cohort.integer("count");
+    facts.count += n;
+    bool& seen = cohort.text("kind") == "volunteer" ? volunteer : paid;
+    seen = seen || n > 0;
+  }
+  facts.kinds = paid && volunteer ? "paid and volunteer" : paid ? "paid" : volunteer ? "volunteer" : "";
+  facts.cost_per_organiser = p.real("organisers.cost_per_organiser");
+  return facts;
+}
+
+}  // namespace
+
 }  // namespace gs::organising
 
 GROUNDSWELL_REGISTER_MODEL(
@@ -303,4 +336,4 @@ GROUNDSWELL_REGISTER_MODEL(
     [](const gs::ParamValues& p, const gs::World& w) -> std::unique_ptr<gs::Model> {
       return std::make_unique<gs::organising::Organising>(p, w);
     },
-    gs::organising::neighbourhood_metrics())
+    gs::organising::neighbourhood_metrics(), gs::organising::organiser_facts)

@@ -14,9 +14,9 @@
 #include <cmath>
 #include <numeric>
 
+#include "sim/core/random.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/neighbour_counts.hpp"
-#include "sim/engine/random.hpp"
 
 namespace gs {
 namespace {

@@ -21,9 +21,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/core/random.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/neighbour_counts.hpp"
-#include "sim/engine/random.hpp"
 
 namespace gs {
 namespace {

@@ -14,8 +14,8 @@
 // Docs: docs/writing-a-model.md ("A second worked example").
 #include <algorithm>
 
+#include "sim/core/random.hpp"
 #include "sim/engine/model.hpp"
-#include "sim/engine/random.hpp"
 
 namespace gs {
 namespace {

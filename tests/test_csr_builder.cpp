@@ -6,7 +6,7 @@
 
 #include <set>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/graph/csr_builder.hpp"
 #include "sim/graph/graph.hpp"
 

@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/engine/run.hpp"
 #include "sim/scenario/scenario.hpp"
 

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "graph_testing.hpp"
+#include "sim/core/random.hpp"
 #include "sim/engine/neighbour_counts.hpp"
-#include "sim/engine/random.hpp"
 #include "sim/engine/run.hpp"
 #include "sim/scenario/scenario.hpp"
 

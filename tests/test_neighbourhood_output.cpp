@@ -66,8 +66,9 @@ TEST(NeighbourhoodOutput, PopulationWeightedSumIsTheNationalParticipation) {
   const Population& pop = world.population;
   const std::size_t hoods = pop.neighbourhoods(), points = s.steps + 1;
   ASSERT_GT(hoods, 10u);
-  ASSERT_EQ(r.neighbourhood_metrics.size(), 1u);
+  ASSERT_EQ(r.neighbourhood_metrics.size(), 2u);
   EXPECT_EQ(r.neighbourhood_metrics[0].name, "participation_by_neighbourhood");
+  EXPECT_EQ(r.neighbourhood_metrics[1].name, "organisers_by_neighbourhood");
   ASSERT_EQ(r.neighbourhoods.size(), hoods);
   const auto& per_hood = r.neighbourhood_values[0];
   ASSERT_EQ(per_hood.size(), s.replicates * points * hoods);
@@ -103,6 +104,60 @@ TEST(NeighbourhoodOutput, PopulationWeightedSumIsTheNationalParticipation) {
   EXPECT_LT(lo, hi);
 }
 
+// Organisers by the neighbourhood they are based in add up, at every step of
+// every replicate, to organisers_active (and leave it unchanged): through
+// ramp-ups, terms, turnover, volunteers recruited during the run and
+// organisers.stop_at_step.
+TEST(NeighbourhoodOutput, OrganisersByNeighbourhoodAddUpToOrganisersActive) {
+  const char* cohorts = R"(name: organisers
+seed: 5
+steps: 30
+replicates: 3
+graph: {type: community, population: 20000, neighbourhood_size: 1500}
+model:
+  type: organising
+  organisers:
+    count: 3
+    stop_at_step: 24
+    cohorts:
+      - {count: 6, kind: paid, start_step: 2, training_steps: 3, active_steps: 12}
+      - {count: 12, kind: volunteer, start_step: 4, turnover_per_year: 0.9}
+  kinds: {paid: {volunteers_to_recruit: 5}}
+  multiplication: {recruit_chance: 1, min_meetings: 1}
+output: {neighbourhoods: true}
+)";
+  const Scenario s = load_scenario_text(cohorts, "t.yaml");
+  const World world = s.graph->generate(s.graph_params, s.seed);
+  const RunResult on = run_with_threads(s, world, 2);
+  ASSERT_EQ(on.neighbourhood_values.size(), 2u);
+  const auto& based = on.neighbourhood_values[1];
+  const auto& active = national(on, "organisers_active");
+  const std::size_t hoods = world.population.neighbourhoods(), points = s.steps + 1;
+  double most = 0, recruited = national(on, "volunteers_recruited").back();
+  for (std::uint32_t rep = 0; rep < s.replicates; ++rep)
+    for (std::size_t t = 0; t < points; ++t) {
+      double sum = 0;
+      for (std::size_t h = 0; h < hoods; ++h) {
+        const double n = based[(rep * points + t) * hoods + h];
+        ASSERT_EQ(n, std::round(n));
+        ASSERT_GE(n, 0.0);
+        sum += n;
+      }
+      EXPECT_EQ(sum, active[rep * points + t]) << "replicate " << rep << " step " << t;
+      most = std::max(most, sum);
+    }
+  EXPECT_EQ(active[0], 3.0);  // at step 0 those starting at once
+  EXPECT_GT(most, 3 + 6);  // cohorts and recruits at work
+  EXPECT_GT(recruited, 0.0);
+  EXPECT_EQ(active[points - 1], 0.0);  // after stop_at_step
+  // Asking for the series changes none of the national ones.
+  const RunResult off =
+      run_with_threads(load_scenario_text(cohorts, "t.yaml", {"output.neighbourhoods=false"}), world, 2);
+  ASSERT_EQ(off.values.size(), on.values.size());
+  for (std::size_t m = 0; m < on.values.size(); ++m)
+    EXPECT_TRUE(bitwise_equal(on.values[m], off.values[m])) << on.metrics[m].name;
+}
+
 TEST(NeighbourhoodOutput, TableDescribesThePopulation) {
   const Scenario s = load_scenario_text(town, "t.yaml");
   const World world = s.graph->generate(s.graph_params, s.seed);
@@ -131,9 +186,10 @@ TEST(NeighbourhoodOutput, BitwiseIdenticalForOneAndTwoThreads) {
   const Scenario s = load_scenario_text(town, "t.yaml");
   const World world = s.graph->generate(s.graph_params, s.seed);
   const RunResult one = run_with_threads(s, world, 1), two = run_with_threads(s, world, 2);
-  ASSERT_EQ(one.neighbourhood_values.size(), 1u);
-  ASSERT_EQ(two.neighbourhood_values.size(), 1u);
+  ASSERT_EQ(one.neighbourhood_values.size(), 2u);
+  ASSERT_EQ(two.neighbourhood_values.size(), 2u);
   EXPECT_TRUE(bitwise_equal(one.neighbourhood_values[0], two.neighbourhood_values[0]));
+  EXPECT_TRUE(bitwise_equal(one.neighbourhood_values[1], two.neighbourhood_values[1]));
   EXPECT_TRUE(one.neighbourhoods == two.neighbourhoods);
 }
 
@@ -175,12 +231,13 @@ TEST(NeighbourhoodOutput, SurvivesACheckpointFile) {
     EXPECT_THROW(run(plan, world), Stop);
     std::string identity;
     const RunState saved = read_checkpoint(path, identity);
-    ASSERT_EQ(saved.neighbourhood_values.size(), 1u);
+    ASSERT_EQ(saved.neighbourhood_values.size(), 2u);
     RunPlan again = plan_for(s);
     again.resume = &saved;
     const RunResult resumed = run(again, world);
-    ASSERT_EQ(resumed.neighbourhood_values.size(), 1u);
+    ASSERT_EQ(resumed.neighbourhood_values.size(), 2u);
     EXPECT_TRUE(bitwise_equal(resumed.neighbourhood_values[0], whole.neighbourhood_values[0]));
+    EXPECT_TRUE(bitwise_equal(resumed.neighbourhood_values[1], whole.neighbourhood_values[1]));
     EXPECT_TRUE(bitwise_equal(resumed.values[0], whole.values[0]));
     EXPECT_TRUE(resumed.neighbourhoods == whole.neighbourhoods);
     // A checkpoint without the series cannot resume a run that records them.
@@ -245,7 +302,7 @@ TEST(NeighbourhoodOutput, AddsNoMoreThanTheExpectedBytes) {
   write_output((dir / "off.h5").string(), header, off);
   const auto added = std::filesystem::file_size(dir / "on.h5") - std::filesystem::file_size(dir / "off.h5");
   const std::size_t hoods = world.population.neighbourhoods();
-  EXPECT_GT(added, std::uint64_t{s.replicates} * (s.steps + 1) * hoods * 8);  // the series, uncompressed
-  EXPECT_LE(added, expected_neighbourhood_bytes(1, s.replicates, s.steps, hoods));
+  EXPECT_GT(added, std::uint64_t{s.replicates} * (s.steps + 1) * hoods * 8 * 2);  // the series, uncompressed
+  EXPECT_LE(added, expected_neighbourhood_bytes(on.neighbourhood_metrics.size(), s.replicates, s.steps, hoods));
   std::filesystem::remove_all(dir);
 }

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "models/organising/batch_draws.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 
 TEST(Organising, BatchDrawsMatchStreams) {
   using gs::organising::draw_batch;

@@ -14,7 +14,7 @@
 #include "models/organising/rules.hpp"
 #include "organising_helpers.hpp"
 #include "sim/core/input_error.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/graph/rewire.hpp"
 
 namespace gs::organising {

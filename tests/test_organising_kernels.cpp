@@ -16,8 +16,8 @@
 #include "models/organising/kernels.hpp"
 #include "models/organising/rules.hpp"
 #include "organising_helpers.hpp"
-#include "sim/engine/cpu_features.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/core/cpu_features.hpp"
+#include "sim/core/random.hpp"
 
 namespace gs::organising {
 namespace {

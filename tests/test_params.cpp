@@ -1,4 +1,4 @@
-#include "sim/engine/params.hpp"
+#include "sim/core/params.hpp"
 
 #include <gtest/gtest.h>
 

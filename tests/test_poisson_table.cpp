@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/graph/poisson_table.hpp"
 
 using namespace gs;

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/graph/stream_words.hpp"
 
 using namespace gs;

@@ -5,7 +5,7 @@
 // (measurements: docs/performance.md). The result is bit for bit
 // what Stream(seed, replicate, step, agent, purpose).uniform() returns (test
 // Organising.BatchDrawsMatchStreams), so results do not change.
-// Where vector_level() is avx512 the rounds are sim/engine/philox_batch.hpp's.
+// Where vector_level() is avx512 the rounds are sim/core/philox_batch.hpp's.
 #include <Random123/philox.h>
 
 #include <cstddef>
@@ -15,10 +15,10 @@
 #include <immintrin.h>
 #endif
 
-#include "sim/engine/cpu_features.hpp"
-#include "sim/engine/philox_batch.hpp"
-#include "sim/engine/philox_lanes.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/core/cpu_features.hpp"
+#include "sim/core/philox_batch.hpp"
+#include "sim/core/philox_lanes.hpp"
+#include "sim/core/random.hpp"
 
 namespace gs::organising {
 
@@ -39,7 +39,7 @@ static inline void first_uniforms_portable(std::uint64_t seed, std::uint32_t rep
 }
 
 #if defined(__x86_64__)
-// Eight citizens per vector (sim/engine/philox_batch.hpp). The final
+// Eight citizens per vector (sim/core/philox_batch.hpp). The final
 // conversion is exact (27 + 26 bits), so contracting it into an FMA cannot
 // change a bit. (GCC 12 warns about the intrinsics' own deliberately
 // undefined registers.)

@@ -3,12 +3,12 @@
 // and the decisions that need no further draw, for a run of citizens of one
 // neighbourhood. Each applies the rules of rules.hpp to every citizen without
 // branches, so that it vectorises; variants for AVX-512, AVX2 and the
-// baseline are chosen at run time (sim/engine/cpu_features.hpp) and give
+// baseline are chosen at run time (sim/core/cpu_features.hpp) and give
 // bitwise the same results (tests/test_organising_kernels.cpp).
 #include <cstdint>
 #include <vector>
 
-#include "sim/engine/cpu_features.hpp"
+#include "sim/core/cpu_features.hpp"
 #include "sim/graph/graph.hpp"
 
 namespace gs::organising {

@@ -12,8 +12,8 @@
 
 #include "models/organising/kernels.hpp"
 #include "models/organising/roster.hpp"
+#include "sim/core/random.hpp"
 #include "sim/engine/model.hpp"
-#include "sim/engine/random.hpp"
 
 namespace gs::organising {
 

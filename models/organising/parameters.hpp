@@ -2,6 +2,7 @@
 // The organising model's parameters and metrics, declared once. Each default's
 // source or reasoning is in its description and in docs/models/organising.md
 // (whose table is generated from this list and checked by a test).
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,9 @@ inline std::vector<ParamSpec> cohort_fields() {
   // clang-format on
 }
 
-inline std::vector<ParamSpec> parameters() {
-  // Parameter declarations read as a table, one per entry.
+// Parameter declarations read as a table, one per entry, in groups.
+// Everyone: baseline participation, efficacy, drop-out, social influence.
+inline std::vector<ParamSpec> population_parameters() {
   // clang-format off
   return {
       ParamSpec::real("baseline_participation", 0.16).range(0, 0.95)
@@ -53,6 +55,14 @@ inline std::vector<ParamSpec> parameters() {
           .describe("Drop-out hazard multiplier for people who had a one-to-one in the last attrition.memory_steps weeks"),
       ParamSpec::integer("attrition.memory_steps", 12).range(0, 10000).units("weeks")
           .describe("How long a one-to-one keeps lowering the drop-out hazard (a quarter)"),
+  };
+  // clang-format on
+}
+
+// Organisers: the single-cohort form, further cohorts, where they are based, cost.
+inline std::vector<ParamSpec> organiser_parameters() {
+  // clang-format off
+  return {
       ParamSpec::integer("organisers.count", 0).range(0, 100000000).scales().units("organisers")
           .describe("Trained organisers of the single-cohort form (kind paid, from week 0), each based in one neighbourhood"),
       ParamSpec::real("organisers.one_to_ones_per_step", 6).range(0, 200).units("meetings per week")
@@ -75,6 +85,14 @@ inline std::vector<ParamSpec> parameters() {
           .describe("Share of an organiser's one-to-ones spent developing existing participants"),
       ParamSpec::integer("organisers.search_tries", 8).range(1, 1000)
           .describe("Residents an organiser considers per meeting, preferring inactive people with participating contacts"),
+  };
+  // clang-format on
+}
+
+// What each kind of organiser (paid, volunteer) does by default.
+inline std::vector<ParamSpec> kind_parameters() {
+  // clang-format off
+  return {
       ParamSpec::real("kinds.paid.one_to_ones_per_step", 6).range(0, 200).units("meetings per week")
           .describe("Paid trainee's one-to-ones per week: the Big Society trainees' achieved rate, as in the "
                     "calibration (about 230 people listened to each against a target of 500 in a 51-week year, "
@@ -94,6 +112,14 @@ inline std::vector<ParamSpec> parameters() {
           .describe("Volunteers leaving per year (US 35.5%, UK 20-23% intend to stop; middle of 20-36%)"),
       ParamSpec::integer("kinds.volunteer.volunteers_to_recruit", 0).range(0, 1000).units("organisers")
           .describe("Volunteer organisers each volunteer organiser aims to recruit"),
+  };
+  // clang-format on
+}
+
+// One-to-ones: what a meeting does, and recruiting volunteer organisers in one.
+inline std::vector<ParamSpec> one_to_one_parameters() {
+  // clang-format off
+  return {
       ParamSpec::real("multiplication.recruit_chance", 0.3).range(0, 1)
           .describe("Chance a development one-to-one with a participant who has had multiplication.min_meetings "
                     "makes them a volunteer organiser (while the organiser is short of their target)"),
@@ -105,6 +131,14 @@ inline std::vector<ParamSpec> parameters() {
       ParamSpec::real("one_to_one.recruit_chance", 0.08).range(0, 1)
           .describe("Chance a one-to-one recruits an inactive person of average efficacy (calibrated: Big Society "
                     "mobilised about 20,000 of 125,000 listened to)"),
+  };
+  // clang-format on
+}
+
+// Leaders: who becomes one and what they do.
+inline std::vector<ParamSpec> leader_parameters() {
+  // clang-format off
+  return {
       ParamSpec::integer("leaders.min_meetings", 3).range(1, 255)
           .describe("One-to-ones with organisers a participant needs before they can become a leader"),
       ParamSpec::integer("leaders.min_weeks", 12).range(0, 10000).units("weeks")
@@ -117,6 +151,14 @@ inline std::vector<ParamSpec> parameters() {
           .describe("A leader counts this many times a participant in their contacts' influence"),
       ParamSpec::real("leaders.dropout_factor", 0.5).range(0, 1)
           .describe("Leaders' drop-out hazard as a multiple of participants'"),
+  };
+  // clang-format on
+}
+
+// Campaigns run by neighbourhoods with enough participation.
+inline std::vector<ParamSpec> campaign_parameters() {
+  // clang-format off
+  return {
       ParamSpec::boolean("campaigns.enabled", true).describe("Neighbourhoods with enough participation run campaigns"),
       ParamSpec::real("campaigns.threshold", 0.25).range(0, 1)
           .describe("Neighbourhood participation above which a campaign can start (above every area's baseline, so "
@@ -135,6 +177,14 @@ inline std::vector<ParamSpec> parameters() {
           .describe("A win closes this share of every resident's gap between efficacy and 1"),
       ParamSpec::real("campaigns.loss_efficacy_loss", 0.05).range(0, 1)
           .describe("A loss lowers every resident's efficacy by this share"),
+  };
+  // clang-format on
+}
+
+// Limits on the programme: when it ends, how many leaders a neighbourhood sustains.
+inline std::vector<ParamSpec> limit_parameters() {
+  // clang-format off
+  return {
       ParamSpec::integer("organisers.stop_at_step", 0).range(0, 100000).units("weeks")
           .describe("Last week any organiser works, recruited volunteer organisers included: the programme ends "
                     "(0: never; for withdrawal experiments)"),
@@ -142,6 +192,14 @@ inline std::vector<ParamSpec> parameters() {
           .describe("Leaders a neighbourhood can sustain per organiser who has worked there (a leadership team: "
                     "Ganz's snowflake, Dunbar's sympathy group of about 15; uncertain, 5-50); no promotions beyond "
                     "it (0: no limit, the default up to 0.1.0)"),
+  };
+  // clang-format on
+}
+
+// How participating contacts pull someone in (simple or complex contagion, tie weights).
+inline std::vector<ParamSpec> contagion_parameters() {
+  // clang-format off
+  return {
       ParamSpec::choice("contagion.form", "linear", {"linear", "complex"})
           .describe("How participating contacts pull someone in: linear in their share (simple contagion), or "
                     "complex: a logistic in the number of participating ties (Centola & Macy 2007; Centola 2010)"),
@@ -167,12 +225,33 @@ inline std::vector<ParamSpec> parameters() {
           .describe("Weight of a friendship tie (sympathy group; uncertain, 1-4 relative to an acquaintance)"),
       ParamSpec::integer("contagion.weights.acquaintance", 1).range(1, 100)
           .describe("Weight of an acquaintance tie (the unit)"),
+  };
+  // clang-format on
+}
+
+// How many one-to-ones a neighbourhood's residents take.
+inline std::vector<ParamSpec> capacity_parameters() {
+  // clang-format off
+  return {
       ParamSpec::real("organisers.neighbourhood_capacity", 0.1).range(0, 10).units("one-to-ones per resident per week")
           .describe("One-to-ones a neighbourhood's residents take a week, shared by its organisers: each holds "
                     "capacity / (capacity + demand) of their rate (uncertain, 0.02-0.25; 0: no limit, the default "
                     "up to 0.1.0)"),
   };
   // clang-format on
+}
+
+// Every parameter, in the order of the groups above (the order of
+// `groundswell models organising` and of the resolved scenario).
+inline std::vector<ParamSpec> parameters() {
+  std::vector<ParamSpec> all;
+  for (auto* group :
+       {population_parameters, organiser_parameters, kind_parameters, one_to_one_parameters, leader_parameters,
+        campaign_parameters, limit_parameters, contagion_parameters, capacity_parameters}) {
+    std::vector<ParamSpec> specs = group();
+    all.insert(all.end(), std::make_move_iterator(specs.begin()), std::make_move_iterator(specs.end()));
+  }
+  return all;
 }
 
 // Metric order is the order of values written by measure().
@@ -248,7 +327,11 @@ inline std::vector<MetricSpec> metrics() {
 // [replicate, step, neighbourhood]; measure_neighbourhoods fills them in this order.
 inline std::vector<MetricSpec> neighbourhood_metrics() {
   return {{"participation_by_neighbourhood",
-           "Share of the neighbourhood's residents who are participants or leaders (see /neighbourhoods)", "share"}};
+           "Share of the neighbourhood's residents who are participants or leaders (see /neighbourhoods)", "share"},
+          {"organisers_by_neighbourhood",
+           "Organisers working in the step who are based in the neighbourhood (paid and volunteer; they add up to "
+           "organisers_active)",
+           "organisers"}};
 }
 
 }  // namespace gs::organising

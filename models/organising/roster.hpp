@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/random.hpp"
 #include "sim/engine/model.hpp"
-#include "sim/engine/random.hpp"
 
 namespace gs::organising {
 

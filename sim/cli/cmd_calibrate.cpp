@@ -3,7 +3,6 @@
 // each generation's simulations run as a sweep into DIR/gen-K/ (over MPI
 // ranks under mpirun/srun), and DIR/posterior.h5 and .csv hold the result.
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -16,8 +15,6 @@
 namespace gs {
 namespace {
 namespace fs = std::filesystem;
-
-constexpr int exit_bad_input = 2;
 
 std::string observed(const CalibrationTarget& t) {
   if (t.has_value) return format_real(t.value) + " (sd " + format_real(t.sd) + ")";
@@ -89,13 +86,11 @@ int calibrate_body(const po::variables_map& vm, const MpiSession& mpi) {
 
 int command_calibrate(int argc, char** argv) {
   po::options_description opts("groundswell calibrate CALIB.yaml --out-dir DIR [options]");
-  opts.add_options()("calibration", po::value<std::string>(), "calibration YAML file")(
-      "out-dir,d", po::value<std::string>(), "directory for gen-K/ sweeps, posterior.h5 and posterior.csv")(
-      "resume", "finish an interrupted calibration in DIR: complete simulations are kept, the rest run")(
-      "list", "print the parameters, targets and the size of the calibration, and exit")(
-      "threads,t", po::value<int>(), "OpenMP threads per process (default: OMP_NUM_THREADS or all cores)")(
-      "mpi", "initialise MPI even when no MPI launcher is detected")("quiet,q", "no progress lines")(
-      "verbose,v", "a progress line per simulation too");
+  opts.add_options()("calibration", po::value<std::string>(), "calibration YAML file");
+  add_batch_options(opts, {"directory for gen-K/ sweeps, posterior.h5 and posterior.csv",
+                           "finish an interrupted calibration in DIR: complete simulations are kept, the rest run",
+                           "print the parameters, targets and the size of the calibration, and exit"});
+  opts.add_options()("verbose,v", "a progress line per simulation too");
   po::positional_options_description pos;
   pos.add("calibration", 1);
   po::variables_map vm;
@@ -105,21 +100,8 @@ int command_calibrate(int argc, char** argv) {
           "\nsimulations are spread over the ranks; the posterior is bitwise identical for any rank count.\n"))
     return 0;
   if (!vm.count("calibration")) throw po::error("missing CALIB (a YAML file)");
-  if (vm.count("mpi") && !mpi_available())
-    throw po::error("--mpi: this groundswell was built without MPI (configure with MPI installed)");
-  for (const char* size : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
-    const char* ranks = std::getenv(size);
-    if (!mpi_available() && !vm.count("list") && ranks != nullptr && std::strtol(ranks, nullptr, 10) > 1)
-      throw po::error("started as several processes, but this groundswell was built without MPI");
-  }
-  apply_threads_option(vm);
-  MpiSession mpi(mpi_available() && (vm.count("mpi") || launched_by_mpi_runner()));
-  try {
-    return calibrate_body(vm, mpi);
-  } catch (const std::exception&) {
-    if (mpi.rank() == 0) throw;  // reported once, by rank 0
-    return exit_bad_input;
-  }
+  const MpiSession mpi(apply_batch_options(opts, vm));
+  return on_every_rank(mpi, [&] { return calibrate_body(vm, mpi); });
 }
 
 }  // namespace

@@ -117,13 +117,11 @@ int sensitivity_body(const po::variables_map& vm, const MpiSession& mpi) {
 
 int command_sensitivity(int argc, char** argv) {
   po::options_description opts("groundswell sensitivity SA.yaml --out-dir DIR [options]");
-  opts.add_options()("file", po::value<std::string>(), "sensitivity YAML file")(
-      "out-dir,d", po::value<std::string>(), "directory for the runs and sensitivity.h5")(
-      "resume", "finish an analysis in DIR: skip runs whose file is complete, run the rest, then analyse")(
-      "list", "print the design's runs (index, directory/name, values, seed), one a line, and exit")(
-      "member", po::value<long long>(), "run only run N of --list (Slurm job arrays); analyse later with --resume")(
-      "threads,t", po::value<int>(), "OpenMP threads per process (default: OMP_NUM_THREADS or all cores)")(
-      "mpi", "initialise MPI even when no MPI launcher is detected")("quiet,q", "no progress lines");
+  opts.add_options()("file", po::value<std::string>(), "sensitivity YAML file");
+  add_batch_options(opts, {"directory for the runs and sensitivity.h5",
+                           "finish an analysis in DIR: skip runs whose file is complete, run the rest, then analyse",
+                           "print the design's runs (index, directory/name, values, seed), one a line, and exit",
+                           "run only run N of --list (Slurm job arrays); analyse later with --resume"});
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
@@ -133,16 +131,8 @@ int command_sensitivity(int argc, char** argv) {
           "\nand morris (mu*, mu, sigma of elementary effects; r x (k + 1) runs). See docs/sensitivity.md.\n"))
     return 0;
   if (!vm.count("file")) throw po::error("missing SA.yaml (a sensitivity file)");
-  if (vm.count("mpi") && !mpi_available())
-    throw po::error("--mpi: this groundswell was built without MPI (configure with MPI installed)");
-  apply_threads_option(vm);
-  MpiSession mpi(mpi_available() && (vm.count("mpi") || launched_by_mpi_runner()));
-  try {
-    return sensitivity_body(vm, mpi);
-  } catch (const std::exception&) {
-    if (mpi.rank() == 0) throw;  // reported once, by rank 0
-    return exit_bad_input;
-  }
+  const MpiSession mpi(apply_batch_options(opts, vm));
+  return on_every_rank(mpi, [&] { return sensitivity_body(vm, mpi); });
 }
 
 }  // namespace

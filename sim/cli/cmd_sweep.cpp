@@ -2,7 +2,6 @@
 // Expands a sweep file into members and runs each into DIR/<name>.h5, over
 // MPI ranks when launched by mpirun/srun, then writes DIR/index.h5 and .csv.
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -73,13 +72,11 @@ int sweep_body(const po::variables_map& vm, const MpiSession& mpi) {
 
 int command_sweep(int argc, char** argv) {
   po::options_description opts("groundswell sweep SWEEP.yaml --out-dir DIR [options]");
-  opts.add_options()("sweep", po::value<std::string>(), "sweep YAML file")(
-      "out-dir,d", po::value<std::string>(), "directory for <member>.h5, index.h5 and index.csv")(
-      "resume", "finish a sweep in DIR: skip members whose file is complete, run the rest")(
-      "list", "print the members (index, name, values, seed), one a line, and exit")(
-      "member", po::value<long long>(), "run only member N (for Slurm job arrays: --member $SLURM_ARRAY_TASK_ID)")(
-      "threads,t", po::value<int>(), "OpenMP threads per process (default: OMP_NUM_THREADS or all cores)")(
-      "mpi", "initialise MPI even when no MPI launcher is detected")("quiet,q", "no progress lines");
+  opts.add_options()("sweep", po::value<std::string>(), "sweep YAML file");
+  add_batch_options(opts, {"directory for <member>.h5, index.h5 and index.csv",
+                           "finish a sweep in DIR: skip members whose file is complete, run the rest",
+                           "print the members (index, name, values, seed), one a line, and exit",
+                           "run only member N (for Slurm job arrays: --member $SLURM_ARRAY_TASK_ID)"});
   po::positional_options_description pos;
   pos.add("sweep", 1);
   po::variables_map vm;
@@ -88,25 +85,8 @@ int command_sweep(int argc, char** argv) {
                      "\nMember data is bitwise identical for any rank count and --threads. See docs/cluster.md.\n"))
     return 0;
   if (!vm.count("sweep")) throw po::error("missing SWEEP (a YAML file)");
-  if (vm.count("mpi") && !mpi_available())
-    throw po::error("--mpi: this groundswell was built without MPI (configure with MPI installed)");
-  // Without MPI every process would run the whole sweep into the same DIR.
-  for (const char* size : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
-    const char* ranks = std::getenv(size);
-    if (!mpi_available() && !vm.count("list") && !vm.count("member") && ranks != nullptr &&
-        std::strtol(ranks, nullptr, 10) > 1)
-      throw po::error(
-          "started as several processes, but this groundswell was built without MPI; rebuild with MPI "
-          "or run one process (or use --member with job arrays)");
-  }
-  apply_threads_option(vm);
-  MpiSession mpi(mpi_available() && (vm.count("mpi") || launched_by_mpi_runner()));
-  try {
-    return sweep_body(vm, mpi);
-  } catch (const std::exception&) {
-    if (mpi.rank() == 0) throw;  // reported once, by rank 0
-    return exit_bad_input;
-  }
+  const MpiSession mpi(apply_batch_options(opts, vm));
+  return on_every_rank(mpi, [&] { return sweep_body(vm, mpi); });
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "sim/engine/registry.hpp"
+#include "sim/core/registry.hpp"
 
 namespace gs {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "sim/cli/command.hpp"
-#include "sim/engine/cpu_features.hpp"
+#include "sim/core/cpu_features.hpp"
 #include "sim/io/output.hpp"
 #include "sim/scenario/scenario.hpp"
 

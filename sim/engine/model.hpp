@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "sim/core/ordered_sum.hpp"
-#include "sim/engine/params.hpp"
-#include "sim/engine/registry.hpp"
+#include "sim/core/params.hpp"
+#include "sim/core/registry.hpp"
 #include "sim/graph/graph.hpp"
 
 namespace gs {
@@ -81,6 +81,15 @@ class Model {
   virtual void restored() {}
 };
 
+// What a run's parameters say about the organisers it models, for `compare`,
+// `report` and `summarize` (which count and cost them); a model declares it
+// (ModelInfo::organisers) so the analysis never reads a model's own keys.
+struct OrganiserFacts {
+  std::int64_t count = 0;  // every organiser the run starts with, scaled as the run scaled them
+  std::string kinds;  // "paid", "volunteer" or "paid and volunteer"; "" when there are none
+  double cost_per_organiser = 0;  // GBP for the whole run; 0 = unknown
+};
+
 struct ModelInfo {
   std::string name;
   std::string summary;
@@ -91,6 +100,9 @@ struct ModelInfo {
   // written as /timeseries/<name> [replicate, step, neighbourhood] when the
   // scenario sets output.neighbourhoods; empty when it has none.
   std::vector<MetricSpec> neighbourhood_metrics = {};
+  // Models with organisers: the OrganiserFacts of a run with these
+  // (validated, scaled) parameters; empty for the others.
+  std::function<OrganiserFacts(const ParamValues&)> organisers = {};
 };
 
 using ModelRegistry = Registry<ModelInfo>;

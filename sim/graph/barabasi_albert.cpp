@@ -8,7 +8,7 @@
 #include <algorithm>
 
 #include "sim/core/input_error.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/graph/generator.hpp"
 
 namespace gs {

@@ -10,7 +10,7 @@
 
 #include <omp.h>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/graph/community.hpp"
 #include "sim/graph/csr_builder.hpp"
 #include "sim/graph/generator.hpp"

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/engine/params.hpp"
+#include "sim/core/params.hpp"
 #include "sim/graph/graph.hpp"
 
 namespace gs {

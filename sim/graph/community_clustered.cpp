@@ -27,7 +27,7 @@
 
 #include <omp.h>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/graph/community.hpp"
 #include "sim/graph/community_foci.hpp"
 #include "sim/graph/csr_builder.hpp"

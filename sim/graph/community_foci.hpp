@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/engine/params.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/core/params.hpp"
+#include "sim/core/random.hpp"
 #include "sim/graph/graph.hpp"
 #include "sim/graph/stream_words.hpp"
 

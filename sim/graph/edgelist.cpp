@@ -16,8 +16,8 @@
 #include <unordered_map>
 
 #include "sim/core/input_error.hpp"
+#include "sim/core/text_checks.hpp"
 #include "sim/graph/generator.hpp"
-#include "sim/scenario/text_checks.hpp"
 
 namespace gs {
 namespace {

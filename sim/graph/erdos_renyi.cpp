@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "sim/core/input_error.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/graph/generator.hpp"
 #include "sim/graph/parallel_errors.hpp"
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/engine/params.hpp"
-#include "sim/engine/registry.hpp"
+#include "sim/core/params.hpp"
+#include "sim/core/registry.hpp"
 #include "sim/graph/graph.hpp"
 
 namespace gs {

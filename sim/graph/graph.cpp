@@ -10,8 +10,8 @@
 #include <immintrin.h>
 #endif
 
-#include "sim/engine/cpu_features.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/core/cpu_features.hpp"
+#include "sim/core/random.hpp"
 
 namespace gs {
 

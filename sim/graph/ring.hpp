@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/engine/params.hpp"
+#include "sim/core/params.hpp"
 #include "sim/graph/graph.hpp"
 
 namespace gs {

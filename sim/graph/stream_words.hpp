@@ -4,7 +4,7 @@
 // chain of ten dependent multiply rounds; made one stream at a time (as
 // gs::Stream does, lazily) it stalls on that chain. Here the rounds run
 // lane-wise over a batch of streams, which the compiler turns into vector
-// multiplies (sim/engine/philox_batch.hpp where vector_level() is avx512). The
+// multiplies (sim/core/philox_batch.hpp where vector_level() is avx512). The
 // words are bit for bit those of gs::Stream (test StreamWords.*), so what is
 // generated from them does not change.
 #include <Random123/philox.h>
@@ -15,10 +15,10 @@
 #include <immintrin.h>
 #endif
 
-#include "sim/engine/cpu_features.hpp"
-#include "sim/engine/philox_batch.hpp"
-#include "sim/engine/philox_lanes.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/core/cpu_features.hpp"
+#include "sim/core/philox_batch.hpp"
+#include "sim/core/philox_lanes.hpp"
+#include "sim/core/random.hpp"
 
 namespace gs {
 
@@ -43,7 +43,7 @@ inline void stream_words_generic(std::uint64_t seed, std::uint32_t agent0, Purpo
 }
 
 #if defined(__x86_64__)
-// AVX-512, eight streams per vector (sim/engine/philox_batch.hpp), two
+// AVX-512, eight streams per vector (sim/core/philox_batch.hpp), two
 // vectors side by side.
 __attribute__((target("avx512f"))) inline void stream_words_avx512(std::uint64_t seed, std::uint32_t agent0,
                                                                    Purpose purpose, std::size_t n, unsigned blocks,

@@ -15,10 +15,12 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <span>
 
 #include "sim/core/input_error.hpp"
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/graph/generator.hpp"
+#include "sim/graph/rewire.hpp"
 #include "sim/graph/ring.hpp"
 
 namespace gs {
@@ -139,33 +141,9 @@ Graph rewire_by_swaps(const RingShape& ring, double rewire, std::uint64_t seed) 
       adjacency[b * k + fill[b]++] = a;
     }
   }
-  auto row = [&](NodeId v) { return adjacency.begin() + static_cast<std::ptrdiff_t>(std::uint64_t{v} * k); };
-  auto linked = [&](NodeId a, NodeId b) { return std::find(row(a), row(a) + k, b) != row(a) + k; };
-  auto replace = [&](NodeId v, NodeId old_neighbour, NodeId new_neighbour) {
-    *std::find(row(v), row(v) + k, old_neighbour) = new_neighbour;
-  };
-
-  const std::uint64_t m = edges.size();
-  const auto target = static_cast<std::uint64_t>(std::llround(rewire * static_cast<double>(m)));
-  const std::uint64_t max_attempts = 50 * m + 1000;  // as the reference script; dense graphs may run out
-  std::uint64_t done = 0;
-  for (std::uint64_t t = 0; done < target && t < max_attempts; ++t) {
-    Stream rng(seed, 0, static_cast<std::uint32_t>(t >> 32), static_cast<std::uint32_t>(t), swap_attempt);
-    const std::uint64_t i = rng.below(m), j = rng.below(m);
-    if (i == j) continue;
-    auto [a, b] = edges[i];
-    auto [c, d] = edges[j];
-    if (rng.bernoulli(0.5)) std::swap(c, d);
-    if (a == c || a == d || b == c || b == d) continue;
-    if (linked(a, d) || linked(c, b)) continue;
-    replace(a, b, d);
-    replace(d, c, a);
-    replace(c, d, b);
-    replace(b, a, c);
-    edges[i] = {a, d};
-    edges[j] = {c, b};
-    ++done;
-  }
+  swap_edges(
+      edges, [&](NodeId v) { return std::span<NodeId>(adjacency.data() + std::uint64_t{v} * k, k); }, rewire, seed,
+      swap_attempt);
   std::vector<std::vector<std::pair<NodeId, NodeId>>> chunks(1);
   chunks[0] = std::move(edges);
   return build_csr(n, chunks);

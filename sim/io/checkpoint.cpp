@@ -10,24 +10,9 @@
 namespace gs {
 namespace {
 
-// Closes an HDF5 handle when it leaves scope; a negative id is an error.
-struct H5 {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  H5(hid_t i, herr_t (*c)(hid_t), const std::string& what) : id(i), close(c) {
-    if (id < 0) throw OutputError("HDF5 failed to " + what);
-  }
-  ~H5() {
-    if (id >= 0) close(id);
-  }
-  H5(const H5&) = delete;
-  H5& operator=(const H5&) = delete;
-  operator hid_t() const { return id; }
-};
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw OutputError("HDF5 failed to " + what);
-}
+using hdf5::check;
+using hdf5::Handle;
+using hdf5::write_integer_attribute;
 
 // A damaged checkpoint must be refused, not resumed into wrong results. Each
 // dataset carries a 64-bit checksum of its bytes (and the root one of the
@@ -54,7 +39,6 @@ std::int64_t as_stored(std::uint64_t sum) {
   return stored;
 }
 
-void write_attribute(hid_t where, const std::string& name, std::int64_t value);
 std::int64_t read_attribute(hid_t where, const std::string& name);
 
 class DamagedCheckpoint : public OutputError {
@@ -63,17 +47,17 @@ class DamagedCheckpoint : public OutputError {
 };
 
 void write_dataset(hid_t where, const std::string& name, hid_t type, const void* data, hsize_t count) {
-  H5 space(H5Screate_simple(1, &count, nullptr), H5Sclose, "create space for " + name);
-  H5 ds(H5Dcreate2(where, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
-        "create " + name);
+  Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "create space for " + name);
+  Handle ds(H5Dcreate2(where, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+            "create " + name);
   if (count > 0) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
-  write_attribute(ds, "checksum", as_stored(checksum(data, count * H5Tget_size(type))));
+  write_integer_attribute(ds, "checksum", as_stored(checksum(data, count * H5Tget_size(type))));
 }
 
 template <class T>
 std::vector<T> read_dataset(hid_t where, const std::string& name, hid_t type) {
-  H5 ds(H5Dopen2(where, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
-  H5 space(H5Dget_space(ds), H5Sclose, "read the size of " + name);
+  Handle ds(H5Dopen2(where, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+  Handle space(H5Dget_space(ds), H5Sclose, "read the size of " + name);
   const hssize_t n = H5Sget_simple_extent_npoints(space);
   if (n < 0) throw OutputError("HDF5 failed to read the size of " + name);
   std::vector<T> out(static_cast<std::size_t>(n));
@@ -91,15 +75,8 @@ std::uint64_t counters_checksum(std::int64_t replicate, std::int64_t step, std::
   return checksum(counters, sizeof counters);
 }
 
-void write_attribute(hid_t where, const std::string& name, std::int64_t value) {
-  H5 space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  H5 attr(H5Acreate2(where, name.c_str(), H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-          "create attribute " + name);
-  check(H5Awrite(attr, H5T_NATIVE_INT64, &value), "write attribute " + name);
-}
-
 std::int64_t read_attribute(hid_t where, const std::string& name) {
-  H5 attr(H5Aopen(where, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
+  Handle attr(H5Aopen(where, name.c_str(), H5P_DEFAULT), H5Aclose, "open attribute " + name);
   std::int64_t value = 0;
   check(H5Aread(attr, H5T_NATIVE_INT64, &value), "read attribute " + name);
   return value;
@@ -113,30 +90,32 @@ void write_checkpoint(const std::string& path, const std::string& scenario_yaml,
                       std::uint32_t step, const RunResult& so_far, Model& model) {
   write_atomically(path, [&](const std::string& temp) {
     hdf5::MemoryFile file(temp);
-    write_attribute(file, "replicate", replicate);
-    write_attribute(file, "step", step);
-    write_attribute(file, "metrics", static_cast<std::int64_t>(so_far.values.size()));
+    write_integer_attribute(file, "replicate", replicate);
+    write_integer_attribute(file, "step", step);
+    write_integer_attribute(file, "metrics", static_cast<std::int64_t>(so_far.values.size()));
     write_dataset(file, "scenario_yaml", H5T_NATIVE_CHAR, scenario_yaml.data(), scenario_yaml.size());
     for (std::size_t m = 0; m < so_far.values.size(); ++m)
       write_dataset(file, "value_" + std::to_string(m), H5T_NATIVE_DOUBLE, so_far.values[m].data(),
                     so_far.values[m].size());
     // Per-neighbourhood series (output.neighbourhoods); checkpoints without them have no attribute.
     if (!so_far.neighbourhood_values.empty()) {
-      write_attribute(file, "neighbourhood_metrics", static_cast<std::int64_t>(so_far.neighbourhood_values.size()));
+      write_integer_attribute(file, "neighbourhood_metrics",
+                              static_cast<std::int64_t>(so_far.neighbourhood_values.size()));
       for (std::size_t m = 0; m < so_far.neighbourhood_values.size(); ++m)
         write_dataset(file, "neighbourhood_value_" + std::to_string(m), H5T_NATIVE_DOUBLE,
                       so_far.neighbourhood_values[m].data(), so_far.neighbourhood_values[m].size());
     }
-    H5 state(H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /state");
+    Handle state(H5Gcreate2(file, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /state");
     const auto arrays = model.state_arrays();
-    write_attribute(state, "arrays", static_cast<std::int64_t>(arrays.size()));
-    write_attribute(file, "counters_checksum",
-                    as_stored(counters_checksum(replicate, step, static_cast<std::int64_t>(so_far.values.size()),
-                                                static_cast<std::int64_t>(so_far.neighbourhood_values.size()),
-                                                static_cast<std::int64_t>(arrays.size()))));
+    write_integer_attribute(state, "arrays", static_cast<std::int64_t>(arrays.size()));
+    write_integer_attribute(
+        file, "counters_checksum",
+        as_stored(counters_checksum(replicate, step, static_cast<std::int64_t>(so_far.values.size()),
+                                    static_cast<std::int64_t>(so_far.neighbourhood_values.size()),
+                                    static_cast<std::int64_t>(arrays.size()))));
     for (std::size_t i = 0; i < arrays.size(); ++i) {
-      H5 group(H5Gcreate2(state, std::to_string(i).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-               "create a state group");
+      Handle group(H5Gcreate2(state, std::to_string(i).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+                   "create a state group");
       write_dataset(group, "name", H5T_NATIVE_CHAR, arrays[i].name.data(), arrays[i].name.size());
       write_dataset(group, "bytes", H5T_NATIVE_UCHAR, arrays[i].data, arrays[i].bytes);
     }
@@ -147,7 +126,7 @@ void write_checkpoint(const std::string& path, const std::string& scenario_yaml,
 RunState read_checkpoint(const std::string& path, std::string& scenario_yaml) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   try {
-    H5 file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path);
+    Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path);
     RunState s;
     const std::int64_t replicate = read_attribute(file, "replicate"), step = read_attribute(file, "step");
     s.replicate = static_cast<std::uint32_t>(replicate);
@@ -162,14 +141,14 @@ RunState read_checkpoint(const std::string& path, std::string& scenario_yaml) {
     for (std::int64_t m = 0; m < hood_metrics; ++m)
       s.neighbourhood_values.push_back(
           read_dataset<double>(file, "neighbourhood_value_" + std::to_string(m), H5T_NATIVE_DOUBLE));
-    H5 state(H5Gopen2(file, "state", H5P_DEFAULT), H5Gclose, "open /state");
+    Handle state(H5Gopen2(file, "state", H5P_DEFAULT), H5Gclose, "open /state");
     const std::int64_t arrays = read_attribute(state, "arrays");
     if (H5Aexists(file, "counters_checksum") <= 0 ||
         read_attribute(file, "counters_checksum") !=
             as_stored(counters_checksum(replicate, step, metrics, hood_metrics, arrays)))
       throw DamagedCheckpoint("its counters (replicate, step, metrics, arrays) do not match their checksum");
     for (std::int64_t i = 0; i < arrays; ++i) {
-      H5 group(H5Gopen2(state, std::to_string(i).c_str(), H5P_DEFAULT), H5Gclose, "open a state group");
+      Handle group(H5Gopen2(state, std::to_string(i).c_str(), H5P_DEFAULT), H5Gclose, "open a state group");
       const auto name = read_dataset<char>(group, "name", H5T_NATIVE_CHAR);
       s.arrays.emplace_back(std::string(name.begin(), name.end()),
                             read_dataset<unsigned char>(group, "bytes", H5T_NATIVE_UCHAR));

@@ -1,6 +1,7 @@
 #pragma once
-// Small helpers for writing HDF5 with the C API: handles closed on scope
-// exit, and string/integer attributes. Failures throw OutputError.
+// Small helpers for writing HDF5 with the C API: a file built in memory and
+// saved, and string/integer attributes. Failures throw OutputError; the
+// handles are hdf5_handle.hpp's.
 #include <fcntl.h>
 #include <hdf5.h>
 #include <unistd.h>
@@ -11,47 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "sim/io/hdf5_handle.hpp"
 #include "sim/io/output.hpp"
 
 namespace gs::hdf5 {
-
-// HDF5 does not say why a write failed; errno does, right after it. A full
-// disk (ENOSPC, EDQUOT) or the file-size limit (EFBIG) seen during a write is
-// kept here so the error can say so (write_atomically resets it).
-inline int& write_failure_errno() {
-  static thread_local int seen = 0;
-  return seen;
-}
-inline void note_write_failure() {
-  if (errno == ENOSPC || errno == EDQUOT || errno == EFBIG) write_failure_errno() = errno;
-}
-
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
-    if (id_ < 0) {
-      note_write_failure();
-      throw OutputError("HDF5 failed to " + what);
-    }
-  }
-  ~Handle() {
-    if (id_ >= 0 && close_(id_) < 0) note_write_failure();
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-inline void check(herr_t status, const std::string& what) {
-  if (status < 0) {
-    note_write_failure();
-    throw OutputError("HDF5 failed to " + what);
-  }
-}
 
 // A new HDF5 file built in memory (the core driver) and saved with plain
 // POSIX writes. HDF5 1.10 never meets a disk error this way: one during its
@@ -61,27 +25,16 @@ inline void check(herr_t status, const std::string& what) {
 // when an error unwinds.
 class MemoryFile {
  public:
-  explicit MemoryFile(std::string path) : path_(std::move(path)) {
-    Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
-    check(H5Pset_fapl_core(access, 1 << 20, 0), "use the in-memory file driver");
-    check(H5Pset_fclose_degree(access, H5F_CLOSE_STRONG), "set the close degree");
-    id_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access);
-    if (id_ < 0) throw OutputError("HDF5 failed to create " + path_);
-  }
-  ~MemoryFile() {
-    if (id_ >= 0) H5Fclose(id_);
-  }
-  MemoryFile(const MemoryFile&) = delete;
-  MemoryFile& operator=(const MemoryFile&) = delete;
-  operator hid_t() const { return id_; }
+  explicit MemoryFile(std::string path) : path_(std::move(path)), file_(create(path_)) {}
+  operator hid_t() const { return file_; }
 
   // Writes the finished file to its path, which must not exist yet.
   void save() const {
-    check(H5Fflush(id_, H5F_SCOPE_GLOBAL), "flush " + path_);
-    const ssize_t size = H5Fget_file_image(id_, nullptr, 0);
+    check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush " + path_);
+    const ssize_t size = H5Fget_file_image(file_, nullptr, 0);
     if (size < 0) throw OutputError("HDF5 failed to make the image of " + path_);
     std::vector<char> image(static_cast<std::size_t>(size));
-    if (H5Fget_file_image(id_, image.data(), image.size()) != size)
+    if (H5Fget_file_image(file_, image.data(), image.size()) != size)
       throw OutputError("HDF5 failed to make the image of " + path_);
     const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) throw OutputError(path_ + ": cannot create: " + std::strerror(errno));
@@ -104,8 +57,17 @@ class MemoryFile {
   }
 
  private:
+  static Handle create(const std::string& path) {
+    const Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
+    check(H5Pset_fapl_core(access, 1 << 20, 0), "use the in-memory file driver");
+    check(H5Pset_fclose_degree(access, H5F_CLOSE_STRONG), "set the close degree");
+    const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access);
+    if (id < 0) throw OutputError("HDF5 failed to create " + path);
+    return {id, H5Fclose};
+  }
+
   std::string path_;
-  hid_t id_ = -1;
+  Handle file_;
 };
 
 // A variable-length UTF-8 string attribute (fixed-length ones over 64 KiB fail).

@@ -23,28 +23,17 @@ using hdf5::write_integer_attribute;
 using hdf5::write_text_attribute;
 
 // 0 .. n-1 as an int64 dimension scale named `name` at where/name.
-hid_t write_axis(hid_t where, const std::string& path, const char* name, std::size_t n,
-                 const std::string& description) {
+Handle write_axis(hid_t where, const std::string& path, const char* name, std::size_t n,
+                  const std::string& description) {
   std::vector<std::int64_t> values(n);
   for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<std::int64_t>(i);
   hsize_t dims[1] = {n};
-  Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create axis space");
-  hid_t ds = H5Dcreate2(where, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (ds < 0) throw OutputError("HDF5 failed to create " + path);
-  if (H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
-    H5Dclose(ds);
-    throw OutputError("HDF5 failed to write axis " + path);
-  }
-  if (H5DSset_scale(ds, name) < 0) {
-    H5Dclose(ds);
-    throw OutputError("HDF5 failed to make a dimension scale of " + path);
-  }
-  try {
-    write_text_attribute(ds, "description", description);
-  } catch (...) {
-    H5Dclose(ds);
-    throw;
-  }
+  const Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create axis space");
+  Handle ds(H5Dcreate2(where, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+            "create " + path);
+  check(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write axis " + path);
+  check(H5DSset_scale(ds, name), "make a dimension scale of " + path);
+  write_text_attribute(ds, "description", description);
   return ds;
 }
 
@@ -79,9 +68,9 @@ void write_neighbourhoods(hid_t file, hid_t group, hid_t replicate, hid_t step, 
                           const RunResult& result) {
   const NeighbourhoodTable& table = result.neighbourhoods;
   const std::size_t hoods = table.size();
-  Handle axis(write_axis(file, "/neighbourhood", "neighbourhood", hoods,
-                         "Neighbourhood id (row of the /neighbourhoods table; node ids are grouped by neighbourhood)"),
-              H5Dclose, "create neighbourhood axis");
+  const Handle axis =
+      write_axis(file, "/neighbourhood", "neighbourhood", hoods,
+                 "Neighbourhood id (row of the /neighbourhoods table; node ids are grouped by neighbourhood)");
   const std::size_t points = std::size_t{h.steps} + 1;
   hsize_t dims[3] = {h.replicates, points, hoods};
   Handle space(H5Screate_simple(3, dims, nullptr), H5Sclose, "create per-neighbourhood space");
@@ -137,11 +126,9 @@ void write_file(const std::string& path, const OutputHeader& h, const RunResult&
 
   Handle group(H5Gcreate2(file, "timeseries", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /timeseries");
   const std::size_t points = std::size_t{h.steps} + 1;
-  Handle step(write_axis(group, "/timeseries/step", "step", points,
-                         "Step number (one step is one week); 0 is the initial state"),
-              H5Dclose, "create step axis");
-  Handle replicate(write_axis(group, "/timeseries/replicate", "replicate", h.replicates, "Replicate number"), H5Dclose,
-                   "create replicate axis");
+  const Handle step = write_axis(group, "/timeseries/step", "step", points,
+                                 "Step number (one step is one week); 0 is the initial state");
+  const Handle replicate = write_axis(group, "/timeseries/replicate", "replicate", h.replicates, "Replicate number");
 
   hsize_t dims[2] = {h.replicates, points};
   Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, "create metric space");
@@ -226,8 +213,8 @@ fs::path directory_of(const std::string& path) {
 // write that failed silently (HDF5 does not report errors on close) never
 // reaches the target name.
 void verify_file(const std::string& temp, const std::string& path, const RunResult& result) {
-  const hid_t file = H5Fopen(temp.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  bool ok = file >= 0;
+  const Handle file(H5Fopen(temp.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  bool ok = file.valid();
   for (std::size_t m = 0; ok && m < result.metrics.size(); ++m)
     ok = H5Lexists(file, ("/timeseries/" + result.metrics[m].name).c_str(), H5P_DEFAULT) > 0;
   for (std::size_t m = 0; ok && m < result.neighbourhood_metrics.size(); ++m)
@@ -235,7 +222,6 @@ void verify_file(const std::string& temp, const std::string& path, const RunResu
   if (ok && !result.neighbourhood_metrics.empty())
     ok = H5Lexists(file, "/neighbourhoods", H5P_DEFAULT) > 0 &&
          H5Lexists(file, "/neighbourhoods/population", H5P_DEFAULT) > 0;
-  if (file >= 0) H5Fclose(file);
   if (!ok) throw OutputError(path + ": the file could not be written completely");
 }
 

@@ -7,26 +7,13 @@
 #include <system_error>
 
 #include "sim/core/input_error.hpp"
-#include "sim/scenario/text_checks.hpp"
+#include "sim/core/text_checks.hpp"
+#include "sim/io/hdf5_handle.hpp"
 
 namespace gs {
 namespace {
 
-// Closes an HDF5 handle when it leaves scope; a failed open becomes an
-// InputError naming the file.
-struct Handle {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  Handle(hid_t i, herr_t (*c)(hid_t), const std::string& path, const std::string& what) : id(i), close(c) {
-    if (id < 0) throw InputError(path + ": " + what);
-  }
-  ~Handle() {
-    if (id >= 0) close(id);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  operator hid_t() const { return id; }
-};
+using hdf5::Handle;
 
 std::string not_output_hint(const std::string& path) {
   return path + ": not a Groundswell output file (written by 'groundswell run' or a sweep)";
@@ -54,12 +41,14 @@ std::string text_attribute(hid_t where, const std::string& path, const char* nam
     if (required) throw InputError(not_output_hint(path) + ": attribute '" + name + "' is missing");
     return "";
   }
-  Handle attr(H5Aopen(where, name, H5P_DEFAULT), H5Aclose, path, std::string("cannot open attribute ") + name);
-  Handle ftype(H5Aget_type(attr), H5Tclose, path, std::string("cannot read the type of attribute ") + name);
+  const auto attr =
+      Handle::read(H5Aopen(where, name, H5P_DEFAULT), H5Aclose, path, std::string("cannot open attribute ") + name);
+  const auto ftype =
+      Handle::read(H5Aget_type(attr), H5Tclose, path, std::string("cannot read the type of attribute ") + name);
   if (H5Tget_class(ftype) != H5T_STRING)
     throw InputError(not_output_hint(path) + ": attribute '" + name + "' is not text");
   if (H5Tis_variable_str(ftype) > 0) {
-    Handle mtype(H5Tcopy(H5T_C_S1), H5Tclose, path, "cannot make a string type");
+    const auto mtype = Handle::read(H5Tcopy(H5T_C_S1), H5Tclose, path, "cannot make a string type");
     H5Tset_size(mtype, H5T_VARIABLE);
     H5Tset_cset(mtype, H5Tget_cset(ftype));
     char* data = nullptr;
@@ -80,7 +69,8 @@ std::int64_t integer_attribute(hid_t where, const std::string& path, const char*
     if (required) throw InputError(not_output_hint(path) + ": attribute '" + name + "' is missing");
     return 0;
   }
-  Handle attr(H5Aopen(where, name, H5P_DEFAULT), H5Aclose, path, std::string("cannot open attribute ") + name);
+  const auto attr =
+      Handle::read(H5Aopen(where, name, H5P_DEFAULT), H5Aclose, path, std::string("cannot open attribute ") + name);
   std::int64_t value = 0;
   if (H5Aread(attr, H5T_NATIVE_INT64, &value) < 0)
     throw InputError(path + ": cannot read attribute " + name + " as an integer");
@@ -91,13 +81,10 @@ std::int64_t integer_attribute(hid_t where, const std::string& path, const char*
 // with h5py or xarray, not by the CLI's commands, which take [replicate, step].
 // Anything else stays listed, so a damaged dataset is still reported on reading.
 bool per_neighbourhood(hid_t group, const std::string& name) {
-  const hid_t ds = H5Dopen2(group, name.c_str(), H5P_DEFAULT);
-  if (ds < 0) return false;
-  const hid_t space = H5Dget_space(ds);
-  const int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
-  if (space >= 0) H5Sclose(space);
-  H5Dclose(ds);
-  return rank == 3;
+  const Handle ds(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.valid()) return false;
+  const Handle space(H5Dget_space(ds), H5Sclose);
+  return space.valid() && H5Sget_simple_extent_ndims(space) == 3;
 }
 
 std::vector<std::string> list_metrics(hid_t group, const std::string& path) {
@@ -132,7 +119,7 @@ OutputInfo read_info(hid_t file, const std::string& path) {
   info.graph_edges = integer_attribute(file, path, "graph_edges", false);
   if (H5Lexists(file, "timeseries", H5P_DEFAULT) <= 0)
     throw InputError(not_output_hint(path) + ": no /timeseries group");
-  Handle group(H5Gopen2(file, "timeseries", H5P_DEFAULT), H5Gclose, path, "cannot open /timeseries");
+  const auto group = Handle::read(H5Gopen2(file, "timeseries", H5P_DEFAULT), H5Gclose, path, "cannot open /timeseries");
   info.metrics = list_metrics(group, path);
   return info;
 }
@@ -146,12 +133,12 @@ std::string join(const std::vector<std::string>& v) {
 }  // namespace
 
 OutputInfo read_output_info(const std::string& path) {
-  Handle file(open_file(path), H5Fclose, path, "cannot open");
+  const auto file = Handle::read(open_file(path), H5Fclose, path, "cannot open");
   return read_info(file, path);
 }
 
 MetricData read_metric(const std::string& path, const std::string& metric) {
-  Handle file(open_file(path), H5Fclose, path, "cannot open");
+  const auto file = Handle::read(open_file(path), H5Fclose, path, "cannot open");
   const OutputInfo info = read_info(file, path);
   if (std::find(info.metrics.begin(), info.metrics.end(), metric) == info.metrics.end()) {
     const std::string hint = did_you_mean(metric, info.metrics);
@@ -159,8 +146,8 @@ MetricData read_metric(const std::string& path, const std::string& metric) {
                      "; this file has: " + join(info.metrics));
   }
   const std::string where = "/timeseries/" + metric;
-  Handle ds(H5Dopen2(file, where.c_str(), H5P_DEFAULT), H5Dclose, path, "cannot open " + where);
-  Handle space(H5Dget_space(ds), H5Sclose, path, "cannot read the shape of " + where);
+  const auto ds = Handle::read(H5Dopen2(file, where.c_str(), H5P_DEFAULT), H5Dclose, path, "cannot open " + where);
+  const auto space = Handle::read(H5Dget_space(ds), H5Sclose, path, "cannot read the shape of " + where);
   hsize_t dims[2] = {0, 0};
   if (H5Sget_simple_extent_ndims(space) != 2 || H5Sget_simple_extent_dims(space, dims, nullptr) != 2)
     throw InputError(not_output_hint(path) + ": " + where + " is not a [replicate, step] table");

@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "sim/scenario/text_checks.hpp"
+#include "sim/core/text_checks.hpp"
 
 namespace gs {
 namespace {
@@ -687,8 +687,10 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   return load_scenario_text(text, path, overrides);
 }
 
-Scenario load_scenario_text(const std::string& text, const std::string& origin,
-                            const std::vector<std::string>& overrides) {
+namespace {
+
+// The scenario's text as a YAML mapping, or an InputError naming the origin.
+YAML::Node parse_scenario_text(const std::string& text, const std::string& origin) {
   if (text.find('\0') != std::string::npos)
     throw InputError(origin + ": not a text file (contains NUL bytes); a scenario is a YAML file");
   // yaml-cpp recurses per nesting level: refuse absurd depth (and tabs,
@@ -712,6 +714,14 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
   if (!root.IsMap())
     throw InputError(origin + ":" + std::to_string(root.Mark().line + 1) +
                      ": expected a mapping of scenario keys (name, seed, steps, graph, model, ...)");
+  return root;
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& origin,
+                            const std::vector<std::string>& overrides) {
+  YAML::Node root = parse_scenario_text(text, origin);
   Validator v(origin, {});
   v.check_duplicates(root, "", 0);
   Validator checked(origin, apply_overrides(root, overrides));
@@ -748,6 +758,18 @@ Scenario load_scenario_text(const std::string& text, const std::string& origin,
   s.resolved_yaml =
       std::string("# Resolved by groundswell " GROUNDSWELL_VERSION " from ") + origin + "\n" + emitter.c_str() + "\n";
   return s;
+}
+
+ModelSection load_model_section(const std::string& text, const std::string& origin) {
+  const YAML::Node root = parse_scenario_text(text, origin);
+  const Validator checked(origin, {});
+  YAML::Node resolved(YAML::NodeType::Map);
+  const ParamValues top =
+      read_section(checked, root, "", top_level_params(), {"graph", "model", "output"}, 1.0, resolved);
+  ModelSection section;
+  section.model = read_typed_section(checked, root, "model", ModelRegistry::instance(), top.real("population_scale"),
+                                     section.params, resolved);
+  return section;
 }
 
 std::int64_t scaled_count(std::int64_t count, double population_scale) {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "sim/core/input_error.hpp"  // InputError, did_you_mean: scenario errors are input errors
+#include "sim/core/params.hpp"
 #include "sim/engine/model.hpp"
-#include "sim/engine/params.hpp"
 #include "sim/graph/generator.hpp"
 
 namespace gs {
@@ -37,6 +37,15 @@ struct Scenario {
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 Scenario load_scenario_text(const std::string& text, const std::string& origin,
                             const std::vector<std::string>& overrides = {});
+
+// Only the model section of a scenario's text (the one an output file stores,
+// say): its model and its parameters, validated and scaled by the
+// scenario's population_scale as a run would; the graph is not checked.
+struct ModelSection {
+  const ModelInfo* model = nullptr;
+  ParamValues params;  // scaled
+};
+ModelSection load_model_section(const std::string& text, const std::string& origin);
 
 // A count of people as a run uses it: the count as written times
 // population_scale, rounded to the nearest integer.

@@ -11,7 +11,7 @@
 #include <limits>
 #include <sstream>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/io/hdf5_write.hpp"
 #include "sim/io/output.hpp"
 

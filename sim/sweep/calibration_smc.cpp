@@ -5,7 +5,7 @@
 #include <limits>
 #include <numeric>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 
 namespace gs {
 namespace {

@@ -12,12 +12,14 @@
 #include <fstream>
 #include <functional>
 
+#include "sim/io/hdf5_handle.hpp"
 #include "sim/io/hdf5_write.hpp"
 #include "sim/io/output.hpp"
 
 namespace gs {
 namespace {
 namespace fs = std::filesystem;
+using hdf5::Handle;
 
 void check(bool ok, const std::string& what) {
   if (!ok) throw OutputError("HDF5 failed to " + what + " in index.h5");
@@ -33,28 +35,22 @@ void write_strings(hid_t group, const std::string& name, const std::vector<std::
   std::vector<const char*> data;
   for (const auto& v : values) data.push_back(v.c_str());
   hsize_t dims[1] = {values.size()};
-  const hid_t type = H5Tcopy(H5T_C_S1);
+  const Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(type, H5T_VARIABLE);
   H5Tset_cset(type, H5T_CSET_UTF8);
-  const hid_t space = H5Screate_simple(1, dims, nullptr);
-  const hid_t ds = H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  const bool ok = ds >= 0 && H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) >= 0;
-  if (ds >= 0) H5Dclose(ds);
-  H5Sclose(space);
-  H5Tclose(type);
-  check(ok, "write /members/" + name);
+  const Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  const Handle ds(H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  check(ds.valid() && H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) >= 0, "write /members/" + name);
 }
 
 template <class T>
 void write_numbers(hid_t group, const std::string& name, const std::vector<T>& values, hid_t file_type,
                    hid_t memory_type) {
   hsize_t dims[1] = {values.size()};
-  const hid_t space = H5Screate_simple(1, dims, nullptr);
-  const hid_t ds = H5Dcreate2(group, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  const bool ok = ds >= 0 && H5Dwrite(ds, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0;
-  if (ds >= 0) H5Dclose(ds);
-  H5Sclose(space);
-  check(ok, "write /members/" + name);
+  const Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  const Handle ds(H5Dcreate2(group, name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  check(ds.valid() && H5Dwrite(ds, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) >= 0,
+        "write /members/" + name);
 }
 
 using hdf5::write_text_attribute;
@@ -65,8 +61,8 @@ void write_h5(const std::string& path, const Sweep& sweep, const std::vector<Mem
     write_text_attribute(file, "software", software_version());
     write_text_attribute(file, "sweep_yaml", sweep.text);
     write_text_attribute(file, "sweep_file", sweep.path);
-    const hid_t members = H5Gcreate2(file, "members", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    check(members >= 0, "create /members");
+    Handle members(H5Gcreate2(file, "members", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    check(members.valid(), "create /members");
     std::vector<std::int64_t> index, seed;
     std::vector<std::string> name, file_name, status, message;
     std::vector<double> wall;
@@ -102,16 +98,15 @@ void write_h5(const std::string& path, const Sweep& sweep, const std::vector<Mem
       else
         write_strings(members, sweep.varied_paths[p], texts);
     }
-    H5Gclose(members);
+    members.close();
     // Relative external links: HDF5 looks for the target beside index.h5.
-    const hid_t runs = H5Gcreate2(file, "runs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    check(runs >= 0, "create /runs");
+    const Handle runs(H5Gcreate2(file, "runs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    check(runs.valid(), "create /runs");
     for (const auto& m : sweep.members)
       if (results[m.index].status == "done" || results[m.index].status == "done-earlier")
         check(H5Lcreate_external(member_file_name(m).c_str(), "/timeseries", runs, m.name.c_str(), H5P_DEFAULT,
                                  H5P_DEFAULT) >= 0,
               "link /runs/" + m.name);
-    H5Gclose(runs);
   }
   file.save();
 }

@@ -3,7 +3,7 @@
 #include <array>
 #include <stdexcept>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 
 namespace gs {
 namespace {

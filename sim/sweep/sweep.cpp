@@ -13,8 +13,8 @@
 #include <set>
 #include <sstream>
 
-#include "sim/engine/random.hpp"
-#include "sim/scenario/text_checks.hpp"
+#include "sim/core/random.hpp"
+#include "sim/core/text_checks.hpp"
 #include "sim/sweep/calibration_output.hpp"
 #include "sim/sweep/yaml_input.hpp"
 

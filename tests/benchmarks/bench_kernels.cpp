@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <memory>
 
-#include "sim/engine/random.hpp"
+#include "sim/core/random.hpp"
 #include "sim/engine/run.hpp"
 #include "sim/scenario/scenario.hpp"
 

@@ -80,8 +80,14 @@ class Browser:
     def navigate(self, url):
         self.call("Page.navigate", url=url)
 
-    def screenshot(self, path):
-        data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
+    def screenshot(self, path, selector=None, scale=1):
+        """The whole page, or with selector the first element it matches (in page coordinates), scale times."""
+        params = {"format": "png", "captureBeyondViewport": True}
+        if selector:
+            params["clip"] = self.evaluate(
+                f"(r => ({{x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height, scale: {scale}}}))"
+                f"(document.querySelector({json.dumps(selector)}).getBoundingClientRect())")
+        data = self.call("Page.captureScreenshot", **params)["data"]
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(base64.b64decode(data))

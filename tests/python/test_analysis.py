@@ -18,6 +18,7 @@ import unittest
 import h5py
 import numpy as np
 import pandas as pd
+import yaml
 from scipy import stats
 
 GS = os.environ["GROUNDSWELL"]
@@ -137,26 +138,27 @@ class Analysis(unittest.TestCase):
         self.assertIn("--at 21", r.stderr)
 
     def with_organiser_keys(self, src, prefix, keys):
-        """A copy of src whose stored scenario has `keys` (YAML lines) added under model.organisers."""
+        """A copy of src whose stored scenario has model.organisers updated with `keys` (a dict)."""
         dst = os.path.join(self.dir, prefix + os.path.basename(src))
         shutil.copy(src, dst)
         with h5py.File(dst, "r+") as f:
             y = f.attrs["scenario_yaml"]
-            y = (y.decode() if isinstance(y, bytes) else y).replace("  organisers:\n", "  organisers:\n" + keys, 1)
+            scenario = yaml.safe_load(y.decode() if isinstance(y, bytes) else y)
+            scenario["model"]["organisers"].update(keys)
             del f.attrs["scenario_yaml"]
-            f.attrs.create("scenario_yaml", y, dtype=h5py.string_dtype("utf-8"))
+            f.attrs.create("scenario_yaml", yaml.safe_dump(scenario), dtype=h5py.string_dtype("utf-8"))
         return dst
 
     def test_organiser_cohorts_add_to_the_count(self):
         # organisers.cohorts (organising model): each cohort's count x population_scale adds to the total.
-        cohorts = self.with_organiser_keys(self.b, "cohorts_", "    cohorts:\n      - count: 30\n        kind: paid\n"
-                                           "      - count: 14\n        kind: volunteer\n")
+        cohorts = self.with_organiser_keys(self.b, "cohorts_", {"cohorts": [{"count": 30, "kind": "paid"},
+                                                                         {"count": 14, "kind": "volunteer"}]})
         data, _ = self.compare_json(self.a, cohorts)
         self.assertEqual(data["rows"][1]["organisers"], 2 + 3 + 1)  # 20, 30, 14 at scale 0.1
 
     def test_cost_per_additional_participant(self):
         # The cost comes from model.organisers.cost_per_organiser in the stored scenario.
-        costed = [self.with_organiser_keys(src, "cost_", "    cost_per_organiser: 40000\n") for src in (self.a, self.b)]
+        costed = [self.with_organiser_keys(src, "cost_", {"cost_per_organiser": 40000}) for src in (self.a, self.b)]
         data, _ = self.compare_json(*costed)
         r = data["rows"][1]
         extra = r["additional_participants"]

@@ -102,11 +102,31 @@ class ExploreApi(unittest.TestCase):
                 hood = f["timeseries/participation_by_neighbourhood"][()]
                 np.testing.assert_allclose(got["neighbourhood_series"]["participation_by_neighbourhood"],
                                            hood.mean(axis=0), rtol=1e-12, atol=1e-15)
+                based = f["timeseries/organisers_by_neighbourhood"][()]
+                np.testing.assert_allclose(got["neighbourhood_series"]["organisers_by_neighbourhood"],
+                                           based.mean(axis=0), rtol=1e-12, atol=1e-15)
                 self.assertEqual(self.results["neighbourhoods"]["region"], list(f["neighbourhoods/region"][()]))
         self.assertEqual(len(self.results["neighbourhoods"]["region"]), 34)
         # Organisers make a difference to the final participation, so the arms really differ.
         self.assertGreater(self.results["arms"][1]["final"]["participation"],
                            self.results["arms"][0]["final"]["participation"])
+
+    def test_organisers_per_neighbourhood_add_up_to_organisers_active(self):
+        for index, arm in enumerate(self.results["arms"]):
+            based = np.array(arm["neighbourhood_series"]["organisers_by_neighbourhood"])
+            self.assertEqual(based.shape, (STEPS + 1, 34))
+            self.assertTrue(np.all(based >= 0))
+            np.testing.assert_allclose(based.sum(axis=1), arm["series"]["organisers_active"]["mean"],
+                                       rtol=1e-12, atol=1e-12, err_msg=f"arm {index}")
+        # B has 200 organisers (20 after population_scale 0.1), in post from week 1, no turnover.
+        b = np.array(self.results["arms"][1]["neighbourhood_series"]["organisers_by_neighbourhood"])
+        self.assertAlmostEqual(b[-1].sum(), 20.0, places=9)
+        self.assertGreater(np.count_nonzero(b[-1]), 5)
+        # Replicate by replicate, whole organisers that add up to the run's organisers_active.
+        with h5py.File(self.rerun("b"), "r") as f:
+            per_hood = f["timeseries/organisers_by_neighbourhood"][()]
+            np.testing.assert_array_equal(per_hood, np.round(per_hood))
+            np.testing.assert_array_equal(per_hood.sum(axis=2), f["timeseries/organisers_active"][()])
 
     def test_downloaded_data_is_the_run_output(self):
         for arm in "ab":
@@ -144,11 +164,48 @@ class ExploreApi(unittest.TestCase):
             self.assertTrue(0 <= i < j < people)
             self.assertEqual(layer, 0 if net["household"][i] == net["household"][j] else 1)
         self.assertEqual({layer for _, _, layer in net["edges"]}, {0, 1})
+        self.assertEqual(net["layers"], ["household", "neighbourhood"])
         for body in [{"a": SMALL, "neighbourhood": 34}, {"a": SMALL}, {"a": SMALL, "neighbourhood": -1},
                      {"a": dict(SMALL, **{"model.deprivation_gap": 3}), "neighbourhood": 0}]:
             status, _, data = self.server.request("POST", "/api/network", body)
             self.assertEqual(status, 400, body)
             self.assertTrue(json.loads(data)["error"])
+
+    def test_network_view_ties_by_layer_are_the_graphs(self):
+        """On the clustered fabric each tie carries the graph's own layer: counted per layer within the
+        neighbourhood, the ties are those of `groundswell graph --export` read with h5py."""
+        hood = 5
+        clustered = dict(SMALL, **{"graph.fabric": "clustered", "steps": 2, "replicates": 1})
+        net = self.server.json("POST", "/api/network", {"a": clustered, "neighbourhood": hood})
+        self.assertEqual(net["layers"], ["household", "close", "friends", "acquaintance"])
+        exported = os.path.join(self.tmp.name, "clustered.h5")
+        sets = [a for k, v in clustered.items() for a in ("--set", f"{k}={v}")]
+        groundswell("graph", TOWN, *sets, "--export", exported)
+        with h5py.File(exported, "r") as f:
+            offsets, targets = f["graph/offsets"][()], f["graph/targets"][()]
+            layer = f["graph/layer"][()]
+            names = f["graph"].attrs["layer_names"]
+            self.assertEqual((names.decode() if isinstance(names, bytes) else names).split(","), net["layers"])
+            first, end = f["neighbourhoods/start"][hood], f["neighbourhoods/start"][hood + 1]
+        self.assertEqual(net["first_node"], first)
+        self.assertEqual(net["people"], end - first)
+        expected = {}
+        outside = []
+        for v in range(first, end):
+            row = slice(offsets[v], offsets[v + 1])
+            inside = (targets[row] >= first) & (targets[row] < end)
+            outside.append(int((~inside).sum()))
+            for u, l in zip(targets[row][inside], layer[row][inside]):
+                if u > v:
+                    expected[(v - first, u - first)] = int(l)
+        got = {(i, j): l for i, j, l in net["edges"]}
+        self.assertEqual(got, expected)
+        self.assertEqual(net["outside_ties"], outside)
+        counts = np.bincount([l for _, _, l in net["edges"]], minlength=4)
+        self.assertTrue(np.all(counts > 0), counts)  # every layer has ties within the neighbourhood
+        # Household ties are exactly the pairs sharing a household.
+        for (i, j), l in got.items():
+            self.assertEqual(l == 0, net["household"][i] == net["household"][j])
 
     def test_bad_values_get_the_set_message(self):
         for key, value in [("model.deprivation_gap", 1.5), ("model.organisers.cuont", 3), ("steps", "many")]:

@@ -4,8 +4,11 @@ that the plotted final participation is the API's number for the same run,
 that the map has one cell per neighbourhood, that a click shows a
 neighbourhood's series, and that A vs B draws the difference.
 
-Keeps a screenshot of the page at build/artifacts/explorer.png (beside the
-executable; GROUNDSWELL_ARTIFACTS overrides the directory) for CI to keep."""
+Keeps screenshots (the page, explorer.png; the map with its overlays,
+explorer-map.png; A vs B, explorer-a-vs-b.png; the network view of the
+clustered fabric with ties by layer, explorer-network.png) in build/artifacts
+(beside the executable; GROUNDSWELL_ARTIFACTS overrides the directory) for CI
+to keep."""
 import json
 import os
 import sys
@@ -109,6 +112,25 @@ class ExplorerPage(unittest.TestCase):
         b.evaluate(f"window.explorer.setWeek({SMALL['steps']}), true")
         b.evaluate("document.getElementById('overlay-deprivation').click(), true")
         self.assertEqual(b.evaluate("document.querySelectorAll('#map .deprivation').length"), hoods)
+        # The organisers overlay: a marker on each neighbourhood with organisers at work in the slider's
+        # week, carrying the API's number (mean over replicates); together the run's organisers_active.
+        based = results["arms"][0]["neighbourhood_series"]["organisers_by_neighbourhood"]
+        active = results["arms"][0]["series"]["organisers_active"]["mean"]
+        self.assertFalse(b.evaluate("document.getElementById('overlay-organisers').disabled"))
+        self.assertEqual(b.evaluate("document.querySelectorAll('#map .organiser').length"), 0)
+        b.evaluate("document.getElementById('overlay-organisers').click(), true")
+        for week in (SMALL["steps"], 0, 1, SMALL["steps"]):
+            b.evaluate(f"window.explorer.setWeek({week}), true")
+            self.assertEqual(int(b.evaluate("document.getElementById('week').value")), week)
+            markers = b.evaluate("[...document.querySelectorAll('#map .organiser')]"
+                                 ".map(m => [+m.dataset.hood, +m.dataset.count])")
+            expected = {h: n for h, n in enumerate(based[week]) if n > 0}
+            self.assertTrue(expected, week)
+            self.assertEqual(len(markers), len(expected), week)
+            self.assertEqual(dict(markers), expected, week)
+            self.assertAlmostEqual(sum(n for _, n in markers), active[week], places=9)
+            self.assertAlmostEqual(float(b.evaluate("document.getElementById('organiser-legend').dataset.total")),
+                                   active[week], places=9)
         # Download links point at this run.
         links = b.evaluate("[...document.querySelectorAll('#downloads a')].map(a => a.getAttribute('href'))")
         self.assertIn(f"api/runs/{run_id}/a/scenario.yaml", links)
@@ -137,6 +159,55 @@ class ExplorerPage(unittest.TestCase):
         b.evaluate("document.getElementById('run').click(), true")
         b.wait_for("window.explorer.state.status === 'error'")
         self.assertIn("--set model.deprivation_gap=2", b.evaluate("document.getElementById('message').textContent"))
+        self.assertEqual(b.console, [])
+
+    def test_tie_layers(self):
+        """On the clustered fabric the network view colours ties by the graph's four layers, with a
+        legend counting each layer's ties as the API reports them."""
+        b = self.browser
+        b.navigate(self.server.url)
+        b.wait_for("window.explorer && window.explorer.state.status === 'idle'", timeout=60)
+        settings = dict(SMALL, **{"graph.fabric": "clustered", "model.organisers.count": 200, "replicates": 1})
+        for key, value in settings.items():
+            if key == "graph.fabric":
+                b.evaluate("(s => { s.value = 'clustered'; s.dispatchEvent(new Event('change')); return true; })"
+                           "(document.querySelector('#parameters .param[data-key=\"graph.fabric\"] select'))")
+            else:
+                b.evaluate(set_in_panel(key, value))
+        self.assertEqual(b.evaluate("window.explorer.overrides('a')['graph.fabric']"), "clustered")
+        _, results = self.run_from_page()
+        # One replicate: whole organisers per neighbourhood, adding up to organisers_active at the slider's week.
+        b.evaluate("document.getElementById('overlay-organisers').click(), true")
+        week = SMALL["steps"]
+        self.assertEqual(int(b.evaluate("document.getElementById('week').value")), week)
+        markers = b.evaluate("[...document.querySelectorAll('#map .organiser')]"
+                             ".map(m => [+m.dataset.hood, +m.dataset.count, m.textContent])")
+        based = results["arms"][0]["neighbourhood_series"]["organisers_by_neighbourhood"][week]
+        self.assertEqual({h: n for h, n, _ in markers}, {h: n for h, n in enumerate(based) if n > 0})
+        self.assertEqual(sum(n for _, n, _ in markers), results["arms"][0]["series"]["organisers_active"]["mean"][week])
+        self.assertEqual(sum(n for _, n, _ in markers), 20)  # 200 organisers at population_scale 0.1
+        for _, n, text in markers:
+            self.assertTrue(text.startswith(str(int(n))), text)
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        b.screenshot(os.path.join(ARTIFACTS, "explorer-map.png"), "#map-wrap", scale=2)
+        b.evaluate("document.querySelector('#map .cell[data-hood=\"3\"]').dispatchEvent(new MouseEvent('click')), true")
+        b.evaluate("document.getElementById('show-network').click(), true")
+        b.wait_for("document.getElementById('network').dataset.tiesByLayer")
+        net = self.server.json("POST", "/api/network", {"a": results["arms"][0]["overrides"], "neighbourhood": 3})
+        self.assertEqual(net["layers"], ["household", "close", "friends", "acquaintance"])
+        counts = [sum(1 for e in net["edges"] if e[2] == layer) for layer in range(4)]
+        self.assertTrue(all(counts), counts)
+        canvas = b.evaluate("Object.assign({}, document.getElementById('network').dataset)")
+        self.assertEqual(json.loads(canvas["layers"]), net["layers"])
+        self.assertEqual(json.loads(canvas["tiesByLayer"]), counts)
+        self.assertEqual(int(canvas["ties"]), len(net["edges"]))
+        legend = b.evaluate("[...document.querySelectorAll('#network-ties .tie-layer')]"
+                            ".map(r => [r.dataset.layer, +r.dataset.ties, r.textContent])")
+        self.assertEqual([(name, n) for name, n, _ in legend], list(zip(net["layers"], counts)))
+        for (name, n, text) in legend:
+            self.assertIn(f"({n})", text)
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        b.screenshot(os.path.join(ARTIFACTS, "explorer-network.png"), "#network-wrap")
         self.assertEqual(b.console, [])
 
 

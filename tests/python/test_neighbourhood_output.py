@@ -87,6 +87,19 @@ class NeighbourhoodOutput(unittest.TestCase):
         weighted = (per_hood * people).sum(axis=2) / people.sum()
         np.testing.assert_allclose(weighted, national, rtol=0, atol=1e-12)
 
+    def test_organisers_by_neighbourhood_add_up_to_organisers_active(self):
+        with h5py.File(self.on, "r") as f:
+            d = f["timeseries/organisers_by_neighbourhood"]
+            self.assertEqual(d.shape, (REPLICATES, STEPS + 1, self.hoods))
+            self.assertEqual(d.attrs["units"], "organisers")
+            based = d[:]
+            active = f["timeseries/organisers_active"][:]
+        np.testing.assert_array_equal(based, np.round(based))
+        self.assertTrue(np.all(based >= 0))
+        np.testing.assert_array_equal(based.sum(axis=2), active)
+        self.assertGreater(active[:, -1].min(), 0)
+        self.assertGreater(np.count_nonzero(based[:, -1, :]), 1)  # spread over several neighbourhoods
+
     def test_quintiles_match_participation_q1_to_q5(self):
         with h5py.File(self.on, "r") as f:
             per_hood = f["timeseries/participation_by_neighbourhood"][:]
@@ -114,6 +127,7 @@ class NeighbourhoodOutput(unittest.TestCase):
     def test_nothing_written_without_the_option(self):
         with h5py.File(self.off, "r") as off, h5py.File(self.on, "r") as on:
             self.assertNotIn("participation_by_neighbourhood", off["timeseries"])
+            self.assertNotIn("organisers_by_neighbourhood", off["timeseries"])
             self.assertNotIn("neighbourhoods", off)
             self.assertNotIn("neighbourhood", off)
             self.assertIn("neighbourhoods: false", off.attrs["scenario_yaml"])
@@ -128,8 +142,10 @@ class NeighbourhoodOutput(unittest.TestCase):
         metrics = {line.split(",")[2] for line in out.splitlines()[1:]}
         self.assertIn("participation", metrics)
         self.assertNotIn("participation_by_neighbourhood", metrics)
+        self.assertNotIn("organisers_by_neighbourhood", metrics)
         self.assertIn("participation", groundswell("compare", self.on, self.off).stdout)
         self.assertIn("participation_by_neighbourhood", groundswell("models", "organising").stdout)
+        self.assertIn("organisers_by_neighbourhood", groundswell("models", "organising").stdout)
 
 
 if __name__ == "__main__":

@@ -145,13 +145,16 @@
       hi = Math.max(...values);
     }
     const table = results.neighbourhoods;
+    const organisers = organiserMetric(results);
+    const based = organisers ? results.arms[organiserArm(results)].neighbourhood_series[organisers][t] : null;
     for (const poly of document.querySelectorAll("#map .cell")) {
       const h = Number(poly.dataset.hood);
       const v = values[h];
       poly.setAttribute("fill", colour(v, lo, hi, diverging));
       poly.dataset.value = v;
       poly.firstChild.textContent = "neighbourhood " + h + ", region " + table.region[h] + ", deprivation quintile " +
-        table.deprivation_quintile[h] + ", " + table.population[h] + " residents: participation " + (100 * v).toFixed(1) + "%";
+        table.deprivation_quintile[h] + ", " + table.population[h] + " residents: participation " + (100 * v).toFixed(1) + "%" +
+        (based ? ", organisers at work " + organiserLabel(based[h]) : "");
     }
     drawOverlay(results, t);
     drawNetwork();
@@ -163,6 +166,18 @@
       sw.style.background = colour(v, lo, hi, diverging);
       row.appendChild(sw);
       row.appendChild(document.createTextNode(label));
+      $("legend").appendChild(row);
+    }
+    if ($("overlay-organisers").checked && organiserMetric(results)) {
+      const row = document.createElement("div");
+      const sw = document.createElement("span");
+      sw.className = "swatch organiser-swatch";
+      row.appendChild(sw);
+      let total = 0;
+      for (const n of results.arms[organiserArm(results)].neighbourhood_series[organiserMetric(results)][t]) total += n;
+      row.id = "organiser-legend";
+      row.dataset.total = total;
+      row.appendChild(document.createTextNode("organisers at work, by base (" + organiserLabel(total) + " in all)"));
       $("legend").appendChild(row);
     }
   }
@@ -186,17 +201,44 @@
       });
     const metric = organiserMetric(results);
     if ($("overlay-organisers").checked && metric) {
-      const row = results.arms[0].neighbourhood_series[metric][t];
+      // One marker per neighbourhood with organisers at work in week t (mean
+      // over replicates), larger the more, labelled with their number.
+      const arm = organiserArm(results);
+      const row = results.arms[arm].neighbourhood_series[metric][t];
       cells.forEach((c, h) => {
-        if (!(row[h] > 0)) return;
-        const ring = document.createElementNS(SVG, "circle");
-        ring.setAttribute("cx", c.cx);
-        ring.setAttribute("cy", c.cy);
-        ring.setAttribute("r", HEX * 0.7);
-        ring.setAttribute("class", "organiser");
-        g.appendChild(ring);
+        const n = row[h];
+        if (!(n > 0)) return;
+        const marker = document.createElementNS(SVG, "g");
+        marker.setAttribute("class", "organiser");
+        marker.dataset.hood = h;
+        marker.dataset.count = n;
+        const dot = document.createElementNS(SVG, "circle");
+        dot.setAttribute("cx", c.cx);
+        dot.setAttribute("cy", c.cy);
+        dot.setAttribute("r", Math.min(HEX * 0.8, 3.5 + 1.5 * Math.sqrt(n)).toFixed(2));
+        marker.appendChild(dot);
+        const label = document.createElementNS(SVG, "text");
+        label.setAttribute("x", c.cx);
+        label.setAttribute("y", c.cy);
+        label.textContent = organiserLabel(n);
+        marker.appendChild(label);
+        const title = document.createElementNS(SVG, "title");
+        title.textContent = "neighbourhood " + h + ": " + organiserLabel(n) + " organiser" + (n === 1 ? "" : "s") +
+          " at work in week " + t + (results.replicates > 1 ? " (mean over replicates)" : "") +
+          (results.arms.length > 1 ? ", arm " + results.arms[arm].label : "");
+        marker.appendChild(title);
+        g.appendChild(marker);
       });
     }
+  }
+
+  // The arm whose organisers the overlay shows: the map's, and B for B − A.
+  function organiserArm(results) {
+    return results.arms.length > 1 && $("map-arm").value !== "0" ? 1 : 0;
+  }
+
+  function organiserLabel(n) {
+    return Number.isInteger(n) ? String(n) : n.toFixed(1);
   }
 
   function selectHood(h) {

@@ -46,14 +46,25 @@ json network_view(const Scenario& s, std::uint32_t neighbourhood) {
     throw InputError("neighbourhood " + std::to_string(neighbourhood) + " has " + std::to_string(end - first) +
                      " people; the network view draws at most " + std::to_string(max_network_people));
   const std::vector<std::uint32_t> household = households(pop, first, end);
+  // A graph with tie layers (the clustered fabric) gives each tie its own;
+  // otherwise a tie is a household tie or another tie within the neighbourhood.
+  const Graph& graph = world.graph;
+  const bool layered = !graph.layers.empty();
+  json layers = json::array();
+  if (layered)
+    for (const char* name : tie_layer_names) layers.push_back(name);
+  else
+    layers = {"household", "neighbourhood"};
   json edges = json::array(), outside = json::array();
   for (std::uint64_t v = first; v < end; ++v) {
     std::uint32_t away = 0;
-    for (const NodeId u : world.graph.neighbours(static_cast<NodeId>(v))) {
+    for (std::uint64_t e = graph.offsets[v]; e < graph.offsets[v + 1]; ++e) {
+      const NodeId u = graph.targets[e];
       if (u < first || u >= end) {
         ++away;
       } else if (u > v) {
-        const int layer = household[v - first] == household[u - first] ? 0 : 1;
+        const int layer =
+            layered ? static_cast<int>(graph.layers.at(e)) : (household[v - first] == household[u - first] ? 0 : 1);
         edges.push_back({v - first, u - first, layer});
       }
     }
@@ -78,7 +89,7 @@ json network_view(const Scenario& s, std::uint32_t neighbourhood) {
     record();
   }
   return {{"neighbourhood", neighbourhood}, {"first_node", first}, {"people", end - first},
-          {"household", household},         {"edges", edges},      {"layers", {"household", "neighbourhood"}},
+          {"household", household},         {"edges", edges},      {"layers", layers},
           {"outside_ties", outside},        {"states", states}};
 }
 

@@ -4,7 +4,10 @@
 // view. The model is stepped exactly as run() steps replicate 0, so the
 // states are those of the run with the same scenario. The state shown is the
 // model's one-byte-per-agent array named "state" (organising: 0 inactive,
-// 1 participant, 2 leader) or "active" (threshold rules: 0 or 1).
+// 1 participant, 2 leader) or "active" (threshold rules: 0 or 1). Each tie
+// carries its layer, an index into "layers": the graph's tie layers
+// (household, close, friends, acquaintance) where it has them, else
+// household or neighbourhood.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 

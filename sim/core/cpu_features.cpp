@@ -1,4 +1,4 @@
-#include "sim/engine/cpu_features.hpp"
+#include "sim/core/cpu_features.hpp"
 
 #include <atomic>
 #include <cstdlib>

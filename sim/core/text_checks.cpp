@@ -1,4 +1,4 @@
-#include "sim/scenario/text_checks.hpp"
+#include "sim/core/text_checks.hpp"
 
 #include <sys/stat.h>
 
