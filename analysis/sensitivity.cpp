@@ -32,7 +32,9 @@ Estimate estimate(const std::vector<double>& y, std::size_t n, std::size_t k, co
     const double* ab = y.data() + (2 + i) * n;
     double first = 0.0, total = 0.0;
     for (std::uint32_t j : rows) {
-      first += b[j] * (ab[j] - a[j]);
+      // Centred on the mean: the same expectation as Saltelli 2010's f(B) (f(AB_i) - f(A)), but an
+      // estimate that does not blow up when the output's mean is large against its spread.
+      first += (b[j] - mean) * (ab[j] - a[j]);
       total += (a[j] - ab[j]) * (a[j] - ab[j]);
     }
     e.first[i] = first / static_cast<double>(rows.size()) / variance;

@@ -5,7 +5,7 @@
 # density, none, and the Big Society design; same members, same seeds), and
 # their paired comparisons at weeks 104, 260 and 520 (2, 5 and 10 years).
 #
-#   scripts/policy_uncertainty.sh [RANKS]     # RANKS MPI processes (default 2); 1 runs serially
+#   scripts/policy_uncertainty.sh [RANKS]     # RANKS MPI processes (default 3: rank 0 hands out the work, 2 simulate); 1 runs serially
 #
 # Outputs under runs/ (runs/calib/bs/posterior.h5, runs/policy/posterior_1000/,
 # runs/policy/posterior_10000/), the comparison in runs/policy/compare.txt and
@@ -15,7 +15,7 @@
 # (scripts/build or cmake, see README). About 10 CPU minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ranks="${1:-2}"
+ranks="${1:-3}"
 gs=build/groundswell
 launch=()
 if [[ "$ranks" -gt 1 ]]; then

@@ -28,7 +28,10 @@ double household_degree() {  // mean ties to household members per person
 
 World town(std::uint64_t seed = 3) {
   return make_graph("community",
-                    {{"population", std::int64_t{200000}}, {"neighbourhoods_per_region", std::int64_t{10}}}, seed);
+                    {{"population", std::int64_t{200000}},
+                     {"neighbourhoods_per_region", std::int64_t{10}},
+                     {"fabric", std::string("classic")}},
+                    seed);
 }
 }  // namespace
 
@@ -113,7 +116,8 @@ TEST(Community, WholeRegionAndPieceChunksGiveTheSameGraph) {
                       {{"population", std::int64_t{100000}},
                        {"neighbourhood_size", std::int64_t{200}},
                        {"neighbourhoods_per_region", std::int64_t{10}},
-                       {"long_range_ties", 2.0}},
+                       {"long_range_ties", 2.0},
+                       {"fabric", std::string("classic")}},
                       5);
   };  // 500 neighbourhoods, 50 regions
   const int before = omp_get_max_threads();

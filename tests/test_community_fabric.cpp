@@ -40,8 +40,11 @@ std::uint32_t household_of(const Population& p, NodeId v) {
 // `groundswell graph --export` on commit d8d7afc (before the fabric switch
 // existed) with an independent script: earlier results stay reproducible.
 TEST(CommunityFabric, ClassicFabricIsBitForBitAsBefore) {
-  const World w =
-      make_graph("community", {{"population", std::int64_t{30000}}, {"neighbourhoods_per_region", std::int64_t{4}}}, 5);
+  const World w = make_graph("community",
+                             {{"population", std::int64_t{30000}},
+                              {"neighbourhoods_per_region", std::int64_t{4}},
+                              {"fabric", std::string("classic")}},
+                             5);
   EXPECT_EQ(w.graph.edges(), 419086u / 2);
   EXPECT_EQ(fingerprint(w.graph), 0xf0c98d499a8685e5ull);
   EXPECT_TRUE(w.graph.layers.empty()) << "the classic fabric has one kind of tie";
@@ -97,8 +100,11 @@ TEST(CommunityFabric, CloseCirclesAreComplete) {
 TEST(CommunityFabric, ClusteredDefaultsGiveDocumentedStructure) {
   const World w = clustered(9, 100000, 10);
   const GraphStatistics s = graph_statistics(w);
-  const World classic = make_graph(
-      "community", {{"population", std::int64_t{100000}}, {"neighbourhoods_per_region", std::int64_t{10}}}, 9);
+  const World classic = make_graph("community",
+                                   {{"population", std::int64_t{100000}},
+                                    {"neighbourhoods_per_region", std::int64_t{10}},
+                                    {"fabric", std::string("classic")}},
+                                   9);
   const GraphStatistics c = graph_statistics(classic);
   EXPECT_NEAR(s.mean_degree, c.mean_degree, 1.0) << "mean degree near the classic fabric's";
   EXPECT_GE(s.mean_clustering, 0.15);

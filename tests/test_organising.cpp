@@ -91,6 +91,7 @@ TEST(Organising, CohortsStartRampUpEndAndLeave) {
   kinds: {paid: {volunteers_to_recruit: 0}}
   organisers:
     development_share: 0
+    neighbourhood_capacity: 0  # no competition: every organiser holds their whole rate
     cohorts:
       - {count: 40, kind: paid, start_step: 10, training_steps: 4, active_steps: 20, one_to_ones_per_step: 10,
          turnover_per_year: 0}

@@ -152,7 +152,8 @@ TEST(OrganisingContagion, TieWeightsNeedAGraphWithLayers) {
 // One-to-ones per organiser per week, weeks 10-20 (after the ramp-up), with
 // `count` paid organisers in one neighbourhood of 2,000.
 double meetings_per_organiser(int count, double capacity) {
-  const Scenario s = load_scenario_text(R"(name: crowded
+  const Scenario s =
+      load_scenario_text(R"(name: crowded
 seed: 9
 steps: 20
 graph: {type: ring_lattice, nodes: 2000, k: 6}
@@ -160,9 +161,9 @@ model:
   type: organising
   leaders: {one_to_ones_per_step: 0}
 )",
-                                        "crowded.yaml",
-                                        {"model.organisers.count=" + std::to_string(count),
-                                         "model.organisers.neighbourhood_capacity=" + std::to_string(capacity)});
+                         "crowded.yaml",
+                         {"model.organisers.count=" + std::to_string(count), "model.organisers.one_to_ones_per_step=10",
+                          "model.organisers.neighbourhood_capacity=" + std::to_string(capacity)});
   const World world = s.graph->generate(s.graph_params, s.seed);
   const testing::Outcome out = testing::run_scenario(s, world);
   double held = 0;

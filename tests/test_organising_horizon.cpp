@@ -1,8 +1,8 @@
 // The organising model over ten years (520 weeks), as documented in
 // docs/models/organising.md, "Long-run behaviour": the baseline holds without
 // organisers; organisers withdrawn at week 104 stop working, and what they
-// built does not decay back to the baseline; leaders.per_organiser bounds
-// the leaders that otherwise grow without limit. A small town (20,000 people)
+// built does not decay back to the baseline; leaders.per_organiser (15 by
+// default since 0.2.0) bounds the leaders that otherwise grow without limit. A small town (20,000 people)
 // with three times the town scenarios' density of paid organisers, so that
 // ten years take a fraction of a second. Runs share seeds (common random
 // numbers), so differences between them are the mechanisms', not noise.
@@ -38,9 +38,18 @@ Outcome run_with(const std::vector<std::string>& sets) {
   return run_scenario(load_scenario_text(ten_years(), "t.yaml", sets), town());
 }
 
-std::vector<std::string> paid(std::vector<std::string> more = {}) {
+// Paid organisers under the defaults (leadership teams of 15 per organiser
+// since 0.2.0).
+std::vector<std::string> paid_with_teams(std::vector<std::string> more = {}) {
   more.push_back("model.organisers.count=" + std::to_string(organisers));
   return more;
+}
+
+// Paid organisers with no limit on leaders (the default up to 0.1.0): the
+// mechanism whose runaway the teams bound.
+std::vector<std::string> paid(std::vector<std::string> more = {}) {
+  more.push_back("model.leaders.per_organiser=0");
+  return paid_with_teams(std::move(more));
 }
 
 double mean_at(const Outcome& o, const std::string& metric, std::uint32_t step) {
@@ -88,7 +97,7 @@ TEST(OrganisingHorizon, WithdrawnOrganisersStopAndTheirEffectDoesNotDecay) {
 
 TEST(OrganisingHorizon, LeadersPerOrganiserBoundsLeadersAndSlowsTheRunaway) {
   const Outcome free = run_with(paid());
-  const Outcome bounded = run_with(paid({"model.leaders.per_organiser=" + std::to_string(span)}));
+  const Outcome bounded = run_with(paid_with_teams());  // the default: teams of 15
   const double team = static_cast<double>(span) * organisers;
   for (std::uint32_t r = 0; r < bounded.replicates; ++r) {
     double most = 0;
@@ -104,7 +113,9 @@ TEST(OrganisingHorizon, LeadersPerOrganiserBoundsLeadersAndSlowsTheRunaway) {
   const auto excess = [](const Outcome& o) {
     return mean_at(o, "participation", weeks) - mean_at(o, "participation", 0);
   };
-  EXPECT_LT(excess(bounded), 0.6 * excess(free));
+  // Teams of 15 take about a third off the ten-year excess (docs: 20 paid
+  // organisers in the town, +8.0 points at week 520 against +12.4 unbounded).
+  EXPECT_LT(excess(bounded), 0.75 * excess(free));
 }
 
 TEST(OrganisingHorizon, TheOptInParametersChangeNothingUntilTheyAct) {

@@ -48,7 +48,7 @@ TEST(Scenario, ValidFileFillsDefaults) {
   EXPECT_EQ(s.graph_params.integer("population"), 2000);
   EXPECT_EQ(s.graph_params.integer("neighbourhood_size"), 1670);
   EXPECT_EQ(s.model_params.integer("organisers.count"), 4);
-  EXPECT_DOUBLE_EQ(s.model_params.real("organisers.one_to_ones_per_step"), 10.0);
+  EXPECT_DOUBLE_EQ(s.model_params.real("organisers.one_to_ones_per_step"), 6.0);
 }
 
 TEST(Scenario, UnknownKeySuggestsTheNearestName) {
@@ -207,7 +207,7 @@ TEST(Scenario, ResolvedYamlReloadsToTheSameScenario) {
   EXPECT_EQ(again.model_params.integer("organisers.count"), 18);
   EXPECT_EQ(again.graph_params.all(), s.graph_params.all());
   EXPECT_EQ(again.model_params.all(), s.model_params.all());
-  EXPECT_NE(s.resolved_yaml.find("one_to_ones_per_step: 10.0"), std::string::npos) << s.resolved_yaml;
+  EXPECT_NE(s.resolved_yaml.find("one_to_ones_per_step: 6.0"), std::string::npos) << s.resolved_yaml;
 }
 
 TEST(Scenario, UnderscoresGroupDigits) {

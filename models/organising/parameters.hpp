@@ -65,8 +65,9 @@ inline std::vector<ParamSpec> organiser_parameters() {
   return {
       ParamSpec::integer("organisers.count", 0).range(0, 100000000).scales().units("organisers")
           .describe("Trained organisers of the single-cohort form (kind paid, from week 0), each based in one neighbourhood"),
-      ParamSpec::real("organisers.one_to_ones_per_step", 10).range(0, 200).units("meetings per week")
-          .describe("One-to-ones per organiser per week in the single-cohort form (Big Society target: 500 people in a 51-week year)"),
+      ParamSpec::real("organisers.one_to_ones_per_step", 6).range(0, 200).units("meetings per week")
+          .describe("One-to-ones per organiser per week in the single-cohort form (Big Society trainees' achieved rate, as "
+                    "in the calibration; their target, 500 people in a 51-week year, was about 10; 10 up to 0.1.0)"),
       ParamSpec::records("organisers.cohorts", cohort_fields())
           .describe("Further cohorts of organisers (added to organisers.count), numbered after it"),
       ParamSpec::choice("organisers.placement", "proportional",
@@ -92,16 +93,19 @@ inline std::vector<ParamSpec> organiser_parameters() {
 inline std::vector<ParamSpec> kind_parameters() {
   // clang-format off
   return {
-      ParamSpec::real("kinds.paid.one_to_ones_per_step", 10).range(0, 200).units("meetings per week")
-          .describe("Paid trainee's one-to-ones per week (Big Society: listen to 500 people in a 51-week year)"),
+      ParamSpec::real("kinds.paid.one_to_ones_per_step", 6).range(0, 200).units("meetings per week")
+          .describe("Paid trainee's one-to-ones per week: the Big Society trainees' achieved rate, as in the "
+                    "calibration (about 230 people listened to each against a target of 500 in a 51-week year, "
+                    "about 10 a week; 10 up to 0.1.0)"),
       ParamSpec::integer("kinds.paid.training_steps", 4).range(0, 100000).units("weeks")
           .describe("Paid trainee's ramp-up (assumption: about a month of induction and patch mapping)"),
       ParamSpec::real("kinds.paid.turnover_per_year", 0.1).range(0, 1).units("share per year")
           .describe("Paid organisers leaving per year (none found; Big Society: 540 completed of about 600 starts)"),
       ParamSpec::integer("kinds.paid.volunteers_to_recruit", 9).range(0, 1000).units("organisers")
           .describe("Volunteer organisers each paid organiser aims to recruit from leaders (Big Society: 9)"),
-      ParamSpec::real("kinds.volunteer.one_to_ones_per_step", 1.0).range(0, 200).units("meetings per week")
-          .describe("Volunteer's one-to-ones per week; the default is not from the source, which gives about 0.34 (Movement for Change: 4.4 pledged per trainee over about three months); calibrated over 0.2-2"),
+      ParamSpec::real("kinds.volunteer.one_to_ones_per_step", 0.34).range(0, 200).units("meetings per week")
+          .describe("Volunteer's one-to-ones per week (Movement for Change: 4.4 pledged per trainee over about three "
+                    "months; 1 up to 0.1.0); uncertain, calibrated over 0.2-2"),
       ParamSpec::integer("kinds.volunteer.training_steps", 2).range(0, 100000).units("weeks")
           .describe("Volunteer's ramp-up (Movement for Change and COEP trainings took a day or a weekend)"),
       ParamSpec::real("kinds.volunteer.turnover_per_year", 0.28).range(0, 1).units("share per year")
@@ -184,9 +188,10 @@ inline std::vector<ParamSpec> limit_parameters() {
       ParamSpec::integer("organisers.stop_at_step", 0).range(0, 100000).units("weeks")
           .describe("Last week any organiser works, recruited volunteer organisers included: the programme ends "
                     "(0: never; for withdrawal experiments)"),
-      ParamSpec::integer("leaders.per_organiser", 0).range(0, 100000).units("leaders")
+      ParamSpec::integer("leaders.per_organiser", 15).range(0, 100000).units("leaders")
           .describe("Leaders a neighbourhood can sustain per organiser who has worked there (a leadership team: "
-                    "Ganz's snowflake, Dunbar's sympathy group of about 15); no promotions beyond it (0: no limit)"),
+                    "Ganz's snowflake, Dunbar's sympathy group of about 15; uncertain, 5-50); no promotions beyond "
+                    "it (0: no limit, the default up to 0.1.0)"),
   };
   // clang-format on
 }
@@ -228,9 +233,10 @@ inline std::vector<ParamSpec> contagion_parameters() {
 inline std::vector<ParamSpec> capacity_parameters() {
   // clang-format off
   return {
-      ParamSpec::real("organisers.neighbourhood_capacity", 0).range(0, 10).units("one-to-ones per resident per week")
+      ParamSpec::real("organisers.neighbourhood_capacity", 0.1).range(0, 10).units("one-to-ones per resident per week")
           .describe("One-to-ones a neighbourhood's residents take a week, shared by its organisers: each holds "
-                    "capacity / (capacity + demand) of their rate (0: no limit; uncertain, 0.02-0.25)"),
+                    "capacity / (capacity + demand) of their rate (uncertain, 0.02-0.25; 0: no limit, the default "
+                    "up to 0.1.0)"),
   };
   // clang-format on
 }

@@ -45,10 +45,11 @@ std::vector<ParamSpec> community_params() {
           .describe("How many neighbourhoods on either side (in id order, within the region) count as nearby"),
       ParamSpec::real("long_range_ties", 0.5).range(0, 1000).units("ties per citizen")
           .describe("Mean ties each citizen starts with anyone in the country (Poisson)"),
-      ParamSpec::choice("fabric", "classic", {"classic", "clustered"})
-          .describe("classic: the ties above (earlier results reproduce bit for bit); clustered: households, "
-                    "close circles and friendship foci with tie layers, heavy-tailed sociability and homophily "
-                    "(the clustered.* parameters; local_ties, regional_ties and long_range_ties are not used)"),
+      ParamSpec::choice("fabric", "clustered", {"classic", "clustered"})
+          .describe("clustered (the default from 0.2.0): households, close circles and friendship foci with tie "
+                    "layers, heavy-tailed sociability and homophily (the clustered.* parameters; local_ties, "
+                    "regional_ties and long_range_ties are not used); classic: the ties above, the default up to "
+                    "0.1.0 (earlier results reproduce bit for bit)"),
   };
   // clang-format on
 }

@@ -160,11 +160,16 @@ class ExploreApi(unittest.TestCase):
             self.assertEqual(len(states), people)
             self.assertAlmostEqual(sum(1 for x in states if x != 0) / people, share[t], places=12)
         self.assertTrue(net["edges"])
+        # The default (clustered) fabric: household ties are layer 0, every other tie one of the
+        # three wider layers (test_clustered_network_layers_match_the_graph checks them one by one).
         for i, j, layer in net["edges"]:
             self.assertTrue(0 <= i < j < people)
-            self.assertEqual(layer, 0 if net["household"][i] == net["household"][j] else 1)
-        self.assertEqual({layer for _, _, layer in net["edges"]}, {0, 1})
-        self.assertEqual(net["layers"], ["household", "neighbourhood"])
+            if net["household"][i] == net["household"][j]:
+                self.assertEqual(layer, 0)
+            else:
+                self.assertIn(layer, (1, 2, 3))
+        self.assertEqual({layer for _, _, layer in net["edges"]}, {0, 1, 2, 3})
+        self.assertEqual(net["layers"], ["household", "close", "friends", "acquaintance"])
         for body in [{"a": SMALL, "neighbourhood": 34}, {"a": SMALL}, {"a": SMALL, "neighbourhood": -1},
                      {"a": dict(SMALL, **{"model.deprivation_gap": 3}), "neighbourhood": 0}]:
             status, _, data = self.server.request("POST", "/api/network", body)

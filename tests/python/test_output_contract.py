@@ -59,9 +59,10 @@ class OutputContract(unittest.TestCase):
                 self.assertTrue(d.shuffle)
             p = ts["participation"][:]
             self.assertTrue(np.all((p > 0) & (p < 1)))
-            # One-to-ones are held from step 1 on: 1 organiser at 5% scale x 10 a week, plus leaders'.
+            # One-to-ones are held from step 1 on: 1 organiser at 5% scale x 6 a week, times the
+            # neighbourhood's capacity share (167 / 173), drawn week by week, plus leaders'.
             self.assertEqual(ts["one_to_ones"][0, 0], 0.0)
-            self.assertTrue(np.all(ts["one_to_ones"][:, 1:] >= 5))
+            self.assertTrue(np.all(ts["one_to_ones"][:, 1:] >= 3))
             np.testing.assert_array_equal(ts["organisers_active"][:], np.ones((3, 13)))
 
     def test_xarray_sees_replicate_and_step(self):

@@ -126,9 +126,10 @@ expect(np.allclose(values, -PI + unit * 2 * PI, rtol=0, atol=1e-12), "values are
 expect(np.allclose(y, ishigami(values), rtol=1e-12, atol=1e-12), "stored outputs differ from Ishigami at the points")
 fa, fb = y[:N], y[N:2 * N]
 var = np.var(np.r_[fa, fb])
+f0 = np.mean(np.r_[fa, fb])
 for i in range(K):
     fab = y[(2 + i) * N:(3 + i) * N]
-    expect(math.isclose(s["S1"][i], np.mean(fb * (fab - fa)) / var, rel_tol=1e-9, abs_tol=1e-12), f"S1[{i}]")
+    expect(math.isclose(s["S1"][i], np.mean((fb - f0) * (fab - fa)) / var, rel_tol=1e-9, abs_tol=1e-12), f"S1[{i}]")
     expect(math.isclose(s["ST"][i], 0.5 * np.mean((fa - fab) ** 2) / var, rel_tol=1e-9, abs_tol=1e-12), f"ST[{i}]")
 print("Ishigami S1", np.round(s["S1"], 3), "ST", np.round(s["ST"], 3))
 
