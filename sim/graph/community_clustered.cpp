@@ -27,6 +27,7 @@
 
 #include <omp.h>
 
+#include "sim/core/parallel_errors.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/graph/community.hpp"
 #include "sim/graph/community_foci.hpp"
@@ -249,6 +250,7 @@ class ClusteredFabric {
     g.layers.assign_zero(g.targets.size());
     std::uint8_t* const bytes = g.layers.bytes();
     const auto hoods = static_cast<std::int64_t>(pop_.neighbourhoods());
+    ParallelErrors errors;  // placing allocates
 #pragma omp parallel
     {
       Placement place;
@@ -259,7 +261,12 @@ class ClusteredFabric {
         const std::uint32_t n = residents_of(h);
         const std::uint64_t e0 = g.offsets[first], e1 = g.offsets[first + n];
         if (e0 == e1) continue;
-        place.place(seed_, first, n, pop_, shape_, false);
+        bool placed = false;
+        errors.run([&] {
+          place.place(seed_, first, n, pop_, shape_, false);
+          placed = true;
+        });
+        if (!placed) continue;
         const std::uint64_t edge_bytes[2] = {e0 >> 2, (e1 - 1) >> 2};
         std::uint8_t pending = 0;
         const auto& starts = base_.household_starts[h];
@@ -290,6 +297,7 @@ class ClusteredFabric {
         }
       }
     }
+    errors.rethrow();
   }
 
   const CommunityBase& base_;

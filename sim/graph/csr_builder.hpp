@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "sim/graph/graph.hpp"
-#include "sim/graph/parallel_errors.hpp"
+#include "sim/core/parallel_errors.hpp"
 
 namespace gs {
 

@@ -8,7 +8,7 @@
 #include "sim/core/input_error.hpp"
 #include "sim/engine/random.hpp"
 #include "sim/graph/generator.hpp"
-#include "sim/graph/parallel_errors.hpp"
+#include "sim/core/parallel_errors.hpp"
 
 namespace gs {
 namespace {
