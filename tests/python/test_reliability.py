@@ -7,6 +7,7 @@ compared exactly: a signal (negative return code) never passes.
 import os
 import resource
 import signal
+import socket
 import stat
 import subprocess
 import tempfile
@@ -240,7 +241,7 @@ class Locks(Base):
                 before = sorted(os.listdir(out))
                 second = self.run_cli("sweep", sweep, "--out-dir", out, "--member", "0", "--quiet")
                 self.assertEqual(second.returncode, 1, second.stderr)
-                self.assertIn(f"pid {first.pid}", second.stderr)
+                self.assertIn(f"pid {first.pid} on host {socket.gethostname()}", second.stderr)
                 self.assertIn("in use by another groundswell process", second.stderr)
                 self.assertEqual(sorted(os.listdir(out)), before, "the second process touched the first's files")
                 self.assertIsNone(first.poll(), "the first process failed")
@@ -253,7 +254,7 @@ class Locks(Base):
             try:
                 second = self.run_cli("sweep", sweep, "--out-dir", out, "--quiet", "--resume")
                 self.assertEqual(second.returncode, 2, second.stderr)
-                self.assertIn(f"pid {first.pid}", second.stderr)
+                self.assertIn(f"pid {first.pid} on host {socket.gethostname()}", second.stderr)
                 self.assertIn(out, second.stderr)
             finally:
                 self.stop(first)
