@@ -122,6 +122,22 @@ class DiskFull(Base):
             self.assertIn("no space left on device", done.stderr)
             self.assertEqual([n for n in os.listdir(out) if ".tmp-" in n], [])
 
+    def test_sweep_index(self):
+        with tempfile.TemporaryDirectory() as d:
+            write_scenario(d, steps=3, replicates=1)
+            sweep = os.path.join(d, "sweep.yaml")
+            with open(sweep, "w") as f:
+                f.write(SWEEP)
+            out = os.path.join(d, "out")
+            self.assertExit(self.run_cli("sweep", sweep, "--out-dir", out, "--quiet"), 0)
+            index = os.path.join(out, "index.h5")
+            with open(index, "rb") as f:
+                before = f.read()
+            # The members are complete, so --resume only writes the index (about 12 kB): the limit fails it.
+            done = self.run_cli("sweep", sweep, "--out-dir", out, "--quiet", "--resume",
+                                preexec_fn=file_size_limit(3000))
+            self.check_full(done, index, out, kept=[(index, before)])
+
     def test_report_data(self):
         with tempfile.TemporaryDirectory() as d:
             scenario = write_scenario(d, steps=300, replicates=2)
