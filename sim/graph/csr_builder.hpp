@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "sim/graph/graph.hpp"
 #include "sim/core/parallel_errors.hpp"
+#include "sim/graph/graph.hpp"
 
 namespace gs {
 
