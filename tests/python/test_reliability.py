@@ -211,6 +211,29 @@ class OutOfMemory(Base):
                 self.assertExit(done, 1, "out of memory (groundswell graph)")
 
 
+    def test_reader_out_of_memory_does_not_suggest_population_scale(self):
+        # A file declaring 2 x 4 billion values (stored sparsely: a few hundred bytes) makes compare and summarize
+        # run out of memory while reading; the message says so, exit 1, and does not suggest population_scale,
+        # which a reader cannot use.
+        with tempfile.TemporaryDirectory() as d:
+            scenario = write_scenario(d, steps=3, replicates=2)
+            runs = os.path.join(d, "runs")
+            os.mkdir(runs)
+            a, b = os.path.join(runs, "a.h5"), os.path.join(runs, "b.h5")
+            for out in (a, b):
+                self.assertExit(self.run_cli("run", scenario, "-o", out, "--quiet"), 0)
+            with h5py.File(b, "r+") as f:
+                del f["timeseries/participation"]
+                f["timeseries"].create_dataset("participation", shape=(2, 4_000_000_000), dtype="f8",
+                                               chunks=(1, 1_000_000))
+                f.attrs["steps"] = np.int64(3_999_999_999)
+            limit = address_space_limit(2_000_000_000)
+            for args, command in (((a, b, "--allow-mismatch"), "compare"), ((runs,), "summarize")):
+                done = self.run_cli(command, *args, preexec_fn=limit)
+                self.assertExit(done, 1, f"out of memory (groundswell {command})")
+                self.assertNotIn("population_scale", done.stderr)
+
+
 class Threads(Base):
     """Defect 3: --threads had no upper bound (50,000 aborted in libgomp, 70,000 segfaulted)."""
 
