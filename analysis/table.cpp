@@ -21,6 +21,8 @@ Column numeric_column(std::string key, std::string heading, int digits) {
 
 namespace {
 
+constexpr std::size_t text_width = 120;  // print_text fits this many columns
+
 std::string format_text(const Column& c, const Cell& cell) {
   if (const auto* s = std::get_if<std::string>(&cell)) return *s;
   const double* v = std::get_if<double>(&cell);
@@ -77,8 +79,8 @@ void print_text(std::ostream& out, const Table& t, const std::vector<std::vector
     for (std::size_t i = 0; i < t.columns.size(); ++i)
       if (t.columns[i].in_text) blocks.back().push_back(i);
   }
-  for (std::size_t b = 0; b < blocks.size(); ++b) {
-    const auto& cols = blocks[b];
+  bool first_block = true;
+  for (const auto& cols : blocks) {
     std::vector<std::vector<std::string>> cells(t.rows.size() + 1);
     std::vector<std::size_t> width(cols.size(), 0);
     for (std::size_t j = 0; j < cols.size(); ++j) cells[0].push_back(t.columns[cols[j]].heading);
@@ -87,16 +89,37 @@ void print_text(std::ostream& out, const Table& t, const std::vector<std::vector
         cells[r + 1].push_back(format_text(t.columns[cols[j]], t.rows[r][cols[j]]));
     for (const auto& row : cells)
       for (std::size_t j = 0; j < cols.size(); ++j) width[j] = std::max(width[j], row[j].size());
-    if (b > 0) out << "\n";
-    for (const auto& row : cells) {
-      std::string line;
-      for (std::size_t j = 0; j < cols.size(); ++j) {
-        const bool left = j == 0 || std::holds_alternative<std::string>(t.rows.empty() ? Cell{} : t.rows[0][cols[j]]);
-        const std::string pad(width[j] - row[j].size(), ' ');
-        line += (j ? "  " : "") + (left ? row[j] + pad : pad + row[j]);
+    // Fit text_width: the label at most half of it, any other column at most what is left beside the label
+    // (longer cells end in "..."; CSV and JSON keep them whole); then the block is cut into pieces that fit,
+    // each led by the label.
+    width[0] = std::min(width[0], text_width / 2);
+    for (std::size_t j = 1; j < cols.size(); ++j) width[j] = std::min(width[j], text_width - 2 - width[0]);
+    for (auto& row : cells)
+      for (std::size_t j = 0; j < cols.size(); ++j)
+        if (row[j].size() > width[j]) row[j] = row[j].substr(0, width[j] - 3) + "...";
+    std::vector<std::vector<std::size_t>> pieces{{0}};
+    std::size_t used = width[0];
+    for (std::size_t j = 1; j < cols.size(); ++j) {
+      if (pieces.back().size() > 1 && used + 2 + width[j] > text_width) {
+        pieces.push_back({0});
+        used = width[0];
       }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out << line << "\n";
+      pieces.back().push_back(j);
+      used += 2 + width[j];
+    }
+    for (const auto& piece : pieces) {
+      if (!first_block) out << "\n";
+      first_block = false;
+      for (const auto& row : cells) {
+        std::string line;
+        for (std::size_t j : piece) {
+          const bool left = j == 0 || std::holds_alternative<std::string>(t.rows.empty() ? Cell{} : t.rows[0][cols[j]]);
+          const std::string pad(width[j] - row[j].size(), ' ');
+          line += (j ? "  " : "") + (left ? row[j] + pad : pad + row[j]);
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out << line << "\n";
+      }
     }
   }
 }

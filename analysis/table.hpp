@@ -34,6 +34,8 @@ struct Table {
 
 // Text: the columns in `groups` (each a list of column keys, the first
 // repeated as a label) as separate aligned blocks, so wide tables stay readable.
+// Every line fits 120 columns: a block too wide is cut into several, each led
+// by the label, and a cell too long for a line is cut short with "...".
 void print_text(std::ostream& out, const Table& t, const std::vector<std::vector<std::string>>& groups = {});
 void print_csv(std::ostream& out, const Table& t);
 // JSON: {"meta": <meta_json>, "rows": [{key: value, ...}, ...]}; meta_json is already JSON.

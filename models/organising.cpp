@@ -14,6 +14,7 @@
 #include "models/organising/parameters.hpp"
 #include "models/organising/rules.hpp"
 #include "sim/core/input_error.hpp"
+#include "sim/core/parallel_errors.hpp"
 
 namespace gs::organising {
 
@@ -165,8 +166,10 @@ void Organising::count_sizes() {
 
 void Organising::initialise(const StepContext& ctx) {
   const auto hoods = static_cast<std::int64_t>(world_.population.neighbourhoods());
+  ParallelErrors errors;  // fitting a neighbourhood's baseline allocates
 #pragma omp parallel for schedule(dynamic, 16)
-  for (std::int64_t h = 0; h < hoods; ++h) start_neighbourhood(ctx, static_cast<std::uint32_t>(h));
+  for (std::int64_t h = 0; h < hoods; ++h) errors.run([&] { start_neighbourhood(ctx, static_cast<std::uint32_t>(h)); });
+  errors.rethrow();
   refuse_unmatched_baseline();
   std::fill(meetings_.begin(), meetings_.end(), 0);
   std::fill(met_now_.begin(), met_now_.end(), 0);

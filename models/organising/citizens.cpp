@@ -9,6 +9,7 @@
 #include "models/organising/batch_draws.hpp"
 #include "models/organising/model.hpp"
 #include "models/organising/rules.hpp"
+#include "sim/core/parallel_errors.hpp"
 
 namespace gs::organising {
 
@@ -66,6 +67,7 @@ void Organising::update_citizens(const StepContext& ctx) {
   for (auto& list : changes_) list.clear();
   for (auto& list : outboxes_) list.clear();
   Tally t;
+  ParallelErrors errors;  // the lists of changes grow
 #pragma omp parallel reduction(+ : t)
   {
     const int threads = omp_get_num_threads(), me = omp_get_thread_num();
@@ -78,15 +80,18 @@ void Organising::update_citizens(const StepContext& ctx) {
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t g = 0; g < groups; ++g) {
       const std::int64_t g0 = 4 * g, g1 = std::min(blocks, g0 + 4);
-      for (std::int64_t b = g0; b < g1; ++b) citizen_block(ctx, b, t, changes);
+      errors.run([&] {
+        for (std::int64_t b = g0; b < g1; ++b) citizen_block(ctx, b, t, changes);
+      });
       sum_efficacy(g0, g1);
     }
     // Counts are owned by equal ranges of blocks, whoever found the changes.
     const std::int64_t lo = std::min(n, b0 * tally_block), hi = std::min(n, b1 * tally_block);
-    apply_changes(lo, hi, me);
+    errors.run([&] { apply_changes(lo, hi, me); });
 #pragma omp barrier
-    apply_inbox(lo, hi, me, threads);
+    if (!errors.failed()) apply_inbox(lo, hi, me, threads);
   }
+  errors.rethrow();
   tally_ += t;
   // Leaders for next week: those still leading, then the newly promoted.
   std::erase_if(leaders_, [this](NodeId v) { return state_[v] != leader; });

@@ -79,11 +79,13 @@ void run_side_by_side(const RunPlan& plan, const World& world, std::uint32_t fir
   const auto count = static_cast<std::int64_t>(plan.replicates);
 #pragma omp parallel
   {
-    std::vector<double> sample(samples), hood_sample(hood_samples);
+    std::vector<double> sample, hood_sample;
 #pragma omp for schedule(dynamic, 1)
     for (std::int64_t r = first_replicate; r < count; ++r) {
       const auto replicate = static_cast<std::uint32_t>(r);
       try {
+        sample.resize(samples);  // allocated here, where a std::bad_alloc is caught; then kept
+        hood_sample.resize(hood_samples);
         run_one(replicate, world, sample, hood_sample, [&] {
           if (!progress) return;
           // The callback may throw to cancel the run: no exception may leave

@@ -10,6 +10,7 @@
 
 #include <omp.h>
 
+#include "sim/core/parallel_errors.hpp"
 #include "sim/core/random.hpp"
 #include "sim/graph/community.hpp"
 #include "sim/graph/csr_builder.hpp"
@@ -114,6 +115,7 @@ CommunityBase community_base(const ParamValues& p, std::uint64_t seed) {
   // Households: consecutive ids, sizes drawn per neighbourhood.
   std::vector<std::vector<std::uint64_t>>& household_starts = base.household_starts;
   household_starts.resize(hoods);
+  ParallelErrors errors;
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::int64_t h = 0; h < hood_count; ++h) {
     const std::uint64_t first = pop.neighbourhood_start[h], last = pop.neighbourhood_start[h + 1];
@@ -122,10 +124,11 @@ CommunityBase community_base(const ParamValues& p, std::uint64_t seed) {
       const double u = sizes.uniform() * cumulative_shares.back();
       std::uint64_t k = 1;
       while (k < cumulative_shares.size() && u >= cumulative_shares[k - 1]) ++k;
-      household_starts[h].push_back(start);
+      errors.run([&] { household_starts[h].push_back(start); });  // std::bad_alloc
       start = std::min(last, start + k);
     }
   }
+  errors.rethrow();
   pop.household_start.reserve(population / 2 + 2);
   for (const auto& starts : household_starts)
     pop.household_start.insert(pop.household_start.end(), starts.begin(), starts.end());

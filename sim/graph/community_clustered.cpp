@@ -26,6 +26,7 @@
 
 #include <omp.h>
 
+#include "sim/core/parallel_errors.hpp"
 #include "sim/core/random.hpp"
 #include "sim/graph/community.hpp"
 #include "sim/graph/community_foci.hpp"

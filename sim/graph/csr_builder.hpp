@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/parallel_errors.hpp"
 #include "sim/graph/graph.hpp"
-#include "sim/graph/parallel_errors.hpp"
 
 namespace gs {
 

@@ -6,9 +6,9 @@
 #include <cmath>
 
 #include "sim/core/input_error.hpp"
+#include "sim/core/parallel_errors.hpp"
 #include "sim/core/random.hpp"
 #include "sim/graph/generator.hpp"
-#include "sim/graph/parallel_errors.hpp"
 
 namespace gs {
 namespace {

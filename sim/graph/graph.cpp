@@ -11,6 +11,7 @@
 #endif
 
 #include "sim/core/cpu_features.hpp"
+#include "sim/core/parallel_errors.hpp"
 #include "sim/core/random.hpp"
 
 namespace gs {
@@ -150,6 +151,7 @@ void finish_rows(Graph& g) {
   bool parallel_move = true;
   std::size_t used_threads = 1;
   NodeId* const targets = g.targets.data();
+  ParallelErrors errors;  // saving a tail allocates
 #pragma omp parallel
   {
     const auto threads = static_cast<std::size_t>(omp_get_num_threads());
@@ -182,10 +184,11 @@ void finish_rows(Graph& g) {
     if (parallel_move) {
       // The next block's destination starts at start[t] + packed[t] - shift[t].
       const std::uint64_t keep = packed[t] - shift[t];
-      if (t + 1 < threads) tail[t].assign(targets + start[t] + keep, targets + start[t] + packed[t]);
+      if (t + 1 < threads)
+        errors.run([&] { tail[t].assign(targets + start[t] + keep, targets + start[t] + packed[t]); });
 #pragma omp barrier
       const std::uint64_t dest = start[t] - shift[t];
-      if (shift[t] != 0) {
+      if (shift[t] != 0 && !errors.failed()) {
         std::memmove(targets + dest, targets + start[t], keep * sizeof(NodeId));
         if (t + 1 < threads)
           std::copy(tail[t].begin(), tail[t].end(), targets + dest + keep);
@@ -195,6 +198,7 @@ void finish_rows(Graph& g) {
       for (std::size_t v = a; v < b; ++v) g.offsets[v] += dest;
     }
   }
+  errors.rethrow();
   if (!parallel_move) {
     for (std::size_t t = 0; t < used_threads; ++t) {
       const std::uint64_t dest = start[t] - shift[t];

@@ -1,6 +1,7 @@
 #include "sim/graph/ring.hpp"
 
 #include "sim/core/input_error.hpp"
+#include "sim/core/parallel_errors.hpp"
 
 namespace gs {
 
@@ -20,16 +21,20 @@ std::vector<std::vector<std::pair<NodeId, NodeId>>> ring_lattice_edges(const Rin
   const std::uint64_t blocks = (ring.nodes + ring_rows_per_block - 1) / ring_rows_per_block;
   std::vector<std::vector<std::pair<NodeId, NodeId>>> chunks(blocks);
   const auto block_count = static_cast<std::int64_t>(blocks);
+  ParallelErrors errors;  // reserving and adding ties allocate
 #pragma omp parallel for schedule(static)
   for (std::int64_t b = 0; b < block_count; ++b) {
-    const std::uint64_t first = static_cast<std::uint64_t>(b) * ring_rows_per_block;
-    const std::uint64_t last = std::min(ring.nodes, first + ring_rows_per_block);
-    auto& edges = chunks[static_cast<std::size_t>(b)];
-    edges.reserve((last - first) * ring.half);
-    for (std::uint64_t i = first; i < last; ++i)
-      for (std::uint64_t j = 1; j <= ring.half; ++j)
-        edges.emplace_back(static_cast<NodeId>(i), static_cast<NodeId>((i + j) % ring.nodes));
+    errors.run([&] {
+      const std::uint64_t first = static_cast<std::uint64_t>(b) * ring_rows_per_block;
+      const std::uint64_t last = std::min(ring.nodes, first + ring_rows_per_block);
+      auto& edges = chunks[static_cast<std::size_t>(b)];
+      edges.reserve((last - first) * ring.half);
+      for (std::uint64_t i = first; i < last; ++i)
+        for (std::uint64_t j = 1; j <= ring.half; ++j)
+          edges.emplace_back(static_cast<NodeId>(i), static_cast<NodeId>((i + j) % ring.nodes));
+    });
   }
+  errors.rethrow();
   return chunks;
 }
 

@@ -18,6 +18,7 @@
 #include <span>
 
 #include "sim/core/input_error.hpp"
+#include "sim/core/parallel_errors.hpp"
 #include "sim/core/random.hpp"
 #include "sim/graph/generator.hpp"
 #include "sim/graph/rewire.hpp"
@@ -98,30 +99,34 @@ Graph rewire_endpoints(const RingShape& ring, double rewire, std::uint64_t seed)
   const std::uint64_t blocks = (n + ring_rows_per_block - 1) / ring_rows_per_block;
   std::vector<std::vector<std::pair<NodeId, NodeId>>> chunks(blocks);
   const auto block_count = static_cast<std::int64_t>(blocks);
+  ParallelErrors errors;  // reserving and adding ties allocate
 #pragma omp parallel for schedule(static)
   for (std::int64_t b = 0; b < block_count; ++b) {
-    const std::uint64_t first = static_cast<std::uint64_t>(b) * ring_rows_per_block;
-    const std::uint64_t last = std::min(n, first + ring_rows_per_block);
-    auto& edges = chunks[static_cast<std::size_t>(b)];
-    edges.reserve((last - first) * half);
-    std::vector<std::uint64_t> chosen;
-    for (std::uint64_t i = first; i < last; ++i) {
-      Stream rng(seed, 0, 0, static_cast<std::uint32_t>(i), endpoint_rewire);
-      chosen.clear();
-      for (std::uint64_t j = 1; j <= half; ++j) {
-        std::uint64_t target = (i + j) % n;
-        if (rng.bernoulli(rewire) && chosen.size() < candidates) {
-          std::uint64_t c;
-          do {
-            c = rng.below(n);
-          } while (ring_distance(i, c, n) <= half || std::find(chosen.begin(), chosen.end(), c) != chosen.end());
-          chosen.push_back(c);
-          target = c;
+    errors.run([&] {
+      const std::uint64_t first = static_cast<std::uint64_t>(b) * ring_rows_per_block;
+      const std::uint64_t last = std::min(n, first + ring_rows_per_block);
+      auto& edges = chunks[static_cast<std::size_t>(b)];
+      edges.reserve((last - first) * half);
+      std::vector<std::uint64_t> chosen;
+      for (std::uint64_t i = first; i < last; ++i) {
+        Stream rng(seed, 0, 0, static_cast<std::uint32_t>(i), endpoint_rewire);
+        chosen.clear();
+        for (std::uint64_t j = 1; j <= half; ++j) {
+          std::uint64_t target = (i + j) % n;
+          if (rng.bernoulli(rewire) && chosen.size() < candidates) {
+            std::uint64_t c;
+            do {
+              c = rng.below(n);
+            } while (ring_distance(i, c, n) <= half || std::find(chosen.begin(), chosen.end(), c) != chosen.end());
+            chosen.push_back(c);
+            target = c;
+          }
+          edges.emplace_back(static_cast<NodeId>(i), static_cast<NodeId>(target));
         }
-        edges.emplace_back(static_cast<NodeId>(i), static_cast<NodeId>(target));
       }
-    }
+    });
   }
+  errors.rethrow();
   Graph g = build_csr(n, chunks);
   if (g.edges() == n * half) return g;
   return repair_mutual_picks(std::move(g), chunks, ring, seed);

@@ -13,12 +13,30 @@
 namespace gs {
 namespace {
 
+// The lock file holds "PID HOST\n"; the holder is named as "pid PID on host HOST" (the PID alone would not
+// say which machine to look on when the directory is shared by a cluster's nodes).
 std::string holder_of(int fd) {
-  char text[32] = {};
+  char text[320] = {};
   const ssize_t n = ::pread(fd, text, sizeof text - 1, 0);
-  std::string pid(text, n > 0 ? static_cast<std::size_t>(n) : 0);
-  while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
-  return pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos ? "unknown" : pid;
+  const std::string content(text, n > 0 ? static_cast<std::size_t>(n) : 0);
+  const std::size_t pid_end = content.find_first_not_of("0123456789");
+  const std::string pid = content.substr(0, pid_end);
+  if (pid.empty()) return "pid unknown";
+  std::string host;
+  if (pid_end != std::string::npos && content[pid_end] == ' ') {
+    for (std::size_t i = pid_end + 1; i < content.size() && content[i] != '\n'; ++i) {
+      const char c = content[i];
+      if (c <= ' ' || c > '~') return "pid " + pid;  // not a host name: name the PID only
+      host += c;
+    }
+  }
+  return host.empty() ? "pid " + pid : "pid " + pid + " on host " + host;
+}
+
+std::string this_host() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
 }
 
 bool same_file(int fd, const std::string& path) {
@@ -49,9 +67,9 @@ FileLock::FileLock(std::string path, const std::string& what) : path_(std::move(
       ::close(fd);
       continue;
     }
-    const std::string pid = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
-      // The lock holds without the PID; only the message would lack it.
+    const std::string holder = std::to_string(::getpid()) + " " + this_host() + "\n";
+    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, holder.data(), holder.size(), 0) < 0) {
+      // The lock holds without the PID and host; only the message would lack them.
     }
     fd_ = fd;
     return;

@@ -9,7 +9,7 @@ namespace gs {
 
 class FileLock {
  public:
-  // Locks `path` (created if missing; it holds the holder's PID) without
+  // Locks `path` (created if missing; it holds the holder's PID and host) without
   // waiting. When another process holds it, throws OutputError naming that
   // process and `what` is locked ("the sweep directory out/").
   FileLock(std::string path, const std::string& what);

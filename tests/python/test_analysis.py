@@ -5,6 +5,7 @@ Expected numbers are computed here from the HDF5 data with numpy and scipy
 (scipy.stats.t), independently of the C++ statistics. The report page is
 loaded in headless Chromium, which must find every image.
 """
+import importlib.util
 import io
 import json
 import math
@@ -437,6 +438,18 @@ class Analysis(unittest.TestCase):
         with open(os.path.join(out, "broken.html"), "w") as f:
             f.write('<html><body><img src="over_time.png"><img src="missing.png"></body></html>')
         self.assertEqual(self.load_in_chromium(out, "broken.html")[0], 1)
+
+    def test_report_shows_defaults_as_what_they_mean(self):
+        # Issue 18: "-1 becomes 'the kind's rate: 1 a week'", and 0 where it means none, not the sentinel.
+        spec = importlib.util.spec_from_file_location("report", os.path.join(SRC, "analysis", "report.py"))
+        report = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(report)
+        tree = {"model": {"organisers": {"cohorts": [{"count": 5, "kind": "volunteer"}]},
+                          "kinds": {"volunteer": {"one_to_ones_per_step": 1}}}}
+        self.assertEqual(report.plain_value("model.organisers.cohorts[0].one_to_ones_per_step", "-1", tree),
+                         "the volunteer kind's value: 1 one-to-ones a week")
+        self.assertEqual(report.plain_value("model.organisers.max_per_neighbourhood", "0", tree), "0 (no cap)")
+        self.assertEqual(report.plain_value("model.organisers.count", "20", tree), "20")
 
     def load_in_chromium(self, directory, page, screenshot=False):
         """Loads the page in headless Chromium (and keeps a screenshot); returns how many images did not load

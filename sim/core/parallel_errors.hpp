@@ -2,8 +2,12 @@
 // An exception must never leave an OpenMP region: the runtime then calls
 // std::terminate (SIGABRT), so an out-of-memory while building a graph
 // aborted instead of ending in the "out of memory" message. Work inside a
-// region runs under ParallelErrors::run(); the first exception is kept, the
-// remaining work is skipped, and rethrow() raises it after the region.
+// region that can throw (an allocation, an InputError) runs under
+// ParallelErrors::run(); the first exception is kept, the remaining work is
+// skipped, and rethrow() raises it after the region. run() never throws, so
+// a thread always reaches the region's barriers; code after a barrier that
+// depends on the work before it checks failed() (seen by every thread after
+// the barrier). Used by the graph builders, the run loop and the models.
 #include <atomic>
 #include <exception>
 
