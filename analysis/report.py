@@ -65,8 +65,11 @@ def fmt(v, digits=4, sign=False):
 
 
 def points(v):
-    """Percentage points (or percent) with two decimals and a sign: +1.14."""
-    return f"{v:+.2f}" if finite(v) else "-"
+    """Percentage points (or percent) with a sign, two decimals (+1.14), or three below 0.1 (+0.038),
+    so that small effects and their intervals stay readable."""
+    if not finite(v):
+        return "-"
+    return f"{v:+.2f}" if abs(v) >= 0.1 else f"{v:+.3f}"
 
 
 def percent(v):

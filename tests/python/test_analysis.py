@@ -413,9 +413,11 @@ class Analysis(unittest.TestCase):
         self.assertIsNotNone(m, dom[:2000])
         head = m.group(1)
         self.assertEqual(row["difference_method"], "paired")
-        expected = [f"{row['difference_points']:+.2f} percentage points",
-                    f"(paired 95% CI {row['difference_points_ci_low']:+.2f} to "
-                    f"{row['difference_points_ci_high']:+.2f}, common random numbers)",
+        def points(v):  # the report's rule: two decimals, three below 0.1 points
+            return f"{v:+.2f}" if abs(v) >= 0.1 else f"{v:+.3f}"
+        expected = [f"{points(row['difference_points'])} percentage points",
+                    f"(paired 95% CI {points(row['difference_points_ci_low'])} to "
+                    f"{points(row['difference_points_ci_high'])}, common random numbers)",
                     "after 0.4 years",  # 20 weeks
                     f"{abs(round(row['national_additional_participants'])):,} ",
                     f"{abs(round(row['q1_additional_people'])):,} ", "nationally", "most deprived fifth"]
