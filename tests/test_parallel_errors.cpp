@@ -11,6 +11,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sim/core/ordered_sum.hpp"
@@ -28,6 +29,10 @@ TEST(ParallelErrors, FirstExceptionIsRethrownAfterTheRegion) {
   std::atomic<int> ran{0};
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int i = 0; i < 1000; ++i) {
+    // Items are handed out in order, so item 3 is taken before item 500: waiting there until the
+    // failure is recorded keeps a busy machine from finishing every item before it is.
+    if (i >= 500)
+      while (!errors.failed()) std::this_thread::yield();
     errors.run([&] {
       ran.fetch_add(1);
       if (i == 3) throw std::runtime_error("item 3 failed");
