@@ -53,6 +53,15 @@ def write_scenario(directory, steps=50, replicates=2, population=1000, compressi
     return path
 
 
+def write_sweep(directory, **scenario):
+    """The scenario (write_scenario's arguments) and SWEEP over it in `directory`; the sweep file's path."""
+    write_scenario(directory, **scenario)
+    path = os.path.join(directory, "sweep.yaml")
+    with open(path, "w") as f:
+        f.write(SWEEP)
+    return path
+
+
 def file_size_limit(limit):
     """preexec_fn: a file-size limit (RLIMIT_FSIZE) acts like a full disk without root. SIGXFSZ is left at its
     default (kill): groundswell itself must ignore it and report the failed write."""
@@ -112,10 +121,7 @@ class DiskFull(Base):
 
     def test_sweep_member(self):
         with tempfile.TemporaryDirectory() as d:
-            write_scenario(d, steps=300, replicates=5, compression=0)
-            sweep = os.path.join(d, "sweep.yaml")
-            with open(sweep, "w") as f:
-                f.write(SWEEP)
+            sweep = write_sweep(d, steps=300, replicates=5, compression=0)
             out = os.path.join(d, "out")
             done = self.run_cli("sweep", sweep, "--out-dir", out, "--quiet", preexec_fn=file_size_limit(20000))
             self.assertEqual(done.returncode, 1, done.stderr)
@@ -124,10 +130,7 @@ class DiskFull(Base):
 
     def test_sweep_index(self):
         with tempfile.TemporaryDirectory() as d:
-            write_scenario(d, steps=3, replicates=1)
-            sweep = os.path.join(d, "sweep.yaml")
-            with open(sweep, "w") as f:
-                f.write(SWEEP)
+            sweep = write_sweep(d, steps=3, replicates=1)
             out = os.path.join(d, "out")
             self.assertExit(self.run_cli("sweep", sweep, "--out-dir", out, "--quiet"), 0)
             index = os.path.join(out, "index.h5")
@@ -254,10 +257,7 @@ class Locks(Base):
     together into one empty directory both ran everything."""
 
     def start_long(self, d, *args):
-        write_scenario(d, steps=100000, replicates=1, population=3000)
-        sweep = os.path.join(d, "sweep.yaml")
-        with open(sweep, "w") as f:
-            f.write(SWEEP)
+        sweep = write_sweep(d, steps=100000, replicates=1, population=3000)
         out = os.path.join(d, "out")
         proc = subprocess.Popen([EXE, "sweep", sweep, "--out-dir", out, "--quiet", *args], env=ENV,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -454,10 +454,7 @@ class Summarize(Base):
 
     def test_swapped_member_files_show_their_own_values(self):
         with tempfile.TemporaryDirectory() as d:
-            write_scenario(d, steps=3, replicates=1)
-            sweep = os.path.join(d, "sweep.yaml")
-            with open(sweep, "w") as f:
-                f.write(SWEEP)
+            sweep = write_sweep(d, steps=3, replicates=1)
             out = os.path.join(d, "out")
             self.assertExit(self.run_cli("sweep", sweep, "--out-dir", out, "--quiet"), 0)
             a, b = os.path.join(out, "m0000_count-10.h5"), os.path.join(out, "m0001_count-20.h5")
@@ -516,10 +513,7 @@ class Messages(Base):
         with tempfile.TemporaryDirectory() as d:
             where = os.path.join(d, "dir=eq")
             os.mkdir(where)
-            write_scenario(where, steps=2, replicates=1)
-            sweep = os.path.join(where, "sweep.yaml")
-            with open(sweep, "w") as f:
-                f.write(SWEEP)
+            sweep = write_sweep(where, steps=2, replicates=1)
             done = self.run_cli("sweep", sweep, "--list")
             self.assertExit(done, 0)
             self.assertIn("model.organisers.count=20", done.stdout)
