@@ -307,14 +307,20 @@ void Organising::limit_promotions() {
   promotion_chance_.resize(static_cast<std::size_t>(hoods));
 #pragma omp parallel for schedule(dynamic, 16) if (hoods > 256)
   for (std::int64_t h = 0; h < hoods; ++h) {
+    const auto team = static_cast<std::int64_t>(rates_.leaders_per_organiser) *
+                      static_cast<std::int64_t>(placement_.based(static_cast<std::uint32_t>(h)));
+    // Where no organiser has worked there are no places to fill, whatever
+    // the counts: skipping the count keeps this pass off most residents.
+    if (team == 0) {
+      promotion_chance_[static_cast<std::size_t>(h)] = 0.0;
+      continue;
+    }
     std::int64_t leading = 0, eligible = 0;
     for (std::uint64_t v = pop.neighbourhood_start[h]; v < pop.neighbourhood_start[h + 1]; ++v) {
       leading += state_[v] == leader;
       eligible += state_[v] == participant && meetings_[v] >= rates_.leader_meetings_needed &&
                   weeks_in_[v] + 1 >= rates_.leader_weeks_needed;
     }
-    const auto team = static_cast<std::int64_t>(rates_.leaders_per_organiser) *
-                      static_cast<std::int64_t>(placement_.based(static_cast<std::uint32_t>(h)));
     const double open = static_cast<double>(std::max<std::int64_t>(0, team - leading));
     promotion_chance_[static_cast<std::size_t>(h)] =
         std::min(rates_.leader_chance, open / static_cast<double>(std::max<std::int64_t>(1, eligible)));
