@@ -1,11 +1,12 @@
 // Batched Philox words (sim/graph/stream_words.hpp) must be exactly the words
 // of gs::Stream, so that generators using them draw the same graph: compared
 // draw by draw with Stream itself, past the batched words into the blocks the
-// reader makes on its own, on the vector path the CPU picks and the portable one.
+// reader makes on its own, on every vector path this CPU runs and the portable one.
 #include <gtest/gtest.h>
 
 #include <vector>
 
+#include "sim/core/cpu_features.hpp"
 #include "sim/core/random.hpp"
 #include "sim/graph/stream_words.hpp"
 
@@ -37,3 +38,15 @@ void expect_streams_match(void (*make)(std::uint64_t, std::uint32_t, Purpose, st
 TEST(StreamWords, DispatchedBatchMatchesStream) { expect_streams_match(stream_words); }
 
 TEST(StreamWords, PortableBatchMatchesStream) { expect_streams_match(detail::stream_words_generic); }
+
+#if defined(__x86_64__)
+TEST(StreamWords, Avx2BatchMatchesStream) {
+  if (!host_supports(VectorLevel::avx2)) GTEST_SKIP() << "this CPU lacks avx2";
+  expect_streams_match(detail::stream_words_avx2);
+}
+
+TEST(StreamWords, Avx512BatchMatchesStream) {
+  if (!host_supports(VectorLevel::avx512)) GTEST_SKIP() << "this CPU lacks avx512";
+  expect_streams_match(detail::stream_words_avx512);
+}
+#endif

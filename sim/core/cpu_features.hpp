@@ -1,7 +1,7 @@
 #pragma once
 // Which vector instructions the hand-vectorised code uses: the one place that
 // asks the CPU. Every variant gives bitwise the same results (tests
-// OrganisingKernels.*, StreamWords.*, Organising.BatchDrawsMatchStreams), so
+// OrganisingKernels.*, StreamWords.*, Organising/BatchDraws.MatchStreams/*), so
 // the choice changes speed only. GROUNDSWELL_VECTOR=baseline|avx2|avx512
 // forces a variant, e.g. to compare their speed or to check that they agree.
 #include <cstdint>

@@ -4,7 +4,8 @@
 // chain of ten dependent multiply rounds; made one stream at a time (as
 // gs::Stream does, lazily) it stalls on that chain. Here the rounds run
 // lane-wise over a batch of streams, which the compiler turns into vector
-// multiplies (sim/core/philox_batch.hpp where vector_level() is avx512). The
+// multiplies (sim/core/philox_batch.hpp where vector_level() is avx512 or
+// avx2). The
 // words are bit for bit those of gs::Stream (test StreamWords.*), so what is
 // generated from them does not change.
 #include <Random123/philox.h>
@@ -72,6 +73,36 @@ __attribute__((target("avx512f"))) inline void stream_words_avx512(std::uint64_t
     }
   }
 }
+
+// AVX2, four streams per vector, two vectors side by side (their words
+// packed into eight 32-bit values to store).
+__attribute__((target("avx2"))) inline void stream_words_avx2(std::uint64_t seed, std::uint32_t agent0, Purpose purpose,
+                                                              std::size_t n, unsigned blocks, std::size_t stride,
+                                                              std::uint32_t* words) {
+  const philox4::Keys keys = philox4::keys(seed);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (unsigned block = 0; block < blocks; ++block) {
+      philox4::Lanes x[2];
+      for (std::size_t g = 0; g < 2; ++g) {
+        x[g].c0 = x[g].c1 = _mm256_setzero_si256();
+        x[g].c2 = philox4::consecutive(static_cast<std::uint32_t>(agent0 + i + 4 * g));
+        x[g].c3 = _mm256_set1_epi64x(static_cast<std::uint32_t>((purpose << 16) + block));
+      }
+      philox4::rounds(x, keys);
+      auto* const out = reinterpret_cast<__m256i*>(words + 4 * block * stride + i);
+      const auto at = [&](std::size_t word) {
+        return reinterpret_cast<__m256i*>(words + (4 * block + word) * stride + i);
+      };
+      _mm256_storeu_si256(out, philox4::low_words(x[0].c0, x[1].c0));
+      _mm256_storeu_si256(at(1), philox4::low_words(x[0].c1, x[1].c1));
+      _mm256_storeu_si256(at(2), philox4::low_words(x[0].c2, x[1].c2));
+      _mm256_storeu_si256(at(3), philox4::low_words(x[0].c3, x[1].c3));
+    }
+  }
+  if (i < n)
+    stream_words_generic(seed, agent0 + static_cast<std::uint32_t>(i), purpose, n - i, blocks, stride, words + i);
+}
 #endif
 }  // namespace detail
 
@@ -82,6 +113,8 @@ inline void stream_words(std::uint64_t seed, std::uint32_t agent0, Purpose purpo
 #if defined(__x86_64__)
   if (vector_level() == VectorLevel::avx512)
     return detail::stream_words_avx512(seed, agent0, purpose, n, blocks, stride, words);
+  if (vector_level() == VectorLevel::avx2)
+    return detail::stream_words_avx2(seed, agent0, purpose, n, blocks, stride, words);
 #endif
   detail::stream_words_generic(seed, agent0, purpose, n, blocks, stride, words);
 }
