@@ -5,8 +5,10 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
+#include "sim/core/cpu_features.hpp"
 #include "sim/core/random.hpp"
 #include "sim/graph/csr_builder.hpp"
 #include "sim/graph/graph.hpp"
@@ -178,4 +180,36 @@ TEST(CsrBuilder, LayeredBuilderGivesEveryEntryItsLayerWhereverChunksEnd) {
     }
   }
   omp_set_num_threads(saved);
+}
+
+// Every variant of the row sort (forced one at a time) against std::sort and
+// std::unique: rows of every length up to and past the vector path's 32,
+// with repeats, ids near 2^32 (where a signed comparison would misorder) and
+// the output written over the row itself or earlier in the array.
+TEST(CsrBuilder, RowSortMatchesSortUniqueForEveryVectorVariant) {
+  for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx2, VectorLevel::avx512}) {
+    if (!host_supports(level)) continue;
+    force_vector_level(level);
+    for (std::uint32_t trial = 0; trial < 400; ++trial) {
+      Stream rng(7, 0, 0, trial, 1);
+      const std::uint32_t n = trial % 41;
+      const std::uint32_t shift = rng.below32(4);  // write 0-3 slots before the row
+      const bool high = trial % 3 == 0;
+      std::vector<NodeId> buffer(shift + n), row(n);
+      for (std::uint32_t i = 0; i < n; ++i) {
+        const std::uint32_t small = rng.below32(n + 1);  // repeats likely
+        row[i] = high ? 0xFFFFFFFEu - small * 0x01000000u : small;
+      }
+      std::copy(row.begin(), row.end(), buffer.begin() + shift);
+      std::vector<NodeId> expected = row;
+      std::sort(expected.begin(), expected.end());
+      expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+      const std::uint64_t kept =
+          detail::sort_unique_row(buffer.data() + shift, buffer.data() + shift + n, buffer.data());
+      ASSERT_EQ(kept, expected.size()) << vector_level_name(level) << " trial " << trial;
+      for (std::size_t i = 0; i < expected.size(); ++i)
+        ASSERT_EQ(buffer[i], expected[i]) << vector_level_name(level) << " trial " << trial << " slot " << i;
+    }
+  }
+  force_vector_level(std::nullopt);
 }
