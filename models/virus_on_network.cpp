@@ -24,6 +24,7 @@
 #include "sim/core/random.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/neighbour_counts.hpp"
+#include "sim/engine/stream_batches.hpp"
 
 namespace gs {
 namespace {
@@ -93,11 +94,9 @@ class VirusOnNetwork final : public Model {
       frontier_.add_neighbours(graph_, v, [&](NodeId u) { return health_[u] == susceptible; });
     }
     const std::vector<NodeId>& nodes = frontier_.nodes();
-    const auto m = static_cast<std::int64_t>(nodes.size());
     next_.resize(nodes.size());
-#pragma omp parallel for schedule(static, 4096) if (m >= min_parallel_agents)
-    for (std::int64_t i = 0; i < m; ++i)
-      next_[static_cast<std::size_t>(i)] = next_health(nodes[static_cast<std::size_t>(i)], ctx);
+    for_each_stream(StreamKey{ctx.seed, ctx.replicate, ctx.step, node_draws}, nodes,
+                    [&](std::size_t i, BlockStream& rng) { next_[i] = next_health(nodes[i], rng); });
     // Every decision above read the state at the start of the step; now apply them.
     infected_.clear();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
@@ -129,9 +128,9 @@ class VirusOnNetwork final : public Model {
   }
 
  private:
-  // The rule: node v's health after this step, from the state at its start.
-  Health next_health(NodeId v, const StepContext& ctx) const {
-    Stream rng(ctx.seed, ctx.replicate, ctx.step, v, node_draws);
+  // The rule: node v's health after this step, from the state at its start;
+  // rng is v's stream for this step, Stream(seed, replicate, step, v, node_draws).
+  Health next_health(NodeId v, BlockStream& rng) const {
     const auto h = static_cast<Health>(health_[v]);
     if (h == susceptible && infected_neighbours_[v] > 0)
       return rng.bernoulli(infection_chance(infected_neighbours_[v])) ? infected : susceptible;
