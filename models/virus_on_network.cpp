@@ -93,7 +93,7 @@ class VirusOnNetwork final : public Model {
       frontier_.add(v);
       frontier_.add_neighbours(graph_, v, [&](NodeId u) { return health_[u] == susceptible; });
     }
-    const std::vector<NodeId>& nodes = frontier_.nodes();
+    const std::span<const NodeId> nodes = frontier_.nodes();
     next_.resize(nodes.size());
     for_each_stream(StreamKey{ctx.seed, ctx.replicate, ctx.step, node_draws}, nodes,
                     [&](std::size_t i, BlockStream& rng) { next_[i] = next_health(nodes[i], rng); });

@@ -66,7 +66,7 @@ TEST(Frontier, ListsDistinctNodesInTheOrderAddedAndClearsFully) {
   ASSERT_GE(f.size(), 2u);
   EXPECT_EQ(f.nodes()[0], 7u);
   EXPECT_EQ(f.nodes()[1], 3u);
-  std::vector<NodeId> sorted = f.nodes();
+  std::vector<NodeId> sorted(f.nodes().begin(), f.nodes().end());
   std::sort(sorted.begin(), sorted.end());
   EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end()) << "a node listed twice";
   for (std::size_t i = 2; i < f.size(); ++i) EXPECT_EQ(f.nodes()[i] % 2, 0u);
@@ -74,6 +74,18 @@ TEST(Frontier, ListsDistinctNodesInTheOrderAddedAndClearsFully) {
   EXPECT_EQ(f.size(), 0u);
   f.add(7);  // marks were cleared too
   EXPECT_EQ(f.size(), 1u);
+}
+
+TEST(Frontier, HoldsEveryNodeOnce) {
+  const World w = random_graph(300, 6, 4);
+  Frontier f(w.graph.nodes());
+  for (int round = 0; round < 2; ++round)  // the second round adds nothing new
+    for (NodeId v = 0; v < w.graph.nodes(); ++v) {
+      f.add(v);
+      f.add_neighbours(w.graph, v, [](NodeId) { return true; });
+    }
+  ASSERT_EQ(f.size(), w.graph.nodes());
+  for (NodeId v = 0; v < w.graph.nodes(); ++v) EXPECT_EQ(f.nodes()[v], v);
 }
 
 // Threshold contagion by a sweep over every node, synchronous, from the same seeds.

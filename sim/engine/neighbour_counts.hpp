@@ -13,6 +13,7 @@
 // commute, and a Frontier lists nodes in the order they were added.
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "sim/graph/graph.hpp"
@@ -53,34 +54,41 @@ class NeighbourCounts {
 
 class Frontier {
  public:
-  explicit Frontier(std::size_t nodes) : marked_(nodes, 0) {}
+  explicit Frontier(std::size_t nodes) : marked_(nodes, 0), nodes_(nodes + 1) {}
 
-  // Adds v unless it is already listed.
+  // Adds v unless it is already listed. No branch: whether a node is new is
+  // as good as random, and a mispredicted branch would also stop the
+  // processor from fetching the next nodes' state while it waits for this one's.
   void add(NodeId v) {
-    if (marked_[v]) return;
+    nodes_[size_] = v;  // there is always room for one more: nodes_ has a spare slot
+    size_ += 1u - marked_[v];
     marked_[v] = 1;
-    nodes_.push_back(v);
   }
 
   // Adds each neighbour of v for which wanted(u) holds.
   template <class Wanted>
   void add_neighbours(const Graph& graph, NodeId v, Wanted&& wanted) {
-    for (NodeId u : graph.neighbours(v))
-      if (wanted(u)) add(u);
+    for (NodeId u : graph.neighbours(v)) {
+      const std::uint8_t take = static_cast<std::uint8_t>(wanted(u)) & static_cast<std::uint8_t>(1u - marked_[u]);
+      nodes_[size_] = u;
+      size_ += take;
+      marked_[u] |= take;
+    }
   }
 
-  const std::vector<NodeId>& nodes() const { return nodes_; }
-  std::size_t size() const { return nodes_.size(); }
+  std::span<const NodeId> nodes() const { return {nodes_.data(), size_}; }
+  std::size_t size() const { return size_; }
 
   // Empties the list in time proportional to its length.
   void clear() {
-    for (NodeId v : nodes_) marked_[v] = 0;
-    nodes_.clear();
+    for (std::size_t i = 0; i < size_; ++i) marked_[nodes_[i]] = 0;
+    size_ = 0;
   }
 
  private:
   std::vector<std::uint8_t> marked_;
-  std::vector<NodeId> nodes_;
+  std::vector<NodeId> nodes_;  // the first size_ are the list
+  std::size_t size_ = 0;
 };
 
 }  // namespace gs
