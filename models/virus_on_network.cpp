@@ -89,10 +89,7 @@ class VirusOnNetwork final : public Model {
   // changes no result.
   void step(const StepContext& ctx) override {
     frontier_.clear();
-    for (NodeId v : infected_) {
-      frontier_.add(v);
-      frontier_.add_neighbours(graph_, v, [&](NodeId u) { return health_[u] == susceptible; });
-    }
+    frontier_.add_with_neighbours(graph_, infected_, [&](NodeId u) { return health_[u] == susceptible; });
     const std::span<const NodeId> nodes = frontier_.nodes();
     next_.resize(nodes.size());
     for_each_stream(StreamKey{ctx.seed, ctx.replicate, ctx.step, node_draws}, nodes,

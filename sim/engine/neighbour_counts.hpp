@@ -76,6 +76,22 @@ class Frontier {
     }
   }
 
+  // Adds each node of `from` and each of its neighbours for which wanted(u)
+  // holds: as add() and add_neighbours() node by node, with the next nodes'
+  // rows of the graph fetched ahead (each node's row is two dependent
+  // loads from memory, which otherwise take most of the time on a large graph).
+  template <class Wanted>
+  void add_with_neighbours(const Graph& graph, std::span<const NodeId> from, Wanted&& wanted) {
+    constexpr std::size_t row_ahead = 8, offset_ahead = 16;
+    const std::size_t n = from.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + offset_ahead < n) __builtin_prefetch(&graph.offsets[from[i + offset_ahead]]);
+      if (i + row_ahead < n) __builtin_prefetch(graph.targets.data() + graph.offsets[from[i + row_ahead]]);
+      add(from[i]);
+      add_neighbours(graph, from[i], wanted);
+    }
+  }
+
   std::span<const NodeId> nodes() const { return {nodes_.data(), size_}; }
   std::size_t size() const { return size_; }
 
