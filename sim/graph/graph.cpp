@@ -13,6 +13,7 @@
 #include "sim/core/cpu_features.hpp"
 #include "sim/core/parallel_errors.hpp"
 #include "sim/core/random.hpp"
+#include "sim/graph/stream_words.hpp"
 
 namespace gs {
 
@@ -216,11 +217,16 @@ Population single_neighbourhood_population(std::size_t nodes, std::uint64_t seed
   Population p;
   p.neighbourhood.assign(nodes, 0);
   p.group.resize(nodes);
-  const auto n = static_cast<std::int64_t>(nodes);
+  // Node v's group from the first uniform of Stream(seed, 0, 0, v, 0xF00),
+  // the streams of 256 nodes made at once (sim/graph/stream_words.hpp).
+  constexpr std::size_t batch = 256;
+  const auto batches = static_cast<std::int64_t>((nodes + batch - 1) / batch);
 #pragma omp parallel for schedule(static)
-  for (std::int64_t v = 0; v < n; ++v) {
-    Stream rng(seed, 0, 0, static_cast<std::uint32_t>(v), 0xF00);
-    p.group[v] = draw_group(rng.uniform());
+  for (std::int64_t b = 0; b < batches; ++b) {
+    const std::size_t first = static_cast<std::size_t>(b) * batch, n = std::min(batch, nodes - first);
+    std::uint32_t words[4 * batch];
+    stream_words(seed, static_cast<std::uint32_t>(first), 0xF00, n, 1, batch, words);
+    for (std::size_t i = 0; i < n; ++i) p.group[first + i] = draw_group(uniform_from_words(words[i], words[batch + i]));
   }
   p.neighbourhood_start = {0, nodes};
   p.deprivation = {0.5f};
