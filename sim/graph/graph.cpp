@@ -48,6 +48,12 @@ std::uint64_t sort_unique_long_row(NodeId* first, NodeId* last, NodeId* dest) {
 std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last, NodeId* dest) {
   const std::ptrdiff_t n = last - first;
   if (n > small_row) return sort_unique_long_row(first, last, dest);
+  bool in_order = true;  // already sorted with no repeats: only moved
+  for (std::ptrdiff_t i = 1; i < n; ++i) in_order &= first[i - 1] < first[i];
+  if (in_order) {
+    if (dest != first) std::memmove(dest, first, static_cast<std::size_t>(n) * sizeof(NodeId));
+    return static_cast<std::uint64_t>(n);
+  }
   NodeId out[small_row];
   for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = free_slot;
   for (std::ptrdiff_t i = 0; i < n; ++i) {
@@ -75,7 +81,17 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
   if (n > small_row) return sort_unique_long_row(first, last, dest);
   const __m512i marker = _mm512_set1_epi32(-1);
   if (n <= 16) {  // most rows: one register
-    const __m512i row = _mm512_mask_loadu_epi32(marker, static_cast<__mmask16>((1u << n) - 1u), first);
+    const auto lanes = static_cast<__mmask16>((1u << n) - 1u);
+    const __m512i row = _mm512_mask_loadu_epi32(marker, lanes, first);
+    // A row already in order with no repeats (every row of some generators,
+    // erdos_renyi's among them) is only moved: each entry below the next.
+    const __m512i next =
+        _mm512_permutexvar_epi32(_mm512_set_epi32(15, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1), row);
+    const auto pairs = static_cast<__mmask16>(lanes >> 1);
+    if (_mm512_mask_cmplt_epu32_mask(pairs, row, next) == pairs) {
+      _mm512_mask_compressstoreu_epi32(dest, lanes, row);
+      return static_cast<std::uint64_t>(n);
+    }
     alignas(64) NodeId out[16];
     _mm512_store_si512(out, marker);
     for (std::ptrdiff_t i = 0; i < n; ++i)
