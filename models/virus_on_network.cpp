@@ -96,16 +96,21 @@ class VirusOnNetwork final : public Model {
                     [&](std::size_t i, BlockStream& rng) { next_[i] = next_health(nodes[i], rng); });
     // Every decision above read the state at the start of the step; now apply them.
     infected_.clear();
+    newly_infected_.clear();
+    no_longer_infected_.clear();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const NodeId v = nodes[i];
       const auto was = static_cast<Health>(health_[v]), is = next_[i];
       if (is == infected) infected_.push_back(v);
       if (was == is) continue;
-      if (was == infected || is == infected) infected_neighbours_.change(v, is == infected ? +1 : -1);
+      if (is == infected) newly_infected_.push_back(v);
+      if (was == infected) no_longer_infected_.push_back(v);
       health_[v] = is;
       --count_[was];
       ++count_[is];
     }
+    infected_neighbours_.change(newly_infected_, +1);
+    infected_neighbours_.change(no_longer_infected_, -1);
   }
 
   void measure(std::span<double> out) const override {
@@ -154,6 +159,7 @@ class VirusOnNetwork final : public Model {
   std::vector<std::uint8_t> health_;
   NeighbourCounts infected_neighbours_;
   std::vector<NodeId> infected_;  // every infected node, in no particular order
+  std::vector<NodeId> newly_infected_, no_longer_infected_;  // in this step
   Frontier frontier_;
   std::vector<Health> next_;  // next_[i]: the new health of frontier_.nodes()[i]
   std::int64_t count_[3] = {0, 0, 0};  // nodes in each Health state

@@ -56,6 +56,25 @@ TEST(NeighbourCounts, MatchARecountAfterAnyChanges) {
   for (NodeId v = 0; v < w.graph.nodes(); ++v) ASSERT_EQ(rebuilt[v], counts[v]) << "node " << v;
 }
 
+TEST(NeighbourCounts, ListChangesMatchChangesNodeByNode) {
+  const World w = random_graph(2000, 6, 8);
+  NeighbourCounts by_list(w.graph), by_node(w.graph);
+  std::vector<NodeId> entered, left;
+  for (NodeId v = 0; v < w.graph.nodes(); v += 3) entered.push_back(v);  // longer than the fetch-ahead distance
+  for (NodeId v = 0; v < w.graph.nodes(); v += 6) left.push_back(v);
+  by_list.change(entered, +1);
+  by_list.change(left, -1);
+  by_list.change(std::span<const NodeId>{}, +1);
+  for (NodeId v : entered) by_node.change(v, +1);
+  for (NodeId v : left) by_node.change(v, -1);
+  std::int64_t nonzero = 0;
+  for (NodeId v = 0; v < w.graph.nodes(); ++v) {
+    ASSERT_EQ(by_list[v], by_node[v]) << "node " << v;
+    nonzero += by_list[v] != 0;
+  }
+  EXPECT_GT(nonzero, 0);
+}
+
 TEST(Frontier, ListsDistinctNodesInTheOrderAddedAndClearsFully) {
   const World w = random_graph(500, 4, 9);
   Frontier f(w.graph.nodes());
