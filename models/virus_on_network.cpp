@@ -92,8 +92,9 @@ class VirusOnNetwork final : public Model {
     frontier_.add_with_neighbours(graph_, infected_, [&](NodeId u) { return health_[u] == susceptible; });
     const std::span<const NodeId> nodes = frontier_.nodes();
     next_.resize(nodes.size());
-    for_each_stream(StreamKey{ctx.seed, ctx.replicate, ctx.step, node_draws}, nodes,
-                    [&](std::size_t i, BlockStream& rng) { next_[i] = next_health(nodes[i], rng); });
+    // A node draws at most three uniforms, two Philox blocks' worth.
+    for_each_stream<2>(StreamKey{ctx.seed, ctx.replicate, ctx.step, node_draws}, nodes,
+                       [&](std::size_t i, BlockStream& rng) { next_[i] = next_health(nodes[i], rng); });
     // Every decision above read the state at the start of the step; now apply them.
     infected_.clear();
     newly_infected_.clear();

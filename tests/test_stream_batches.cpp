@@ -12,6 +12,7 @@
 using namespace gs;
 
 namespace {
+template <unsigned Blocks>
 void expect_each_node_its_stream(std::size_t n, int threads) {
   const StreamKey key{2024, 1, 7, 11};
   std::vector<std::uint32_t> nodes(n);
@@ -20,29 +21,28 @@ void expect_each_node_its_stream(std::size_t n, int threads) {
   std::vector<int> calls(n, 0);
   const int before = omp_get_max_threads();
   omp_set_num_threads(threads);
-  for_each_stream(key, nodes, [&](std::size_t i, BlockStream& rng) {
+  for_each_stream<Blocks>(key, nodes, [&](std::size_t i, BlockStream& rng) {
     ++calls[i];
-    rng.uniform();
-    rng.uniform();
-    drawn[i] = rng.uniform();  // the third: past the batched block
+    for (int draw = 0; draw < 2 * static_cast<int>(Blocks); ++draw) rng.uniform();
+    drawn[i] = rng.uniform();  // the next: past the batched blocks
   });
   omp_set_num_threads(before);
   for (std::size_t i = 0; i < n; ++i) {
     ASSERT_EQ(calls[i], 1) << "node " << i;
     Stream expected(key.seed, key.replicate, key.step, nodes[i], key.purpose);
-    expected.uniform();
-    expected.uniform();
+    for (int draw = 0; draw < 2 * static_cast<int>(Blocks); ++draw) expected.uniform();
     ASSERT_EQ(drawn[i], expected.uniform()) << "node " << i;
   }
 }
 }  // namespace
 
 TEST(StreamBatches, EachNodeGetsItsStream) {
-  expect_each_node_its_stream(0, 1);
-  expect_each_node_its_stream(1, 1);
-  expect_each_node_its_stream(3 * stream_batch + 5, 1);
+  expect_each_node_its_stream<1>(0, 1);
+  expect_each_node_its_stream<1>(1, 1);
+  expect_each_node_its_stream<1>(3 * stream_batch + 5, 1);
+  expect_each_node_its_stream<2>(3 * stream_batch + 5, 1);
 }
 
 TEST(StreamBatches, SplitAcrossThreadsEachNodeGetsItsStream) {
-  expect_each_node_its_stream(static_cast<std::size_t>(min_parallel_agents) + 77, 2);
+  expect_each_node_its_stream<2>(static_cast<std::size_t>(min_parallel_agents) + 77, 2);
 }
