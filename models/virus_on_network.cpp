@@ -24,6 +24,7 @@
 #include "sim/core/random.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/neighbour_counts.hpp"
+#include "sim/engine/stream_batches.hpp"
 
 namespace gs {
 namespace {
@@ -88,28 +89,29 @@ class VirusOnNetwork final : public Model {
   // changes no result.
   void step(const StepContext& ctx) override {
     frontier_.clear();
-    for (NodeId v : infected_) {
-      frontier_.add(v);
-      frontier_.add_neighbours(graph_, v, [&](NodeId u) { return health_[u] == susceptible; });
-    }
-    const std::vector<NodeId>& nodes = frontier_.nodes();
-    const auto m = static_cast<std::int64_t>(nodes.size());
+    frontier_.add_with_neighbours(graph_, infected_, [&](NodeId u) { return health_[u] == susceptible; });
+    const std::span<const NodeId> nodes = frontier_.nodes();
     next_.resize(nodes.size());
-#pragma omp parallel for schedule(static, 4096) if (m >= min_parallel_agents)
-    for (std::int64_t i = 0; i < m; ++i)
-      next_[static_cast<std::size_t>(i)] = next_health(nodes[static_cast<std::size_t>(i)], ctx);
+    // A node draws at most three uniforms, two Philox blocks' worth.
+    for_each_stream<2>(StreamKey{ctx.seed, ctx.replicate, ctx.step, node_draws}, nodes,
+                       [&](std::size_t i, BlockStream& rng) { next_[i] = next_health(nodes[i], rng); });
     // Every decision above read the state at the start of the step; now apply them.
     infected_.clear();
+    newly_infected_.clear();
+    no_longer_infected_.clear();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const NodeId v = nodes[i];
       const auto was = static_cast<Health>(health_[v]), is = next_[i];
       if (is == infected) infected_.push_back(v);
       if (was == is) continue;
-      if (was == infected || is == infected) infected_neighbours_.change(v, is == infected ? +1 : -1);
+      if (is == infected) newly_infected_.push_back(v);
+      if (was == infected) no_longer_infected_.push_back(v);
       health_[v] = is;
       --count_[was];
       ++count_[is];
     }
+    infected_neighbours_.change(newly_infected_, +1);
+    infected_neighbours_.change(no_longer_infected_, -1);
   }
 
   void measure(std::span<double> out) const override {
@@ -129,9 +131,9 @@ class VirusOnNetwork final : public Model {
   }
 
  private:
-  // The rule: node v's health after this step, from the state at its start.
-  Health next_health(NodeId v, const StepContext& ctx) const {
-    Stream rng(ctx.seed, ctx.replicate, ctx.step, v, node_draws);
+  // The rule: node v's health after this step, from the state at its start;
+  // rng is v's stream for this step, Stream(seed, replicate, step, v, node_draws).
+  Health next_health(NodeId v, BlockStream& rng) const {
     const auto h = static_cast<Health>(health_[v]);
     if (h == susceptible && infected_neighbours_[v] > 0)
       return rng.bernoulli(infection_chance(infected_neighbours_[v])) ? infected : susceptible;
@@ -158,6 +160,7 @@ class VirusOnNetwork final : public Model {
   std::vector<std::uint8_t> health_;
   NeighbourCounts infected_neighbours_;
   std::vector<NodeId> infected_;  // every infected node, in no particular order
+  std::vector<NodeId> newly_infected_, no_longer_infected_;  // in this step
   Frontier frontier_;
   std::vector<Health> next_;  // next_[i]: the new health of frontier_.nodes()[i]
   std::int64_t count_[3] = {0, 0, 0};  // nodes in each Health state

@@ -213,3 +213,28 @@ TEST(CsrBuilder, RowSortMatchesSortUniqueForEveryVectorVariant) {
   }
   force_vector_level(std::nullopt);
 }
+
+// Rows in order (the fast path), with a repeat, or shuffled, at every length
+// a row register holds and past it, on each vector path the CPU runs.
+TEST(CsrBuilder, SortUniqueRowSortsAndDropsRepeats) {
+  for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx2, VectorLevel::avx512}) {
+    if (!host_supports(level)) continue;
+    force_vector_level(level);
+    for (std::size_t n = 0; n <= 40; ++n)
+      for (int kind = 0; kind < 3; ++kind) {
+        std::vector<NodeId> row(n);
+        for (std::size_t i = 0; i < n; ++i) row[i] = static_cast<NodeId>(3 * i + 1);
+        if (kind == 1 && n >= 3) row[n / 2] = row[n / 2 - 1];  // a repeat, still in order
+        if (kind == 2) std::reverse(row.begin(), row.end());
+        std::vector<NodeId> expected = row;
+        std::sort(expected.begin(), expected.end());
+        expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+        std::vector<NodeId> out(n + 1, 7);
+        const std::uint64_t kept = detail::sort_unique_row(row.data(), row.data() + n, out.data());
+        ASSERT_EQ(kept, expected.size()) << vector_level_name(level) << " n " << n << " kind " << kind;
+        out.resize(kept);
+        ASSERT_EQ(out, expected) << vector_level_name(level) << " n " << n << " kind " << kind;
+      }
+  }
+  force_vector_level(std::nullopt);
+}

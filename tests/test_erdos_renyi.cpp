@@ -4,9 +4,14 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "graph_testing.hpp"
+#include "sim/core/random.hpp"
+#include "sim/graph/constituency.hpp"
+#include "sim/graph/graph.hpp"
 #include "sim/graph/statistics.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -65,4 +70,45 @@ TEST(ErdosRenyi, SameGraphForAnyThreadCountAndDifferentForOtherSeeds) {
   EXPECT_TRUE(gs::testing::same_graph(one.graph, two.graph));
   const World other = make_graph("erdos_renyi", {{"nodes", 30000}, {"mean_degree", 6.0}}, 12);
   EXPECT_FALSE(gs::testing::same_graph(one.graph, other.graph));
+}
+
+// The generator draws each row's skips from Stream(seed, 0, 0, u, 0x2E1)
+// (batched, bit for bit the same): the graph is the one this plain
+// construction gives, with rows short and long enough to need more draws
+// than the batch holds.
+TEST(ErdosRenyi, EdgesAreThoseOfEachRowsStream) {
+  for (const double z : {3.0, 40.0}) {
+    const std::uint64_t n = 3000, seed = 7;
+    const World w = make_graph("erdos_renyi", {{"nodes", 3000}, {"mean_degree", z}}, seed);
+    const double log_q = std::log1p(-z / static_cast<double>(n - 1));
+    std::vector<std::vector<NodeId>> rows(n);
+    for (std::uint64_t u = 0; u < n; ++u) {
+      Stream rng(seed, 0, 0, static_cast<std::uint32_t>(u), 0x2E1);
+      for (std::uint64_t v = u + 1; v < n; ++v) {
+        const double skip = std::floor(std::log(1.0 - rng.uniform()) / log_q);
+        if (!(skip < static_cast<double>(n - v))) break;
+        v += static_cast<std::uint64_t>(skip);
+        rows[u].push_back(static_cast<NodeId>(v));
+        rows[v].push_back(static_cast<NodeId>(u));
+      }
+    }
+    for (NodeId v = 0; v < n; ++v) {
+      std::sort(rows[v].begin(), rows[v].end());
+      const auto got = w.graph.neighbours(v);
+      ASSERT_EQ(std::vector<NodeId>(got.begin(), got.end()), rows[v]) << "mean degree " << z << " node " << v;
+    }
+  }
+}
+
+// A graph without neighbourhoods gives node v the group of the first uniform
+// of Stream(seed, 0, 0, v, 0xF00) (the draws made in batches, bit for bit
+// the same), past the batch size and at an id where batches end unevenly.
+TEST(ErdosRenyi, GroupsAreThoseOfEachNodesStream) {
+  const std::uint64_t seed = 5;
+  const Population p = single_neighbourhood_population(1000, seed);
+  ASSERT_EQ(p.group.size(), 1000u);
+  for (NodeId v = 0; v < 1000; ++v) {
+    Stream rng(seed, 0, 0, v, 0xF00);
+    ASSERT_EQ(p.group[v], draw_group(rng.uniform())) << "node " << v;
+  }
 }

@@ -56,6 +56,25 @@ TEST(NeighbourCounts, MatchARecountAfterAnyChanges) {
   for (NodeId v = 0; v < w.graph.nodes(); ++v) ASSERT_EQ(rebuilt[v], counts[v]) << "node " << v;
 }
 
+TEST(NeighbourCounts, ListChangesMatchChangesNodeByNode) {
+  const World w = random_graph(2000, 6, 8);
+  NeighbourCounts by_list(w.graph), by_node(w.graph);
+  std::vector<NodeId> entered, left;
+  for (NodeId v = 0; v < w.graph.nodes(); v += 3) entered.push_back(v);  // longer than the fetch-ahead distance
+  for (NodeId v = 0; v < w.graph.nodes(); v += 6) left.push_back(v);
+  by_list.change(entered, +1);
+  by_list.change(left, -1);
+  by_list.change(std::span<const NodeId>{}, +1);
+  for (NodeId v : entered) by_node.change(v, +1);
+  for (NodeId v : left) by_node.change(v, -1);
+  std::int64_t nonzero = 0;
+  for (NodeId v = 0; v < w.graph.nodes(); ++v) {
+    ASSERT_EQ(by_list[v], by_node[v]) << "node " << v;
+    nonzero += by_list[v] != 0;
+  }
+  EXPECT_GT(nonzero, 0);
+}
+
 TEST(Frontier, ListsDistinctNodesInTheOrderAddedAndClearsFully) {
   const World w = random_graph(500, 4, 9);
   Frontier f(w.graph.nodes());
@@ -66,7 +85,7 @@ TEST(Frontier, ListsDistinctNodesInTheOrderAddedAndClearsFully) {
   ASSERT_GE(f.size(), 2u);
   EXPECT_EQ(f.nodes()[0], 7u);
   EXPECT_EQ(f.nodes()[1], 3u);
-  std::vector<NodeId> sorted = f.nodes();
+  std::vector<NodeId> sorted(f.nodes().begin(), f.nodes().end());
   std::sort(sorted.begin(), sorted.end());
   EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end()) << "a node listed twice";
   for (std::size_t i = 2; i < f.size(); ++i) EXPECT_EQ(f.nodes()[i] % 2, 0u);
@@ -74,6 +93,20 @@ TEST(Frontier, ListsDistinctNodesInTheOrderAddedAndClearsFully) {
   EXPECT_EQ(f.size(), 0u);
   f.add(7);  // marks were cleared too
   EXPECT_EQ(f.size(), 1u);
+}
+
+TEST(Frontier, HoldsEveryNodeOnce) {
+  const World w = random_graph(300, 6, 4);
+  Frontier f(w.graph.nodes());
+  for (int round = 0; round < 2; ++round)  // the second round adds nothing new
+    for (NodeId v = 0; v < w.graph.nodes(); ++v) {
+      f.add(v);
+      f.add_neighbours(w.graph, v, [](NodeId) { return true; });
+    }
+  ASSERT_EQ(f.size(), w.graph.nodes());
+  std::vector<NodeId> sorted(f.nodes().begin(), f.nodes().end());
+  std::sort(sorted.begin(), sorted.end());
+  for (NodeId v = 0; v < w.graph.nodes(); ++v) ASSERT_EQ(sorted[v], v);
 }
 
 // Threshold contagion by a sweep over every node, synchronous, from the same seeds.

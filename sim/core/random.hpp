@@ -72,6 +72,10 @@ class Stream {
 
   bool bernoulli(double p) { return uniform() < p; }
 
+  // Moves past the first `blocks` Philox blocks, before any draw: for a
+  // reader that made those blocks itself (BlockStream in sim/core/stream_blocks.hpp).
+  void skip_blocks(std::uint32_t blocks) { ctr_.v[3] += blocks; }
+
   // Uniform integer in [0, n), n > 0, via a 64x64 -> 128 bit multiply (Lemire):
   // the bias is at most n / 2^64.
   std::uint64_t below(std::uint64_t n) {

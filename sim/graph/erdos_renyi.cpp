@@ -9,6 +9,7 @@
 #include "sim/core/parallel_errors.hpp"
 #include "sim/core/random.hpp"
 #include "sim/graph/generator.hpp"
+#include "sim/graph/stream_words.hpp"
 
 namespace gs {
 namespace {
@@ -17,6 +18,9 @@ constexpr Purpose er_skip = 0x2E1;
 constexpr std::uint64_t rows_per_block = 1024;
 // A Stream counts its Philox blocks in 16 bits; start a fresh segment well before.
 constexpr std::uint32_t draws_per_segment = 30000;
+// Philox blocks of each row's stream made in a batch (sim/graph/stream_words.hpp):
+// two blocks are four uniforms, enough for most rows at small mean degrees.
+constexpr unsigned batched_blocks = 2;
 
 std::vector<ParamSpec> erdos_renyi_params() {
   // Parameter declarations read as a table, one per entry.
@@ -56,18 +60,25 @@ World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
       const std::uint64_t first = static_cast<std::uint64_t>(b) * rows_per_block;
       const std::uint64_t last = std::min(n, first + rows_per_block);
       edges.reserve(static_cast<std::size_t>(static_cast<double>(last - first) * z * 0.5 * 1.1) + 16);
+      // The first blocks of the rows' streams (segment 0), made at once.
+      std::vector<std::uint32_t> words(4 * batched_blocks * rows_per_block);
+      stream_words(seed, static_cast<std::uint32_t>(first), er_skip, last - first, batched_blocks, rows_per_block,
+                   words.data());
       for (std::uint64_t u = first; u < last; ++u) {
         std::uint32_t segment = 0, draws = 0;
-        Stream rng(seed, 0, segment, static_cast<std::uint32_t>(u), er_skip);
+        BatchedStream batched(words.data() + (u - first), rows_per_block, 4 * batched_blocks, seed,
+                              static_cast<std::uint32_t>(u), er_skip);
+        Stream later(seed, 0, 1, static_cast<std::uint32_t>(u), er_skip);  // for rows past draws_per_segment
         // Candidates are v = u+1 .. n-1; the geometric skip counts failures before
         // the next success, so memorylessness lets each row start afresh.
         std::uint64_t v = u + 1;
         while (v < n) {
           if (++draws == draws_per_segment) {
             draws = 0;
-            rng = Stream(seed, 0, ++segment, static_cast<std::uint32_t>(u), er_skip);
+            later = Stream(seed, 0, ++segment, static_cast<std::uint32_t>(u), er_skip);
           }
-          const double skip = std::floor(std::log(1.0 - rng.uniform()) / log_q);
+          const double uniform = segment == 0 ? batched.uniform() : later.uniform();
+          const double skip = std::floor(std::log(1.0 - uniform) / log_q);
           if (!(skip < static_cast<double>(n - v))) break;  // also catches NaN/inf
           v += static_cast<std::uint64_t>(skip);
           edges.emplace_back(static_cast<NodeId>(u), static_cast<NodeId>(v));

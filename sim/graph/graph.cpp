@@ -13,6 +13,7 @@
 #include "sim/core/cpu_features.hpp"
 #include "sim/core/parallel_errors.hpp"
 #include "sim/core/random.hpp"
+#include "sim/graph/stream_words.hpp"
 
 namespace gs {
 
@@ -47,6 +48,12 @@ std::uint64_t sort_unique_long_row(NodeId* first, NodeId* last, NodeId* dest) {
 std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last, NodeId* dest) {
   const std::ptrdiff_t n = last - first;
   if (n > small_row) return sort_unique_long_row(first, last, dest);
+  bool in_order = true;  // already sorted with no repeats: only moved
+  for (std::ptrdiff_t i = 1; i < n; ++i) in_order &= first[i - 1] < first[i];
+  if (in_order) {
+    if (dest != first) std::memmove(dest, first, static_cast<std::size_t>(n) * sizeof(NodeId));
+    return static_cast<std::uint64_t>(n);
+  }
   NodeId out[small_row];
   for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = free_slot;
   for (std::ptrdiff_t i = 0; i < n; ++i) {
@@ -74,7 +81,17 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
   if (n > small_row) return sort_unique_long_row(first, last, dest);
   const __m512i marker = _mm512_set1_epi32(-1);
   if (n <= 16) {  // most rows: one register
-    const __m512i row = _mm512_mask_loadu_epi32(marker, static_cast<__mmask16>((1u << n) - 1u), first);
+    const auto lanes = static_cast<__mmask16>((1u << n) - 1u);
+    const __m512i row = _mm512_mask_loadu_epi32(marker, lanes, first);
+    // A row already in order with no repeats (every row of some generators,
+    // erdos_renyi's among them) is only moved: each entry below the next.
+    const __m512i next =
+        _mm512_permutexvar_epi32(_mm512_set_epi32(15, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1), row);
+    const auto pairs = static_cast<__mmask16>(lanes >> 1);
+    if (_mm512_mask_cmplt_epu32_mask(pairs, row, next) == pairs) {
+      _mm512_mask_compressstoreu_epi32(dest, lanes, row);
+      return static_cast<std::uint64_t>(n);
+    }
     alignas(64) NodeId out[16];
     _mm512_store_si512(out, marker);
     for (std::ptrdiff_t i = 0; i < n; ++i)
@@ -114,6 +131,12 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
 __attribute__((target("avx2,popcnt"))) std::uint64_t sort_unique_row_avx2(NodeId* first, NodeId* last, NodeId* dest) {
   const std::ptrdiff_t n = last - first;
   if (n > small_row) return sort_unique_long_row(first, last, dest);
+  bool in_order = true;  // already sorted with no repeats: only moved
+  for (std::ptrdiff_t i = 1; i < n; ++i) in_order &= first[i - 1] < first[i];
+  if (in_order) {
+    if (dest != first) std::memmove(dest, first, static_cast<std::size_t>(n) * sizeof(NodeId));
+    return static_cast<std::uint64_t>(n);
+  }
   alignas(32) NodeId padded[small_row];
   for (std::ptrdiff_t i = 0; i < small_row; ++i) padded[i] = i < n ? first[i] : free_slot;
   const __m256i flip = _mm256_set1_epi32(static_cast<int>(0x80000000u));
@@ -250,11 +273,16 @@ Population single_neighbourhood_population(std::size_t nodes, std::uint64_t seed
   Population p;
   p.neighbourhood.assign(nodes, 0);
   p.group.resize(nodes);
-  const auto n = static_cast<std::int64_t>(nodes);
+  // Node v's group from the first uniform of Stream(seed, 0, 0, v, 0xF00),
+  // the streams of 256 nodes made at once (sim/graph/stream_words.hpp).
+  constexpr std::size_t batch = 256;
+  const auto batches = static_cast<std::int64_t>((nodes + batch - 1) / batch);
 #pragma omp parallel for schedule(static)
-  for (std::int64_t v = 0; v < n; ++v) {
-    Stream rng(seed, 0, 0, static_cast<std::uint32_t>(v), 0xF00);
-    p.group[v] = draw_group(rng.uniform());
+  for (std::int64_t b = 0; b < batches; ++b) {
+    const std::size_t first = static_cast<std::size_t>(b) * batch, n = std::min(batch, nodes - first);
+    std::uint32_t words[4 * batch];
+    stream_words(seed, static_cast<std::uint32_t>(first), 0xF00, n, 1, batch, words);
+    for (std::size_t i = 0; i < n; ++i) p.group[first + i] = draw_group(uniform_from_words(words[i], words[batch + i]));
   }
   p.neighbourhood_start = {0, nodes};
   p.deprivation = {0.5f};
