@@ -135,7 +135,8 @@ TEST(CsrBuilder, OwnedBuilderHandlesEmptyChunksAndChunksWithoutEdges) {
 
 TEST(CsrBuilder, LayeredBuilderGivesEveryEntryItsLayerWhereverChunksEnd) {
   // Chunks of 1 to 9 rows (some empty of edges), so that their entries start
-  // and end anywhere in a layer byte; a layer from (row, target) alone.
+  // and end anywhere in a layer byte; a layer from the tie's two ends alone
+  // (either way round), carried through the sort with the ids.
   const std::size_t nodes = 3000;
   std::vector<std::uint64_t> chunk_start = {0};
   Stream sizes(4, 0, 0, 0, 3);
@@ -155,13 +156,12 @@ TEST(CsrBuilder, LayeredBuilderGivesEveryEntryItsLayerWhereverChunksEnd) {
     }
   }
   const Graph expected = reference(nodes, chunks);
-  const auto layer = [](NodeId row, NodeId target) { return static_cast<std::uint8_t>((row * 7u + target * 3u) % 4); };
+  const auto layer = [](NodeId row, NodeId target) { return ((row ^ target) * 7u + (row + target) / 3u) % 4u; };
   const auto source = [&](std::size_t c, auto&& emit) {
-    for (auto [u, v] : chunks[c]) emit(u, v);
-    return layer;
+    for (auto [u, v] : chunks[c]) emit(u, v, layer(u, v));
   };
   const auto leaving = [&](std::size_t c, auto&& emit) {
-    for (auto [u, v] : chunks[c]) emit(u, v);
+    for (auto [u, v] : chunks[c]) emit(u, v, layer(u, v));
     return std::uint64_t{chunks[c].size()};
   };
   const int saved = omp_get_max_threads();
@@ -172,10 +172,46 @@ TEST(CsrBuilder, LayeredBuilderGivesEveryEntryItsLayerWhereverChunksEnd) {
     ASSERT_EQ(g.layers.byte_count(), (g.targets.size() + 3) / 4);
     for (NodeId v = 0; v < nodes; ++v)
       for (std::uint64_t e = g.offsets[v]; e < g.offsets[v + 1]; ++e)
-        ASSERT_EQ(static_cast<int>(g.layers.at(e)), layer(v, g.targets[e])) << "row " << v << " entry " << e;
+        ASSERT_EQ(static_cast<unsigned>(g.layers.at(e)), layer(v, g.targets[e])) << "row " << v << " entry " << e;
     if (g.targets.size() % 4 != 0) {  // the last byte's unused bits stay zero
       EXPECT_EQ(g.layers.bytes()[g.layers.byte_count() - 1] >> (2 * (g.targets.size() % 4)), 0);
     }
   }
   omp_set_num_threads(saved);
+}
+
+TEST(CsrBuilder, LayerBitsRoundTripThroughIdsAndKeepTheirOrder) {
+  // with_layer and split_layers at the ends of the id range, for lengths
+  // around whole words of layers.
+  const NodeId top = static_cast<NodeId>(detail::max_layered_nodes - 1);
+  for (std::uint64_t n : {0, 1, 31, 32, 33, 64, 95}) {
+    std::vector<NodeId> ids(n), entries(n);
+    std::vector<unsigned> layers(n);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      ids[k] = k % 3 == 0 ? static_cast<NodeId>(top - k) : static_cast<NodeId>(k * 7919);
+      layers[k] = static_cast<unsigned>((k * 5 + n) % 4);
+      entries[k] = detail::with_layer(ids[k], layers[k]);
+      ASSERT_NE(entries[k], 0xFFFFFFFFu);  // never the sorts' free-slot marker
+    }
+    std::vector<std::uint64_t> words(n / 32 + 2, ~std::uint64_t{0});
+    detail::split_layers(entries.data(), n, words.data());
+    EXPECT_EQ(entries, ids);
+    for (std::uint64_t k = 0; k < n; ++k) ASSERT_EQ((words[k / 32] >> (2 * (k % 32))) & 3u, layers[k]) << k;
+    if (n % 32 != 0) {
+      EXPECT_EQ(words[n / 32] >> (2 * (n % 32)), 0u);  // unused bits zero
+    }
+    EXPECT_EQ(words[n / 32 + 1], 0u);  // and a zero word after the last
+  }
+  // Ids keep their order whatever the layers; a tie's repeats stay equal.
+  EXPECT_LT(detail::with_layer(5, 3), detail::with_layer(6, 0));
+  EXPECT_EQ(detail::with_layer(top, 3), detail::with_layer(top, 3));
+  EXPECT_LT(detail::with_layer(top, 3), 0xFFFFFFFFu);
+}
+
+TEST(CsrBuilder, LayeredBuilderRefusesIdsTooLargeForTheLayerBits) {
+  const std::uint64_t nodes = detail::max_layered_nodes + 1;
+  const std::vector<std::uint64_t> chunk_start = {0, nodes};
+  const auto source = [](std::size_t, auto&&) {};
+  const auto leaving = [](std::size_t, auto&&) { return std::uint64_t{0}; };
+  EXPECT_THROW(build_csr_owned_layered(nodes, chunk_start, source, leaving), std::length_error);
 }
