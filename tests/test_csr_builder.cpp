@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "sim/core/cpu_features.hpp"
 #include "sim/core/random.hpp"
 #include "sim/graph/csr_builder.hpp"
 #include "sim/graph/graph.hpp"
@@ -184,7 +185,7 @@ TEST(CsrBuilder, LayerBitsRoundTripThroughIdsAndKeepTheirOrder) {
   // with_layer and split_layers at the ends of the id range, for lengths
   // around whole words of layers.
   const NodeId top = static_cast<NodeId>(detail::max_layered_nodes - 1);
-  for (std::uint64_t n : {0, 1, 31, 32, 33, 64, 95}) {
+  for (std::uint64_t n : {0, 1, 15, 16, 17, 31, 32, 33, 64, 95, 200}) {
     std::vector<NodeId> ids(n), entries(n);
     std::vector<unsigned> layers(n);
     for (std::uint64_t k = 0; k < n; ++k) {
@@ -193,14 +194,22 @@ TEST(CsrBuilder, LayerBitsRoundTripThroughIdsAndKeepTheirOrder) {
       entries[k] = detail::with_layer(ids[k], layers[k]);
       ASSERT_NE(entries[k], 0xFFFFFFFFu);  // never the sorts' free-slot marker
     }
-    std::vector<std::uint64_t> words(n / 32 + 2, ~std::uint64_t{0});
-    detail::split_layers(entries.data(), n, words.data());
-    EXPECT_EQ(entries, ids);
-    for (std::uint64_t k = 0; k < n; ++k) ASSERT_EQ((words[k / 32] >> (2 * (k % 32))) & 3u, layers[k]) << k;
-    if (n % 32 != 0) {
-      EXPECT_EQ(words[n / 32] >> (2 * (n % 32)), 0u);  // unused bits zero
+    // Every variant this CPU runs (AVX-512 and the generic one).
+    for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx512}) {
+      if (!host_supports(level)) continue;
+      force_vector_level(level);
+      std::vector<NodeId> split = entries;
+      std::vector<std::uint64_t> words(n / 32 + 2, ~std::uint64_t{0});
+      detail::split_layers(split.data(), n, words.data());
+      force_vector_level(std::nullopt);
+      EXPECT_EQ(split, ids) << vector_level_name(level);
+      for (std::uint64_t k = 0; k < n; ++k)
+        ASSERT_EQ((words[k / 32] >> (2 * (k % 32))) & 3u, layers[k]) << k << " " << vector_level_name(level);
+      if (n % 32 != 0) {
+        EXPECT_EQ(words[n / 32] >> (2 * (n % 32)), 0u) << vector_level_name(level);  // unused bits zero
+      }
+      EXPECT_EQ(words[n / 32 + 1], 0u) << vector_level_name(level);  // and a zero word after the last
     }
-    EXPECT_EQ(words[n / 32 + 1], 0u);  // and a zero word after the last
   }
   // Ids keep their order whatever the layers; a tie's repeats stay equal.
   EXPECT_LT(detail::with_layer(5, 3), detail::with_layer(6, 0));

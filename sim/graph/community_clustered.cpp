@@ -188,6 +188,8 @@ class ClusteredFabric {
     else
       sociabilities(seed_, first, n, scratch.sociability);
     const std::vector<std::uint32_t>& bins = only_leaving ? scratch.sociability : place.bin;
+    // Kinds of tie (from their first word) that may leave the chunk.
+    const std::uint64_t leave_cut = base_.chunks_split_regions ? shape_.local_cut : shape_.regional_cut;
     // The layer of a tie between residents l and r of h (local indices).
     auto layer_in_hood = [&](std::uint32_t l, std::uint32_t r) {
       const unsigned shared = unsigned{place.focus[l] == place.focus[r]} + unsigned{place.circle[l] == place.circle[r]};
@@ -228,6 +230,24 @@ class ClusteredFabric {
         const Shape::Started& started = shape_.started[b];
         const std::uint32_t count = poisson_count(rng.uniform(), started.mean, started.none);
         emitted += count;
+        // The leaving pass with every word in the batch: one branch a tie (on
+        // whether it may leave, usually not) instead of the kinds' chain;
+        // friends and local acquaintances take two words, the others three.
+        if constexpr (only_leaving) {
+          if (2 + 3 * std::uint64_t{count} <= 4 * tie_blocks) {
+            const std::uint32_t* const column = words + i;
+            std::uint32_t k = 2;  // after the uniform's two words
+            for (std::uint32_t t = 0; t < count; ++t) {
+              const std::uint32_t kind = column[batch * k];
+              if (kind >= leave_cut) {
+                const std::uint32_t w1 = column[batch * (k + 1)], w2 = column[batch * (k + 2)];
+                emit(id, kind < shape_.regional_cut ? regional_tie(h, w1, w2) : long_range_tie(h, w1, w2), 3u);
+              }
+              k += 2 + unsigned{kind >= shape_.local_cut};
+            }
+            continue;
+          }
+        }
         // The ties, reading words with next(). Friends and local
         // acquaintances never leave: the leaving pass passes over their word.
         auto tie_loop = [&](auto&& next) {
