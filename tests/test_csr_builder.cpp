@@ -224,3 +224,30 @@ TEST(CsrBuilder, LayeredBuilderRefusesIdsTooLargeForTheLayerBits) {
   const auto leaving = [](std::size_t, auto&&) { return std::uint64_t{0}; };
   EXPECT_THROW(build_csr_owned_layered(nodes, chunk_start, source, leaving), std::length_error);
 }
+
+TEST(CsrBuilder, RowSortMatchesSortAndUniqueForEveryLengthAndVariant) {
+  // Lengths across the one-register, several-register and std::sort paths,
+  // ids with repeats (a narrow range) or not, packed to the row's start or
+  // further left.
+  Stream rng(11, 0, 0, 0, 4);
+  for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx512}) {
+    if (!host_supports(level)) continue;
+    force_vector_level(level);
+    for (std::uint32_t n = 0; n <= 100; ++n)
+      for (std::uint32_t range : {8u, 1000u, 0xFFFFFFFEu}) {
+        std::vector<NodeId> row(n);
+        for (NodeId& x : row) x = rng.below32(range);
+        std::vector<NodeId> expected = row;
+        std::sort(expected.begin(), expected.end());
+        expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+        for (std::uint32_t gap : {0u, 3u}) {
+          std::vector<NodeId> buffer(gap, 7);
+          buffer.insert(buffer.end(), row.begin(), row.end());
+          const std::uint64_t kept = detail::sort_unique_row(buffer.data() + gap, buffer.data() + gap + n, buffer.data());
+          ASSERT_EQ(std::vector<NodeId>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(kept)), expected)
+              << "n " << n << " range " << range << " gap " << gap << " " << vector_level_name(level);
+        }
+      }
+    force_vector_level(std::nullopt);
+  }
+}
