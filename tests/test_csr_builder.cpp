@@ -243,7 +243,8 @@ TEST(CsrBuilder, RowSortMatchesSortAndUniqueForEveryLengthAndVariant) {
         for (std::uint32_t gap : {0u, 3u}) {
           std::vector<NodeId> buffer(gap, 7);
           buffer.insert(buffer.end(), row.begin(), row.end());
-          const std::uint64_t kept = detail::sort_unique_row(buffer.data() + gap, buffer.data() + gap + n, buffer.data());
+          const std::uint64_t kept =
+              detail::sort_unique_row(buffer.data() + gap, buffer.data() + gap + n, buffer.data());
           ASSERT_EQ(std::vector<NodeId>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(kept)), expected)
               << "n " << n << " range " << range << " gap " << gap << " " << vector_level_name(level);
         }

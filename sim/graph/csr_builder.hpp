@@ -223,6 +223,11 @@ inline void split_layers_generic(NodeId* entries, std::uint64_t n, std::uint64_t
 }
 
 #if defined(__x86_64__)
+// (GCC 12 warns about the intrinsics' own deliberately undefined registers.)
+#if !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 // AVX-512: 16 entries a register; each entry's layer shifted to its place in
 // a 32-bit half word, and the 16 ORed together.
 __attribute__((target("avx512f"))) inline void split_layers_avx512(NodeId* entries, std::uint64_t n,
@@ -233,16 +238,19 @@ __attribute__((target("avx512f"))) inline void split_layers_avx512(NodeId* entri
   for (; 32 * (w + 1) <= n; ++w) {
     NodeId* const e = entries + 32 * w;
     const __m512i a = _mm512_loadu_si512(e), b = _mm512_loadu_si512(e + 16);
-    const auto low = static_cast<std::uint32_t>(
-        _mm512_reduce_or_epi32(_mm512_sllv_epi32(_mm512_and_si512(a, three), place)));
-    const auto high = static_cast<std::uint32_t>(
-        _mm512_reduce_or_epi32(_mm512_sllv_epi32(_mm512_and_si512(b, three), place)));
+    const auto low =
+        static_cast<std::uint32_t>(_mm512_reduce_or_epi32(_mm512_sllv_epi32(_mm512_and_si512(a, three), place)));
+    const auto high =
+        static_cast<std::uint32_t>(_mm512_reduce_or_epi32(_mm512_sllv_epi32(_mm512_and_si512(b, three), place)));
     layers[w] = low | std::uint64_t{high} << 32;
     _mm512_storeu_si512(e, _mm512_srli_epi32(a, 2));
     _mm512_storeu_si512(e + 16, _mm512_srli_epi32(b, 2));
   }
   split_layers_generic(entries, n, layers, 32 * w);  // the last, partial word
 }
+#if !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif
 
 inline void split_layers(NodeId* entries, std::uint64_t n, std::uint64_t* layers) {
@@ -371,7 +379,7 @@ Graph build_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_sta
             overflow = true;
             n = cap;
           }
-          packed = rows.build<layered ? 2 : 0>(e, n, lo, span, arriving, ci, g.offsets.data() + lo);
+          packed = rows.build < layered ? 2 : 0 > (e, n, lo, span, arriving, ci, g.offsets.data() + lo);
         };
         if constexpr (layered) {
           source(ci, [&](NodeId u, NodeId v, unsigned tie_layer) {
