@@ -262,7 +262,8 @@ class ClusteredFabric {
                 const std::uint32_t q = weighted_pick(place.by_position, a, b, place.position[local], w);
                 const std::uint32_t r = place.member[q];
                 emit(id, NodeId(first + r),
-                     (2u - unsigned{place.circle[local] == place.circle[r]}) * unsigned{household[local] != household[r]});
+                     (2u - unsigned{place.circle[local] == place.circle[r]}) *
+                         unsigned{household[local] != household[r]});
               }
             } else if (kind < shape_.local_cut) {
               const std::uint32_t w = next();
