@@ -137,7 +137,8 @@ TEST(CsrBuilder, OwnedBuilderHandlesEmptyChunksAndChunksWithoutEdges) {
 
 TEST(CsrBuilder, LayeredBuilderGivesEveryEntryItsLayerWhereverChunksEnd) {
   // Chunks of 1 to 9 rows (some empty of edges), so that their entries start
-  // and end anywhere in a layer byte; a layer from (row, target) alone.
+  // and end anywhere in a layer byte; a layer from the tie's two ends alone
+  // (either way round), carried through the sort with the ids.
   const std::size_t nodes = 3000;
   std::vector<std::uint64_t> chunk_start = {0};
   Stream sizes(4, 0, 0, 0, 3);
@@ -157,13 +158,12 @@ TEST(CsrBuilder, LayeredBuilderGivesEveryEntryItsLayerWhereverChunksEnd) {
     }
   }
   const Graph expected = reference(nodes, chunks);
-  const auto layer = [](NodeId row, NodeId target) { return static_cast<std::uint8_t>((row * 7u + target * 3u) % 4); };
+  const auto layer = [](NodeId row, NodeId target) { return ((row ^ target) * 7u + (row + target) / 3u) % 4u; };
   const auto source = [&](std::size_t c, auto&& emit) {
-    for (auto [u, v] : chunks[c]) emit(u, v);
-    return layer;
+    for (auto [u, v] : chunks[c]) emit(u, v, layer(u, v));
   };
   const auto leaving = [&](std::size_t c, auto&& emit) {
-    for (auto [u, v] : chunks[c]) emit(u, v);
+    for (auto [u, v] : chunks[c]) emit(u, v, layer(u, v));
     return std::uint64_t{chunks[c].size()};
   };
   const int saved = omp_get_max_threads();
@@ -174,44 +174,12 @@ TEST(CsrBuilder, LayeredBuilderGivesEveryEntryItsLayerWhereverChunksEnd) {
     ASSERT_EQ(g.layers.byte_count(), (g.targets.size() + 3) / 4);
     for (NodeId v = 0; v < nodes; ++v)
       for (std::uint64_t e = g.offsets[v]; e < g.offsets[v + 1]; ++e)
-        ASSERT_EQ(static_cast<int>(g.layers.at(e)), layer(v, g.targets[e])) << "row " << v << " entry " << e;
+        ASSERT_EQ(static_cast<unsigned>(g.layers.at(e)), layer(v, g.targets[e])) << "row " << v << " entry " << e;
     if (g.targets.size() % 4 != 0) {  // the last byte's unused bits stay zero
       EXPECT_EQ(g.layers.bytes()[g.layers.byte_count() - 1] >> (2 * (g.targets.size() % 4)), 0);
     }
   }
   omp_set_num_threads(saved);
-}
-
-// Every variant of the row sort (forced one at a time) against std::sort and
-// std::unique: rows of every length up to and past the vector path's 32,
-// with repeats, ids near 2^32 (where a signed comparison would misorder) and
-// the output written over the row itself or earlier in the array.
-TEST(CsrBuilder, RowSortMatchesSortUniqueForEveryVectorVariant) {
-  for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx2, VectorLevel::avx512}) {
-    if (!host_supports(level)) continue;
-    force_vector_level(level);
-    for (std::uint32_t trial = 0; trial < 400; ++trial) {
-      Stream rng(7, 0, 0, trial, 1);
-      const std::uint32_t n = trial % 41;
-      const std::uint32_t shift = rng.below32(4);  // write 0-3 slots before the row
-      const bool high = trial % 3 == 0;
-      std::vector<NodeId> buffer(shift + n), row(n);
-      for (std::uint32_t i = 0; i < n; ++i) {
-        const std::uint32_t small = rng.below32(n + 1);  // repeats likely
-        row[i] = high ? 0xFFFFFFFEu - small * 0x01000000u : small;
-      }
-      std::copy(row.begin(), row.end(), buffer.begin() + shift);
-      std::vector<NodeId> expected = row;
-      std::sort(expected.begin(), expected.end());
-      expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
-      const std::uint64_t kept =
-          detail::sort_unique_row(buffer.data() + shift, buffer.data() + shift + n, buffer.data());
-      ASSERT_EQ(kept, expected.size()) << vector_level_name(level) << " trial " << trial;
-      for (std::size_t i = 0; i < expected.size(); ++i)
-        ASSERT_EQ(buffer[i], expected[i]) << vector_level_name(level) << " trial " << trial << " slot " << i;
-    }
-  }
-  force_vector_level(std::nullopt);
 }
 
 // Rows in order (the fast path), with a repeat, or shuffled, at every length
@@ -237,4 +205,76 @@ TEST(CsrBuilder, SortUniqueRowSortsAndDropsRepeats) {
       }
   }
   force_vector_level(std::nullopt);
+}
+
+TEST(CsrBuilder, LayerBitsRoundTripThroughIdsAndKeepTheirOrder) {
+  // with_layer and split_layers at the ends of the id range, for lengths
+  // around whole words of layers.
+  const NodeId top = static_cast<NodeId>(detail::max_layered_nodes - 1);
+  for (std::uint64_t n : {0, 1, 15, 16, 17, 31, 32, 33, 64, 95, 200}) {
+    std::vector<NodeId> ids(n), entries(n);
+    std::vector<unsigned> layers(n);
+    for (std::uint64_t k = 0; k < n; ++k) {
+      ids[k] = k % 3 == 0 ? static_cast<NodeId>(top - k) : static_cast<NodeId>(k * 7919);
+      layers[k] = static_cast<unsigned>((k * 5 + n) % 4);
+      entries[k] = detail::with_layer(ids[k], layers[k]);
+      ASSERT_NE(entries[k], 0xFFFFFFFFu);  // never the sorts' free-slot marker
+    }
+    // Every variant this CPU runs (AVX-512 and the generic one).
+    for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx512}) {
+      if (!host_supports(level)) continue;
+      force_vector_level(level);
+      std::vector<NodeId> split = entries;
+      std::vector<std::uint64_t> words(n / 32 + 2, ~std::uint64_t{0});
+      detail::split_layers(split.data(), n, words.data());
+      force_vector_level(std::nullopt);
+      EXPECT_EQ(split, ids) << vector_level_name(level);
+      for (std::uint64_t k = 0; k < n; ++k)
+        ASSERT_EQ((words[k / 32] >> (2 * (k % 32))) & 3u, layers[k]) << k << " " << vector_level_name(level);
+      if (n % 32 != 0) {
+        EXPECT_EQ(words[n / 32] >> (2 * (n % 32)), 0u) << vector_level_name(level);  // unused bits zero
+      }
+      EXPECT_EQ(words[n / 32 + 1], 0u) << vector_level_name(level);  // and a zero word after the last
+    }
+  }
+  // Ids keep their order whatever the layers; a tie's repeats stay equal.
+  EXPECT_LT(detail::with_layer(5, 3), detail::with_layer(6, 0));
+  EXPECT_EQ(detail::with_layer(top, 3), detail::with_layer(top, 3));
+  EXPECT_LT(detail::with_layer(top, 3), 0xFFFFFFFFu);
+}
+
+TEST(CsrBuilder, LayeredBuilderRefusesIdsTooLargeForTheLayerBits) {
+  const std::uint64_t nodes = detail::max_layered_nodes + 1;
+  const std::vector<std::uint64_t> chunk_start = {0, nodes};
+  const auto source = [](std::size_t, auto&&) {};
+  const auto leaving = [](std::size_t, auto&&) { return std::uint64_t{0}; };
+  EXPECT_THROW(build_csr_owned_layered(nodes, chunk_start, source, leaving), std::length_error);
+}
+
+TEST(CsrBuilder, RowSortMatchesSortAndUniqueForEveryLengthAndVariant) {
+  // Lengths across the one-register, several-register and std::sort paths,
+  // ids with repeats (a narrow range) or not, packed to the row's start or
+  // further left.
+  Stream rng(11, 0, 0, 0, 4);
+  for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx2, VectorLevel::avx512}) {
+    if (!host_supports(level)) continue;
+    force_vector_level(level);
+    for (std::uint32_t n = 0; n <= 100; ++n)
+      for (std::uint32_t range : {8u, 1000u, 0xFFFFFFFEu}) {
+        std::vector<NodeId> row(n);
+        for (NodeId& x : row) x = rng.below32(range);
+        std::vector<NodeId> expected = row;
+        std::sort(expected.begin(), expected.end());
+        expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+        for (std::uint32_t gap : {0u, 3u}) {
+          std::vector<NodeId> buffer(gap, 7);
+          buffer.insert(buffer.end(), row.begin(), row.end());
+          const std::uint64_t kept =
+              detail::sort_unique_row(buffer.data() + gap, buffer.data() + gap + n, buffer.data());
+          ASSERT_EQ(std::vector<NodeId>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(kept)), expected)
+              << "n " << n << " range " << range << " gap " << gap << " " << vector_level_name(level);
+        }
+      }
+    force_vector_level(std::nullopt);
+  }
 }

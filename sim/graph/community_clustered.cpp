@@ -93,50 +93,10 @@ class ClusteredFabric {
 
   Graph build() const {
     std::vector<Scratch> scratch(static_cast<std::size_t>(omp_get_max_threads()));
-    // A chunk's edges, and the layer function of its entries (from the
-    // contexts its residents were placed in).
     auto chunk_edges = [&](std::size_t c, auto&& emit) {
       Scratch& s = scratch[static_cast<std::size_t>(omp_get_thread_num())];
-      const std::uint64_t lo = first_of(base_.chunk_first_hood[c]);
-      const std::uint64_t span = first_of(base_.chunk_first_hood[c + 1]) - lo;
-      s.context.resize(span);
-      std::uint32_t foci = 0, circles = 0;
-      for (std::uint64_t h = base_.chunk_first_hood[c]; h < base_.chunk_first_hood[c + 1]; ++h) {
+      for (std::uint64_t h = base_.chunk_first_hood[c]; h < base_.chunk_first_hood[c + 1]; ++h)
         hood_edges(h, emit, s, std::false_type{});
-        const Placement& place = s.placement;
-        const std::uint64_t first = first_of(h);
-        const std::uint32_t n = residents_of(h);
-        Context* const out = s.context.data() + (first - lo);
-        for (std::uint32_t l = 0; l < n; ++l) out[l] = {0, foci + place.focus[l], circles + place.circle[l]};
-        if (n > 0) {
-          foci += static_cast<std::uint32_t>(place.focus_start.size() - 1);
-          circles += place.circle[place.member[n - 1]] + 1;  // the last position is in the last circle
-        }
-        const auto& starts = base_.household_starts[h];
-        for (std::size_t i = 0; i < starts.size(); ++i) {
-          const std::uint64_t end = i + 1 < starts.size() ? starts[i + 1] : first + n;
-          for (std::uint64_t v = starts[i]; v < end; ++v)
-            out[v - first].household = static_cast<std::uint32_t>(starts[i]);
-        }
-      }
-      // The closest context the two ends share: household (0), else
-      // acquaintance (3) less one for a shared focus and one more for a
-      // shared circle (which implies the focus); in arithmetic, as the cases
-      // come in random order. Ends in different neighbourhoods share none,
-      // which needs no look-up: rows come in order, so the row's
-      // neighbourhood is followed along, and only the contexts of its
-      // residents (in cache) are read.
-      const Context* const context = s.context.data();
-      const std::uint64_t* hood_end = pop_.neighbourhood_start.data() + base_.chunk_first_hood[c] + 1;
-      std::uint64_t hood_first = lo;
-      return [context, lo, hood_end, hood_first](NodeId row, NodeId target) mutable -> std::uint8_t {
-        while (row >= *hood_end) hood_first = *hood_end++;
-        if (target - hood_first >= *hood_end - hood_first) return 3;
-        const Context& a = context[row - lo];
-        const Context& b = context[target - lo];
-        const unsigned shared = unsigned{a.focus == b.focus} + unsigned{a.circle == b.circle};
-        return static_cast<std::uint8_t>((3u - shared) * unsigned{a.household != b.household});
-      };
     };
     auto chunk_leaving = [&](std::size_t c, auto&& emit) {
       Scratch& s = scratch[static_cast<std::size_t>(omp_get_thread_num())];
@@ -149,15 +109,11 @@ class ClusteredFabric {
   }
 
  private:
-  // Where a resident of the chunk being built was placed: ids unique in the chunk.
-  struct Context {
-    std::uint32_t household, focus, circle;
-  };
   struct Scratch {
     alignas(64) std::uint32_t words[4 * tie_blocks * batch];
     Placement placement;
     std::vector<std::uint32_t> sociability;  // the leaving pass's bins: no placement needed
-    std::vector<Context> context;  // [resident - chunk's first]
+    std::vector<std::uint32_t> household;  // [local index]: the household's index in the neighbourhood
   };
 
   std::uint64_t first_of(std::uint64_t h) const { return pop_.neighbourhood_start[h]; }
@@ -194,10 +150,14 @@ class ClusteredFabric {
     return static_cast<NodeId>(first_of(hood) + scaled(w2, residents_of(hood)));
   }
 
-  // Emits neighbourhood h's edges; with `leaving`, only those that may leave
-  // the chunk (long-range ties and, for pieces of regions, regional ones),
-  // reading the others' words without using them so that the streams stay in
-  // step. Returns how many edges the full call emits at most.
+  // Emits neighbourhood h's edges with their layers; with `leaving`, only
+  // those that may leave the chunk (long-range ties and, for pieces of
+  // regions, regional ones), reading the others' words without using them so
+  // that the streams stay in step. Returns how many edges the full call emits
+  // at most. A tie's layer is the closest context its two ends share:
+  // household (0), else acquaintance (3) less one for a shared focus and one
+  // more for a shared circle (which implies the focus); ends in different
+  // neighbourhoods share none (so ties that leave the chunk are all 3).
   template <class Emit, class Leaving>
   std::uint64_t hood_edges(std::uint64_t h, Emit&& emit, Scratch& scratch, Leaving) const {
     constexpr bool only_leaving = Leaving::value;
@@ -205,13 +165,21 @@ class ClusteredFabric {
     const std::uint32_t n = residents_of(h);
     std::uint64_t emitted = 0;
 
+    std::uint32_t* household = nullptr;
+    if constexpr (!only_leaving) {
+      scratch.household.resize(n);
+      household = scratch.household.data();
+    }
     const auto& starts = base_.household_starts[h];
     for (std::size_t i = 0; i < starts.size(); ++i) {
       const std::uint64_t end = i + 1 < starts.size() ? starts[i + 1] : first + n;
       emitted += (end - starts[i]) * (end - starts[i] - 1) / 2;
-      if constexpr (!only_leaving)
-        for (std::uint64_t a = starts[i]; a < end; ++a)
-          for (std::uint64_t b = a + 1; b < end; ++b) emit(NodeId(a), NodeId(b));
+      if constexpr (!only_leaving) {
+        for (std::uint64_t a = starts[i]; a < end; ++a) {
+          household[a - first] = static_cast<std::uint32_t>(i);
+          for (std::uint64_t b = a + 1; b < end; ++b) emit(NodeId(a), NodeId(b), 0u);
+        }
+      }
     }
 
     Placement& place = scratch.placement;
@@ -220,12 +188,32 @@ class ClusteredFabric {
     else
       sociabilities(seed_, first, n, scratch.sociability);
     const std::vector<std::uint32_t>& bins = only_leaving ? scratch.sociability : place.bin;
+    // Kinds of tie (from their first word) that may leave the chunk.
+    const std::uint64_t leave_cut = base_.chunks_split_regions ? shape_.local_cut : shape_.regional_cut;
+    // The layer of a tie between residents l and r of h (local indices).
+    auto layer_in_hood = [&](std::uint32_t l, std::uint32_t r) {
+      const unsigned shared = unsigned{place.focus[l] == place.focus[r]} + unsigned{place.circle[l] == place.circle[r]};
+      return (3u - shared) * unsigned{household[l] != household[r]};
+    };
+    // Ties that may reach another neighbourhood.
+    auto emit_far = [&](NodeId id, std::uint32_t local, NodeId target) {
+      if constexpr (only_leaving) {
+        emit(id, target, 3u);
+      } else {
+        const std::uint64_t r = std::uint64_t{target} - first;
+        emit(id, target, r < n ? layer_in_hood(local, static_cast<std::uint32_t>(r)) : 3u);
+      }
+    };
     for_each_circle(n, shape_, [&](std::uint32_t, std::uint32_t a, std::uint32_t b) {
       emitted += std::uint64_t{b - a} * (b - a - 1) / 2;
       if constexpr (!only_leaving)
-        for (std::uint32_t i = a; i < b; ++i)
-          for (std::uint32_t j = i + 1; j < b; ++j)
-            emit(NodeId(first + place.member[i]), NodeId(first + place.member[j]));
+        for (std::uint32_t i = a; i < b; ++i) {
+          const std::uint32_t l = place.member[i];
+          for (std::uint32_t j = i + 1; j < b; ++j) {
+            const std::uint32_t r = place.member[j];
+            emit(NodeId(first + l), NodeId(first + r), unsigned{household[l] != household[r]});  // close, or household
+          }
+        }
     });
 
     std::uint32_t* const words = scratch.words;
@@ -242,6 +230,24 @@ class ClusteredFabric {
         const Shape::Started& started = shape_.started[b];
         const std::uint32_t count = poisson_count(rng.uniform(), started.mean, started.none);
         emitted += count;
+        // The leaving pass with every word in the batch: one branch a tie (on
+        // whether it may leave, usually not) instead of the kinds' chain;
+        // friends and local acquaintances take two words, the others three.
+        if constexpr (only_leaving) {
+          if (2 + 3 * std::uint64_t{count} <= 4 * tie_blocks) {
+            const std::uint32_t* const column = words + i;
+            std::uint32_t k = 2;  // after the uniform's two words
+            for (std::uint32_t t = 0; t < count; ++t) {
+              const std::uint32_t kind = column[batch * k];
+              if (kind >= leave_cut) {
+                const std::uint32_t w1 = column[batch * (k + 1)], w2 = column[batch * (k + 2)];
+                emit(id, kind < shape_.regional_cut ? regional_tie(h, w1, w2) : long_range_tie(h, w1, w2), 3u);
+              }
+              k += 2 + unsigned{kind >= shape_.local_cut};
+            }
+            continue;
+          }
+        }
         // The ties, reading words with next(). Friends and local
         // acquaintances never leave: the leaving pass passes over their word.
         auto tie_loop = [&](auto&& next) {
@@ -254,20 +260,24 @@ class ClusteredFabric {
                 const std::uint32_t f = place.focus[local], a = place.focus_start[f], b = place.focus_start[f + 1];
                 if (b - a < 2) continue;
                 const std::uint32_t q = weighted_pick(place.by_position, a, b, place.position[local], w);
-                emit(id, NodeId(first + place.member[q]));
+                const std::uint32_t r = place.member[q];
+                emit(id, NodeId(first + r),
+                     (2u - unsigned{place.circle[local] == place.circle[r]}) *
+                         unsigned{household[local] != household[r]});
               }
             } else if (kind < shape_.local_cut) {
               const std::uint32_t w = next();
               if constexpr (!only_leaving) {
                 if (n < 2) continue;
-                emit(id, NodeId(first + place.acquaintance(w, n, local)));
+                const std::uint32_t r = place.acquaintance(w, n, local);
+                emit(id, NodeId(first + r), layer_in_hood(local, r));
               }
             } else if (kind < shape_.regional_cut) {
               const std::uint32_t w1 = next(), w2 = next();
-              if (!only_leaving || base_.chunks_split_regions) emit(id, regional_tie(h, w1, w2));
+              if (!only_leaving || base_.chunks_split_regions) emit_far(id, local, regional_tie(h, w1, w2));
             } else {
               const std::uint32_t w1 = next(), w2 = next();
-              emit(id, long_range_tie(h, w1, w2));
+              emit_far(id, local, long_range_tie(h, w1, w2));
             }
           }
         };

@@ -159,6 +159,26 @@ inline std::uint32_t poisson_count(double u, double mean, double no_ties) {
   return k;
 }
 
+// The last q in [lo, hi) with c[q] <= x, given c[lo] <= x and c rising
+// (not strictly). Short ranges (a focus) by counting the entries after lo
+// that are at most x: independent comparisons, where a binary search is a
+// chain of dependent loads. Longer ones by a branch-free binary search (the
+// comparisons are random: branches would mispredict half of them).
+inline std::uint32_t last_at_most(const double* c, std::uint32_t lo, std::uint32_t hi, double x) {
+  if (hi - lo <= 32) {
+    std::uint32_t below = 0;
+    for (std::uint32_t p = lo + 1; p < hi; ++p) below += unsigned{c[p] <= x};
+    return lo + below;
+  }
+  std::uint32_t q = lo, len = hi - lo;
+  while (len > 1) {
+    const std::uint32_t half = len / 2;
+    q = c[q + half] <= x ? q + half : q;
+    len -= half;
+  }
+  return q;
+}
+
 // Index q in [lo, hi), never `self`, with probability proportional to its
 // weight, from one word; cumulative[q] is the weight of the indices before q.
 inline std::uint32_t weighted_pick(const std::vector<double>& cumulative, std::uint32_t lo, std::uint32_t hi,
@@ -167,14 +187,7 @@ inline std::uint32_t weighted_pick(const std::vector<double>& cumulative, std::u
   const double own = c[self + 1] - c[self];
   double x = c[lo] + (word + 0.5) * 0x1p-32 * (c[hi] - c[lo] - own);
   if (x >= c[self]) x += own;
-  // The last q in [lo, hi) with c[q] <= x, by a branch-free binary search
-  // (the comparisons are random: branches would mispredict half of them).
-  std::uint32_t q = lo, len = hi - lo;
-  while (len > 1) {
-    const std::uint32_t half = len / 2;
-    q = c[q + half] <= x ? q + half : q;
-    len -= half;
-  }
+  std::uint32_t q = last_at_most(c, lo, hi, x);
   if (q == self) q = self + 1 < hi ? self + 1 : self - 1;  // rounding at self's edge
   return q;
 }

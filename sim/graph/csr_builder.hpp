@@ -12,7 +12,11 @@
 #include <stdexcept>
 #include <utility>
 #include <vector>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
+#include "sim/core/cpu_features.hpp"
 #include "sim/core/parallel_errors.hpp"
 #include "sim/graph/graph.hpp"
 
@@ -95,6 +99,10 @@ struct ChunkRows {
   std::size_t slab_capacity = 0;
 
   // arriving[thread][chunk]: (row, neighbour) pairs reaching this chunk's rows from other chunks.
+  // With shift 2 both ends of an edge (and of an arrival) carry its layer in
+  // their two low bits (with_layer): rows are found by id >> 2, and the
+  // entries keep their layer through the sort.
+  template <unsigned shift = 0>
   std::uint64_t build(const Edge* edges, std::size_t n, std::uint64_t lo, std::uint64_t span,
                       const std::vector<std::vector<std::vector<Edge>>>& arriving, std::size_t chunk,
                       std::uint64_t* row_start) {
@@ -103,11 +111,11 @@ struct ChunkRows {
     for (std::size_t i = 0; i < n; ++i) {
       const auto [u, v] = edges[i];
       if (u == v) continue;
-      if (std::uint64_t{u} - lo < span) ++count[u - lo];
-      if (std::uint64_t{v} - lo < span) ++count[v - lo];
+      if (std::uint64_t{u >> shift} - lo < span) ++count[(u >> shift) - lo];
+      if (std::uint64_t{v >> shift} - lo < span) ++count[(v >> shift) - lo];
     }
     for (const auto& per_thread : arriving)
-      for (const auto& [x, y] : per_thread[chunk]) ++count[x - lo];
+      for (const auto& [x, y] : per_thread[chunk]) ++count[(x >> shift) - lo];
     std::uint32_t total = 0;
     for (std::uint64_t i = 0; i <= span; ++i) count[i] = total += count[i];  // each row's end
     if (total > slab_capacity) {
@@ -119,11 +127,11 @@ struct ChunkRows {
     for (std::size_t i = 0; i < n; ++i) {
       const auto [u, v] = edges[i];
       if (u == v) continue;
-      if (std::uint64_t{u} - lo < span) out[--count[u - lo]] = v;
-      if (std::uint64_t{v} - lo < span) out[--count[v - lo]] = u;
+      if (std::uint64_t{u >> shift} - lo < span) out[--count[(u >> shift) - lo]] = v;
+      if (std::uint64_t{v >> shift} - lo < span) out[--count[(v >> shift) - lo]] = u;
     }
     for (const auto& per_thread : arriving)
-      for (const auto& [x, y] : per_thread[chunk]) out[--count[x - lo]] = y;
+      for (const auto& [x, y] : per_thread[chunk]) out[--count[(x >> shift) - lo]] = y;
     std::uint64_t write = 0;
     for (std::uint64_t i = 0; i < span; ++i) {
       const std::uint64_t read = count[i];
@@ -184,6 +192,74 @@ namespace detail {
 // Two bits a layer, 32 entries a word, from a chunk's first entry.
 using PackedLayers = std::vector<std::uint64_t>;
 
+// Layered builds carry each tie's layer through the sort in the two low bits
+// of both its ends (with_layer): an id keeps its order, and repeats of a tie
+// (which have the same layer) stay equal. So ids need 30 bits, and the
+// largest (2^30 - 2) stays below the sorts' free-slot marker 2^32 - 1.
+constexpr std::uint64_t max_layered_nodes = (std::uint64_t{1} << 30) - 1;
+[[gnu::always_inline]] inline NodeId with_layer(NodeId id, unsigned layer) { return id << 2 | layer; }
+
+// Splits n entries id << 2 | layer into their ids (in place) and their
+// layers, 32 a word (words [0, n / 32 + 2): a zero word after the last).
+// Entries [from, n) only, for the variants that did the words before.
+inline void split_layers_generic(NodeId* entries, std::uint64_t n, std::uint64_t* layers, std::uint64_t from = 0) {
+  std::uint64_t w = from / 32;
+  for (; 32 * (w + 1) <= n; ++w) {
+    NodeId* const e = entries + 32 * w;
+    std::uint64_t bits = 0;
+    for (unsigned j = 0; j < 32; ++j) {
+      bits |= std::uint64_t{e[j] & 3u} << (2 * j);
+      e[j] >>= 2;
+    }
+    layers[w] = bits;
+  }
+  std::uint64_t bits = 0;
+  for (std::uint64_t k = 32 * w; k < n; ++k) {
+    bits |= std::uint64_t{entries[k] & 3u} << (2 * (k - 32 * w));
+    entries[k] >>= 2;
+  }
+  layers[w] = bits;
+  layers[w + 1] = 0;
+}
+
+#if defined(__x86_64__)
+// (GCC 12 warns about the intrinsics' own deliberately undefined registers.)
+#if !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+// AVX-512: 16 entries a register; each entry's layer shifted to its place in
+// a 32-bit half word, and the 16 ORed together.
+__attribute__((target("avx512f"))) inline void split_layers_avx512(NodeId* entries, std::uint64_t n,
+                                                                   std::uint64_t* layers) {
+  const __m512i three = _mm512_set1_epi32(3);
+  const __m512i place = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  std::uint64_t w = 0;
+  for (; 32 * (w + 1) <= n; ++w) {
+    NodeId* const e = entries + 32 * w;
+    const __m512i a = _mm512_loadu_si512(e), b = _mm512_loadu_si512(e + 16);
+    const auto low =
+        static_cast<std::uint32_t>(_mm512_reduce_or_epi32(_mm512_sllv_epi32(_mm512_and_si512(a, three), place)));
+    const auto high =
+        static_cast<std::uint32_t>(_mm512_reduce_or_epi32(_mm512_sllv_epi32(_mm512_and_si512(b, three), place)));
+    layers[w] = low | std::uint64_t{high} << 32;
+    _mm512_storeu_si512(e, _mm512_srli_epi32(a, 2));
+    _mm512_storeu_si512(e + 16, _mm512_srli_epi32(b, 2));
+  }
+  split_layers_generic(entries, n, layers, 32 * w);  // the last, partial word
+}
+#if !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+#endif
+
+inline void split_layers(NodeId* entries, std::uint64_t n, std::uint64_t* layers) {
+#if defined(__x86_64__)
+  if (vector_level() == VectorLevel::avx512) return split_layers_avx512(entries, n, layers);
+#endif
+  split_layers_generic(entries, n, layers);
+}
+
 // The 8 bits of packed layers from bit `at` on (zeros past the last word).
 inline std::uint8_t layer_bits(const std::uint64_t* packed, std::uint64_t at) {
   const std::uint64_t word = at >> 6;
@@ -220,15 +296,17 @@ inline void store_layers(std::uint8_t* bytes, std::uint64_t base, const std::uin
 // in cache, and the slab is copied to the next free place in the targets,
 // which only waits on the chunks before it to know where that is. Rows are
 // sorted, so neither the fill order nor the thread count shows in the result.
-// With layers, each chunk's entries get theirs from its source's layer
-// function while its rows are still in cache (sim/graph/graph.hpp), called
-// row by row in id order (so it can follow a row's context along).
+// With layers, each edge carries its layer from the source through the
+// sort (with_layer), and the chunk's entries are split into ids and layers
+// while they are in cache.
 template <bool layered, class Source, class Leaving>
 Graph build_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
                   const Leaving& leaving) {
   if (chunk_start.size() < 2 || chunk_start.front() != 0 || chunk_start.back() != nodes ||
       !std::is_sorted(chunk_start.begin(), chunk_start.end()))
     throw std::invalid_argument("build_csr_owned: chunk starts must rise from 0 to the node count");
+  if (layered && nodes > max_layered_nodes)
+    throw std::length_error("build_csr_owned_layered: graphs with layers hold fewer than 2^30 nodes");
   const std::size_t chunks = chunk_start.size() - 1;
   const auto n_chunks = static_cast<std::int64_t>(chunks);
   const auto max_threads = static_cast<std::size_t>(omp_get_max_threads());
@@ -245,12 +323,20 @@ Graph build_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_sta
     for (std::int64_t c = 0; c < n_chunks; ++c) {
       const std::uint64_t lo = chunk_start[static_cast<std::size_t>(c)];
       const std::uint64_t span = chunk_start[static_cast<std::size_t>(c) + 1] - lo;
+      // Stored as (row, neighbour), with the layer in both when layered.
+      auto arrive = [&](NodeId u, NodeId v, NodeId stored_u, NodeId stored_v) {
+        if (u == v) return;
+        if (std::uint64_t{u} - lo >= span) mine[chunk_of(u)].emplace_back(stored_u, stored_v);
+        if (std::uint64_t{v} - lo >= span) mine[chunk_of(v)].emplace_back(stored_v, stored_u);
+      };
       errors.run([&] {
-        edges_bound[static_cast<std::size_t>(c)] = leaving(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
-          if (u == v) return;
-          if (std::uint64_t{u} - lo >= span) mine[chunk_of(u)].emplace_back(u, v);
-          if (std::uint64_t{v} - lo >= span) mine[chunk_of(v)].emplace_back(v, u);
-        });
+        const auto ci = static_cast<std::size_t>(c);
+        if constexpr (layered)
+          edges_bound[ci] = leaving(ci, [&](NodeId u, NodeId v, unsigned layer) {
+            arrive(u, v, with_layer(u, layer), with_layer(v, layer));
+          });
+        else
+          edges_bound[ci] = leaving(ci, [&](NodeId u, NodeId v) { arrive(u, v, u, v); });
       });
     }
   }
@@ -287,42 +373,28 @@ Graph build_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_sta
         if (edges.size() < cap) edges.resize(cap + cap / 8);
         Edge* const e = edges.data();
         std::size_t n = 0;
-        auto emit = [&](NodeId u, NodeId v) {
-          if (n < cap) e[n] = {u, v};
-          ++n;
-        };
         auto chunk_rows = [&] {
           if (n > cap) {
 #pragma omp atomic write
             overflow = true;
             n = cap;
           }
-          packed = rows.build(e, n, lo, span, arriving, ci, g.offsets.data() + lo);
+          packed = rows.build < layered ? 2 : 0 > (e, n, lo, span, arriving, ci, g.offsets.data() + lo);
         };
         if constexpr (layered) {
-          auto layer_of = source(ci, emit);
+          source(ci, [&](NodeId u, NodeId v, unsigned tie_layer) {
+            if (n < cap) e[n] = {with_layer(u, tie_layer), with_layer(v, tie_layer)};
+            ++n;
+          });
           chunk_rows();
           const std::uint64_t words = packed / 32 + 2;  // and a zero word after the last
           if (layer.size() < words) layer.resize(words + words / 8);
-          const std::uint64_t* const row_start = g.offsets.data() + lo;
-          const NodeId* const slab = rows.slab.get();
-          std::uint64_t* const out = layer.data();
-          std::uint64_t bits = 0, k = 0;
-          for (std::uint64_t i = 0; i < span; ++i) {
-            const std::uint64_t stop = i + 1 < span ? row_start[i + 1] : packed;
-            const auto row = static_cast<NodeId>(lo + i);
-            for (; k < stop; ++k) {
-              bits |= std::uint64_t{layer_of(row, slab[k])} << (2 * (k & 31));
-              if ((k & 31) == 31) {
-                out[k >> 5] = bits;
-                bits = 0;
-              }
-            }
-          }
-          out[packed >> 5] = bits;  // the last, partial word (or zero)
-          out[(packed >> 5) + 1] = 0;
+          split_layers(rows.slab.get(), packed, layer.data());
         } else {
-          source(ci, emit);
+          source(ci, [&](NodeId u, NodeId v) {
+            if (n < cap) e[n] = {u, v};
+            ++n;
+          });
           chunk_rows();
         }
       });

@@ -36,6 +36,7 @@ std::size_t row_split(std::size_t n, std::size_t t, std::size_t threads) { retur
 // comparison sort of ~14 random ids mispredicts about every other branch),
 // and the counting loop vectorises.
 constexpr std::ptrdiff_t small_row = 32;
+constexpr std::ptrdiff_t long_row = 64;  // the AVX-512 variant's limit
 constexpr NodeId free_slot = 0xFFFFFFFFu;  // populations stay below 2^32 - 1
 
 std::uint64_t sort_unique_long_row(NodeId* first, NodeId* last, NodeId* dest) {
@@ -71,14 +72,13 @@ std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last, NodeId* dest)
 }
 
 #if defined(__x86_64__)
-// The same with AVX-512: a row of up to 32 ids sits in two registers (padded
+// The same with AVX-512: a row of up to 64 ids sits in four registers (padded
 // with the marker, which is never smaller than an id), an entry's rank is
 // the population count of one vector comparison per register, and the kept
 // slots are packed with a compressing store.
 __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(NodeId* first, NodeId* last,
                                                                                NodeId* dest) {
   const std::ptrdiff_t n = last - first;
-  if (n > small_row) return sort_unique_long_row(first, last, dest);
   const __m512i marker = _mm512_set1_epi32(-1);
   if (n <= 16) {  // most rows: one register
     const auto lanes = static_cast<__mmask16>((1u << n) - 1u);
@@ -101,26 +101,32 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
     _mm512_mask_compressstoreu_epi32(dest, kept, sorted);
     return static_cast<unsigned>(_mm_popcnt_u32(kept));
   }
-  const auto lanes0 = static_cast<__mmask16>(n >= 16 ? 0xFFFFu : (1u << n) - 1u);
-  const auto lanes1 = static_cast<__mmask16>(n <= 16 ? 0u : n >= 32 ? 0xFFFFu : (1u << (n - 16)) - 1u);
-  const __m512i row0 = _mm512_mask_loadu_epi32(marker, lanes0, first);
-  const __m512i row1 = _mm512_mask_loadu_epi32(marker, lanes1, first + 16);
-  alignas(64) NodeId out[small_row];
-  _mm512_store_si512(out, marker);
-  _mm512_store_si512(out + 16, marker);
+  // Up to 64 ids (rows of sociable citizens): four registers, the rank a sum of four counts.
+  if (n > long_row) return sort_unique_long_row(first, last, dest);
+  const auto regs = static_cast<unsigned>((n + 15) / 16);
+  __m512i row[4];
+  alignas(64) NodeId out[long_row];
+  for (unsigned r = 0; r < 4; ++r) {
+    const std::ptrdiff_t left = n - 16 * static_cast<std::ptrdiff_t>(r);
+    const auto lanes = static_cast<__mmask16>(left >= 16 ? 0xFFFFu : left <= 0 ? 0u : (1u << left) - 1u);
+    row[r] = _mm512_mask_loadu_epi32(marker, lanes, first + 16 * r);
+    _mm512_store_si512(out + 16 * r, marker);
+  }
   for (std::ptrdiff_t i = 0; i < n; ++i) {
     const __m512i x = _mm512_set1_epi32(static_cast<int>(first[i]));
-    const unsigned rank = static_cast<unsigned>(_mm_popcnt_u32(_mm512_cmplt_epu32_mask(row0, x))) +
-                          static_cast<unsigned>(_mm_popcnt_u32(_mm512_cmplt_epu32_mask(row1, x)));
+    unsigned rank = 0;
+    for (unsigned r = 0; r < regs; ++r)
+      rank += static_cast<unsigned>(_mm_popcnt_u32(_mm512_cmplt_epu32_mask(row[r], x)));
     out[rank] = first[i];
   }
-  const __m512i sorted0 = _mm512_load_si512(out), sorted1 = _mm512_load_si512(out + 16);
-  const __mmask16 kept0 = _mm512_cmpneq_epu32_mask(sorted0, marker);
-  const __mmask16 kept1 = _mm512_cmpneq_epu32_mask(sorted1, marker);
-  const auto count0 = static_cast<unsigned>(_mm_popcnt_u32(kept0));
-  _mm512_mask_compressstoreu_epi32(dest, kept0, sorted0);
-  _mm512_mask_compressstoreu_epi32(dest + count0, kept1, sorted1);
-  return count0 + static_cast<unsigned>(_mm_popcnt_u32(kept1));
+  unsigned kept = 0;
+  for (unsigned r = 0; r < regs; ++r) {
+    const __m512i sorted = _mm512_load_si512(out + 16 * r);
+    const __mmask16 keep = _mm512_cmpneq_epu32_mask(sorted, marker);
+    _mm512_mask_compressstoreu_epi32(dest + kept, keep, sorted);
+    kept += static_cast<unsigned>(_mm_popcnt_u32(keep));
+  }
+  return kept;
 }
 
 // The same with AVX2 for CPUs without AVX-512: up to 32 ids in four

@@ -142,10 +142,10 @@ Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& so
 template <class Source, class Leaving>
 Graph build_csr_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
                       const Leaving& leaving);
-// The same with tie layers: source(c, emit) also returns a function
-// layer(row, target) giving the layer (0-3) of each of chunk c's entries,
-// called after source(c) returns and before source is next called on that
-// thread, while the chunk's rows are in cache.
+// The same with tie layers: source and leaving call emit(u, v, layer) with
+// each tie's layer (0-3), which must be the same wherever a tie is emitted
+// (repeats are merged). The layer travels with the tie's ends through the
+// sort, in their ids' two low bits: fewer than 2^30 nodes.
 template <class Source, class Leaving>
 Graph build_csr_owned_layered(std::size_t nodes, const std::vector<std::uint64_t>& chunk_start, const Source& source,
                               const Leaving& leaving);
