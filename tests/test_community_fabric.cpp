@@ -67,8 +67,9 @@ TEST(CommunityFabric, ClusteredLayersAreTheClosestSharedContext) {
       const auto back = static_cast<std::uint64_t>(std::lower_bound(row.begin(), row.end(), v) - row.begin());
       ASSERT_EQ(g.layers.at(g.offsets[u] + back), layer) << v << "-" << u;
       ASSERT_EQ(layer == TieLayer::household, household_of(p, u) == household_of(p, v)) << v << "-" << u;
-      if (layer == TieLayer::close || layer == TieLayer::friends)
+      if (layer == TieLayer::close || layer == TieLayer::friends) {
         ASSERT_EQ(p.neighbourhood[u], p.neighbourhood[v]) << "circles and foci lie in a neighbourhood";
+      }
     }
   }
   // Every household is complete, so household ties per person are

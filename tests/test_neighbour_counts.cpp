@@ -126,7 +126,8 @@ TEST(Threshold, FrontierStepsEqualAFullSweep) {
   }
   for (std::size_t i = 0; i < 40; ++i)
     for (NodeId u : g.neighbours(seeds[i])) active[u] = 1;
-  std::vector<double> expected{static_cast<double>(std::count(active.begin(), active.end(), 1)) / g.nodes()};
+  std::vector<double> expected{static_cast<double>(std::count(active.begin(), active.end(), 1)) /
+                               static_cast<double>(g.nodes())};
   for (std::uint32_t t = 1; t <= steps; ++t) {
     std::vector<std::uint8_t> next = active;
     for (NodeId v = 0; v < g.nodes(); ++v) {
@@ -136,7 +137,8 @@ TEST(Threshold, FrontierStepsEqualAFullSweep) {
       if (!active[v] && g.degree(v) > 0 && on >= needed) next[v] = 1;
     }
     active.swap(next);
-    expected.push_back(static_cast<double>(std::count(active.begin(), active.end(), 1)) / g.nodes());
+    expected.push_back(static_cast<double>(std::count(active.begin(), active.end(), 1)) /
+                       static_cast<double>(g.nodes()));
   }
   ASSERT_EQ(r.values[0].size(), expected.size());
   for (std::size_t t = 0; t < expected.size(); ++t) EXPECT_EQ(r.values[0][t], expected[t]) << "step " << t;
@@ -178,7 +180,8 @@ TEST(VirusOnNetwork, FrontierStepsEqualAFullSweep) {
       }
     }
     health.swap(next);
-    const double infected = static_cast<double>(std::count(health.begin(), health.end(), I)) / g.nodes();
+    const double infected =
+        static_cast<double>(std::count(health.begin(), health.end(), I)) / static_cast<double>(g.nodes());
     EXPECT_EQ(r.values[1][t], infected) << "step " << t;
     if (infected > peak) peak = infected, peak_step = t;
   }

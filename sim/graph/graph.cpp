@@ -72,6 +72,11 @@ std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last, NodeId* dest)
 }
 
 #if defined(__x86_64__)
+// (GCC 12 warns about the intrinsics' own deliberately undefined registers.)
+#if !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 // The same with AVX-512: a row of up to 64 ids sits in four registers (padded
 // with the marker, which is never smaller than an id), an entry's rank is
 // the population count of one vector comparison per register, and the kept
@@ -168,6 +173,9 @@ __attribute__((target("avx2,popcnt"))) std::uint64_t sort_unique_row_avx2(NodeId
   return kept;
 }
 
+#if !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif
 }  // namespace
 
