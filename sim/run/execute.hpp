@@ -78,6 +78,7 @@ struct ExecuteSummary {
   std::uint64_t edges = 0;
   double graph_seconds = 0;
   double run_seconds = 0;
+  double output_seconds = 0;  // writing the HDF5 file: create, write, verify, fsync, rename
   RunResult result;
 };
 
