@@ -239,9 +239,10 @@ ExecuteSummary execute_scenario(const Scenario& s, const std::string& output, co
     double final_mean = 0;
     for (std::uint32_t r = 0; r < s.replicates; ++r) final_mean += first[r * (s.steps + 1) + s.steps];
     final_mean /= s.replicates;
-    std::fprintf(stderr, "%s: %u replicate(s) x %u steps in %.1f s; mean %s at step %u: %.4f; output written in %.1f ms\n",
-                 s.name.c_str(), s.replicates, s.steps, summary.run_seconds, summary.result.metrics.front().name.c_str(),
-                 s.steps, final_mean, summary.output_seconds * 1e3);
+    std::fprintf(stderr,
+                 "%s: %u replicate(s) x %u steps in %.1f s; mean %s at step %u: %.4f; output written in %.1f ms\n",
+                 s.name.c_str(), s.replicates, s.steps, summary.run_seconds,
+                 summary.result.metrics.front().name.c_str(), s.steps, final_mean, summary.output_seconds * 1e3);
   }
   return summary;
 }

@@ -20,8 +20,7 @@ namespace gs {
 // file may change between runs. Thread-safe.
 class WorldCache {
  public:
-  std::shared_ptr<const World> get(const GraphGeneratorInfo& generator, const ParamValues& params,
-                                   std::uint64_t seed);
+  std::shared_ptr<const World> get(const GraphGeneratorInfo& generator, const ParamValues& params, std::uint64_t seed);
   std::uint64_t builds() const;  // graphs built through the cache (misses)
   std::uint64_t hits() const;
 
