@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sim/cli/command.hpp"
 #include "sim/cli/options.hpp"
@@ -29,7 +31,9 @@ void print_members(const Sweep& sweep) {
 int sweep_body(const po::variables_map& vm, const MpiSession& mpi) {
   const bool leader = mpi.rank() == 0;
   const Sweep sweep = load_sweep(vm["sweep"].as<std::string>());
-  for (const auto& m : sweep.members) (void)load_member(sweep, m);  // every member valid before anything runs
+  std::vector<Scenario> scenarios;  // every member valid before anything runs
+  scenarios.reserve(sweep.members.size());
+  for (const auto& m : sweep.members) scenarios.push_back(load_member(sweep, m));
   if (vm.count("list")) {
     if (leader) print_members(sweep);
     return 0;
@@ -39,6 +43,7 @@ int sweep_body(const po::variables_map& vm, const MpiSession& mpi) {
   options.dir = vm["out-dir"].as<std::string>();
   options.resume = vm.count("resume") > 0;
   options.quiet = vm.count("quiet") > 0;
+  options.scenarios = std::move(scenarios);
 
   if (vm.count("member")) {
     const long long n = vm["member"].as<long long>();

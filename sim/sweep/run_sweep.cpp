@@ -72,7 +72,11 @@ SweepJob job_for(const Sweep& sweep, const SweepRunOptions& options) {
   job.sweep = &sweep;
   job.quiet = options.quiet;
   job.dir = options.dir;
-  for (const auto& m : sweep.members) job.scenarios.push_back(load_member(sweep, m));
+  if (options.scenarios.size() == sweep.members.size()) {
+    job.scenarios = options.scenarios;
+  } else {
+    for (const auto& m : sweep.members) job.scenarios.push_back(load_member(sweep, m));
+  }
   return job;
 }
 

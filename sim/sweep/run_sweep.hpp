@@ -19,6 +19,9 @@ struct SweepRunOptions {
   bool resume = false;  // keep complete member files made from the same scenario; run the rest
   bool quiet = false;  // no progress lines
   bool write_index = true;  // DIR/index.h5 and DIR/index.csv
+  // The members' scenarios (load_member, index order) when the caller has
+  // loaded them already; empty: run_sweep loads them (1,000 members: 3 s).
+  std::vector<Scenario> scenarios;
 };
 
 struct SweepOutcome {

@@ -34,7 +34,10 @@ MemberStatus run_member(const SweepJob& job, std::uint32_t index) {
     const FileLock lock((fs::path(job.dir) / ("." + file + ".lock")).string(),
                         "sweep member " + job.sweep->members[index].name + " in " + job.dir);
     remove_stale_temporaries(job.dir, file);
-    execute_scenario(job.scenarios[index], (fs::path(job.dir) / file).string(), ExecuteOptions{true});
+    ExecuteOptions options;
+    options.quiet = true;
+    options.worlds = job.worlds.get();
+    execute_scenario(job.scenarios[index], (fs::path(job.dir) / file).string(), options);
     st.status = "done";
   } catch (const std::exception& e) {
     st.status = "failed";

@@ -4,9 +4,11 @@
 // only on its scenario, so the runner and rank count never change results.
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "sim/run/execute.hpp"
 #include "sim/sweep/sweep.hpp"
 
 namespace gs {
@@ -22,6 +24,10 @@ struct SweepJob {
   std::vector<Scenario> scenarios;  // one per member, index order
   std::string dir;
   bool quiet = false;
+  // The last graph built in this process: members that share generator,
+  // graph parameters and seed (a sensitivity analysis with common random
+  // numbers, say) build it once. Memory stays that of one graph.
+  std::shared_ptr<WorldCache> worlds = std::make_shared<WorldCache>();
 };
 
 std::string member_file_name(const SweepMember& m);  // "<name>.h5"

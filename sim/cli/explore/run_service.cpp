@@ -233,10 +233,12 @@ void RunService::execute(Run& run) {
   RunState outcome = RunState::done;
   try {
     std::uint64_t before = 0;  // steps of the arms already run
+    WorldCache worlds;  // arms on the same graph build it once
     for (std::size_t a = 0; a < run.arms.size(); ++a) {
       const Arm& arm = run.arms[a];
       ExecuteOptions options;
       options.quiet = true;
+      options.worlds = &worlds;
       options.progress = [&](std::uint64_t done, std::uint64_t) {
         std::lock_guard lock(mutex_);
         run.done = before + done;
