@@ -52,7 +52,7 @@ std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last, NodeId* dest)
   bool in_order = true;  // already sorted with no repeats: only moved
   for (std::ptrdiff_t i = 1; i < n; ++i) in_order &= first[i - 1] < first[i];
   if (in_order) {
-    if (dest != first) std::memmove(dest, first, static_cast<std::size_t>(n) * sizeof(NodeId));
+    if (dest != first && n > 0) std::memmove(dest, first, static_cast<std::size_t>(n) * sizeof(NodeId));
     return static_cast<std::uint64_t>(n);
   }
   NodeId out[small_row];
@@ -145,7 +145,7 @@ __attribute__((target("avx2,popcnt"))) std::uint64_t sort_unique_row_avx2(NodeId
   bool in_order = true;  // already sorted with no repeats: only moved
   for (std::ptrdiff_t i = 1; i < n; ++i) in_order &= first[i - 1] < first[i];
   if (in_order) {
-    if (dest != first) std::memmove(dest, first, static_cast<std::size_t>(n) * sizeof(NodeId));
+    if (dest != first && n > 0) std::memmove(dest, first, static_cast<std::size_t>(n) * sizeof(NodeId));
     return static_cast<std::uint64_t>(n);
   }
   alignas(32) NodeId padded[small_row];
