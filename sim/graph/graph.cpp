@@ -46,15 +46,30 @@ std::uint64_t sort_unique_long_row(NodeId* first, NodeId* last, NodeId* dest) {
   return kept;
 }
 
+// A row already in order with no repeats (every row of some generators,
+// erdos_renyi's among them) is only moved to dest: true if it was.
+bool moved_if_in_order(const NodeId* first, std::ptrdiff_t n, NodeId* dest) {
+  bool in_order = true;
+  for (std::ptrdiff_t i = 1; i < n; ++i) in_order &= first[i - 1] < first[i];
+  if (in_order && dest != first && n > 0) std::memmove(dest, first, static_cast<std::size_t>(n) * sizeof(NodeId));
+  return in_order;
+}
+
+// Stores the n ranked slots of `out` from dest on, leaving out the free ones
+// that repeats left; returns how many were kept.
+std::uint64_t pack_kept(const NodeId* out, std::ptrdiff_t n, NodeId* dest) {
+  std::uint64_t kept = 0;
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    dest[kept] = out[i];
+    kept += out[i] != free_slot;
+  }
+  return kept;
+}
+
 std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last, NodeId* dest) {
   const std::ptrdiff_t n = last - first;
   if (n > small_row) return sort_unique_long_row(first, last, dest);
-  bool in_order = true;  // already sorted with no repeats: only moved
-  for (std::ptrdiff_t i = 1; i < n; ++i) in_order &= first[i - 1] < first[i];
-  if (in_order) {
-    if (dest != first && n > 0) std::memmove(dest, first, static_cast<std::size_t>(n) * sizeof(NodeId));
-    return static_cast<std::uint64_t>(n);
-  }
+  if (moved_if_in_order(first, n, dest)) return static_cast<std::uint64_t>(n);
   NodeId out[small_row];
   for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = free_slot;
   for (std::ptrdiff_t i = 0; i < n; ++i) {
@@ -63,12 +78,7 @@ std::uint64_t sort_unique_row_generic(NodeId* first, NodeId* last, NodeId* dest)
     for (std::ptrdiff_t j = 0; j < n; ++j) rank += first[j] < x;
     out[rank] = x;
   }
-  std::uint64_t kept = 0;
-  for (std::ptrdiff_t i = 0; i < n; ++i) {
-    dest[kept] = out[i];
-    kept += out[i] != free_slot;
-  }
-  return kept;
+  return pack_kept(out, n, dest);
 }
 
 #if defined(__x86_64__)
@@ -142,12 +152,7 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
 __attribute__((target("avx2,popcnt"))) std::uint64_t sort_unique_row_avx2(NodeId* first, NodeId* last, NodeId* dest) {
   const std::ptrdiff_t n = last - first;
   if (n > small_row) return sort_unique_long_row(first, last, dest);
-  bool in_order = true;  // already sorted with no repeats: only moved
-  for (std::ptrdiff_t i = 1; i < n; ++i) in_order &= first[i - 1] < first[i];
-  if (in_order) {
-    if (dest != first && n > 0) std::memmove(dest, first, static_cast<std::size_t>(n) * sizeof(NodeId));
-    return static_cast<std::uint64_t>(n);
-  }
+  if (moved_if_in_order(first, n, dest)) return static_cast<std::uint64_t>(n);
   alignas(32) NodeId padded[small_row];
   for (std::ptrdiff_t i = 0; i < small_row; ++i) padded[i] = i < n ? first[i] : free_slot;
   const __m256i flip = _mm256_set1_epi32(static_cast<int>(0x80000000u));
@@ -165,12 +170,7 @@ __attribute__((target("avx2,popcnt"))) std::uint64_t sort_unique_row_avx2(NodeId
           _mm_popcnt_u32(static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(x, row[r])))));
     out[rank] = first[i];
   }
-  std::uint64_t kept = 0;
-  for (std::ptrdiff_t i = 0; i < n; ++i) {
-    dest[kept] = out[i];
-    kept += out[i] != free_slot;
-  }
-  return kept;
+  return pack_kept(out, n, dest);
 }
 
 #if !defined(__clang__)
