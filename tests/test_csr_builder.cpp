@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <stdexcept>
+#include <string>
 
 #include "sim/core/cpu_features.hpp"
 #include "sim/core/random.hpp"
@@ -26,7 +28,7 @@ Graph reference(std::size_t nodes, const std::vector<Pairs>& chunks) {
   Graph g;
   for (const auto& row : rows) {
     g.targets.insert(g.targets.end(), row.begin(), row.end());
-    g.offsets.push_back(g.targets.size());
+    g.offsets.push_back(static_cast<EdgeIndex>(g.targets.size()));
   }
   return g;
 }
@@ -114,6 +116,30 @@ TEST(CsrBuilder, OwnedBuilderRefusesASourceThatEmitsMoreThanLeavingCounted) {
   EXPECT_THROW(build_csr_owned(10, chunk_start, source, undercount), std::logic_error);
   const std::vector<std::uint64_t> not_covering = {0, 5};
   EXPECT_THROW(build_csr_owned(10, not_covering, source, undercount), std::invalid_argument);
+}
+
+// Offsets are 32-bit: both builders refuse a graph with more directed ties
+// than they hold, before allocating its rows, and accept one that just fits.
+TEST(CsrBuilder, OffsetsHoldUpToTheLastDirectedTieAndNoMore) {
+  Graph fits;
+  detail::set_offsets(fits, {0xFFFFFFFEu, 1u, 0u});
+  EXPECT_EQ(fits.offsets.size(), 4u);
+  EXPECT_EQ(fits.offsets[1], 0xFFFFFFFEu);
+  EXPECT_EQ(fits.offsets[3], max_directed_ties);
+  Graph too_many;
+  EXPECT_THROW(detail::set_offsets(too_many, {0xFFFFFFFFu, 1u}), std::length_error);
+
+  const std::vector<std::uint64_t> chunk_start = {0, 5, 10};
+  const auto source = [](std::size_t, auto&&) {};
+  // Each chunk alone fits (2 * 0x7FFFFFFF entries); together they do not.
+  const auto leaving = [](std::size_t, auto&&) { return std::uint64_t{0x7FFFFFFF}; };
+  try {
+    build_csr_owned(10, chunk_start, source, leaving);
+    ADD_FAILURE() << "no exception";
+  } catch (const std::length_error& e) {
+    EXPECT_NE(std::string(e.what()).find("8589934588 directed ties"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("population_scale"), std::string::npos) << e.what();
+  }
 }
 
 TEST(CsrBuilder, OwnedBuilderHandlesEmptyChunksAndChunksWithoutEdges) {

@@ -47,7 +47,7 @@ std::optional<std::string> untestable(VectorLevel level) {
 struct Inputs {
   int len = 0;
   std::vector<std::uint8_t> state, degree, meetings;
-  std::vector<std::uint64_t> offsets;
+  std::vector<EdgeIndex> offsets;
   std::vector<std::int32_t> active, leaders, weighted_degree;
   std::vector<float> efficacy;
   std::vector<Group> group;

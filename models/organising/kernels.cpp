@@ -53,7 +53,7 @@ template <bool Met, DegreesIn Degrees, bool LeadersNear, bool Complex, bool Tabl
 GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
   const std::uint8_t* __restrict state = c.state;
-  const std::uint64_t* __restrict offsets = c.offsets;
+  const EdgeIndex* __restrict offsets = c.offsets;
   const std::uint8_t* __restrict degree = c.degree;
   const std::int32_t* __restrict active = c.active;
   const std::int32_t* __restrict leaders = c.leaders;

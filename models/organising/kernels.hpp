@@ -39,7 +39,7 @@ std::vector<double> pull_by_count_table(std::int32_t max_count, double leader_ex
 
 struct CitizenArrays {
   const std::uint8_t* state;
-  const std::uint64_t* offsets;
+  const EdgeIndex* offsets;
   const std::uint8_t* degree;  // degrees below 255, or nullptr: take them from offsets
   const std::int32_t *active, *leaders;  // leaders nullptr: all 0
   const float* efficacy;

@@ -40,7 +40,7 @@ template <int pass>
 struct AtomicRows {
   std::uint32_t* count;
   NodeId* targets;
-  const std::uint64_t* offsets;
+  const EdgeIndex* offsets;
 
   [[gnu::always_inline]] void endpoint(NodeId x, NodeId y) const {
     if constexpr (pass == 0)
@@ -105,7 +105,7 @@ struct ChunkRows {
   template <unsigned shift = 0>
   std::uint64_t build(const Edge* edges, std::size_t n, std::uint64_t lo, std::uint64_t span,
                       const std::vector<std::vector<std::vector<Edge>>>& arriving, std::size_t chunk,
-                      std::uint64_t* row_start) {
+                      EdgeIndex* row_start) {
     cursor.assign(span + 1, 0);
     std::uint32_t* const count = cursor.data();
     for (std::size_t i = 0; i < n; ++i) {
@@ -136,7 +136,7 @@ struct ChunkRows {
     for (std::uint64_t i = 0; i < span; ++i) {
       const std::uint64_t read = count[i];
       const std::uint64_t kept = sort_unique_row(out + read, out + count[i + 1], out + write);
-      row_start[i] = write;
+      row_start[i] = static_cast<EdgeIndex>(write);
       write += kept;
     }
     return write;
@@ -349,6 +349,7 @@ Graph build_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_sta
       throw std::length_error("build_csr_owned: a chunk's rows must hold fewer than 2^32 entries");
     entries_bound += 2 * edges_bound[c];
   }
+  check_directed_ties(entries_bound, "build_csr_owned");
 
   Graph g;
   g.offsets.resize(nodes + 1);
@@ -409,7 +410,7 @@ Graph build_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_sta
           g.layers.bytes()[zeroed] = 0;
         }
       }
-      for (std::uint64_t i = 0; i < span; ++i) g.offsets[lo + i] += base;
+      for (std::uint64_t i = 0; i < span; ++i) g.offsets[lo + i] += static_cast<EdgeIndex>(base);
       if (packed > 0) std::memcpy(g.targets.data() + base, rows.slab.get(), packed * sizeof(NodeId));
       if constexpr (layered) store_layers(g.layers.bytes(), base, layer.data(), packed);
       for (auto& per_thread : arriving) std::vector<Edge>().swap(per_thread[ci]);
@@ -417,7 +418,7 @@ Graph build_owned(std::size_t nodes, const std::vector<std::uint64_t>& chunk_sta
   }
   errors.rethrow();
   if (overflow) throw std::logic_error("build_csr_owned: source emitted more edges than leaving() counted");
-  g.offsets[nodes] = placed;
+  g.offsets[nodes] = static_cast<EdgeIndex>(placed);
   g.targets.resize(placed);
   if constexpr (layered) g.layers.resize_uninitialised(placed);
   return g;

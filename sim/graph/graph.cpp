@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <stdexcept>
+#include <string>
 
 #include <omp.h>
 #if defined(__x86_64__)
@@ -190,6 +192,7 @@ std::uint64_t sort_unique_row(NodeId* first, NodeId* last, NodeId* dest) {
 void set_offsets(Graph& g, const std::vector<std::uint32_t>& counts) {
   const std::size_t nodes = counts.size();
   g.offsets.resize(nodes + 1);
+  std::uint64_t total = 0;
   std::vector<std::uint64_t> block_total(static_cast<std::size_t>(omp_get_max_threads()) + 1, 0);
 #pragma omp parallel
   {
@@ -203,11 +206,15 @@ void set_offsets(Graph& g, const std::vector<std::uint32_t>& counts) {
     std::uint64_t running = 0;
     for (std::size_t s = 0; s <= t; ++s) running += block_total[s];
     for (std::size_t v = a; v < b; ++v) {
-      g.offsets[v] = running;
+      g.offsets[v] = static_cast<EdgeIndex>(running);
       running += counts[v];
     }
-    if (t + 1 == threads) g.offsets[nodes] = running;
+    if (t + 1 == threads) {
+      g.offsets[nodes] = static_cast<EdgeIndex>(running);
+      total = running;
+    }
   }
+  check_directed_ties(total, "build_csr");  // before any row is filled
 }
 
 // Three phases, each thread on its own contiguous block of rows: sort and
@@ -235,7 +242,7 @@ void finish_rows(Graph& g) {
     for (std::size_t v = a; v < b; ++v) {
       const std::uint64_t read = g.offsets[v], end = v + 1 < b ? g.offsets[v + 1] : start[t + 1];
       const std::uint64_t kept = sort_unique_row(targets + read, targets + end, targets + write);
-      g.offsets[v] = write - start[t];  // relative to the block until the move
+      g.offsets[v] = static_cast<EdgeIndex>(write - start[t]);  // relative to the block until the move
       write += kept;
     }
     packed[t] = write - start[t];
@@ -250,7 +257,7 @@ void finish_rows(Graph& g) {
         // long as its shift; otherwise move sequentially below.
         if (packed[s] < shift[s]) parallel_move = false;
       }
-      g.offsets[nodes] = start[threads] - shift[threads];
+      g.offsets[nodes] = static_cast<EdgeIndex>(start[threads] - shift[threads]);
     }
     if (parallel_move) {
       // The next block's destination starts at start[t] + packed[t] - shift[t].
@@ -266,7 +273,7 @@ void finish_rows(Graph& g) {
         else
           std::memmove(targets + dest + keep, targets + start[t] + keep, (packed[t] - keep) * sizeof(NodeId));
       }
-      for (std::size_t v = a; v < b; ++v) g.offsets[v] += dest;
+      for (std::size_t v = a; v < b; ++v) g.offsets[v] += static_cast<EdgeIndex>(dest);
     }
   }
   errors.rethrow();
@@ -275,13 +282,21 @@ void finish_rows(Graph& g) {
       const std::uint64_t dest = start[t] - shift[t];
       std::memmove(targets + dest, targets + start[t], packed[t] * sizeof(NodeId));
       for (std::size_t v = row_split(nodes, t, used_threads); v < row_split(nodes, t + 1, used_threads); ++v)
-        g.offsets[v] += dest;
+        g.offsets[v] += static_cast<EdgeIndex>(dest);
     }
   }
   g.targets.resize(g.offsets[nodes]);
 }
 
 }  // namespace detail
+
+void check_directed_ties(std::uint64_t entries, const char* builder) {
+  if (entries > max_directed_ties)
+    throw std::length_error(std::string(builder) + ": the graph would hold " + std::to_string(entries) +
+                            " directed ties (each tie counts twice); at most " + std::to_string(max_directed_ties) +
+                            " fit its 32-bit row offsets (the UK at population_scale 1 has about 956 million): "
+                            "use a smaller population_scale or graph");
+}
 
 Population single_neighbourhood_population(std::size_t nodes, std::uint64_t seed) {
   Population p;

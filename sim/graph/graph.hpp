@@ -45,8 +45,16 @@ struct UninitialisedAllocator : std::allocator<T> {
 };
 
 using TargetVector = std::vector<NodeId, UninitialisedAllocator<NodeId>>;
-// Offsets likewise: the builders write every one, in parallel.
-using OffsetVector = std::vector<std::uint64_t, UninitialisedAllocator<std::uint64_t>>;
+// Offsets likewise: the builders write every one, in parallel. They are 32-bit
+// (4 bytes a node, where 8 would cost 270 MB at UK scale), so a graph holds at
+// most max_directed_ties entries (each tie counts twice): the UK has 0.96
+// billion. Builders refuse larger graphs with std::length_error.
+using EdgeIndex = std::uint32_t;
+inline constexpr std::uint64_t max_directed_ties = 0xFFFFFFFFu;
+using OffsetVector = std::vector<EdgeIndex, UninitialisedAllocator<EdgeIndex>>;
+// Throws std::length_error, naming `builder`, when `entries` directed ties
+// would not fit in 32-bit offsets.
+void check_directed_ties(std::uint64_t entries, const char* builder);
 
 // How close a tie is, strongest first: the layers of personal networks
 // (Dunbar 1998; Hill & Dunbar 2003; Zhou et al. 2005), as the community

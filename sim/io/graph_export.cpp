@@ -59,7 +59,7 @@ void write_hdf5(const std::string& temp, const World& w, const ExportInfo& info)
         group, "description",
         "Undirected graph in CSR form: the neighbours of node v are targets[offsets[v]:offsets[v+1]], sorted; "
         "every tie appears in both rows");
-    dataset(group, "offsets", g.offsets, H5T_STD_U64LE, H5T_NATIVE_UINT64,
+    dataset(group, "offsets", g.offsets, H5T_STD_U64LE, H5T_NATIVE_UINT32,  // 64-bit in files, as before
             "Row start of each node in targets (nodes+1 values)");
     dataset(group, "targets", g.targets, H5T_STD_U32LE, H5T_NATIVE_UINT32, "Neighbour node ids, row by row");
     if (!g.layers.empty()) {
