@@ -113,6 +113,17 @@ Organising::Organising(const ParamValues& p, const World& world)
   roster_.reserve(static_cast<std::size_t>(planned + std::min<std::int64_t>(recruits, static_cast<std::int64_t>(n))));
 }
 
+namespace {
+// Participating contacts are counted in 16 bits (ContactCount).
+void check_contact_count(std::int64_t most, const char* what) {
+  if (most > max_contact_count)
+    throw InputError("graph: a citizen has " + std::to_string(most) + " " + what +
+                     " but the organising model counts a citizen's participating contacts in 16 bits; allowed: at "
+                     "most " +
+                     std::to_string(max_contact_count) + " per citizen (with tie weights, use smaller whole weights)");
+}
+}  // namespace
+
 // What never changes in a run: degrees (below 255 in a byte), quintiles and
 // the sizes of quintiles and groups.
 void Organising::count_sizes() {
@@ -120,13 +131,16 @@ void Organising::count_sizes() {
   const std::size_t n = world_.graph.nodes(), hoods = pop.neighbourhoods();
   degree_.resize(n);
   high_degree_.assign(hoods, 0);
-#pragma omp parallel for schedule(dynamic, 64)
+  std::uint32_t most_ties = 0;
+#pragma omp parallel for schedule(dynamic, 64) reduction(max : most_ties)
   for (std::int64_t h = 0; h < static_cast<std::int64_t>(hoods); ++h)
     for (std::uint64_t v = pop.neighbourhood_start[h]; v < pop.neighbourhood_start[h + 1]; ++v) {
       const std::uint32_t k = world_.graph.degree(static_cast<NodeId>(v));
       degree_[v] = static_cast<std::uint8_t>(std::min<std::uint32_t>(k, 255));
       high_degree_[h] |= k >= 255;
+      most_ties = std::max(most_ties, k);
     }
+  check_contact_count(most_ties, "ties");
   if (rates_.weighted) {
     if (world_.graph.layers.empty())
       throw InputError(
@@ -139,6 +153,9 @@ void Organising::count_sizes() {
       for (std::uint64_t e = world_.graph.offsets[v]; e < world_.graph.offsets[v + 1]; ++e) w += tie_weight(e);
       weighted_degree_[static_cast<std::size_t>(v)] = w;
     }
+    if (n > 0)
+      check_contact_count(*std::max_element(weighted_degree_.begin(), weighted_degree_.end()),
+                          "ties, weighted by model.contagion.weights.*,");
   }
   if (rates_.complex) {
     std::int32_t most = 0;

@@ -29,9 +29,8 @@ World clustered(std::uint64_t seed, std::int64_t population = 30000, std::int64_
 }
 
 std::uint32_t household_of(const Population& p, NodeId v) {
-  return static_cast<std::uint32_t>(
-      std::upper_bound(p.household_start.begin(), p.household_start.end(), std::uint64_t{v}) -
-      p.household_start.begin() - 1);
+  return static_cast<std::uint32_t>(std::upper_bound(p.household_start.begin(), p.household_start.end(), NodeId{v}) -
+                                    p.household_start.begin() - 1);
 }
 
 }  // namespace

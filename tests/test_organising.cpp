@@ -173,3 +173,33 @@ TEST(Organising, ResultsAreIdenticalForOneAndTwoThreads) {
   for (double x : one.series("campaigns_lost")) campaigns += x;
   EXPECT_GT(campaigns, 0);  // the test covers campaigns
 }
+
+namespace {
+// One hub tied to `leaves` others, all in one neighbourhood.
+World star(std::uint32_t leaves) {
+  std::vector<std::pair<NodeId, NodeId>> ties;
+  for (NodeId v = 1; v <= leaves; ++v) ties.emplace_back(0, v);
+  World w;
+  w.graph = build_csr(leaves + 1, {ties});
+  w.population = single_neighbourhood_population(leaves + 1, 3);
+  return w;
+}
+
+std::string error_running(const World& w) {
+  try {
+    run_scenario(load_scenario_text(small_town(100, 2, 1, "  organisers: {count: 1}\n"), "s.yaml"), w);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+// Participating contacts are counted in 16 bits: a citizen with up to 65,535
+// ties runs, one with more is refused with a message, not wrapped around.
+TEST(Organising, ContactCountsHoldEveryDegreeUpTo16BitsAndRefuseMore) {
+  EXPECT_EQ(error_running(star(65535)), "");
+  const std::string e = error_running(star(65536));
+  EXPECT_NE(e.find("a citizen has 65536 ties"), std::string::npos) << e;
+  EXPECT_NE(e.find("at most 65535 per citizen"), std::string::npos) << e;
+}

@@ -48,7 +48,8 @@ struct Inputs {
   int len = 0;
   std::vector<std::uint8_t> state, degree, meetings;
   std::vector<EdgeIndex> offsets;
-  std::vector<std::int32_t> active, leaders, weighted_degree;
+  std::vector<ContactCount> active, leaders;
+  std::vector<std::int32_t> weighted_degree;
   std::vector<float> efficacy;
   std::vector<Group> group;
   std::vector<std::uint32_t> last_met;
@@ -65,14 +66,17 @@ struct Inputs {
     len = 1 + static_cast<int>(rng.below(256));
     offsets.push_back(0);
     for (int i = 0; i < len; ++i) {
-      const auto k = static_cast<std::uint32_t>(rng.below(8) == 0 ? 0 : high_degrees ? rng.below(600) : rng.below(255));
+      auto k = static_cast<std::uint32_t>(rng.below(8) == 0 ? 0 : high_degrees ? rng.below(600) : rng.below(255));
+      // Now and then counts near the top of their 16 bits (max_contact_count).
+      if (high_degrees && rng.below(32) == 0) k = static_cast<std::uint32_t>(max_contact_count - rng.below(8));
       offsets.push_back(offsets.back() + k);
       degree.push_back(static_cast<std::uint8_t>(k < 255 ? k : 255));
       state.push_back(static_cast<std::uint8_t>(rng.below(3)));
-      active.push_back(static_cast<std::int32_t>(rng.below(k + 1)));
-      leaders.push_back(static_cast<std::int32_t>(rng.below(k + 1)));
+      active.push_back(static_cast<ContactCount>(rng.below(k + 1)));
+      leaders.push_back(static_cast<ContactCount>(rng.below(k + 1)));
       // Tie weights 1 to 4: the weighted degree is at least the counts.
-      weighted_degree.push_back(static_cast<std::int32_t>(k + rng.below(3 * k + 1)));
+      weighted_degree.push_back(
+          static_cast<std::int32_t>(std::min<std::uint64_t>(k + rng.below(3 * k + 1), max_contact_count)));
       efficacy.push_back(static_cast<float>(rng.uniform()));
       group.push_back(static_cast<Group>(rng.below(4)));
       last_met.push_back(rng.bernoulli(0.3) ? never_met : static_cast<std::uint32_t>(1 + rng.below(60)));

@@ -55,8 +55,8 @@ GROUNDSWELL_KERNEL void change_chances_kernel(const CitizenArrays& c, int len, s
   const std::uint8_t* __restrict state = c.state;
   const EdgeIndex* __restrict offsets = c.offsets;
   const std::uint8_t* __restrict degree = c.degree;
-  const std::int32_t* __restrict active = c.active;
-  const std::int32_t* __restrict leaders = c.leaders;
+  const ContactCount* __restrict active = c.active;
+  const ContactCount* __restrict leaders = c.leaders;
   const float* __restrict efficacy = c.efficacy;
   const Group* __restrict group = c.group;
   const std::uint32_t* __restrict last_met = c.last_met;

@@ -37,11 +37,18 @@ std::int32_t whole_leader_extra(double leader_extra);
 std::vector<double> pull_by_count_table(std::int32_t max_count, double leader_extra, double threshold, double steepness,
                                         double at_zero, double unit);
 
+// A citizen's count of participating contacts (tie-weighted with
+// contagion.tie_weights): 16 bits, 2 bytes a citizen where 4 would cost 270 MB
+// at UK scale across the two counts. initialise() refuses a graph where a
+// citizen's degree (or sum of tie weights) exceeds max_contact_count.
+using ContactCount = std::uint16_t;
+inline constexpr std::int64_t max_contact_count = 65535;
+
 struct CitizenArrays {
   const std::uint8_t* state;
   const EdgeIndex* offsets;
   const std::uint8_t* degree;  // degrees below 255, or nullptr: take them from offsets
-  const std::int32_t *active, *leaders;  // leaders nullptr: all 0
+  const ContactCount *active, *leaders;  // leaders nullptr: all 0
   const float* efficacy;
   const Group* group;
   const std::uint32_t* last_met;  // nullptr: nobody was ever met

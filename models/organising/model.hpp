@@ -181,7 +181,7 @@ class Organising final : public Model {
   std::vector<float> efficacy_;
   std::vector<std::uint16_t> weeks_in_;
   std::vector<std::uint32_t> last_met_;
-  std::vector<std::int32_t> active_contacts_, leader_contacts_;
+  std::vector<ContactCount> active_contacts_, leader_contacts_;
   // Per neighbourhood.
   std::vector<float> typical_efficacy_;
   std::vector<double> spontaneous_;

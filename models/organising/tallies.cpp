@@ -167,8 +167,9 @@ void Organising::apply_inbox(std::int64_t lo, std::int64_t hi, int me, int threa
 }
 
 void Organising::add_contact(NodeId u, std::int32_t d_active, std::int32_t d_leader) {
-  active_contacts_[u] += d_active;
-  leader_contacts_[u] += d_leader;
+  // In range: counts stay between 0 and the degree, which initialise() bounded.
+  active_contacts_[u] = static_cast<ContactCount>(active_contacts_[u] + d_active);
+  leader_contacts_[u] = static_cast<ContactCount>(leader_contacts_[u] + d_leader);
   // Rare (leaders are few); a neighbourhood may span two threads.
   if (d_leader != 0)
     std::atomic_ref<std::int64_t>(hood_leader_contacts_[world_.population.neighbourhood[u]])
@@ -194,8 +195,8 @@ void Organising::recount_contacts() {
       a += (state_[u] != inactive) * w;
       l += (state_[u] == leader) * w;
     }
-    active_contacts_[v] = a;
-    leader_contacts_[v] = l;
+    active_contacts_[v] = static_cast<ContactCount>(a);
+    leader_contacts_[v] = static_cast<ContactCount>(l);
   }
   const Population& pop = world_.population;
   const auto hoods = static_cast<std::int64_t>(pop.neighbourhoods());

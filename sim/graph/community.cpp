@@ -113,7 +113,7 @@ CommunityBase community_base(const ParamValues& p, std::uint64_t seed) {
   }
 
   // Households: consecutive ids, sizes drawn per neighbourhood.
-  std::vector<std::vector<std::uint64_t>>& household_starts = base.household_starts;
+  std::vector<std::vector<NodeId>>& household_starts = base.household_starts;
   household_starts.resize(hoods);
   ParallelErrors errors;
 #pragma omp parallel for schedule(dynamic, 1)
@@ -124,7 +124,7 @@ CommunityBase community_base(const ParamValues& p, std::uint64_t seed) {
       const double u = sizes.uniform() * cumulative_shares.back();
       std::uint64_t k = 1;
       while (k < cumulative_shares.size() && u >= cumulative_shares[k - 1]) ++k;
-      errors.run([&] { household_starts[h].push_back(start); });  // std::bad_alloc
+      errors.run([&] { household_starts[h].push_back(static_cast<NodeId>(start)); });  // std::bad_alloc
       start = std::min(last, start + k);
     }
   }
@@ -132,7 +132,7 @@ CommunityBase community_base(const ParamValues& p, std::uint64_t seed) {
   pop.household_start.reserve(population / 2 + 2);
   for (const auto& starts : household_starts)
     pop.household_start.insert(pop.household_start.end(), starts.begin(), starts.end());
-  pop.household_start.push_back(population);
+  pop.household_start.push_back(static_cast<NodeId>(population));
 
   // Chunks: whole regions when there are enough of them to share out; else pieces.
   const std::size_t threads = static_cast<std::size_t>(omp_get_max_threads());

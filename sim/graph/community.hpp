@@ -13,7 +13,7 @@ namespace gs {
 
 struct CommunityBase {
   World world;  // population filled in, graph empty
-  std::vector<std::vector<std::uint64_t>> household_starts;  // per neighbourhood: first id of each household
+  std::vector<std::vector<NodeId>> household_starts;  // per neighbourhood: first id of each household
   std::vector<std::uint32_t> hood_by_rank;  // neighbourhoods from least to most deprived
   std::uint64_t per_region = 1;  // neighbourhoods per region (the last region may have fewer)
   // Chunk c (a region, or a piece of one) holds neighbourhoods

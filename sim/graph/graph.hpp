@@ -111,7 +111,7 @@ struct Population {
   std::vector<std::uint32_t> region;
   // Households (community graphs): node ids [household_start[i], household_start[i+1])
   // share a household. Empty when the generator has no households.
-  std::vector<std::uint64_t> household_start;
+  std::vector<NodeId> household_start;  // 4 bytes each: 110 MB less than 8 at UK scale
 
   std::size_t neighbourhoods() const { return neighbourhood_start.size() - 1; }
   // 1 = most deprived fifth .. 5 = least deprived, as the outputs number them.

@@ -151,7 +151,8 @@ SizeSummary size_summary(const Starts& start) {
 }
 
 // Group id of every node for a partition given by start offsets.
-std::vector<std::uint32_t> labels_from_starts(const std::vector<std::uint64_t>& start, std::size_t n) {
+template <class Starts>
+std::vector<std::uint32_t> labels_from_starts(const Starts& start, std::size_t n) {
   std::vector<std::uint32_t> label(n, 0);
   for (std::size_t i = 0; i + 1 < start.size(); ++i)
     std::fill(label.begin() + static_cast<std::ptrdiff_t>(start[i]),

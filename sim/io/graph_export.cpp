@@ -101,7 +101,7 @@ void write_hdf5(const std::string& temp, const World& w, const ExportInfo& info)
     dataset(nodes, "household", household, H5T_STD_U32LE, H5T_NATIVE_UINT32, "Household of each node");
     Handle households(H5Gcreate2(file, "households", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
                       "create /households");
-    dataset(households, "start", p.household_start, H5T_STD_U64LE, H5T_NATIVE_UINT64,
+    dataset(households, "start", p.household_start, H5T_STD_U64LE, H5T_NATIVE_UINT32,
             "Household h holds nodes start[h] to start[h+1]-1");
   }
   Handle hoods(H5Gcreate2(file, "neighbourhoods", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
