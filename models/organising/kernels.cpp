@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/organising/kernels_avx2.hpp"
 #include "models/organising/rules.hpp"
 
 namespace gs::organising {
@@ -175,9 +176,17 @@ GROUNDSWELL_AVX512 unsigned decide_avx512(int len, const double* draw, const dou
                                           std::uint16_t min_weeks, std::uint8_t* verdict) {
   return decide_variants(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
 }
+// Linear contagion by the hand-written kernel (kernels_avx2.hpp), the last
+// few citizens of the run (or everyone, under complex contagion) by the loop.
 GROUNDSWELL_AVX2 void change_chances_avx2(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                           double spontaneous, const ChanceRates& r, double* __restrict chance) {
-  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
+  const int done =
+      r.complex ? 0 : detail::linear_change_chances_avx2(c, len, campaign, typical, spontaneous, r, chance);
+  if (done == len) return;
+  const auto rest = [done](auto* p) { return p ? p + done : p; };
+  const CitizenArrays left{rest(c.state),    rest(c.offsets), rest(c.degree),   rest(c.active),         rest(c.leaders),
+                           rest(c.efficacy), rest(c.group),   rest(c.last_met), rest(c.weighted_degree)};
+  change_chances_variants(left, len - done, campaign, typical, spontaneous, r, chance + done);
 }
 GROUNDSWELL_AVX2 unsigned decide_avx2(int len, const double* draw, const double* chance, const std::uint8_t* state,
                                       std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
