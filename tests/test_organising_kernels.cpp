@@ -80,7 +80,7 @@ struct Inputs {
       efficacy.push_back(static_cast<float>(rng.uniform()));
       group.push_back(static_cast<Group>(rng.below(4)));
       last_met.push_back(rng.bernoulli(0.3) ? never_met : static_cast<std::uint32_t>(1 + rng.below(60)));
-      meetings.push_back(static_cast<std::uint8_t>(rng.below(6)));
+      meetings.push_back(static_cast<std::uint8_t>(rng.below(50) == 0 ? 255 : rng.below(6)));
       weeks.push_back(static_cast<std::uint16_t>(rng.bernoulli(0.05) ? 65535 : rng.below(80)));
       draw.push_back(rng.uniform() * 0.2);
     }
@@ -188,9 +188,10 @@ void check_change_chances(VectorLevel level) {
 void check_decide(VectorLevel level) {
   if (const auto reason = untestable(level)) GTEST_SKIP() << reason->c_str();
   const ForcedLevel forced(level);
-  constexpr std::uint8_t min_meetings = 2;
-  constexpr std::uint16_t min_weeks = 10;
   for (std::uint32_t trial = 0; trial < 200; ++trial) {
+    // Thresholds at either end of their ranges now and then.
+    const auto min_meetings = static_cast<std::uint8_t>(trial % 4 == 0 ? 0 : trial % 4 == 1 ? 255 : 2);
+    const auto min_weeks = static_cast<std::uint16_t>(trial % 4 == 0 ? 0 : trial % 4 == 1 ? 65535 : 10);
     const Inputs in(trial, false);
     const std::vector<double> chance = chances_by_rules(in, true, true);
     for (const bool with_meetings : {false, true}) {

@@ -227,10 +227,16 @@ GROUNDSWELL_AVX2 void change_chances_avx2(const CitizenArrays& c, int len, std::
                            rest(c.efficacy), rest(c.group),   rest(c.last_met), rest(c.weighted_degree)};
   change_chances_variants(left, len - done, campaign, typical, spontaneous, r, chance + done);
 }
+// Sixteen at a time by the hand-written kernel (kernels_avx2.hpp), the rest by the loop.
 GROUNDSWELL_AVX2 unsigned decide_avx2(int len, const double* draw, const double* chance, const std::uint8_t* state,
                                       std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
                                       std::uint16_t min_weeks, std::uint8_t* verdict) {
-  return decide_variants(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+  std::uint8_t any = 0;
+  const int done =
+      detail::decide_avx2_blocks(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict, any);
+  if (done == len) return any;
+  return any | decide_variants(len - done, draw + done, chance + done, state + done, weeks + done,
+                               meetings ? meetings + done : nullptr, min_meetings, min_weeks, verdict + done);
 }
 #endif
 LeaderCount count_leaders_baseline(std::int64_t len, const std::uint8_t* state, const std::uint8_t* meetings,

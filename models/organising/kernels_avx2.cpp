@@ -108,7 +108,71 @@ GROUNDSWELL_AVX2_INLINE int linear_degrees(const CitizenArrays& c, int len, std:
   return linear_leaders<Met, Degrees::offsets>(c, len, campaign, typical, spontaneous, r, chance);
 }
 
+// Sixteen 64-bit lane masks, four to a register, as sixteen 16-bit lanes.
+GROUNDSWELL_AVX2_INLINE __m256i masks_as_16(const __m256d (&m)[4]) {
+  const int bits = _mm256_movemask_pd(m[0]) | _mm256_movemask_pd(m[1]) << 4 | _mm256_movemask_pd(m[2]) << 8 |
+                   _mm256_movemask_pd(m[3]) << 12;
+  const __m256i lane_bit = _mm256_setr_epi16(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384,
+                                             static_cast<short>(0x8000));
+  return _mm256_cmpeq_epi16(_mm256_and_si256(_mm256_set1_epi16(static_cast<short>(bits)), lane_bit), lane_bit);
+}
+// a >= b for unsigned 16-bit lanes.
+GROUNDSWELL_AVX2_INLINE __m256i at_least_16(__m256i a, __m256i b) {
+  return _mm256_cmpeq_epi16(_mm256_max_epu16(a, b), a);
+}
+GROUNDSWELL_AVX2_INLINE __m256i bytes_as_16(const std::uint8_t* p) {
+  return _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
+// decide_kernel's rules on 16-bit lanes: weeks in (reset by a change,
+// counted up while in, saturating), and the verdict bits.
+template <bool Met>
+GROUNDSWELL_AVX2_INLINE int decide_kernel(int len, const double* draw, const double* chance, const std::uint8_t* state,
+                                          std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
+                                          std::uint16_t min_weeks, std::uint8_t* verdict, std::uint8_t& any) {
+  const __m256i zero = _mm256_setzero_si256(), all = _mm256_set1_epi16(-1);
+  const __m256i min_meetings16 = _mm256_set1_epi16(min_meetings);
+  const __m256i min_weeks16 = _mm256_set1_epi16(static_cast<short>(min_weeks));
+  const __m256i participant16 = _mm256_set1_epi16(participant), one = _mm256_set1_epi16(changes_state);
+  const __m256i two = _mm256_set1_epi16(may_be_promoted);
+  __m256i verdicts = zero;
+  const int blocks = len & ~15;
+  for (int i = 0; i < blocks; i += 16) {
+    __m256d below[4];
+    for (int q = 0; q < 4; ++q)
+      below[q] = _mm256_cmp_pd(_mm256_loadu_pd(draw + i + 4 * q), _mm256_loadu_pd(chance + i + 4 * q), _CMP_LT_OQ);
+    const __m256i change = masks_as_16(below);
+    const __m256i s = bytes_as_16(state + i);
+    auto* week_lanes = reinterpret_cast<__m256i*>(weeks + i);
+    const __m256i w = _mm256_loadu_si256(week_lanes);
+    // -1 (one more week) where in and not yet at 65535.
+    const __m256i counting =
+        _mm256_andnot_si256(_mm256_cmpeq_epi16(s, zero), _mm256_xor_si256(_mm256_cmpeq_epi16(w, all), all));
+    const __m256i next = _mm256_andnot_si256(change, _mm256_sub_epi16(w, counting));
+    _mm256_storeu_si256(week_lanes, next);
+    __m256i eligible = _mm256_andnot_si256(change, _mm256_cmpeq_epi16(s, participant16));
+    eligible = _mm256_and_si256(eligible, at_least_16(next, min_weeks16));
+    eligible = _mm256_and_si256(eligible, at_least_16(Met ? bytes_as_16(meetings + i) : zero, min_meetings16));
+    const __m256i v = _mm256_or_si256(_mm256_and_si256(change, one), _mm256_and_si256(eligible, two));
+    verdicts = _mm256_or_si256(verdicts, v);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(verdict + i),
+                     _mm_packus_epi16(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
+  }
+  any = _mm256_testz_si256(verdicts, verdicts) ? std::uint8_t{0} : std::uint8_t{changes_state | may_be_promoted};
+  return blocks;
+}
+
 }  // namespace
+
+__attribute__((target("avx2"))) int decide_avx2_blocks(int len, const double* draw, const double* chance,
+                                                       const std::uint8_t* state, std::uint16_t* weeks,
+                                                       const std::uint8_t* meetings, std::uint8_t min_meetings,
+                                                       std::uint16_t min_weeks, std::uint8_t* verdict,
+                                                       std::uint8_t& any) {
+  return meetings
+             ? decide_kernel<true>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict, any)
+             : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict, any);
+}
 
 __attribute__((target("avx2"))) int linear_change_chances_avx2(const CitizenArrays& c, int len, std::uint8_t campaign,
                                                                float typical, double spontaneous, const ChanceRates& r,
@@ -122,6 +186,11 @@ __attribute__((target("avx2"))) int linear_change_chances_avx2(const CitizenArra
 #else
 namespace gs::organising::detail {
 int linear_change_chances_avx2(const CitizenArrays&, int, std::uint8_t, float, double, const ChanceRates&, double*) {
+  return 0;
+}
+int decide_avx2_blocks(int, const double*, const double*, const std::uint8_t*, std::uint16_t*, const std::uint8_t*,
+                       std::uint8_t, std::uint16_t, std::uint8_t*, std::uint8_t& any) {
+  any = 0;
   return 0;
 }
 }  // namespace gs::organising::detail
