@@ -246,8 +246,8 @@ TEST(CsrBuilder, LayerBitsRoundTripThroughIdsAndKeepTheirOrder) {
       entries[k] = detail::with_layer(ids[k], layers[k]);
       ASSERT_NE(entries[k], 0xFFFFFFFFu);  // never the sorts' free-slot marker
     }
-    // Every variant this CPU runs (AVX-512 and the generic one).
-    for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx512}) {
+    // Every variant this CPU runs.
+    for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx2, VectorLevel::avx512}) {
       if (!host_supports(level)) continue;
       force_vector_level(level);
       std::vector<NodeId> split = entries;
