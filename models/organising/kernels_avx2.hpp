@@ -14,8 +14,8 @@ int linear_change_chances_avx2(const CitizenArrays& c, int len, std::uint8_t cam
                                double spontaneous, const ChanceRates& r, double* chance);
 
 // decide() for the first citizens of a run, sixteen at a time; returns how
-// many it did (len rounded down to a multiple of 16), with `any` the OR of
-// their verdicts. Only to be called on a CPU with AVX2.
+// many it did (len rounded down to a multiple of 16), with `any` nonzero if
+// any of their verdicts is. Only to be called on a CPU with AVX2.
 int decide_avx2_blocks(int len, const double* draw, const double* chance, const std::uint8_t* state,
                        std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
                        std::uint16_t min_weeks, std::uint8_t* verdict, std::uint8_t& any);
