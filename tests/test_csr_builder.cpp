@@ -214,7 +214,7 @@ TEST(CsrBuilder, SortUniqueRowSortsAndDropsRepeats) {
   for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx2, VectorLevel::avx512}) {
     if (!host_supports(level)) continue;
     force_vector_level(level);
-    for (std::size_t n = 0; n <= 40; ++n)
+    for (std::size_t n = 0; n <= 72; ++n)
       for (int kind = 0; kind < 3; ++kind) {
         std::vector<NodeId> row(n);
         for (std::size_t i = 0; i < n; ++i) row[i] = static_cast<NodeId>(3 * i + 1);
@@ -246,8 +246,8 @@ TEST(CsrBuilder, LayerBitsRoundTripThroughIdsAndKeepTheirOrder) {
       entries[k] = detail::with_layer(ids[k], layers[k]);
       ASSERT_NE(entries[k], 0xFFFFFFFFu);  // never the sorts' free-slot marker
     }
-    // Every variant this CPU runs (AVX-512 and the generic one).
-    for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx512}) {
+    // Every variant this CPU runs.
+    for (VectorLevel level : {VectorLevel::baseline, VectorLevel::avx2, VectorLevel::avx512}) {
       if (!host_supports(level)) continue;
       force_vector_level(level);
       std::vector<NodeId> split = entries;
@@ -293,11 +293,16 @@ TEST(CsrBuilder, RowSortMatchesSortAndUniqueForEveryLengthAndVariant) {
         std::sort(expected.begin(), expected.end());
         expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
         for (std::uint32_t gap : {0u, 3u}) {
+          // The next row follows: it must be left as it is.
+          const std::vector<NodeId> next_row(9, 5);
           std::vector<NodeId> buffer(gap, 7);
           buffer.insert(buffer.end(), row.begin(), row.end());
+          buffer.insert(buffer.end(), next_row.begin(), next_row.end());
           const std::uint64_t kept =
               detail::sort_unique_row(buffer.data() + gap, buffer.data() + gap + n, buffer.data());
           ASSERT_EQ(std::vector<NodeId>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(kept)), expected)
+              << "n " << n << " range " << range << " gap " << gap << " " << vector_level_name(level);
+          ASSERT_EQ(std::vector<NodeId>(buffer.end() - 9, buffer.end()), next_row)
               << "n " << n << " range " << range << " gap " << gap << " " << vector_level_name(level);
         }
       }

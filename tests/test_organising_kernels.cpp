@@ -80,7 +80,7 @@ struct Inputs {
       efficacy.push_back(static_cast<float>(rng.uniform()));
       group.push_back(static_cast<Group>(rng.below(4)));
       last_met.push_back(rng.bernoulli(0.3) ? never_met : static_cast<std::uint32_t>(1 + rng.below(60)));
-      meetings.push_back(static_cast<std::uint8_t>(rng.below(6)));
+      meetings.push_back(static_cast<std::uint8_t>(rng.below(50) == 0 ? 255 : rng.below(6)));
       weeks.push_back(static_cast<std::uint16_t>(rng.bernoulli(0.05) ? 65535 : rng.below(80)));
       draw.push_back(rng.uniform() * 0.2);
     }
@@ -188,9 +188,10 @@ void check_change_chances(VectorLevel level) {
 void check_decide(VectorLevel level) {
   if (const auto reason = untestable(level)) GTEST_SKIP() << reason->c_str();
   const ForcedLevel forced(level);
-  constexpr std::uint8_t min_meetings = 2;
-  constexpr std::uint16_t min_weeks = 10;
   for (std::uint32_t trial = 0; trial < 200; ++trial) {
+    // Thresholds at either end of their ranges now and then.
+    const auto min_meetings = static_cast<std::uint8_t>(trial % 4 == 0 ? 0 : trial % 4 == 1 ? 255 : 2);
+    const auto min_weeks = static_cast<std::uint16_t>(trial % 4 == 0 ? 0 : trial % 4 == 1 ? 65535 : 10);
     const Inputs in(trial, false);
     const std::vector<double> chance = chances_by_rules(in, true, true);
     for (const bool with_meetings : {false, true}) {
@@ -217,12 +218,45 @@ void check_decide(VectorLevel level) {
   }
 }
 
+// count_leaders against a plain loop: runs long enough to overflow its
+// 16-bit lanes (everyone a leader, or everyone eligible, in some trials),
+// weeks near 65535 and thresholds of 0 and 65535.
+void check_count_leaders(VectorLevel level) {
+  if (const auto reason = untestable(level)) GTEST_SKIP() << reason->c_str();
+  const ForcedLevel forced(level);
+  for (std::uint32_t trial = 0; trial < 60; ++trial) {
+    Stream rng(2025, 0, trial, 0, 2);
+    const auto len = static_cast<std::int64_t>(trial % 4 == 0 ? 65535 * 2 + rng.below(1000) : rng.below(3000));
+    const std::uint64_t uniform_state = rng.below(4);  // 3: states at random
+    std::vector<std::uint8_t> state(static_cast<std::size_t>(len)), meetings(state.size());
+    std::vector<std::uint16_t> weeks(state.size());
+    for (std::size_t i = 0; i < state.size(); ++i) {
+      state[i] = static_cast<std::uint8_t>(uniform_state < 3 ? uniform_state : rng.below(3));
+      meetings[i] = static_cast<std::uint8_t>(rng.bernoulli(0.01) ? 255 - rng.below(2) : rng.below(6));
+      weeks[i] = static_cast<std::uint16_t>(rng.bernoulli(0.05) ? 65535 - rng.below(2) : rng.below(80));
+    }
+    const auto min_meetings = static_cast<std::uint8_t>(trial % 5 == 1 ? 255 : rng.below(4));
+    const auto min_weeks = static_cast<std::uint16_t>(trial % 5 == 2 ? 65535 : trial % 5 == 3 ? 0 : rng.below(60));
+    std::int64_t want_leading = 0, want_eligible = 0;
+    for (std::size_t i = 0; i < state.size(); ++i) {
+      want_leading += state[i] == leader;
+      want_eligible += state[i] == participant && meetings[i] >= min_meetings && weeks[i] + 1 >= min_weeks;
+    }
+    const LeaderCount got = count_leaders(len, state.data(), meetings.data(), weeks.data(), min_meetings, min_weeks);
+    EXPECT_EQ(want_leading, got.leading) << vector_level_name(level) << " trial " << trial;
+    EXPECT_EQ(want_eligible, got.eligible) << vector_level_name(level) << " trial " << trial;
+  }
+}
+
 TEST(OrganisingKernels, ChancesAvx512MatchRules) { check_change_chances(VectorLevel::avx512); }
 TEST(OrganisingKernels, ChancesAvx2MatchRules) { check_change_chances(VectorLevel::avx2); }
 TEST(OrganisingKernels, ChancesBaselineMatchRules) { check_change_chances(VectorLevel::baseline); }
 TEST(OrganisingKernels, DecideAvx512MatchesScalar) { check_decide(VectorLevel::avx512); }
 TEST(OrganisingKernels, DecideAvx2MatchesScalar) { check_decide(VectorLevel::avx2); }
 TEST(OrganisingKernels, DecideBaselineMatchesScalar) { check_decide(VectorLevel::baseline); }
+TEST(OrganisingKernels, CountLeadersAvx512MatchesScalar) { check_count_leaders(VectorLevel::avx512); }
+TEST(OrganisingKernels, CountLeadersAvx2MatchesScalar) { check_count_leaders(VectorLevel::avx2); }
+TEST(OrganisingKernels, CountLeadersBaselineMatchesScalar) { check_count_leaders(VectorLevel::baseline); }
 
 // A whole run (organisers, leaders, volunteer organisers, campaigns) under
 // each variant the CPU runs, at two threads: every metric bitwise the same.

@@ -315,12 +315,10 @@ void Organising::limit_promotions() {
       promotion_chance_[static_cast<std::size_t>(h)] = 0.0;
       continue;
     }
-    std::int64_t leading = 0, eligible = 0;
-    for (std::uint64_t v = pop.neighbourhood_start[h]; v < pop.neighbourhood_start[h + 1]; ++v) {
-      leading += state_[v] == leader;
-      eligible += state_[v] == participant && meetings_[v] >= rates_.leader_meetings_needed &&
-                  weeks_in_[v] + 1 >= rates_.leader_weeks_needed;
-    }
+    const std::uint64_t a = pop.neighbourhood_start[h];
+    const auto [leading, eligible] = count_leaders(static_cast<std::int64_t>(pop.neighbourhood_start[h + 1] - a),
+                                                   state_.data() + a, meetings_.data() + a, weeks_in_.data() + a,
+                                                   rates_.leader_meetings_needed, rates_.leader_weeks_needed);
     const double open = static_cast<double>(std::max<std::int64_t>(0, team - leading));
     promotion_chance_[static_cast<std::size_t>(h)] =
         std::min(rates_.leader_chance, open / static_cast<double>(std::max<std::int64_t>(1, eligible)));

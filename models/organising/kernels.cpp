@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/organising/kernels_avx2.hpp"
 #include "models/organising/rules.hpp"
 
 namespace gs::organising {
@@ -139,7 +140,9 @@ GROUNDSWELL_KERNEL unsigned decide_kernel(int len, const double* __restrict draw
                                           const std::uint8_t* __restrict state, std::uint16_t* __restrict weeks,
                                           const std::uint8_t* __restrict meetings, std::uint8_t min_meetings,
                                           std::uint16_t min_weeks, std::uint8_t* __restrict verdict) {
-  unsigned any = 0;
+  // A byte, like the verdicts: an unsigned accumulator makes GCC widen every
+  // verdict to 32 bits (measured: docs/performance.md).
+  std::uint8_t any = 0;
   for (int i = 0; i < len; ++i) {
     const bool change = draw[i] < chance[i];
     const std::uint8_t s = state[i];
@@ -152,7 +155,7 @@ GROUNDSWELL_KERNEL unsigned decide_kernel(int len, const double* __restrict draw
     const bool eligible = !change & (s == participant) & (met >= min_meetings) & (next >= min_weeks);
     const auto v = static_cast<std::uint8_t>((change ? changes_state : 0) | (eligible ? may_be_promoted : 0));
     verdict[i] = v;
-    any |= v;
+    any = static_cast<std::uint8_t>(any | v);
   }
   return any;
 }
@@ -164,7 +167,34 @@ GROUNDSWELL_KERNEL unsigned decide_variants(int len, const double* draw, const d
                   : decide_kernel<false>(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
 }
 
-// One compiled copy of both kernels per instruction set.
+// Counts in 16-bit lanes over stretches of at most 65,535 citizens, and
+// weeks + 1 >= min_weeks as weeks >= min_weeks - 1, so that no lane is
+// wider than the weeks' 16 bits (32-bit counts make GCC widen every byte).
+GROUNDSWELL_KERNEL LeaderCount count_leaders_variants(std::int64_t len, const std::uint8_t* __restrict state,
+                                                      const std::uint8_t* __restrict meetings,
+                                                      const std::uint16_t* __restrict weeks, std::uint8_t min_meetings,
+                                                      std::uint16_t min_weeks) {
+  const std::uint16_t weeks_floor = min_weeks == 0 ? std::uint16_t{0} : static_cast<std::uint16_t>(min_weeks - 1);
+  LeaderCount total{0, 0};
+  constexpr std::int64_t stretch = 65535;
+  for (std::int64_t first = 0; first < len; first += stretch) {
+    const int n = static_cast<int>(std::min(stretch, len - first));
+    const std::uint8_t* __restrict s = state + first;
+    const std::uint8_t* __restrict m = meetings + first;
+    const std::uint16_t* __restrict w = weeks + first;
+    std::uint16_t leading = 0, eligible = 0;
+    for (int i = 0; i < n; ++i) {
+      leading = static_cast<std::uint16_t>(leading + (s[i] == leader));
+      eligible = static_cast<std::uint16_t>(eligible +
+                                            ((s[i] == participant) & (m[i] >= min_meetings) & (w[i] >= weeks_floor)));
+    }
+    total.leading += leading;
+    total.eligible += eligible;
+  }
+  return total;
+}
+
+// One compiled copy of every kernel per instruction set.
 #if defined(__GNUC__) && !defined(__clang__)
 GROUNDSWELL_AVX512 void change_chances_avx512(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                               double spontaneous, const ChanceRates& r, double* __restrict chance) {
@@ -175,16 +205,44 @@ GROUNDSWELL_AVX512 unsigned decide_avx512(int len, const double* draw, const dou
                                           std::uint16_t min_weeks, std::uint8_t* verdict) {
   return decide_variants(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
 }
+// Linear contagion by the hand-written kernel (kernels_avx2.hpp), the last
+// few citizens of the run (or everyone, under complex contagion) by the loop.
+GROUNDSWELL_AVX512 LeaderCount count_leaders_avx512(std::int64_t len, const std::uint8_t* state,
+                                                    const std::uint8_t* meetings, const std::uint16_t* weeks,
+                                                    std::uint8_t min_meetings, std::uint16_t min_weeks) {
+  return count_leaders_variants(len, state, meetings, weeks, min_meetings, min_weeks);
+}
+GROUNDSWELL_AVX2 LeaderCount count_leaders_avx2(std::int64_t len, const std::uint8_t* state,
+                                                const std::uint8_t* meetings, const std::uint16_t* weeks,
+                                                std::uint8_t min_meetings, std::uint16_t min_weeks) {
+  return count_leaders_variants(len, state, meetings, weeks, min_meetings, min_weeks);
+}
 GROUNDSWELL_AVX2 void change_chances_avx2(const CitizenArrays& c, int len, std::uint8_t campaign, float typical,
                                           double spontaneous, const ChanceRates& r, double* __restrict chance) {
-  change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
+  const int done =
+      r.complex ? 0 : detail::linear_change_chances_avx2(c, len, campaign, typical, spontaneous, r, chance);
+  if (done == len) return;
+  const auto rest = [done](auto* p) { return p ? p + done : p; };
+  const CitizenArrays left{rest(c.state),    rest(c.offsets), rest(c.degree),   rest(c.active),         rest(c.leaders),
+                           rest(c.efficacy), rest(c.group),   rest(c.last_met), rest(c.weighted_degree)};
+  change_chances_variants(left, len - done, campaign, typical, spontaneous, r, chance + done);
 }
+// Sixteen at a time by the hand-written kernel (kernels_avx2.hpp), the rest by the loop.
 GROUNDSWELL_AVX2 unsigned decide_avx2(int len, const double* draw, const double* chance, const std::uint8_t* state,
                                       std::uint16_t* weeks, const std::uint8_t* meetings, std::uint8_t min_meetings,
                                       std::uint16_t min_weeks, std::uint8_t* verdict) {
-  return decide_variants(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+  std::uint8_t any = 0;
+  const int done =
+      detail::decide_avx2_blocks(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict, any);
+  if (done == len) return any;
+  return any | decide_variants(len - done, draw + done, chance + done, state + done, weeks + done,
+                               meetings ? meetings + done : nullptr, min_meetings, min_weeks, verdict + done);
 }
 #endif
+LeaderCount count_leaders_baseline(std::int64_t len, const std::uint8_t* state, const std::uint8_t* meetings,
+                                   const std::uint16_t* weeks, std::uint8_t min_meetings, std::uint16_t min_weeks) {
+  return count_leaders_variants(len, state, meetings, weeks, min_meetings, min_weeks);
+}
 void change_chances_baseline(const CitizenArrays& c, int len, std::uint8_t campaign, float typical, double spontaneous,
                              const ChanceRates& r, double* __restrict chance) {
   change_chances_variants(c, len, campaign, typical, spontaneous, r, chance);
@@ -248,6 +306,18 @@ unsigned decide(int len, const double* draw, const double* chance, const std::ui
   }
 #endif
   return decide_baseline(len, draw, chance, state, weeks, meetings, min_meetings, min_weeks, verdict);
+}
+
+LeaderCount count_leaders(std::int64_t len, const std::uint8_t* state, const std::uint8_t* meetings,
+                          const std::uint16_t* weeks, std::uint8_t min_meetings, std::uint16_t min_weeks) {
+#if defined(__GNUC__) && !defined(__clang__)
+  switch (vector_level()) {
+    case VectorLevel::avx512: return count_leaders_avx512(len, state, meetings, weeks, min_meetings, min_weeks);
+    case VectorLevel::avx2: return count_leaders_avx2(len, state, meetings, weeks, min_meetings, min_weeks);
+    case VectorLevel::baseline: break;
+  }
+#endif
+  return count_leaders_baseline(len, state, meetings, weeks, min_meetings, min_weeks);
 }
 
 }  // namespace gs::organising

@@ -76,6 +76,15 @@ unsigned decide(int len, const double* draw, const double* chance, const std::ui
                 const std::uint8_t* meetings, std::uint8_t min_meetings, std::uint16_t min_weeks,
                 std::uint8_t* verdict);
 
+// Of citizens [0, len): how many lead, and how many are eligible for
+// promotion at the next decide() if they stay (participants with at least
+// min_meetings one-to-ones and weeks + 1 >= min_weeks).
+struct LeaderCount {
+  std::int64_t leading, eligible;
+};
+LeaderCount count_leaders(std::int64_t len, const std::uint8_t* state, const std::uint8_t* meetings,
+                          const std::uint16_t* weeks, std::uint8_t min_meetings, std::uint16_t min_weeks);
+
 // Whether this build has a kernel variant for `level` (GCC builds have all
 // three; others only the baseline, which every level then runs).
 bool kernel_variant_compiled(VectorLevel level);

@@ -5,7 +5,9 @@
 // (kernels.cpp), the path for citizens met this week (citizens.cpp) and the
 // start-up calibration (calibration.cpp); tests/test_organising_kernels.cpp
 // checks every kernel variant against a loop over them. Change a rule here
-// and every path changes with it.
+// and every path changes with it, except the AVX2 chances kernel of
+// kernels_avx2.cpp, which spells the linear-contagion rules out in
+// intrinsics: change it too (the test fails until then).
 //
 // Written for the vector kernels too: no branches on the citizen's data
 // (selects instead), and always inlined, so that each kernel variant compiles

@@ -248,6 +248,36 @@ __attribute__((target("avx512f"))) inline void split_layers_avx512(NodeId* entri
   }
   split_layers_generic(entries, n, layers, 32 * w);  // the last, partial word
 }
+
+// AVX2: 8 entries a register; each layer bit of 32 entries gathered into a
+// 32-bit mask (the bit moved to the sign, then movemask), the two masks
+// interleaved by spreading each to the even bits of a 64-bit word.
+[[gnu::always_inline]] inline std::uint64_t to_even_bits(std::uint32_t mask) {
+  std::uint64_t x = mask;
+  x = (x | x << 16) & 0x0000FFFF0000FFFFu;
+  x = (x | x << 8) & 0x00FF00FF00FF00FFu;
+  x = (x | x << 4) & 0x0F0F0F0F0F0F0F0Fu;
+  x = (x | x << 2) & 0x3333333333333333u;
+  return (x | x << 1) & 0x5555555555555555u;
+}
+__attribute__((target("avx2"))) inline void split_layers_avx2(NodeId* entries, std::uint64_t n, std::uint64_t* layers) {
+  std::uint64_t w = 0;
+  for (; 32 * (w + 1) <= n; ++w) {
+    NodeId* const e = entries + 32 * w;
+    std::uint32_t low_bits = 0, high_bits = 0;
+    for (unsigned r = 0; r < 4; ++r) {
+      auto* const lanes = reinterpret_cast<__m256i*>(e + 8 * r);
+      const __m256i x = _mm256_loadu_si256(lanes);
+      low_bits |= static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(x, 31))))
+                  << (8 * r);
+      high_bits |= static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_slli_epi32(x, 30))))
+                   << (8 * r);
+      _mm256_storeu_si256(lanes, _mm256_srli_epi32(x, 2));
+    }
+    layers[w] = to_even_bits(low_bits) | to_even_bits(high_bits) << 1;
+  }
+  split_layers_generic(entries, n, layers, 32 * w);  // the last, partial word
+}
 #if !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -256,6 +286,7 @@ __attribute__((target("avx512f"))) inline void split_layers_avx512(NodeId* entri
 inline void split_layers(NodeId* entries, std::uint64_t n, std::uint64_t* layers) {
 #if defined(__x86_64__)
   if (vector_level() == VectorLevel::avx512) return split_layers_avx512(entries, n, layers);
+  if (vector_level() == VectorLevel::avx2) return split_layers_avx2(entries, n, layers);
 #endif
   split_layers_generic(entries, n, layers);
 }

@@ -2,6 +2,7 @@
 #include "sim/graph/csr_builder.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <numeric>
 #include <stdexcept>
@@ -146,33 +147,93 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
   return kept;
 }
 
-// The same with AVX2 for CPUs without AVX-512: up to 32 ids in four
-// registers of eight, ranks from signed comparisons of ids with the top bit
-// flipped (AVX2 compares only signed; the flipped marker is the largest
-// value, never smaller than an id), the kept slots packed as the generic
-// version does.
+// The same with AVX2 for CPUs without AVX-512: up to 64 ids in eight
+// registers of eight, read and written with lane masks (a masked lane is
+// neither read nor written, so nothing past the row is touched), unused
+// lanes holding the marker. AVX2 compares only signed, so ids are compared
+// with the top bit flipped (the flipped marker is then the largest value,
+// never smaller than an id). Ranks are counted eight entries at a time:
+// each entry, broadcast, is compared with every register, and the rank
+// registers count the entries below each lane's id (two instructions per
+// register and entry, where a count per entry takes four). The kept slots
+// are packed a register at a time with a permutation from compress_order.
+constexpr std::ptrdiff_t avx2_row = 64;
+
+// For each 8-bit mask of kept lanes, the kept lanes' indices in order, one
+// per 4-bit nibble, lowest nibble first.
+constexpr std::array<std::uint32_t, 256> compress_order = [] {
+  std::array<std::uint32_t, 256> order{};
+  for (unsigned mask = 0; mask < 256; ++mask) {
+    unsigned nibble = 0;
+    for (unsigned lane = 0; lane < 8; ++lane)
+      if (mask & (1u << lane)) order[mask] |= lane << (4 * nibble++);
+  }
+  return order;
+}();
+
+// Lanes below m (any m; none below 0, all eight from 8 on) as a lane mask.
+__attribute__((target("avx2"))) inline __m256i lanes_below(std::ptrdiff_t m) {
+  const auto clamped = static_cast<int>(std::clamp<std::ptrdiff_t>(m, 0, 8));
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(clamped), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+// The ids at p of the lanes in `lanes`, the marker in the others.
+__attribute__((target("avx2"))) inline __m256i load_lanes(const NodeId* p, __m256i lanes) {
+  const __m256i loaded = _mm256_maskload_epi32(reinterpret_cast<const int*>(p), lanes);
+  return _mm256_or_si256(loaded, _mm256_xor_si256(lanes, _mm256_set1_epi32(-1)));
+}
+
 __attribute__((target("avx2,popcnt"))) std::uint64_t sort_unique_row_avx2(NodeId* first, NodeId* last, NodeId* dest) {
   const std::ptrdiff_t n = last - first;
-  if (n > small_row) return sort_unique_long_row(first, last, dest);
-  if (moved_if_in_order(first, n, dest)) return static_cast<std::uint64_t>(n);
-  alignas(32) NodeId padded[small_row];
-  for (std::ptrdiff_t i = 0; i < small_row; ++i) padded[i] = i < n ? first[i] : free_slot;
+  if (n > avx2_row) return sort_unique_long_row(first, last, dest);
   const __m256i flip = _mm256_set1_epi32(static_cast<int>(0x80000000u));
   const std::ptrdiff_t registers = (n + 7) / 8;
-  __m256i row[small_row / 8];
-  for (std::ptrdiff_t r = 0; r < small_row / 8; ++r)
-    row[r] = _mm256_xor_si256(_mm256_load_si256(reinterpret_cast<const __m256i*>(padded + 8 * r)), flip);
-  NodeId out[small_row];
-  for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = free_slot;
+  __m256i row[avx2_row / 8];
+  // A row already in order with no repeats (every row of some generators,
+  // erdos_renyi's among them) is only moved: each id below the next (the
+  // marker after the last).
+  bool in_order = true;
+  for (std::ptrdiff_t r = 0; r < registers; ++r) {
+    const __m256i lanes = lanes_below(n - 8 * r);
+    row[r] = _mm256_xor_si256(load_lanes(first + 8 * r, lanes), flip);
+    const __m256i next = _mm256_xor_si256(load_lanes(first + 8 * r + 1, lanes_below(n - 1 - 8 * r)), flip);
+    const __m256i below_next = _mm256_and_si256(_mm256_cmpgt_epi32(next, row[r]), lanes);
+    in_order &= _mm256_movemask_ps(_mm256_castsi256_ps(below_next)) == _mm256_movemask_ps(_mm256_castsi256_ps(lanes));
+  }
+  if (in_order) {
+    for (std::ptrdiff_t r = 0; r < registers; ++r)
+      _mm256_maskstore_epi32(reinterpret_cast<int*>(dest + 8 * r), lanes_below(n - 8 * r),
+                             _mm256_xor_si256(row[r], flip));
+    return static_cast<std::uint64_t>(n);
+  }
+  __m256i rank[avx2_row / 8];
+  for (std::ptrdiff_t r = 0; r < registers; ++r) rank[r] = _mm256_setzero_si256();
   for (std::ptrdiff_t i = 0; i < n; ++i) {
     const __m256i x = _mm256_set1_epi32(static_cast<int>(first[i] ^ 0x80000000u));
-    int rank = 0;
     for (std::ptrdiff_t r = 0; r < registers; ++r)
-      rank +=
-          _mm_popcnt_u32(static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(x, row[r])))));
-    out[rank] = first[i];
+      rank[r] = _mm256_sub_epi32(rank[r], _mm256_cmpgt_epi32(row[r], x));  // -1 where x is below the lane's id
   }
-  return pack_kept(out, n, dest);
+  alignas(32) std::uint32_t ranks[avx2_row];
+  alignas(32) NodeId out[avx2_row];
+  const __m256i marker = _mm256_set1_epi32(-1);
+  for (std::ptrdiff_t r = 0; r < registers; ++r) {
+    _mm256_store_si256(reinterpret_cast<__m256i*>(ranks + 8 * r), rank[r]);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(out + 8 * r), marker);
+  }
+  for (std::ptrdiff_t i = 0; i < n; ++i) out[ranks[i]] = first[i];
+  const __m256i nibble_shifts = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28), nibble = _mm256_set1_epi32(15);
+  std::uint64_t kept = 0;
+  for (std::ptrdiff_t r = 0; r < registers; ++r) {
+    const __m256i sorted = _mm256_load_si256(reinterpret_cast<const __m256i*>(out + 8 * r));
+    const auto keep =
+        static_cast<unsigned>(~_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(sorted, marker)))) & 0xFFu;
+    const __m256i order = _mm256_and_si256(
+        _mm256_srlv_epi32(_mm256_set1_epi32(static_cast<int>(compress_order[keep])), nibble_shifts), nibble);
+    const auto count = static_cast<std::ptrdiff_t>(_mm_popcnt_u32(keep));
+    _mm256_maskstore_epi32(reinterpret_cast<int*>(dest + kept), lanes_below(count),
+                           _mm256_permutevar8x32_epi32(sorted, order));
+    kept += static_cast<std::uint64_t>(count);
+  }
+  return kept;
 }
 
 #if !defined(__clang__)
