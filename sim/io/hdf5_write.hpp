@@ -28,7 +28,8 @@ class MemoryFile {
   explicit MemoryFile(std::string path) : path_(std::move(path)), file_(create(path_)) {}
   operator hid_t() const { return file_; }
 
-  // Writes the finished file to its path, which must not exist yet.
+  // Writes the finished file to its path, which must not exist yet, and
+  // flushes it to disk.
   void save() const {
     check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush " + path_);
     const ssize_t size = H5Fget_file_image(file_, nullptr, 0);
@@ -50,10 +51,25 @@ class MemoryFile {
       }
       done += static_cast<std::size_t>(n);
     }
+    // Flushed here, through the descriptor that wrote it: one fsync, no reopening.
+    if (::fsync(fd) != 0 && errno != EINVAL) {
+      const int err = errno;
+      ::close(fd);
+      errno = err;
+      note_write_failure();
+      throw OutputError(path_ + ": cannot flush to disk: " + std::strerror(err));
+    }
     if (::close(fd) != 0) {
       note_write_failure();
       throw OutputError(path_ + ": cannot write: " + std::strerror(errno));
     }
+    flushed_file() = path_;
+  }
+
+  // The last file save() flushed on this thread: write_atomically need not flush it again.
+  static std::string& flushed_file() {
+    static thread_local std::string path;
+    return path;
   }
 
  private:
