@@ -346,7 +346,12 @@ void remove_stale_temporaries(const std::string& dir_name) {
 
 std::string software_version() { return "groundswell " GROUNDSWELL_VERSION; }
 
-void check_writable(const std::string& path, std::uint64_t expected_bytes, bool replace_read_only) {
+namespace {
+
+// What check_writable checks short of trying a file in the directory and
+// its free space: enough before writing the file itself, whose creation is
+// that try (a probe file per member cost a create and an unlink).
+void check_target(const std::string& path, bool replace_read_only) {
   const fs::path target(path);
   if (target.filename().empty()) throw OutputError(path + ": output path names a directory, not a file");
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
@@ -363,6 +368,13 @@ void check_writable(const std::string& path, std::uint64_t expected_bytes, bool 
     throw OutputError(path + ": the file is read-only; refusing to replace it (run with --force to replace it)");
   if (::access(dir.c_str(), W_OK) != 0)
     throw OutputError(path + ": cannot write in directory '" + dir.string() + "': " + std::strerror(errno));
+}
+
+}  // namespace
+
+void check_writable(const std::string& path, std::uint64_t expected_bytes, bool replace_read_only) {
+  check_target(path, replace_read_only);
+  const fs::path dir = directory_of(path);
   // access() says yes to root on a read-only file system: try for real.
   const std::string probe = temporary_name(path);
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
@@ -398,7 +410,7 @@ std::uint64_t expected_neighbourhood_bytes(std::size_t metrics, std::uint32_t re
 
 void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
                       std::uint64_t expected_bytes, bool replace_read_only) {
-  check_writable(path, 0, replace_read_only);
+  check_target(path, replace_read_only);
   const std::string temp = temporary_name(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
   hdf5::write_failure_errno() = 0;
