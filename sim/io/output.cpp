@@ -230,7 +230,14 @@ void verify_file(hid_t file, const std::string& path, const RunResult& result) {
 }
 
 void write_file(const std::string& path, const OutputHeader& h, const RunResult& result) {
-  hdf5::MemoryFile file(path);
+  // Small files (a sweep member's, about 40 kB) grow 64 KiB at a time.
+  const std::uint64_t bound = expected_output_bytes(result.metrics.size(), h.replicates, h.steps) +
+                              (result.neighbourhood_metrics.empty()
+                                   ? 0
+                                   : expected_neighbourhood_bytes(result.neighbourhood_metrics.size(), h.replicates,
+                                                                  h.steps, result.neighbourhoods.size()));
+  hdf5::MemoryFile file(path,
+                        bound < (std::uint64_t{4} << 20) ? std::size_t{64} << 10 : hdf5::MemoryFile::default_increment);
   write_text_attribute(file, "software", software_version());
   write_text_attribute(file, "scenario_yaml", h.scenario_yaml);
   write_integer_attribute(file, "seed", static_cast<std::int64_t>(h.seed));
