@@ -67,7 +67,7 @@ std::string write(const TempDir& dir, const std::string& name, const RunResult& 
   header.scenario_yaml = "name: layout\n";
   header.steps = steps;
   header.replicates = replicates;
-  const std::string path = (dir.path / name).string();
+  std::string path = (dir.path / name).string();
   write_output(path, header, r);
   return path;
 }
