@@ -50,6 +50,15 @@ void flush_pending(Policy& p) {
   while (!p.pending.empty()) flush_now(p, *p.pending.begin());
 }
 
+// Caller holds the mutex. Every deferral's end flushes what is pending (an
+// inner one's too: its caller counts on it); the outermost's also forgets
+// the times, so the next deferral flushes its first rename at once.
+void end_deferral(Policy& p) {
+  --p.deferring;
+  flush_pending(p);
+  if (p.deferring == 0) p.last_flush.clear();
+}
+
 }  // namespace
 
 DeferredDirectorySync::DeferredDirectorySync(std::chrono::milliseconds interval) {
@@ -59,21 +68,22 @@ DeferredDirectorySync::DeferredDirectorySync(std::chrono::milliseconds interval)
 }
 
 DeferredDirectorySync::~DeferredDirectorySync() {
+  if (finished_) return;
   Policy& p = policy();
   const std::lock_guard lock(p.mutex);
-  if (--p.deferring > 0) return;
   try {
-    flush_pending(p);
+    end_deferral(p);
   } catch (const OutputError&) {
     p.pending.clear();  // finish() was not called: nobody is left to tell
   }
-  p.last_flush.clear();
 }
 
 void DeferredDirectorySync::finish() {
+  if (finished_) return;
+  finished_ = true;
   Policy& p = policy();
   const std::lock_guard lock(p.mutex);
-  flush_pending(p);
+  end_deferral(p);
 }
 
 void flush_directory_after_rename(const std::string& dir) {

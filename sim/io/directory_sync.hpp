@@ -19,13 +19,18 @@ namespace gs {
 class DeferredDirectorySync {
  public:
   explicit DeferredDirectorySync(std::chrono::milliseconds interval = std::chrono::seconds(1));
-  // Flushes whatever is still pending; errors are lost here: call finish().
+  // Unless finished, flushes whatever is still pending; errors are lost here: call finish().
   ~DeferredDirectorySync();
   DeferredDirectorySync(const DeferredDirectorySync&) = delete;
   DeferredDirectorySync& operator=(const DeferredDirectorySync&) = delete;
 
-  // Flushes every pending directory now; throws OutputError naming the one that failed.
+  // Stops deferring (renames after it flush at once, as outside) and
+  // flushes every pending directory now; throws OutputError naming the one
+  // that failed. Once only.
   void finish();
+
+ private:
+  bool finished_ = false;
 };
 
 // Called after a rename into `dir`: flushes dir now, or, inside a
