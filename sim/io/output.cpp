@@ -1,4 +1,5 @@
 #include "sim/io/output.hpp"
+#include "sim/io/directory_sync.hpp"
 #include "sim/io/hdf5_write.hpp"
 
 #include <fcntl.h>
@@ -9,9 +10,11 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 
 namespace gs {
 namespace {
@@ -22,21 +25,6 @@ using hdf5::Handle;
 using hdf5::write_integer_attribute;
 using hdf5::write_text_attribute;
 
-// 0 .. n-1 as an int64 dimension scale named `name` at where/name.
-Handle write_axis(hid_t where, const std::string& path, const char* name, std::size_t n,
-                  const std::string& description) {
-  std::vector<std::int64_t> values(n);
-  for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<std::int64_t>(i);
-  hsize_t dims[1] = {n};
-  const Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create axis space");
-  Handle ds(H5Dcreate2(where, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
-            "create " + path);
-  check(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write axis " + path);
-  check(H5DSset_scale(ds, name), "make a dimension scale of " + path);
-  write_text_attribute(ds, "description", description);
-  return ds;
-}
-
 void set_compression(hid_t props, int level) {
   if (level > 0) {
     check(H5Pset_shuffle(props), "set shuffle filter");
@@ -44,43 +32,156 @@ void set_compression(hid_t props, int level) {
   }
 }
 
+// A dataset of 8-byte values whose data fits in this many bytes is stored
+// inside its own header (compact layout): no chunk index, no filter pipeline
+// and no separate data block. A small sweep member's 26 series are each
+// under 1 KB; chunked and deflated they made a file 2.7 times larger and
+// slower to build. Larger data keeps chunks (when given) and compression.
+constexpr hsize_t compact_max_bytes = 8 * 1024;
+
+// Creation properties for a dataset of `rank` dims of 8-byte values: compact
+// when small, else chunked by `chunk` and compressed (or, without `chunk`,
+// contiguous as HDF5's default).
+Handle dataset_properties(int rank, const hsize_t* dims, const hsize_t* chunk, int compression) {
+  Handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
+  hsize_t bytes = 8;
+  for (int i = 0; i < rank; ++i) bytes *= dims[i];
+  if (bytes > 0 && bytes <= compact_max_bytes) {
+    check(H5Pset_layout(props, H5D_COMPACT), "set compact layout");
+  } else if (chunk != nullptr) {
+    check(H5Pset_chunk(props, rank, chunk), "set chunking");
+    set_compression(props, compression);
+  }
+  return props;
+}
+
+// Attaches dimension scales as H5DSattach_scale does (a DIMENSION_LIST on
+// each dataset, a REFERENCE_LIST on each scale: netCDF-4 readers and h5py
+// see the same), but writes each attribute once. H5DSattach_scale rereads
+// and rewrites the dataset's list once per dimension and deletes and
+// rewrites the scale's growing list on every call.
+class ScaleAttachments {
+ public:
+  // scales[d] is the scale of dimension d of `dataset`.
+  void attach(hid_t dataset, std::initializer_list<hid_t> scales, const std::string& path) {
+    const hobj_ref_t self = reference(dataset, path);
+    std::vector<hobj_ref_t> refs;
+    int dimension = 0;
+    for (const hid_t scale : scales) {
+      Scale& s = find(scale, path);
+      refs.push_back(s.self);
+      s.users.push_back({self, dimension++});
+    }
+    std::vector<hvl_t> lists(refs.size());
+    for (std::size_t d = 0; d < refs.size(); ++d) lists[d] = {1, &refs[d]};
+    const Handle type(H5Tvlen_create(H5T_STD_REF_OBJ), H5Tclose, "create the dimension list type");
+    const hsize_t n = refs.size();
+    const Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create dimension list space");
+    const Handle attr(H5Acreate2(dataset, "DIMENSION_LIST", type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                      "attach dimension scales to " + path);
+    check(H5Awrite(attr, type, lists.data()), "attach dimension scales to " + path);
+  }
+
+  // Writes each scale's REFERENCE_LIST: every dataset and dimension it was attached to.
+  void finish() {
+    const Handle type(H5Tcreate(H5T_COMPOUND, sizeof(Backref)), H5Tclose, "create the reference list type");
+    check(H5Tinsert(type, "dataset", offsetof(Backref, dataset), H5T_STD_REF_OBJ), "build the reference list type");
+    check(H5Tinsert(type, "dimension", offsetof(Backref, dimension), H5T_NATIVE_INT), "build the reference list type");
+    for (const Scale& s : scales_) {
+      const hsize_t n = s.users.size();
+      const Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, "create reference list space");
+      const Handle attr(H5Acreate2(s.id, "REFERENCE_LIST", type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                        "list the datasets of scale " + s.path);
+      check(H5Awrite(attr, type, s.users.data()), "list the datasets of scale " + s.path);
+    }
+  }
+
+  // A scale (made by H5DSset_scale) that datasets will be attached to.
+  void add_scale(hid_t scale, const std::string& path) {
+    check(H5Iinc_ref(scale), "hold scale " + path);  // the caller may close its handle before finish()
+    scales_.push_back({Handle(scale, H5Idec_ref), path, reference(scale, path), {}});
+  }
+
+ private:
+  struct Backref {  // one entry of REFERENCE_LIST, laid out as HDF5's own ds_list_t
+    hobj_ref_t dataset;
+    int dimension;
+  };
+  struct Scale {
+    Handle id;
+    std::string path;
+    hobj_ref_t self;
+    std::vector<Backref> users;
+  };
+
+  static hobj_ref_t reference(hid_t object, const std::string& path) {
+    hobj_ref_t ref{};
+    check(H5Rcreate(&ref, object, ".", H5R_OBJECT, -1), "refer to " + path);
+    return ref;
+  }
+  Scale& find(hid_t scale, const std::string& path) {
+    for (Scale& s : scales_)
+      if (s.id == scale) return s;
+    throw OutputError("HDF5 failed to attach an unknown scale to " + path);
+  }
+
+  std::vector<Scale> scales_;
+};
+
+// 0 .. n-1 as an int64 dimension scale named `name` at where/name.
+Handle write_axis(hid_t where, const std::string& path, const char* name, std::size_t n, const std::string& description,
+                  ScaleAttachments& scales) {
+  std::vector<std::int64_t> values(n);
+  for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<std::int64_t>(i);
+  hsize_t dims[1] = {n};
+  const Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create axis space");
+  const Handle props = dataset_properties(1, dims, nullptr, 0);
+  Handle ds(H5Dcreate2(where, name, H5T_STD_I64LE, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose, "create " + path);
+  check(H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write axis " + path);
+  check(H5DSset_scale(ds, name), "make a dimension scale of " + path);
+  write_text_attribute(ds, "description", description);
+  scales.add_scale(ds, path);
+  return ds;
+}
+
 // One column of the /neighbourhoods table, over the /neighbourhood axis.
 template <class T>
-void write_column(hid_t group, hid_t axis, const char* name, hid_t file_type, hid_t memory_type,
-                  const std::vector<T>& values, const std::string& description, const std::string& units = "") {
+void write_column(hid_t group, hid_t axis, ScaleAttachments& scales, const char* name, hid_t file_type,
+                  hid_t memory_type, const std::vector<T>& values, const std::string& description,
+                  const std::string& units = "") {
+  static_assert(sizeof(T) == 8, "dataset_properties sizes 8-byte values");
   hsize_t dims[1] = {values.size()};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create column space");
-  Handle ds(H5Dcreate2(group, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+  const Handle props = dataset_properties(1, dims, nullptr, 0);
+  Handle ds(H5Dcreate2(group, name, file_type, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
             std::string("create /neighbourhoods/") + name);
   if (!values.empty())
     check(H5Dwrite(ds, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
           std::string("write /neighbourhoods/") + name);
   write_text_attribute(ds, "description", description);
   if (!units.empty()) write_text_attribute(ds, "units", units);
-  check(H5DSattach_scale(ds, axis, 0), "attach neighbourhood scale");
+  scales.attach(ds, {axis}, std::string("/neighbourhoods/") + name);
 }
 
 // Per-neighbourhood output (output.neighbourhoods): /timeseries/<metric>
 // [replicate, step, neighbourhood], the /neighbourhoods table, and the
 // /neighbourhood axis both share. The axis sits at the root, the common
 // parent of both groups, so netCDF readers (xarray) find the dimension from either.
-void write_neighbourhoods(hid_t file, hid_t group, hid_t replicate, hid_t step, const OutputHeader& h,
-                          const RunResult& result) {
+void write_neighbourhoods(hid_t file, hid_t group, hid_t replicate, hid_t step, ScaleAttachments& scales,
+                          const OutputHeader& h, const RunResult& result) {
   const NeighbourhoodTable& table = result.neighbourhoods;
   const std::size_t hoods = table.size();
   const Handle axis =
       write_axis(file, "/neighbourhood", "neighbourhood", hoods,
-                 "Neighbourhood id (row of the /neighbourhoods table; node ids are grouped by neighbourhood)");
+                 "Neighbourhood id (row of the /neighbourhoods table; node ids are grouped by neighbourhood)", scales);
   const std::size_t points = std::size_t{h.steps} + 1;
   hsize_t dims[3] = {h.replicates, points, hoods};
   Handle space(H5Screate_simple(3, dims, nullptr), H5Sclose, "create per-neighbourhood space");
-  Handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
   // Chunks of about 1 MB holding whole time series of neighbouring neighbourhoods:
   // reading one neighbourhood, or every neighbourhood at one step, touches few chunks.
   const hsize_t step_chunk = std::min<hsize_t>(points, 4096);
   hsize_t chunk[3] = {1, step_chunk, std::max<hsize_t>(1, std::min<hsize_t>(hoods, 131072 / step_chunk))};
-  check(H5Pset_chunk(props, 3, chunk), "set chunking");
-  set_compression(props, h.compression);
+  const Handle props = dataset_properties(3, dims, chunk, h.compression);
   for (std::size_t m = 0; m < result.neighbourhood_metrics.size(); ++m) {
     const MetricSpec& spec = result.neighbourhood_metrics[m];
     const std::string path = "/timeseries/" + spec.name;
@@ -91,9 +192,7 @@ void write_neighbourhoods(hid_t file, hid_t group, hid_t replicate, hid_t step, 
             "write " + path);
     write_text_attribute(ds, "description", spec.description);
     if (!spec.units.empty()) write_text_attribute(ds, "units", spec.units);
-    check(H5DSattach_scale(ds, replicate, 0), "attach replicate scale");
-    check(H5DSattach_scale(ds, step, 1), "attach step scale");
-    check(H5DSattach_scale(ds, axis, 2), "attach neighbourhood scale");
+    scales.attach(ds, {replicate, step, axis}, path);
   }
 
   Handle tgroup(H5Gcreate2(file, "neighbourhoods", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
@@ -102,20 +201,44 @@ void write_neighbourhoods(hid_t file, hid_t group, hid_t replicate, hid_t step, 
                        "One row per neighbourhood: equal-length columns over the /neighbourhood axis");
   std::vector<std::int64_t> ids(hoods);
   for (std::size_t i = 0; i < hoods; ++i) ids[i] = static_cast<std::int64_t>(i);
-  write_column(tgroup, axis, "id", H5T_STD_I64LE, H5T_NATIVE_INT64, ids,
+  write_column(tgroup, axis, scales, "id", H5T_STD_I64LE, H5T_NATIVE_INT64, ids,
                "Neighbourhood id: index along the neighbourhood axis of /timeseries/*_by_neighbourhood");
-  write_column(tgroup, axis, "region", H5T_STD_I64LE, H5T_NATIVE_INT64, table.region,
+  write_column(tgroup, axis, scales, "region", H5T_STD_I64LE, H5T_NATIVE_INT64, table.region,
                "Region (local authority district) the neighbourhood lies in");
-  write_column(tgroup, axis, "deprivation", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, table.deprivation,
+  write_column(tgroup, axis, scales, "deprivation", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, table.deprivation,
                "Deprivation as a national rank in [0, 1): 0 least deprived, towards 1 most deprived", "rank");
-  write_column(tgroup, axis, "deprivation_quintile", H5T_STD_I64LE, H5T_NATIVE_INT64, table.deprivation_quintile,
+  write_column(tgroup, axis, scales, "deprivation_quintile", H5T_STD_I64LE, H5T_NATIVE_INT64,
+               table.deprivation_quintile,
                "Deprivation quintile, 1 = most deprived fifth .. 5 = least deprived (as participation_q1 .. q5)");
-  write_column(tgroup, axis, "population", H5T_STD_I64LE, H5T_NATIVE_INT64, table.population,
+  write_column(tgroup, axis, scales, "population", H5T_STD_I64LE, H5T_NATIVE_INT64, table.population,
                "Residents (citizens) of the neighbourhood", "people");
 }
 
+// Checks every dataset is in the file before it is saved. The file is built
+// in memory and saved with checked POSIX writes and an fsync, so checking
+// the image is enough: reading the saved file back cost more than writing it.
+void verify_file(hid_t file, hid_t timeseries, const std::string& path, const RunResult& result) {
+  // Names are unique within a group (creating one twice fails), so the
+  // count says every series and both axes are there; one call, not a
+  // lookup by path each.
+  H5G_info_t info{};
+  bool ok = H5Gget_info(timeseries, &info) >= 0 &&
+            info.nlinks == result.metrics.size() + result.neighbourhood_metrics.size() + 2;
+  if (ok && !result.neighbourhood_metrics.empty())
+    ok = H5Lexists(file, "/neighbourhoods", H5P_DEFAULT) > 0 &&
+         H5Lexists(file, "/neighbourhoods/population", H5P_DEFAULT) > 0;
+  if (!ok) throw OutputError(path + ": the file could not be written completely");
+}
+
 void write_file(const std::string& path, const OutputHeader& h, const RunResult& result) {
-  hdf5::MemoryFile file(path);
+  // Small files (a sweep member's, about 40 kB) grow 64 KiB at a time.
+  const std::uint64_t bound = expected_output_bytes(result.metrics.size(), h.replicates, h.steps) +
+                              (result.neighbourhood_metrics.empty()
+                                   ? 0
+                                   : expected_neighbourhood_bytes(result.neighbourhood_metrics.size(), h.replicates,
+                                                                  h.steps, result.neighbourhoods.size()));
+  hdf5::MemoryFile file(path,
+                        bound < (std::uint64_t{4} << 20) ? std::size_t{64} << 10 : hdf5::MemoryFile::default_increment);
   write_text_attribute(file, "software", software_version());
   write_text_attribute(file, "scenario_yaml", h.scenario_yaml);
   write_integer_attribute(file, "seed", static_cast<std::int64_t>(h.seed));
@@ -126,16 +249,16 @@ void write_file(const std::string& path, const OutputHeader& h, const RunResult&
 
   Handle group(H5Gcreate2(file, "timeseries", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /timeseries");
   const std::size_t points = std::size_t{h.steps} + 1;
+  ScaleAttachments scales;
   const Handle step = write_axis(group, "/timeseries/step", "step", points,
-                                 "Step number (one step is one week); 0 is the initial state");
-  const Handle replicate = write_axis(group, "/timeseries/replicate", "replicate", h.replicates, "Replicate number");
+                                 "Step number (one step is one week); 0 is the initial state", scales);
+  const Handle replicate =
+      write_axis(group, "/timeseries/replicate", "replicate", h.replicates, "Replicate number", scales);
 
   hsize_t dims[2] = {h.replicates, points};
   Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose, "create metric space");
-  Handle props(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
   hsize_t chunk[2] = {1, std::min<hsize_t>(points, 4096)};
-  check(H5Pset_chunk(props, 2, chunk), "set chunking");
-  set_compression(props, h.compression);
+  const Handle props = dataset_properties(2, dims, chunk, h.compression);
   for (std::size_t m = 0; m < result.metrics.size(); ++m) {
     const MetricSpec& spec = result.metrics[m];
     Handle ds(H5Dcreate2(group, spec.name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, props, H5P_DEFAULT), H5Dclose,
@@ -144,10 +267,11 @@ void write_file(const std::string& path, const OutputHeader& h, const RunResult&
           "write /timeseries/" + spec.name);
     write_text_attribute(ds, "description", spec.description);
     if (!spec.units.empty()) write_text_attribute(ds, "units", spec.units);
-    check(H5DSattach_scale(ds, replicate, 0), "attach replicate scale");
-    check(H5DSattach_scale(ds, step, 1), "attach step scale");
+    scales.attach(ds, {replicate, step}, "/timeseries/" + spec.name);
   }
-  if (!result.neighbourhood_metrics.empty()) write_neighbourhoods(file, group, replicate, step, h, result);
+  if (!result.neighbourhood_metrics.empty()) write_neighbourhoods(file, group, replicate, step, scales, h, result);
+  scales.finish();
+  verify_file(file, group, path, result);
   // Written last: a file carrying complete = 1 holds every dataset (sweeps
   // resume by it: sim/sweep/member_file.cpp).
   write_integer_attribute(file, "complete", 1);
@@ -209,22 +333,6 @@ fs::path directory_of(const std::string& path) {
   return dir.empty() ? fs::path(".") : dir;
 }
 
-// Reopens the finished temporary and checks every dataset is there, so a
-// write that failed silently (HDF5 does not report errors on close) never
-// reaches the target name.
-void verify_file(const std::string& temp, const std::string& path, const RunResult& result) {
-  const Handle file(H5Fopen(temp.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  bool ok = file.valid();
-  for (std::size_t m = 0; ok && m < result.metrics.size(); ++m)
-    ok = H5Lexists(file, ("/timeseries/" + result.metrics[m].name).c_str(), H5P_DEFAULT) > 0;
-  for (std::size_t m = 0; ok && m < result.neighbourhood_metrics.size(); ++m)
-    ok = H5Lexists(file, ("/timeseries/" + result.neighbourhood_metrics[m].name).c_str(), H5P_DEFAULT) > 0;
-  if (ok && !result.neighbourhood_metrics.empty())
-    ok = H5Lexists(file, "/neighbourhoods", H5P_DEFAULT) > 0 &&
-         H5Lexists(file, "/neighbourhoods/population", H5P_DEFAULT) > 0;
-  if (!ok) throw OutputError(path + ": the file could not be written completely");
-}
-
 }  // namespace
 
 void remove_stale_temporaries(const std::string& dir_name) {
@@ -246,7 +354,12 @@ void remove_stale_temporaries(const std::string& dir_name) {
 
 std::string software_version() { return "groundswell " GROUNDSWELL_VERSION; }
 
-void check_writable(const std::string& path, std::uint64_t expected_bytes, bool replace_read_only) {
+namespace {
+
+// What check_writable checks short of trying a file in the directory and
+// its free space: enough before writing the file itself, whose creation is
+// that try (a probe file per member cost a create and an unlink).
+void check_target(const std::string& path, bool replace_read_only) {
   const fs::path target(path);
   if (target.filename().empty()) throw OutputError(path + ": output path names a directory, not a file");
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
@@ -263,6 +376,13 @@ void check_writable(const std::string& path, std::uint64_t expected_bytes, bool 
     throw OutputError(path + ": the file is read-only; refusing to replace it (run with --force to replace it)");
   if (::access(dir.c_str(), W_OK) != 0)
     throw OutputError(path + ": cannot write in directory '" + dir.string() + "': " + std::strerror(errno));
+}
+
+}  // namespace
+
+void check_writable(const std::string& path, std::uint64_t expected_bytes, bool replace_read_only) {
+  check_target(path, replace_read_only);
+  const fs::path dir = directory_of(path);
   // access() says yes to root on a read-only file system: try for real.
   const std::string probe = temporary_name(path);
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
@@ -298,17 +418,18 @@ std::uint64_t expected_neighbourhood_bytes(std::size_t metrics, std::uint32_t re
 
 void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
                       std::uint64_t expected_bytes, bool replace_read_only) {
-  check_writable(path, 0, replace_read_only);
+  check_target(path, replace_read_only);
   const std::string temp = temporary_name(path);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
   hdf5::write_failure_errno() = 0;
+  hdf5::MemoryFile::flushed_file().clear();
   try {
     std::filesystem::remove(temp);
     write(temp);
-    fsync_path(temp, O_RDONLY);
+    if (hdf5::MemoryFile::flushed_file() != temp) fsync_path(temp, O_RDONLY);
     if (std::rename(temp.c_str(), path.c_str()) != 0)
       throw OutputError(path + ": cannot rename the finished file into place: " + std::strerror(errno));
-    fsync_path(directory_of(path).string(), O_RDONLY | O_DIRECTORY);
+    flush_directory_after_rename(directory_of(path).string());
   } catch (const DiskFullError& e) {  // a writer of its own (a text file) saw the disk full
     std::error_code ec;
     std::filesystem::remove(temp, ec);
@@ -333,11 +454,7 @@ void write_atomically(const std::string& path, const std::function<void(const st
 
 void write_output(const std::string& path, const OutputHeader& header, const RunResult& result) {
   write_atomically(
-      path,
-      [&](const std::string& temp) {
-        write_file(temp, header, result);
-        verify_file(temp, path, result);
-      },
+      path, [&](const std::string& temp) { write_file(temp, header, result); },
       expected_output_bytes(result.metrics.size(), header.replicates, header.steps) +
           expected_neighbourhood_bytes(result.neighbourhood_metrics.size(), header.replicates, header.steps,
                                        result.neighbourhoods.size()),

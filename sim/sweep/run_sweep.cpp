@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "sim/io/directory_sync.hpp"
 #include "sim/io/file_lock.hpp"
 #include "sim/io/output.hpp"
 #include "sim/sweep/index.hpp"
@@ -138,8 +139,13 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepRunOptions& options, const
     out.failed = sweep.members.size();
     return out;
   }
+  // Member files are flushed one by one before their rename; the directory
+  // holding the renames at most once a second, and by the end of this
+  // process's share of the sweep (docs/reliability.md).
+  DeferredDirectorySync directory_sync;
   if (!leader) {
     run_mpi(job, {}, out.results, mpi.rank(), mpi.size());
+    directory_sync.finish();
     return out;
   }
   out.earlier = sweep.members.size() - todo.size();
@@ -150,6 +156,7 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepRunOptions& options, const
     run_mpi(job, todo, out.results, mpi.rank(), mpi.size());
   else
     run_serial(job, todo, out.results);
+  directory_sync.finish();
   if (options.write_index) write_index(job.dir, sweep, out.results);
   for (const auto& m : sweep.members)
     if (out.results[m.index].status == "failed") ++out.failed;

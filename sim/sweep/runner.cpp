@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -37,7 +38,8 @@ MemberStatus run_member(const SweepJob& job, std::uint32_t index) {
     ExecuteOptions options;
     options.quiet = true;
     options.worlds = job.worlds.get();
-    execute_scenario(job.scenarios[index], (fs::path(job.dir) / file).string(), options);
+    st.output_seconds =
+        execute_scenario(job.scenarios[index], (fs::path(job.dir) / file).string(), options).output_seconds;
     st.status = "done";
   } catch (const std::exception& e) {
     st.status = "failed";
@@ -60,8 +62,11 @@ std::vector<std::uint32_t> longest_first(const SweepJob& job, std::vector<std::u
 void report_member(const SweepJob& job, std::uint32_t index, const MemberStatus& st, std::size_t finished,
                    std::size_t total, int rank) {
   if (job.quiet && st.status != "failed") return;
-  std::fprintf(stderr, "[%zu/%zu] %s %s in %.1f s (rank %d)%s%s\n", finished, total,
-               job.sweep->members[index].name.c_str(), st.status.c_str(), st.wall_seconds, rank,
+  char output[48] = "";
+  if (std::isfinite(st.output_seconds))
+    std::snprintf(output, sizeof output, "; output %.2f ms", st.output_seconds * 1e3);
+  std::fprintf(stderr, "[%zu/%zu] %s %s in %.1f s (rank %d%s)%s%s\n", finished, total,
+               job.sweep->members[index].name.c_str(), st.status.c_str(), st.wall_seconds, rank, output,
                st.message.empty() ? "" : ": ", st.message.c_str());
 }
 

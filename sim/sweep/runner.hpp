@@ -16,6 +16,9 @@ namespace gs {
 struct MemberStatus {
   std::string status = "missing";  // done, done-earlier, failed, missing
   double wall_seconds = std::numeric_limits<double>::quiet_NaN();
+  // Of that, writing the member's HDF5 file (build, write, fsync, rename);
+  // known where the member ran (not sent between MPI ranks).
+  double output_seconds = std::numeric_limits<double>::quiet_NaN();
   std::string message;  // why it failed
 };
 
@@ -46,7 +49,7 @@ void run_serial(const SweepJob& job, const std::vector<std::uint32_t>& todo, std
 void run_mpi(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::vector<MemberStatus>& results, int rank,
              int size);
 
-// One progress line on stderr: "[done/total] name status (seconds s, rank r)".
+// One progress line on stderr: "[done/total] name status in S s (rank r; output M ms)".
 void report_member(const SweepJob& job, std::uint32_t index, const MemberStatus& st, std::size_t finished,
                    std::size_t total, int rank);
 
