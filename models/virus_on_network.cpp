@@ -62,7 +62,7 @@ class VirusOnNetwork final : public Model {
         chance_by_count_(chances_by_count(spread_)),
         health_(graph_.nodes()),
         infected_neighbours_(graph_),
-        frontier_(graph_.nodes()) {}
+        exposed_mark_(graph_.nodes(), 0) {}
 
   void initialise(const StepContext& ctx) override {
     std::fill(health_.begin(), health_.end(), susceptible);
@@ -81,37 +81,52 @@ class VirusOnNetwork final : public Model {
     count_[susceptible] = static_cast<std::int64_t>(n - outbreak);
     count_[infected] = static_cast<std::int64_t>(outbreak);
     count_[resistant] = 0;
+    list_exposed();
   }
 
-  // Only infected nodes and their susceptible neighbours can change, so a
-  // step looks at those alone: it costs the size of the epidemic, not of the
-  // graph. Each node's draws are keyed by the node, so skipping the others
-  // changes no result.
+  // Only infected nodes and exposed ones (susceptible, with an infected
+  // neighbour) can change, so a step looks at those two lists alone, and
+  // keeps the exposed list up to date from the nodes that changed: it costs
+  // the size of the epidemic, not of the graph, and no pass over the rows of
+  // every infected node. Each node's draws are keyed by the node, so skipping
+  // the others (and the order of the lists) changes no result.
   void step(const StepContext& ctx) override {
-    frontier_.clear();
-    frontier_.add_with_neighbours(graph_, infected_, [&](NodeId u) { return health_[u] == susceptible; });
-    const std::span<const NodeId> nodes = frontier_.nodes();
-    next_.resize(nodes.size());
-    // A node draws at most three uniforms, two Philox blocks' worth.
-    for_each_stream<2>(StreamKey{ctx.seed, ctx.replicate, ctx.step, node_draws}, nodes,
-                       [&](std::size_t i, BlockStream& rng) { next_[i] = next_health(nodes[i], rng); });
-    // Every decision above read the state at the start of the step; now apply them.
-    infected_.clear();
-    newly_infected_.clear();
+    const StreamKey key{ctx.seed, ctx.replicate, ctx.step, node_draws};
+    // Decisions, all on the state at the start of the step. An infected node
+    // draws at most three uniforms (two Philox blocks), an exposed one one.
+    outcome_.resize(infected_.size());
+    for_each_stream<2>(key, infected_, [&](std::size_t i, BlockStream& rng) { outcome_[i] = infected_outcome(rng); });
+    caught_.resize(exposed_.size());
+    for_each_stream<1>(key, exposed_, [&](std::size_t i, BlockStream& rng) {
+      caught_[i] = rng.bernoulli(infection_chance(infected_neighbours_[exposed_[i]]));
+    });
+    // Now apply them.
+    std::uint8_t* const health = health_.data();
     no_longer_infected_.clear();
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      const NodeId v = nodes[i];
-      const auto was = static_cast<Health>(health_[v]), is = next_[i];
-      if (is == infected) infected_.push_back(v);
-      if (was == is) continue;
-      if (is == infected) newly_infected_.push_back(v);
-      if (was == infected) no_longer_infected_.push_back(v);
-      health_[v] = is;
-      --count_[was];
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < infected_.size(); ++i) {
+      const NodeId v = infected_[i];
+      const Health is = outcome_[i];
+      infected_[kept] = v;
+      kept += is == infected;
+      if (is == infected) continue;
+      health[v] = is;
+      no_longer_infected_.push_back(v);
       ++count_[is];
     }
-    infected_neighbours_.change(newly_infected_, +1);
-    infected_neighbours_.change(no_longer_infected_, -1);
+    count_[infected] -= static_cast<std::int64_t>(no_longer_infected_.size());
+    infected_.resize(kept);
+    newly_infected_.clear();
+    for (std::size_t i = 0; i < exposed_.size(); ++i) {
+      if (!caught_[i]) continue;
+      const NodeId v = exposed_[i];
+      health[v] = infected;
+      newly_infected_.push_back(v);
+      infected_.push_back(v);
+    }
+    count_[susceptible] -= static_cast<std::int64_t>(newly_infected_.size());
+    count_[infected] += static_cast<std::int64_t>(newly_infected_.size());
+    update_exposed();
   }
 
   void measure(std::span<double> out) const override {
@@ -128,18 +143,62 @@ class VirusOnNetwork final : public Model {
       if (health_[v] == infected) infected_.push_back(v);
     }
     infected_neighbours_.recount([&](NodeId v) { return health_[v] == infected; });
+    list_exposed();
   }
 
  private:
-  // The rule: node v's health after this step, from the state at its start;
-  // rng is v's stream for this step, Stream(seed, replicate, step, v, node_draws).
-  Health next_health(NodeId v, BlockStream& rng) const {
-    const auto h = static_cast<Health>(health_[v]);
-    if (h == susceptible && infected_neighbours_[v] > 0)
-      return rng.bernoulli(infection_chance(infected_neighbours_[v])) ? infected : susceptible;
-    if (h == infected && rng.bernoulli(check_) && rng.bernoulli(recover_))
-      return rng.bernoulli(resist_) ? resistant : susceptible;
-    return h;
+  // The rule for an infected node: its health after this step; rng is its
+  // stream for this step, Stream(seed, replicate, step, v, node_draws). The
+  // three uniforms are always drawn (they sit at fixed places in the stream,
+  // so this equals drawing each only when needed) and combined without
+  // branches: whether a node recovers is as good as random.
+  Health infected_outcome(BlockStream& rng) const {
+    const bool checks = rng.bernoulli(check_), recovers = rng.bernoulli(recover_), resists = rng.bernoulli(resist_);
+    const Health after = resists ? resistant : susceptible;
+    return checks && recovers ? after : infected;
+  }
+
+  // The exposed list from scratch: the susceptible neighbours of infected nodes.
+  void list_exposed() {
+    for (NodeId v : exposed_) exposed_mark_[v] = 0;
+    exposed_.clear();
+    for (NodeId v : infected_)
+      for (NodeId u : graph_.neighbours(v)) add_if_exposed(u);
+  }
+
+  // After this step's changes were applied to health_: counts of infected
+  // neighbours follow the nodes that changed, and the exposed list keeps the
+  // nodes still exposed and gains those the changes exposed (neighbours of new
+  // infections, and recovered nodes that are susceptible again beside one).
+  void update_exposed() {
+    const std::uint8_t* const health = health_.data();
+    std::uint8_t* const mark = exposed_mark_.data();
+    std::size_t kept = 0;
+    for (const NodeId v : exposed_) {
+      exposed_[kept] = v;
+      const bool still = health[v] == susceptible;  // counts are checked after the -1 below
+      kept += still;
+      mark[v] = still;
+    }
+    exposed_.resize(kept);
+    infected_neighbours_.change(newly_infected_, +1, [&](NodeId u, std::int32_t) { add_if_exposed(u); });
+    infected_neighbours_.change(no_longer_infected_, -1, [](NodeId, std::int32_t) {});
+    kept = 0;
+    for (const NodeId v : exposed_) {
+      exposed_[kept] = v;
+      const bool still = infected_neighbours_[v] > 0;
+      kept += still;
+      mark[v] = still;
+    }
+    exposed_.resize(kept);
+    for (const NodeId v : no_longer_infected_)
+      if (infected_neighbours_[v] > 0) add_if_exposed(v);
+  }
+
+  void add_if_exposed(NodeId u) {
+    if (health_[u] != susceptible || exposed_mark_[u]) return;
+    exposed_mark_[u] = 1;
+    exposed_.push_back(u);
   }
 
   // 1 - (1 - virus_spread_chance)^m: one independent try per infected neighbour.
@@ -160,9 +219,11 @@ class VirusOnNetwork final : public Model {
   std::vector<std::uint8_t> health_;
   NeighbourCounts infected_neighbours_;
   std::vector<NodeId> infected_;  // every infected node, in no particular order
+  std::vector<NodeId> exposed_;  // every susceptible node with an infected neighbour, in no particular order
+  std::vector<std::uint8_t> exposed_mark_;  // 1 for the nodes in exposed_
   std::vector<NodeId> newly_infected_, no_longer_infected_;  // in this step
-  Frontier frontier_;
-  std::vector<Health> next_;  // next_[i]: the new health of frontier_.nodes()[i]
+  std::vector<Health> outcome_;  // outcome_[i]: the new health of infected_[i]
+  std::vector<std::uint8_t> caught_;  // caught_[i]: exposed_[i] is infected in this step
   std::int64_t count_[3] = {0, 0, 0};  // nodes in each Health state
 };
 
