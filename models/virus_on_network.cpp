@@ -31,6 +31,8 @@ namespace {
 
 enum Health : std::uint8_t { susceptible = 0, infected = 1, resistant = 2 };
 enum : Purpose { pick_outbreak = 1, node_draws = 2 };
+// What a step does to a listed exposed node.
+enum Fate : std::uint8_t { exposed = 0, caught = 1, unexposed = 2 };
 
 std::vector<ParamSpec> virus_params() {
   // Parameter declarations read as a table, one per entry.
@@ -96,36 +98,13 @@ class VirusOnNetwork final : public Model {
     // draws at most three uniforms (two Philox blocks), an exposed one one.
     outcome_.resize(infected_.size());
     for_each_stream<2>(key, infected_, [&](std::size_t i, BlockStream& rng) { outcome_[i] = infected_outcome(rng); });
-    caught_.resize(exposed_.size());
+    fate_.resize(exposed_.size());
     for_each_stream<1>(key, exposed_, [&](std::size_t i, BlockStream& rng) {
-      caught_[i] = rng.bernoulli(infection_chance(infected_neighbours_[exposed_[i]]));
+      const std::int32_t m = infected_neighbours_[exposed_[i]];
+      fate_[i] = static_cast<Fate>(rng.bernoulli(infection_chance(m)) ? caught : m > 0 ? exposed : unexposed);
     });
-    // Now apply them.
-    std::uint8_t* const health = health_.data();
-    no_longer_infected_.clear();
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < infected_.size(); ++i) {
-      const NodeId v = infected_[i];
-      const Health is = outcome_[i];
-      infected_[kept] = v;
-      kept += is == infected;
-      if (is == infected) continue;
-      health[v] = is;
-      no_longer_infected_.push_back(v);
-      ++count_[is];
-    }
-    count_[infected] -= static_cast<std::int64_t>(no_longer_infected_.size());
-    infected_.resize(kept);
-    newly_infected_.clear();
-    for (std::size_t i = 0; i < exposed_.size(); ++i) {
-      if (!caught_[i]) continue;
-      const NodeId v = exposed_[i];
-      health[v] = infected;
-      newly_infected_.push_back(v);
-      infected_.push_back(v);
-    }
-    count_[susceptible] -= static_cast<std::int64_t>(newly_infected_.size());
-    count_[infected] += static_cast<std::int64_t>(newly_infected_.size());
+    apply_outcomes();
+    apply_fates();
     update_exposed();
   }
 
@@ -163,42 +142,102 @@ class VirusOnNetwork final : public Model {
     for (NodeId v : exposed_) exposed_mark_[v] = 0;
     exposed_.clear();
     for (NodeId v : infected_)
-      for (NodeId u : graph_.neighbours(v)) add_if_exposed(u);
+      for (NodeId u : graph_.neighbours(v))
+        if (health_[u] == susceptible && !exposed_mark_[u]) {
+          exposed_mark_[u] = 1;
+          exposed_.push_back(u);
+        }
   }
 
-  // After this step's changes were applied to health_: counts of infected
-  // neighbours follow the nodes that changed, and the exposed list keeps the
-  // nodes still exposed and gains those the changes exposed (neighbours of new
-  // infections, and recovered nodes that are susceptible again beside one).
+  // The hot loops below write through local pointers into lists sized for
+  // the most they can hold (uninitialised), then trim them: a store to a byte
+  // array may alias anything, so the compiler would otherwise reload every
+  // vector's bounds after each one. And they do not branch on outcomes,
+  // which are as good as random.
+
+  // Infected nodes that recover leave infected_ for no_longer_infected_.
+  void apply_outcomes() {
+    const std::size_t n = infected_.size();
+    no_longer_infected_.resize(n);
+    NodeId* const list = infected_.data();
+    NodeId* const lost = no_longer_infected_.data();
+    const Health* const outcome = outcome_.data();
+    std::uint8_t* const health = health_.data();
+    std::size_t kept = 0, left = 0;
+    std::int64_t became[3] = {0, 0, 0};
+    for (std::size_t i = 0; i < n; ++i) {
+      const NodeId v = list[i];
+      const Health is = outcome[i];
+      list[kept] = v;
+      lost[left] = v;
+      kept += is == infected;
+      left += is != infected;
+      health[v] = is;
+      ++became[is];
+    }
+    infected_.resize(kept);
+    no_longer_infected_.resize(left);
+    count_[susceptible] += became[susceptible];
+    count_[resistant] += became[resistant];
+    count_[infected] -= static_cast<std::int64_t>(left);
+  }
+
+  // Exposed nodes caught in this step join infected_ and newly_infected_;
+  // those still exposed stay listed, and those left without an infected
+  // neighbour (by recoveries in the step before) leave the list.
+  void apply_fates() {
+    const std::size_t n = exposed_.size(), infected_before = infected_.size();
+    newly_infected_.resize(n);
+    infected_.resize(infected_before + n);
+    NodeId* const list = exposed_.data();
+    NodeId* const caught_list = newly_infected_.data();
+    NodeId* const infected_list = infected_.data() + infected_before;
+    const Fate* const fate = fate_.data();
+    std::uint8_t* const health = health_.data();
+    std::uint8_t* const mark = exposed_mark_.data();
+    std::size_t kept = 0, newly = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const NodeId v = list[i];
+      const Fate f = fate[i];
+      list[kept] = v;
+      caught_list[newly] = v;
+      infected_list[newly] = v;
+      kept += f == exposed;
+      newly += f == caught;
+      health[v] = f == caught ? infected : susceptible;
+      mark[v] = f == exposed;
+    }
+    exposed_.resize(kept);
+    newly_infected_.resize(newly);
+    infected_.resize(infected_before + newly);
+    count_[susceptible] -= static_cast<std::int64_t>(newly);
+    count_[infected] += static_cast<std::int64_t>(newly);
+  }
+
+  // After this step's changes: counts of infected neighbours follow the nodes
+  // that changed, and the exposed list gains the nodes the changes exposed
+  // (susceptible neighbours of new infections, and recovered nodes that are
+  // susceptible again beside one). A listed node that recoveries leave with
+  // no infected neighbour stays listed until its next draw (its chance is
+  // then exactly 0, so that draw changes nothing), which saves a pass here.
   void update_exposed() {
+    const std::size_t listed = exposed_.size();
+    exposed_.resize(graph_.nodes() + 1);  // the most it can hold (nodes are listed once), and a spare slot
+    NodeId* const list = exposed_.data();
     const std::uint8_t* const health = health_.data();
     std::uint8_t* const mark = exposed_mark_.data();
-    std::size_t kept = 0;
-    for (const NodeId v : exposed_) {
-      exposed_[kept] = v;
-      const bool still = health[v] == susceptible;  // counts are checked after the -1 below
-      kept += still;
-      mark[v] = still;
-    }
-    exposed_.resize(kept);
+    std::size_t size = listed;
+    auto add_if_exposed = [&](NodeId u) {
+      const bool add = health[u] == susceptible && !mark[u];
+      list[size] = u;
+      size += add;
+      mark[u] |= static_cast<std::uint8_t>(add);
+    };
     infected_neighbours_.change(newly_infected_, +1, [&](NodeId u, std::int32_t) { add_if_exposed(u); });
-    infected_neighbours_.change(no_longer_infected_, -1, [](NodeId, std::int32_t) {});
-    kept = 0;
-    for (const NodeId v : exposed_) {
-      exposed_[kept] = v;
-      const bool still = infected_neighbours_[v] > 0;
-      kept += still;
-      mark[v] = still;
-    }
-    exposed_.resize(kept);
+    infected_neighbours_.change(no_longer_infected_, -1);
     for (const NodeId v : no_longer_infected_)
       if (infected_neighbours_[v] > 0) add_if_exposed(v);
-  }
-
-  void add_if_exposed(NodeId u) {
-    if (health_[u] != susceptible || exposed_mark_[u]) return;
-    exposed_mark_[u] = 1;
-    exposed_.push_back(u);
+    exposed_.resize(size);
   }
 
   // 1 - (1 - virus_spread_chance)^m: one independent try per infected neighbour.
@@ -218,12 +257,15 @@ class VirusOnNetwork final : public Model {
   std::vector<double> chance_by_count_;
   std::vector<std::uint8_t> health_;
   NeighbourCounts infected_neighbours_;
-  std::vector<NodeId> infected_;  // every infected node, in no particular order
-  std::vector<NodeId> exposed_;  // every susceptible node with an infected neighbour, in no particular order
+  using NodeList = std::vector<NodeId, UninitialisedAllocator<NodeId>>;  // resized without writes
+  NodeList infected_;  // every infected node, in no particular order
+  // Every susceptible node with an infected neighbour (and possibly a few
+  // without one, update_exposed), in no particular order.
+  NodeList exposed_;
   std::vector<std::uint8_t> exposed_mark_;  // 1 for the nodes in exposed_
-  std::vector<NodeId> newly_infected_, no_longer_infected_;  // in this step
+  NodeList newly_infected_, no_longer_infected_;  // in this step
   std::vector<Health> outcome_;  // outcome_[i]: the new health of infected_[i]
-  std::vector<std::uint8_t> caught_;  // caught_[i]: exposed_[i] is infected in this step
+  std::vector<Fate> fate_;  // fate_[i]: what happens to exposed_[i] in this step
   std::int64_t count_[3] = {0, 0, 0};  // nodes in each Health state
 };
 
