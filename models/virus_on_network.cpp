@@ -61,7 +61,10 @@ class VirusOnNetwork final : public Model {
         check_(p.real("virus_check_frequency")),
         recover_(p.real("recovery_chance")),
         resist_(p.real("gain_resistance_chance")),
-        chance_by_count_(chances_by_count(spread_)),
+        check_below_(bernoulli_threshold(check_)),
+        recover_below_(bernoulli_threshold(recover_)),
+        resist_below_(bernoulli_threshold(resist_)),
+        threshold_by_count_(thresholds_by_count(spread_)),
         health_(graph_.nodes()),
         infected_neighbours_(graph_),
         exposed_mark_(graph_.nodes(), 0) {}
@@ -97,12 +100,19 @@ class VirusOnNetwork final : public Model {
     // Decisions, all on the state at the start of the step. An infected node
     // draws at most three uniforms (two Philox blocks), an exposed one one.
     outcome_.resize(infected_.size());
-    for_each_stream<2>(key, infected_, [&](std::size_t i, BlockStream& rng) { outcome_[i] = infected_outcome(rng); });
+    for_each_stream_batch<2>(key, infected_,
+                             [&](std::size_t first, std::size_t n, const std::uint32_t* w, std::size_t s) {
+                               for (std::size_t i = 0; i < n; ++i) outcome_[first + i] = infected_outcome(w + i, s);
+                             });
     fate_.resize(exposed_.size());
-    for_each_stream<1>(key, exposed_, [&](std::size_t i, BlockStream& rng) {
-      const std::int32_t m = infected_neighbours_[exposed_[i]];
-      fate_[i] = static_cast<Fate>(rng.bernoulli(infection_chance(m)) ? caught : m > 0 ? exposed : unexposed);
-    });
+    for_each_stream_batch<1>(
+        key, exposed_, [&](std::size_t first, std::size_t n, const std::uint32_t* w, std::size_t s) {
+          for (std::size_t i = 0; i < n; ++i) {
+            const std::int32_t m = infected_neighbours_[exposed_[first + i]];
+            const bool caught = uniform_bits(w[i], w[s + i]) < infection_threshold(m);
+            fate_[first + i] = static_cast<Fate>(caught ? Fate::caught : m > 0 ? exposed : unexposed);
+          }
+        });
     apply_outcomes();
     apply_fates();
     update_exposed();
@@ -126,15 +136,20 @@ class VirusOnNetwork final : public Model {
   }
 
  private:
-  // The rule for an infected node: its health after this step; rng is its
-  // stream for this step, Stream(seed, replicate, step, v, node_draws). The
-  // three uniforms are always drawn (they sit at fixed places in the stream,
-  // so this equals drawing each only when needed) and combined without
-  // branches: whether a node recovers is as good as random.
-  Health infected_outcome(BlockStream& rng) const {
-    const bool checks = rng.bernoulli(check_), recovers = rng.bernoulli(recover_), resists = rng.bernoulli(resist_);
-    const Health after = resists ? resistant : susceptible;
-    return checks && recovers ? after : infected;
+  // The rule for an infected node: its health after this step, from the
+  // words of its stream for this step, Stream(seed, replicate, step, v,
+  // node_draws), word k at words[k * stride]. Its three uniforms are the
+  // stream's first three (each drawn only when needed in the rule as
+  // written; they sit at fixed places, so reading all three is the same),
+  // compared in integers and combined without branches: whether a node
+  // recovers is as good as random.
+  Health infected_outcome(const std::uint32_t* words, std::size_t stride) const {
+    const bool checks = uniform_bits(words[0], words[stride]) < check_below_;
+    const bool recovers = uniform_bits(words[2 * stride], words[3 * stride]) < recover_below_;
+    const bool resists = uniform_bits(words[4 * stride], words[5 * stride]) < resist_below_;
+    const auto after = static_cast<std::uint8_t>(resists ? resistant : susceptible);
+    const auto stays = static_cast<std::uint8_t>(checks & recovers) - 1u;  // all ones when it stays infected
+    return static_cast<Health>((after & ~stays) | (infected & stays));
   }
 
   // The exposed list from scratch: the susceptible neighbours of infected nodes.
@@ -240,21 +255,25 @@ class VirusOnNetwork final : public Model {
     exposed_.resize(size);
   }
 
-  // 1 - (1 - virus_spread_chance)^m: one independent try per infected neighbour.
-  double infection_chance(std::int32_t m) const {
+  // bernoulli(1 - (1 - virus_spread_chance)^m) in integers (bernoulli_threshold):
+  // one independent try per infected neighbour.
+  std::uint64_t infection_threshold(std::int32_t m) const {
     const auto k = static_cast<std::size_t>(m);
-    return k < chance_by_count_.size() ? chance_by_count_[k] : 1.0 - std::pow(1.0 - spread_, m);
+    return k < threshold_by_count_.size() ? threshold_by_count_[k]
+                                          : bernoulli_threshold(1.0 - std::pow(1.0 - spread_, m));
   }
-  static std::vector<double> chances_by_count(double spread) {  // the same values, computed once
-    std::vector<double> table(64);
-    for (std::size_t m = 0; m < table.size(); ++m) table[m] = 1.0 - std::pow(1.0 - spread, static_cast<int>(m));
+  static std::vector<std::uint64_t> thresholds_by_count(double spread) {  // the same values, computed once
+    std::vector<std::uint64_t> table(64);
+    for (std::size_t m = 0; m < table.size(); ++m)
+      table[m] = bernoulli_threshold(1.0 - std::pow(1.0 - spread, static_cast<int>(m)));
     return table;
   }
 
   const Graph& graph_;
   std::uint64_t outbreak_;
   double spread_, check_, recover_, resist_;
-  std::vector<double> chance_by_count_;
+  std::uint64_t check_below_, recover_below_, resist_below_;  // bernoulli_threshold of each chance
+  std::vector<std::uint64_t> threshold_by_count_;
   std::vector<std::uint8_t> health_;
   NeighbourCounts infected_neighbours_;
   using NodeList = std::vector<NodeId, UninitialisedAllocator<NodeId>>;  // resized without writes
