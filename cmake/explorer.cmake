@@ -1,7 +1,10 @@
 # `groundswell explore`: a local web server (cpp-httplib, Debian's
 # libcpp-httplib-dev) answering JSON (nlohmann-json3-dev) and serving the page
 # in web/explorer/, whose files are compiled into the binary so it works
-# offline. Included by the top-level CMakeLists.txt after groundswell_core.
+# offline. Included by the top-level CMakeLists.txt after the groundswell
+# executable: the server is its own executable, groundswell-explore, which
+# `groundswell explore` runs (sim/cli/explore_launcher.cpp), so that the
+# server's libraries are not loaded by every other command.
 find_package(PkgConfig REQUIRED)
 # Debian builds the library with OpenSSL, zlib and Brotli support: its flags
 # (which change class layouts) come from its pkg-config file.
@@ -21,5 +24,15 @@ add_custom_command(
   DEPENDS ${EXPLORER_WEB_PATHS} ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
   COMMENT "Embedding the explorer's page (web/explorer)"
   VERBATIM)
-target_sources(groundswell_core PRIVATE ${EXPLORER_ASSETS_CPP})
-target_link_libraries(groundswell_core PUBLIC PkgConfig::CPP_HTTPLIB nlohmann_json::nlohmann_json)
+file(GLOB EXPLORER_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/sim/cli/explore/*.cpp)
+add_library(groundswell_explore OBJECT ${EXPLORER_SOURCES} ${EXPLORER_ASSETS_CPP})
+# The layers' usage requirements, not groundswell_core itself: its object
+# files reach an executable through groundswell_core alone, so that one
+# linking both does not get them twice.
+target_link_libraries(groundswell_explore PUBLIC layer_models layer_analysis Boost::program_options
+                      PkgConfig::CPP_HTTPLIB nlohmann_json::nlohmann_json)
+add_dependencies(groundswell_explore layering)
+add_executable(groundswell-explore sim/cli/main.cpp)
+target_link_libraries(groundswell-explore PRIVATE groundswell_core groundswell_explore)
+# Whoever builds groundswell can run `groundswell explore`.
+add_dependencies(groundswell groundswell-explore)

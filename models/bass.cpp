@@ -14,6 +14,7 @@
 #include "sim/core/random.hpp"
 #include "sim/engine/model.hpp"
 #include "sim/engine/neighbour_counts.hpp"
+#include "sim/engine/stream_batches.hpp"
 
 namespace gs {
 namespace {
@@ -27,35 +28,53 @@ class Bass final : public Model {
         p_(params.real("p")),
         q_(params.real("q")),
         adopted_(graph_.nodes()),
-        adopts_(graph_.nodes()),
         adopted_neighbours_(graph_) {}
 
   void initialise(const StepContext&) override {  // nobody has adopted at t = 0
     std::fill(adopted_.begin(), adopted_.end(), 0);
     adopted_neighbours_.clear();
     adopted_count_ = 0;
+    list_waiting();
   }
 
+  // Only nodes that have not adopted draw, so a step costs the nodes still
+  // waiting, not the graph: late in a diffusion most have adopted. Each
+  // node's draw is keyed by the node, so skipping adopters changes no result.
   void step(const StepContext& ctx) override {
-    const auto n = static_cast<std::int64_t>(graph_.nodes());
-    std::int64_t newly = 0;
-#pragma omp parallel for schedule(static, 4096) reduction(+ : newly) if (n >= min_parallel_agents)
-    for (std::int64_t v = 0; v < n; ++v) {
-      adopts_[v] = 0;
-      if (adopted_[v]) continue;
-      const std::uint32_t k = graph_.degree(static_cast<NodeId>(v));
-      const double share = k ? static_cast<double>(adopted_neighbours_[static_cast<NodeId>(v)]) / k : 0.0;
-      adopts_[v] = Stream(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), adopt_draw)
-                       .bernoulli(p_ + q_ * share);
-      newly += adopts_[v];
+    const std::span<const NodeId> waiting = waiting_;
+    adopts_.resize(waiting.size());
+    for_each_stream<1>(StreamKey{ctx.seed, ctx.replicate, ctx.step, adopt_draw}, waiting,
+                       [&](std::size_t i, BlockStream& rng) {
+                         const NodeId v = waiting[i];
+                         const std::uint32_t k = graph_.degree(v);
+                         const double share = k ? static_cast<double>(adopted_neighbours_[v]) / k : 0.0;
+                         adopts_[i] = rng.bernoulli(p_ + q_ * share);
+                       });
+    // Apply the decisions (all made on the state at the start of the step).
+    newly_.resize(waiting.size());
+    NodeId* const list = waiting_.data();
+    NodeId* const newly = newly_.data();
+    const std::uint8_t* const adopts = adopts_.data();
+    std::size_t kept = 0, adopters = 0;
+    for (std::size_t i = 0; i < waiting_.size(); ++i) {  // without branches: adoption is as good as random
+      const NodeId v = list[i];
+      list[kept] = v;
+      newly[adopters] = v;
+      kept += 1u - adopts[i];
+      adopters += adopts[i];
     }
-#pragma omp parallel for schedule(dynamic, 4096) if (n >= min_parallel_agents)
-    for (std::int64_t v = 0; v < n; ++v) {
-      if (!adopts_[v]) continue;
-      adopted_[v] = 1;
-      adopted_neighbours_.change_concurrently(static_cast<NodeId>(v), +1);  // integer adds: thread-order free
+    waiting_.resize(kept);
+    newly_.resize(adopters);
+    for (const NodeId v : newly_) adopted_[v] = 1;
+    const auto n = static_cast<std::int64_t>(adopters);
+    if (n >= min_parallel_agents) {
+#pragma omp parallel for schedule(dynamic, 4096)
+      for (std::int64_t i = 0; i < n; ++i)  // integer adds: thread-order free
+        adopted_neighbours_.change_concurrently(newly_[static_cast<std::size_t>(i)], +1);
+    } else {
+      adopted_neighbours_.change(newly_, +1);
     }
-    adopted_count_ += newly;
+    adopted_count_ += n;
   }
 
   void measure(std::span<double> out) const override {
@@ -67,12 +86,23 @@ class Bass final : public Model {
   void restored() override {  // after a checkpoint: recount what derives from adopted_
     adopted_neighbours_.recount([&](NodeId v) { return adopted_[v] != 0; });
     adopted_count_ = std::count(adopted_.begin(), adopted_.end(), std::uint8_t{1});
+    list_waiting();
   }
 
  private:
+  void list_waiting() {
+    waiting_.clear();
+    for (NodeId v = 0; v < graph_.nodes(); ++v)
+      if (!adopted_[v]) waiting_.push_back(v);
+  }
+
   const Graph& graph_;
   double p_, q_;
-  std::vector<std::uint8_t> adopted_, adopts_;
+  std::vector<std::uint8_t> adopted_;
+  using NodeList = std::vector<NodeId, UninitialisedAllocator<NodeId>>;  // resized without writes
+  NodeList waiting_;  // the nodes that have not adopted, in increasing order
+  NodeList newly_;  // the nodes that adopted in this step
+  std::vector<std::uint8_t> adopts_;  // adopts_[i]: waiting_[i] adopts in this step
   NeighbourCounts adopted_neighbours_;
   std::int64_t adopted_count_ = 0;
 };

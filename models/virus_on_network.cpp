@@ -31,6 +31,8 @@ namespace {
 
 enum Health : std::uint8_t { susceptible = 0, infected = 1, resistant = 2 };
 enum : Purpose { pick_outbreak = 1, node_draws = 2 };
+// What a step does to a listed exposed node.
+enum Fate : std::uint8_t { exposed = 0, caught = 1, unexposed = 2 };
 
 std::vector<ParamSpec> virus_params() {
   // Parameter declarations read as a table, one per entry.
@@ -59,10 +61,13 @@ class VirusOnNetwork final : public Model {
         check_(p.real("virus_check_frequency")),
         recover_(p.real("recovery_chance")),
         resist_(p.real("gain_resistance_chance")),
-        chance_by_count_(chances_by_count(spread_)),
+        check_below_(bernoulli_threshold(check_)),
+        recover_below_(bernoulli_threshold(recover_)),
+        resist_below_(bernoulli_threshold(resist_)),
+        threshold_by_count_(thresholds_by_count(spread_)),
         health_(graph_.nodes()),
         infected_neighbours_(graph_),
-        frontier_(graph_.nodes()) {}
+        exposed_mark_(graph_.nodes(), 0) {}
 
   void initialise(const StepContext& ctx) override {
     std::fill(health_.begin(), health_.end(), susceptible);
@@ -81,37 +86,36 @@ class VirusOnNetwork final : public Model {
     count_[susceptible] = static_cast<std::int64_t>(n - outbreak);
     count_[infected] = static_cast<std::int64_t>(outbreak);
     count_[resistant] = 0;
+    list_exposed();
   }
 
-  // Only infected nodes and their susceptible neighbours can change, so a
-  // step looks at those alone: it costs the size of the epidemic, not of the
-  // graph. Each node's draws are keyed by the node, so skipping the others
-  // changes no result.
+  // Only infected nodes and exposed ones (susceptible, with an infected
+  // neighbour) can change, so a step looks at those two lists alone, and
+  // keeps the exposed list up to date from the nodes that changed: it costs
+  // the size of the epidemic, not of the graph, and no pass over the rows of
+  // every infected node. Each node's draws are keyed by the node, so skipping
+  // the others (and the order of the lists) changes no result.
   void step(const StepContext& ctx) override {
-    frontier_.clear();
-    frontier_.add_with_neighbours(graph_, infected_, [&](NodeId u) { return health_[u] == susceptible; });
-    const std::span<const NodeId> nodes = frontier_.nodes();
-    next_.resize(nodes.size());
-    // A node draws at most three uniforms, two Philox blocks' worth.
-    for_each_stream<2>(StreamKey{ctx.seed, ctx.replicate, ctx.step, node_draws}, nodes,
-                       [&](std::size_t i, BlockStream& rng) { next_[i] = next_health(nodes[i], rng); });
-    // Every decision above read the state at the start of the step; now apply them.
-    infected_.clear();
-    newly_infected_.clear();
-    no_longer_infected_.clear();
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      const NodeId v = nodes[i];
-      const auto was = static_cast<Health>(health_[v]), is = next_[i];
-      if (is == infected) infected_.push_back(v);
-      if (was == is) continue;
-      if (is == infected) newly_infected_.push_back(v);
-      if (was == infected) no_longer_infected_.push_back(v);
-      health_[v] = is;
-      --count_[was];
-      ++count_[is];
-    }
-    infected_neighbours_.change(newly_infected_, +1);
-    infected_neighbours_.change(no_longer_infected_, -1);
+    const StreamKey key{ctx.seed, ctx.replicate, ctx.step, node_draws};
+    // Decisions, all on the state at the start of the step. An infected node
+    // draws at most three uniforms (two Philox blocks), an exposed one one.
+    outcome_.resize(infected_.size());
+    for_each_stream_batch<2>(key, infected_,
+                             [&](std::size_t first, std::size_t n, const std::uint32_t* w, std::size_t s) {
+                               for (std::size_t i = 0; i < n; ++i) outcome_[first + i] = infected_outcome(w + i, s);
+                             });
+    fate_.resize(exposed_.size());
+    for_each_stream_batch<1>(
+        key, exposed_, [&](std::size_t first, std::size_t n, const std::uint32_t* w, std::size_t s) {
+          for (std::size_t i = 0; i < n; ++i) {
+            const std::int32_t m = infected_neighbours_[exposed_[first + i]];
+            const bool caught = uniform_bits(w[i], w[s + i]) < infection_threshold(m);
+            fate_[first + i] = static_cast<Fate>(caught ? Fate::caught : m > 0 ? exposed : unexposed);
+          }
+        });
+    apply_outcomes();
+    apply_fates();
+    update_exposed();
   }
 
   void measure(std::span<double> out) const override {
@@ -128,41 +132,159 @@ class VirusOnNetwork final : public Model {
       if (health_[v] == infected) infected_.push_back(v);
     }
     infected_neighbours_.recount([&](NodeId v) { return health_[v] == infected; });
+    list_exposed();
   }
 
  private:
-  // The rule: node v's health after this step, from the state at its start;
-  // rng is v's stream for this step, Stream(seed, replicate, step, v, node_draws).
-  Health next_health(NodeId v, BlockStream& rng) const {
-    const auto h = static_cast<Health>(health_[v]);
-    if (h == susceptible && infected_neighbours_[v] > 0)
-      return rng.bernoulli(infection_chance(infected_neighbours_[v])) ? infected : susceptible;
-    if (h == infected && rng.bernoulli(check_) && rng.bernoulli(recover_))
-      return rng.bernoulli(resist_) ? resistant : susceptible;
-    return h;
+  // The rule for an infected node: its health after this step, from the
+  // words of its stream for this step, Stream(seed, replicate, step, v,
+  // node_draws), word k at words[k * stride]. Its three uniforms are the
+  // stream's first three (each drawn only when needed in the rule as
+  // written; they sit at fixed places, so reading all three is the same),
+  // compared in integers and combined without branches: whether a node
+  // recovers is as good as random.
+  Health infected_outcome(const std::uint32_t* words, std::size_t stride) const {
+    const bool checks = uniform_bits(words[0], words[stride]) < check_below_;
+    const bool recovers = uniform_bits(words[2 * stride], words[3 * stride]) < recover_below_;
+    const bool resists = uniform_bits(words[4 * stride], words[5 * stride]) < resist_below_;
+    const auto after = static_cast<std::uint8_t>(resists ? resistant : susceptible);
+    const auto stays = static_cast<std::uint8_t>(checks & recovers) - 1u;  // all ones when it stays infected
+    return static_cast<Health>((after & ~stays) | (infected & stays));
   }
 
-  // 1 - (1 - virus_spread_chance)^m: one independent try per infected neighbour.
-  double infection_chance(std::int32_t m) const {
-    const auto k = static_cast<std::size_t>(m);
-    return k < chance_by_count_.size() ? chance_by_count_[k] : 1.0 - std::pow(1.0 - spread_, m);
+  // The exposed list from scratch: the susceptible neighbours of infected nodes.
+  void list_exposed() {
+    for (NodeId v : exposed_) exposed_mark_[v] = 0;
+    exposed_.clear();
+    for (NodeId v : infected_)
+      for (NodeId u : graph_.neighbours(v))
+        if (health_[u] == susceptible && !exposed_mark_[u]) {
+          exposed_mark_[u] = 1;
+          exposed_.push_back(u);
+        }
   }
-  static std::vector<double> chances_by_count(double spread) {  // the same values, computed once
-    std::vector<double> table(64);
-    for (std::size_t m = 0; m < table.size(); ++m) table[m] = 1.0 - std::pow(1.0 - spread, static_cast<int>(m));
+
+  // The hot loops below write through local pointers into lists sized for
+  // the most they can hold (uninitialised), then trim them: a store to a byte
+  // array may alias anything, so the compiler would otherwise reload every
+  // vector's bounds after each one. And they do not branch on outcomes,
+  // which are as good as random.
+
+  // Infected nodes that recover leave infected_ for no_longer_infected_.
+  void apply_outcomes() {
+    const std::size_t n = infected_.size();
+    no_longer_infected_.resize(n);
+    NodeId* const list = infected_.data();
+    NodeId* const lost = no_longer_infected_.data();
+    const Health* const outcome = outcome_.data();
+    std::uint8_t* const health = health_.data();
+    std::size_t kept = 0, left = 0;
+    std::int64_t became[3] = {0, 0, 0};
+    for (std::size_t i = 0; i < n; ++i) {
+      const NodeId v = list[i];
+      const Health is = outcome[i];
+      list[kept] = v;
+      lost[left] = v;
+      kept += is == infected;
+      left += is != infected;
+      health[v] = is;
+      ++became[is];
+    }
+    infected_.resize(kept);
+    no_longer_infected_.resize(left);
+    count_[susceptible] += became[susceptible];
+    count_[resistant] += became[resistant];
+    count_[infected] -= static_cast<std::int64_t>(left);
+  }
+
+  // Exposed nodes caught in this step join infected_ and newly_infected_;
+  // those still exposed stay listed, and those left without an infected
+  // neighbour (by recoveries in the step before) leave the list.
+  void apply_fates() {
+    const std::size_t n = exposed_.size(), infected_before = infected_.size();
+    newly_infected_.resize(n);
+    infected_.resize(infected_before + n);
+    NodeId* const list = exposed_.data();
+    NodeId* const caught_list = newly_infected_.data();
+    NodeId* const infected_list = infected_.data() + infected_before;
+    const Fate* const fate = fate_.data();
+    std::uint8_t* const health = health_.data();
+    std::uint8_t* const mark = exposed_mark_.data();
+    std::size_t kept = 0, newly = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const NodeId v = list[i];
+      const Fate f = fate[i];
+      list[kept] = v;
+      caught_list[newly] = v;
+      infected_list[newly] = v;
+      kept += f == exposed;
+      newly += f == caught;
+      health[v] = f == caught ? infected : susceptible;
+      mark[v] = f == exposed;
+    }
+    exposed_.resize(kept);
+    newly_infected_.resize(newly);
+    infected_.resize(infected_before + newly);
+    count_[susceptible] -= static_cast<std::int64_t>(newly);
+    count_[infected] += static_cast<std::int64_t>(newly);
+  }
+
+  // After this step's changes: counts of infected neighbours follow the nodes
+  // that changed, and the exposed list gains the nodes the changes exposed
+  // (susceptible neighbours of new infections, and recovered nodes that are
+  // susceptible again beside one). A listed node that recoveries leave with
+  // no infected neighbour stays listed until its next draw (its chance is
+  // then exactly 0, so that draw changes nothing), which saves a pass here.
+  void update_exposed() {
+    const std::size_t listed = exposed_.size();
+    exposed_.resize(graph_.nodes() + 1);  // the most it can hold (nodes are listed once), and a spare slot
+    NodeId* const list = exposed_.data();
+    const std::uint8_t* const health = health_.data();
+    std::uint8_t* const mark = exposed_mark_.data();
+    std::size_t size = listed;
+    auto add_if_exposed = [&](NodeId u) {
+      const bool add = health[u] == susceptible && !mark[u];
+      list[size] = u;
+      size += add;
+      mark[u] |= static_cast<std::uint8_t>(add);
+    };
+    infected_neighbours_.change(newly_infected_, +1, [&](NodeId u, std::int32_t) { add_if_exposed(u); });
+    infected_neighbours_.change(no_longer_infected_, -1);
+    for (const NodeId v : no_longer_infected_)
+      if (infected_neighbours_[v] > 0) add_if_exposed(v);
+    exposed_.resize(size);
+  }
+
+  // bernoulli(1 - (1 - virus_spread_chance)^m) in integers (bernoulli_threshold):
+  // one independent try per infected neighbour.
+  std::uint64_t infection_threshold(std::int32_t m) const {
+    const auto k = static_cast<std::size_t>(m);
+    return k < threshold_by_count_.size() ? threshold_by_count_[k]
+                                          : bernoulli_threshold(1.0 - std::pow(1.0 - spread_, m));
+  }
+  static std::vector<std::uint64_t> thresholds_by_count(double spread) {  // the same values, computed once
+    std::vector<std::uint64_t> table(64);
+    for (std::size_t m = 0; m < table.size(); ++m)
+      table[m] = bernoulli_threshold(1.0 - std::pow(1.0 - spread, static_cast<int>(m)));
     return table;
   }
 
   const Graph& graph_;
   std::uint64_t outbreak_;
   double spread_, check_, recover_, resist_;
-  std::vector<double> chance_by_count_;
+  std::uint64_t check_below_, recover_below_, resist_below_;  // bernoulli_threshold of each chance
+  std::vector<std::uint64_t> threshold_by_count_;
   std::vector<std::uint8_t> health_;
   NeighbourCounts infected_neighbours_;
-  std::vector<NodeId> infected_;  // every infected node, in no particular order
-  std::vector<NodeId> newly_infected_, no_longer_infected_;  // in this step
-  Frontier frontier_;
-  std::vector<Health> next_;  // next_[i]: the new health of frontier_.nodes()[i]
+  using NodeList = std::vector<NodeId, UninitialisedAllocator<NodeId>>;  // resized without writes
+  NodeList infected_;  // every infected node, in no particular order
+  // Every susceptible node with an infected neighbour (and possibly a few
+  // without one, update_exposed), in no particular order.
+  NodeList exposed_;
+  std::vector<std::uint8_t> exposed_mark_;  // 1 for the nodes in exposed_
+  NodeList newly_infected_, no_longer_infected_;  // in this step
+  std::vector<Health> outcome_;  // outcome_[i]: the new health of infected_[i]
+  std::vector<Fate> fate_;  // fate_[i]: what happens to exposed_[i] in this step
   std::int64_t count_[3] = {0, 0, 0};  // nodes in each Health state
 };
 

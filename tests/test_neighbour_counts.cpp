@@ -187,3 +187,30 @@ TEST(VirusOnNetwork, FrontierStepsEqualAFullSweep) {
   }
   EXPECT_GT(peak, 0.05) << "the outbreak should take off, or the test checks little (peak at step " << peak_step << ")";
 }
+
+// Bass by a sweep over every node with the rule's own keyed draws
+// (adopt_draw = 1): drawing for the waiting nodes alone must change nothing.
+TEST(Bass, WaitingListStepsEqualAFullSweep) {
+  const World w = random_graph(3000, 5, 4);
+  const Graph& g = w.graph;
+  const std::uint32_t steps = 30;
+  const double p = 0.01, q = 0.4;
+  const RunResult r = run_model("  type: bass\n  p: 0.01\n  q: 0.4\n", w, steps, 23);
+  std::vector<std::uint8_t> adopted(g.nodes(), 0);
+  for (std::uint32_t t = 1; t <= steps; ++t) {
+    std::vector<std::uint8_t> next = adopted;
+    for (NodeId v = 0; v < g.nodes(); ++v) {
+      if (adopted[v]) continue;
+      std::int64_t m = 0;
+      for (NodeId u : g.neighbours(v)) m += adopted[u];
+      const std::uint32_t k = g.degree(v);
+      const double share = k ? static_cast<double>(m) / k : 0.0;
+      next[v] = Stream(23, 0, t, v, 1).bernoulli(p + q * share);
+    }
+    adopted.swap(next);
+    const double share =
+        static_cast<double>(std::count(adopted.begin(), adopted.end(), 1)) / static_cast<double>(g.nodes());
+    EXPECT_EQ(r.values[0][t], share) << "step " << t;
+  }
+  EXPECT_GT(r.values[0][steps], 0.5) << "most should adopt, or the test checks little";
+}

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <cmath>
 #include <vector>
 
 #include "sim/core/random.hpp"
@@ -45,4 +46,63 @@ TEST(StreamBatches, EachNodeGetsItsStream) {
 
 TEST(StreamBatches, SplitAcrossThreadsEachNodeGetsItsStream) {
   expect_each_node_its_stream<2>(static_cast<std::size_t>(min_parallel_agents) + 77, 2);
+}
+
+// for_each_stream_batch hands each batch the words the nodes' streams draw,
+// in order, whether the list is split across threads or not.
+TEST(StreamBatches, BatchWordsAreEachNodesStream) {
+  for (const int threads : {1, 2}) {
+    const std::size_t n = threads == 1 ? 3 * stream_batch + 5 : static_cast<std::size_t>(min_parallel_agents) + 77;
+    const StreamKey key{99, 2, 5, 13};
+    std::vector<std::uint32_t> nodes(n);
+    for (std::size_t i = 0; i < n; ++i) nodes[i] = static_cast<std::uint32_t>(i * 104729u + 3u);
+    std::vector<double> first(n, -1.0), third(n, -1.0);
+    std::vector<int> calls(n, 0);
+    const int before = omp_get_max_threads();
+    omp_set_num_threads(threads);
+    for_each_stream_batch<2>(key, nodes, [&](std::size_t at, std::size_t count, const std::uint32_t* w, std::size_t s) {
+      for (std::size_t i = 0; i < count; ++i) {
+        ++calls[at + i];
+        first[at + i] = uniform_from_words(w[i], w[s + i]);
+        third[at + i] = uniform_from_words(w[4 * s + i], w[5 * s + i]);
+      }
+    });
+    omp_set_num_threads(before);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(calls[i], 1) << "node " << i;
+      Stream expected(key.seed, key.replicate, key.step, nodes[i], key.purpose);
+      ASSERT_EQ(first[i], expected.uniform()) << "node " << i;
+      expected.uniform();
+      ASSERT_EQ(third[i], expected.uniform()) << "node " << i;
+    }
+  }
+}
+
+// bernoulli(p) in integers decides exactly as the double comparison, also
+// for uniforms right at the threshold and for p at and beyond 0 and 1.
+TEST(StreamBatches, BernoulliThresholdEqualsTheDoubleComparison) {
+  Stream rng(7, 0, 0, 0, 1);
+  std::vector<double> chances = {0.0, -0.5, 1.0, 1.5, 0.5, 0.3, 0.4, 1e-300, 1.0 - 1e-16, 0.999999};
+  for (int i = 0; i < 200; ++i) chances.push_back(rng.uniform());
+  int agreements_true = 0;
+  for (const double p : chances) {
+    const std::uint64_t threshold = bernoulli_threshold(p);
+    for (int j = 0; j < 2000; ++j) {
+      const auto a = static_cast<std::uint32_t>(rng.below(std::uint64_t{1} << 32));
+      const auto b = static_cast<std::uint32_t>(rng.below(std::uint64_t{1} << 32));
+      const bool expected = uniform_from_words(a, b) < p;
+      ASSERT_EQ(uniform_bits(a, b) < threshold, expected) << "p " << p;
+      agreements_true += expected;
+    }
+    if (p > 0 && p < 1) {  // the uniforms either side of p itself
+      const auto at = static_cast<std::uint64_t>(std::ldexp(p, 53));
+      for (const std::uint64_t x : {at - 1, at, at + 1}) {
+        if (x >= std::uint64_t{1} << 53) continue;
+        const auto a = static_cast<std::uint32_t>((x >> 26) << 5),
+                   b = static_cast<std::uint32_t>((x & 0x3FFFFFFu) << 6);
+        ASSERT_EQ(uniform_bits(a, b) < threshold, uniform_from_words(a, b) < p) << "p " << p << " x " << x;
+      }
+    }
+  }
+  EXPECT_GT(agreements_true, 1000) << "some draws should succeed, or the test checks little";
 }

@@ -27,6 +27,21 @@ __extension__ using uint128 = unsigned __int128;
   return (static_cast<double>(a >> 5) * 67108864.0 + static_cast<double>(b >> 6)) * (1.0 / 9007199254740992.0);
 }
 
+// The same uniform as an integer, uniform_from_words(a, b) * 2^53 (exact).
+[[gnu::always_inline]] inline std::uint64_t uniform_bits(std::uint32_t a, std::uint32_t b) {
+  return std::uint64_t{a >> 5} << 26 | (b >> 6);
+}
+// bernoulli(p) in integers: uniform_from_words(a, b) < p exactly when
+// uniform_bits(a, b) < bernoulli_threshold(p). (p * 2^53 is exact, and an
+// integer is below a real t exactly when it is below ceil(t).) For loops that
+// decide many draws at once, without converting each to a double.
+inline std::uint64_t bernoulli_threshold(double p) {
+  constexpr std::uint64_t always = std::uint64_t{1} << 53;  // above every uniform_bits
+  if (!(p > 0)) return 0;
+  if (p >= 1) return always;
+  return static_cast<std::uint64_t>(std::ceil(std::ldexp(p, 53)));
+}
+
 // Uniform integer in [0, n), 0 < n < 2^32, exactly unbiased and usually one
 // 32-bit word from next_word() (Lemire 2019, multiply and rare rejection).
 template <class NextWord>

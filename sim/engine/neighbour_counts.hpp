@@ -42,6 +42,25 @@ class NeighbourCounts {
       change(nodes[i], delta);
     }
   }
+  // The same, then reached(u, count) for each neighbour u with its new count
+  // (a rule keeping a list of nodes with a nonzero count updates it here,
+  // without a second pass over the rows).
+  template <class Reached>
+  void change(std::span<const NodeId> nodes, std::int32_t delta, Reached&& reached) {
+    constexpr std::size_t row_ahead = 8, offset_ahead = 16;
+    const std::size_t n = nodes.size();
+    std::int32_t* const count = count_.data();
+    const EdgeIndex* const offsets = graph_.offsets.data();
+    const NodeId* const targets = graph_.targets.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + offset_ahead < n) __builtin_prefetch(&offsets[nodes[i + offset_ahead]]);
+      if (i + row_ahead < n) __builtin_prefetch(targets + offsets[nodes[i + row_ahead]]);
+      for (EdgeIndex e = offsets[nodes[i]], end = offsets[nodes[i] + 1]; e < end; ++e) {
+        const NodeId u = targets[e];
+        reached(u, count[u] += delta);
+      }
+    }
+  }
   // The same, safe to call from several threads at once (and slower: an
   // atomic add per neighbour).
   void change_concurrently(NodeId v, std::int32_t delta) {

@@ -37,4 +37,24 @@ void for_each_stream(const StreamKey& key, std::span<const std::uint32_t> nodes,
   }
 }
 
+// For rules that read the words themselves, to make several draws without
+// branches: decide_batch(first, n, words, stride) for each batch of up to
+// stream_batch nodes, nodes[first] .. nodes[first + n - 1], where word w
+// (w < 4 * Blocks) of node first + i's stream is words[w * stride + i]: the
+// words Stream(key.seed, key.replicate, key.step, node, key.purpose) draws,
+// in order (uniform_from_words / uniform_bits take them two at a time).
+// Split across threads like for_each_stream.
+template <unsigned Blocks, class DecideBatch>
+void for_each_stream_batch(const StreamKey& key, std::span<const std::uint32_t> nodes, DecideBatch&& decide_batch) {
+  const auto batches = static_cast<std::int64_t>((nodes.size() + stream_batch - 1) / stream_batch);
+#pragma omp parallel for schedule(static, 16) if (static_cast <std::int64_t>(nodes.size()) >= min_parallel_agents)
+  for (std::int64_t b = 0; b < batches; ++b) {
+    const std::size_t first = static_cast<std::size_t>(b) * stream_batch;
+    const std::size_t n = std::min(stream_batch, nodes.size() - first);
+    alignas(64) std::uint32_t words[4 * Blocks * stream_batch];
+    first_blocks(key, nodes.data() + first, n, Blocks, stream_batch, words);
+    decide_batch(first, n, static_cast<const std::uint32_t*>(words), stream_batch);
+  }
+}
+
 }  // namespace gs

@@ -35,18 +35,26 @@ std::uint64_t sort_unique_row(NodeId* first, NodeId* last, NodeId* dest);
 
 // Edge lists have no row owners: both passes go through atomics (no buffers,
 // so no memory beyond the graph and one counter per row). Pass 0 counts,
-// pass 1 fills each row from its end.
-template <int pass>
+// pass 1 fills each row from its end. On one thread the adds are plain: a
+// locked add costs several times as much, and a small graph is built on one
+// thread (the same rows either way; the fill order within a row is sorted away).
+template <int pass, bool atomic = true>
 struct AtomicRows {
   std::uint32_t* count;
   NodeId* targets;
   const EdgeIndex* offsets;
 
   [[gnu::always_inline]] void endpoint(NodeId x, NodeId y) const {
-    if constexpr (pass == 0)
+    if constexpr (!atomic) {
+      if constexpr (pass == 0)
+        ++count[x];
+      else
+        targets[offsets[x + 1] - count[x]--] = y;
+    } else if constexpr (pass == 0) {
       __atomic_fetch_add(&count[x], 1u, __ATOMIC_RELAXED);
-    else
+    } else {
       targets[offsets[x + 1] - __atomic_fetch_sub(&count[x], 1u, __ATOMIC_RELAXED)] = y;
+    }
   }
   void edges(const Edge* e, std::size_t n) const {
     for (std::size_t i = 0; i < n; ++i) {
@@ -58,33 +66,42 @@ struct AtomicRows {
   }
 };
 
+// This thread's share of the chunks (inside a parallel region).
+template <class Rows, class Source>
+void streamed_chunks(const Rows& rows, std::int64_t n_chunks, const Source& source, ParallelErrors& errors) {
+  // Edges are collected in a small batch and applied in a tight loop, so
+  // that the source's loops stay free of the row bookkeeping.
+  constexpr std::size_t batch = 2048;
+  std::vector<Edge> emitted;
+  errors.run([&] { emitted.resize(batch); });
+  Edge* const e = emitted.data();
+#pragma omp for schedule(dynamic, 1)
+  for (std::int64_t c = 0; c < n_chunks; ++c) {
+    errors.run([&] {
+      std::size_t n = 0;
+      source(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
+        e[n++] = {u, v};
+        if (n == batch) {
+          rows.edges(e, n);
+          n = 0;
+        }
+      });
+      rows.edges(e, n);
+    });
+  }
+}
+
 template <int pass, class Source>
 void streamed_pass(Graph& g, std::size_t chunks, const Source& source, std::vector<std::uint32_t>& count) {
   const auto n_chunks = static_cast<std::int64_t>(chunks);
   ParallelErrors errors;
 #pragma omp parallel
   {
-    const AtomicRows<pass> rows{count.data(), g.targets.data(), g.offsets.data()};
-    // Edges are collected in a small batch and applied in a tight loop, so
-    // that the source's loops stay free of the row bookkeeping.
-    constexpr std::size_t batch = 2048;
-    std::vector<Edge> emitted;
-    errors.run([&] { emitted.resize(batch); });
-    Edge* const e = emitted.data();
-#pragma omp for schedule(dynamic, 1)
-    for (std::int64_t c = 0; c < n_chunks; ++c) {
-      errors.run([&] {
-        std::size_t n = 0;
-        source(static_cast<std::size_t>(c), [&](NodeId u, NodeId v) {
-          e[n++] = {u, v};
-          if (n == batch) {
-            rows.edges(e, n);
-            n = 0;
-          }
-        });
-        rows.edges(e, n);
-      });
-    }
+    if (omp_get_num_threads() == 1)
+      streamed_chunks(AtomicRows<pass, false>{count.data(), g.targets.data(), g.offsets.data()}, n_chunks, source,
+                      errors);
+    else
+      streamed_chunks(AtomicRows<pass>{count.data(), g.targets.data(), g.offsets.data()}, n_chunks, source, errors);
   }
   errors.rethrow();
 }
