@@ -62,7 +62,8 @@ Rates::Rates(const ParamValues& p)
       at_zero(rules::logistic_response(0.0, threshold, steepness)),
       unit(1.0),
       tie_weight{1, 1, 1, 1},
-      hood_capacity(p.real("organisers.neighbourhood_capacity")) {
+      hood_capacity(p.real("organisers.neighbourhood_capacity")),
+      next_event(p.text("schedule") == "next_event") {
   if (!weighted) return;
   const char* layers[] = {"household", "close", "friends", "acquaintance"};
   for (int l = 0; l < 4; ++l) {
@@ -208,11 +209,13 @@ void Organising::initialise(const StepContext& ctx) {
   volunteers_recruited_ = trained_ = started_ = 0;
   won_ = lost_ = 0;
   tally_all();
+  start_schedule(ctx);
 }
 
 // Each week, in this order: campaigns end or start; organisers and leaders
 // hold one-to-ones (from the state at the start of the week) and organisers
-// recruit volunteer organisers; then every citizen decides. Small loops
+// recruit volunteer organisers; then every citizen decides (or, under
+// schedule next_event, those whose turn it is: next_event.cpp). Small loops
 // (campaigns over few neighbourhoods, few organisers or leaders) stay on one
 // thread: each parallel region costs a barrier, which is dear when the
 // machine is shared. met_now_ is all zero here: update_citizens resets it as
@@ -285,38 +288,42 @@ void Organising::measure_neighbourhoods(std::span<double> out) const {
 // by initialise() from the seed or recounted by restored().
 std::vector<StateArray> Organising::state_arrays() {
   Roster& r = roster_;
-  return {state_vector("state", state_),
-          state_vector("efficacy", efficacy_),
-          state_vector("meetings", meetings_),
-          state_vector("flags", flags_),
-          state_vector("weeks_in", weeks_in_),
-          state_vector("last_met", last_met_),
-          state_vector("hood_active", hood_active_),
-          state_vector("campaign_group", campaign_group_),
-          state_vector("campaign_end", campaign_end_),
-          state_vector("rest_until", rest_until_),
-          state_vector("placement_occupancy", placement_.occupancy()),
-          state_growing("organiser_home", r.home),
-          state_growing("organiser_start", r.start),
-          state_growing("organiser_ramp", r.ramp),
-          state_growing("organiser_end", r.end),
-          state_growing("organiser_pending", r.pending),
-          state_growing("organiser_circle", r.circle),
-          state_growing("organiser_rate", r.rate),
-          state_growing("organiser_quit_hazard", r.quit_hazard),
-          state_growing("organiser_to_recruit", r.to_recruit),
-          state_growing("organiser_volunteer", r.volunteer),
-          state_growing("organiser_gone", r.gone),
-          state_value("organisers_from_cohorts", r.from_cohorts),
-          state_value("current_step", current_step_),
-          state_value("meetings_held", meetings_held_),
-          state_value("organisers_working", organisers_working_),
-          state_value("volunteers_working", volunteers_working_),
-          state_value("volunteers_recruited", volunteers_recruited_),
-          state_value("organisers_trained", trained_),
-          state_value("organisers_started", started_),
-          state_value("campaigns_won", won_),
-          state_value("campaigns_lost", lost_)};
+  std::vector<StateArray> arrays = {state_vector("state", state_),
+                                    state_vector("efficacy", efficacy_),
+                                    state_vector("meetings", meetings_),
+                                    state_vector("flags", flags_),
+                                    state_vector("weeks_in", weeks_in_),
+                                    state_vector("last_met", last_met_),
+                                    state_vector("hood_active", hood_active_),
+                                    state_vector("campaign_group", campaign_group_),
+                                    state_vector("campaign_end", campaign_end_),
+                                    state_vector("rest_until", rest_until_),
+                                    state_vector("placement_occupancy", placement_.occupancy()),
+                                    state_growing("organiser_home", r.home),
+                                    state_growing("organiser_start", r.start),
+                                    state_growing("organiser_ramp", r.ramp),
+                                    state_growing("organiser_end", r.end),
+                                    state_growing("organiser_pending", r.pending),
+                                    state_growing("organiser_circle", r.circle),
+                                    state_growing("organiser_rate", r.rate),
+                                    state_growing("organiser_quit_hazard", r.quit_hazard),
+                                    state_growing("organiser_to_recruit", r.to_recruit),
+                                    state_growing("organiser_volunteer", r.volunteer),
+                                    state_growing("organiser_gone", r.gone),
+                                    state_value("organisers_from_cohorts", r.from_cohorts),
+                                    state_value("current_step", current_step_),
+                                    state_value("meetings_held", meetings_held_),
+                                    state_value("organisers_working", organisers_working_),
+                                    state_value("volunteers_working", volunteers_working_),
+                                    state_value("volunteers_recruited", volunteers_recruited_),
+                                    state_value("organisers_trained", trained_),
+                                    state_value("organisers_started", started_),
+                                    state_value("campaigns_won", won_),
+                                    state_value("campaigns_lost", lost_)};
+  if (rates_.next_event) {
+    arrays.push_back(state_vector("next_week", next_week_));
+  }
+  return arrays;
 }
 void Organising::restored() {
   recount_contacts();

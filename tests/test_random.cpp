@@ -70,3 +70,33 @@ TEST(Random, NormalAndPoissonMoments) {
   EXPECT_NEAR(psum / n, 3.5, 0.03);
   EXPECT_NEAR(psum2 / n - (psum / n) * (psum / n), 3.5, 0.08);
 }
+
+// geometric_failures against the geometric law P(K = k) = (1 - p)^k p:
+// chi-square over K = 0..9 and 10 or more, for a large and a small chance.
+TEST(Random, GeometricFailuresFollowTheGeometricLaw) {
+  for (double p : {0.3, 0.02}) {
+    SCOPED_TRACE("p = " + std::to_string(p));
+    Stream s(13, 0, 0, 0, 0);
+    const int n = 100000, bins = 11;
+    const double step = p < 0.1 ? 20 : 1;  // bins of 20 values for the small chance
+    int counts[bins] = {};
+    for (int i = 0; i < n; ++i) {
+      const auto k = geometric_failures(s.uniform(), p, 1u << 30);
+      ++counts[std::min<std::uint64_t>(bins - 1, static_cast<std::uint64_t>(static_cast<double>(k) / step))];
+    }
+    double chi2 = 0;
+    for (int b = 0; b < bins; ++b) {
+      const double from = std::pow(1 - p, b * step), to = b == bins - 1 ? 0.0 : std::pow(1 - p, (b + 1) * step);
+      const double expected = n * (from - to);
+      chi2 += (counts[b] - expected) * (counts[b] - expected) / expected;
+    }
+    EXPECT_LT(chi2, 29.59);  // the 0.999 quantile with 10 degrees of freedom
+  }
+}
+
+TEST(Random, GeometricFailuresAtTheEdges) {
+  EXPECT_EQ(geometric_failures(0.999, 1.0, 100), 0u);  // certain: at once
+  EXPECT_EQ(geometric_failures(0.0, 0.0, 100), 100u);  // never: the cap
+  EXPECT_EQ(geometric_failures(0.5, 1e-300, 100), 100u);  // far beyond the cap
+  EXPECT_EQ(geometric_failures(0.0, 0.5, 100), 0u);  // u = 0: no failure
+}

@@ -13,14 +13,6 @@
 
 namespace gs::organising {
 
-// Who was met this week in a run of citizens, and by how many one-to-ones.
-struct Organising::MetThisWeek {
-  int index[draw_batch];
-  std::uint8_t count[draw_batch];
-  int n = 0;
-  unsigned any = 0;  // nonzero if anyone was met
-};
-
 double Organising::efficacy_factor(std::uint64_t v) const {
   return rules::efficacy_factor(efficacy_[v], typical_efficacy_[world_.population.neighbourhood[v]]);
 }
@@ -103,30 +95,39 @@ void Organising::update_citizens(const StepContext& ctx) {
   std::sort(leaders_.begin() + still_leading, leaders_.end());
 }
 
-// Citizens of block b, in batches of draw_batch (their join / stay draws),
-// each cut into runs of one neighbourhood.
+// Citizens of block b, cut into runs of one neighbourhood: each deciding
+// this week (weekly schedule), or those whose turn it is (next_event.cpp).
 void Organising::citizen_block(const StepContext& ctx, std::int64_t b, Tally& t, std::vector<Change>& changes) {
   const Population& pop = world_.population;
   const auto n = static_cast<std::int64_t>(world_.graph.nodes());
   const std::int64_t begin = b * tally_block, end = std::min(n, begin + tally_block);
+  bool efficacy_changed = false;
+  for (std::int64_t a = begin, h = pop.neighbourhood[static_cast<std::size_t>(begin)]; a < end; ++h) {
+    const std::int64_t e = std::min(end, static_cast<std::int64_t>(pop.neighbourhood_start[h + 1]));
+    if (e <= a) continue;  // an empty neighbourhood
+    const auto hood = static_cast<std::uint32_t>(h);
+    efficacy_changed |=
+        rates_.next_event ? event_segment(ctx, hood, a, e, t, changes) : weekly_segment(ctx, hood, a, e, t, changes);
+    a = e;
+  }
+  if (efficacy_changed) efficacy_dirty_[static_cast<std::size_t>(b)] = 1;
+}
+
+// Citizens [a, e) of neighbourhood h, each deciding this week, in batches of
+// draw_batch (their join / stay draws). Returns whether some efficacy changed.
+bool Organising::weekly_segment(const StepContext& ctx, std::uint32_t h, std::int64_t a, std::int64_t e, Tally& t,
+                                std::vector<Change>& changes) {
   alignas(64) std::uint32_t purpose[draw_batch];
   alignas(64) double draw[draw_batch];
   bool efficacy_changed = false;
-  std::uint32_t h = pop.neighbourhood[static_cast<std::size_t>(begin)];
-  for (std::int64_t first = begin; first < end; first += static_cast<std::int64_t>(draw_batch)) {
-    const auto count = std::min<std::int64_t>(static_cast<std::int64_t>(draw_batch), end - first);
+  for (std::int64_t first = a; first < e; first += static_cast<std::int64_t>(draw_batch)) {
+    const auto count = std::min<std::int64_t>(static_cast<std::int64_t>(draw_batch), e - first);
     for (std::int64_t i = 0; i < count; ++i) purpose[i] = state_[first + i] == inactive ? draw_join : draw_stay;
     first_uniforms(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(first), purpose,
                    static_cast<std::size_t>(count), draw);
-    for (std::int64_t a = first; a < first + count;) {
-      while (pop.neighbourhood_start[h + 1] <= static_cast<std::uint64_t>(a)) ++h;
-      const std::int64_t e =
-          std::min<std::int64_t>(first + count, static_cast<std::int64_t>(pop.neighbourhood_start[h + 1]));
-      efficacy_changed |= citizen_run(ctx, h, a, e, draw + (a - first), t, changes);
-      a = e;
-    }
+    efficacy_changed |= citizen_run(ctx, h, first, first + count, draw, t, changes);
   }
-  if (efficacy_changed) efficacy_dirty_[static_cast<std::size_t>(b)] = 1;
+  return efficacy_changed;
 }
 
 // Citizens [a, e) of neighbourhood h (at most draw_batch). Three stages, so
@@ -253,6 +254,11 @@ void Organising::chances_of_change(std::uint32_t h, std::int64_t a, int len, std
   }
 }
 
+// The chances of citizens nobody has ever met (quiet neighbourhoods).
+void Organising::unmet_chances(std::uint32_t h, std::int64_t a, int len, std::uint32_t step, double* chance) const {
+  chances_of_change(h, a, len, step, MetThisWeek{}, false, chance);
+}
+
 // The few whose verdict says they change state or may be promoted: joining
 // (mobilised if within the memory of a one-to-one or in a campaign on their
 // issue), leaving, or becoming a leader.
@@ -316,9 +322,11 @@ void Organising::limit_promotions() {
       continue;
     }
     const std::uint64_t a = pop.neighbourhood_start[h];
-    const auto [leading, eligible] = count_leaders(static_cast<std::int64_t>(pop.neighbourhood_start[h + 1] - a),
-                                                   state_.data() + a, meetings_.data() + a, weeks_in_.data() + a,
-                                                   rates_.leader_meetings_needed, rates_.leader_weeks_needed);
+    const auto [leading, eligible] = rates_.next_event
+                                         ? count_leaders_in(static_cast<std::uint32_t>(h), current_step_)
+                                         : count_leaders(static_cast<std::int64_t>(pop.neighbourhood_start[h + 1] - a),
+                                                         state_.data() + a, meetings_.data() + a, weeks_in_.data() + a,
+                                                         rates_.leader_meetings_needed, rates_.leader_weeks_needed);
     const double open = static_cast<double>(std::max<std::int64_t>(0, team - leading));
     promotion_chance_[static_cast<std::size_t>(h)] =
         std::min(rates_.leader_chance, open / static_cast<double>(std::max<std::int64_t>(1, eligible)));

@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "models/organising/batch_draws.hpp"
 #include "models/organising/kernels.hpp"
 #include "models/organising/roster.hpp"
 #include "sim/core/random.hpp"
@@ -29,10 +30,13 @@ enum : Purpose {
   organiser_meetings = 7,
   leader_meetings,
   organiser_quits,
-  campaign_draws
+  campaign_draws,
+  draw_next_event
 };
 // Bits of a citizen's flags.
-enum : std::uint8_t { listened = 1, mobilised = 2, is_organiser = 4, listened_paid = 8, reached_any = 16 };
+// redraw (schedule next_event): no candidate change for as long as
+// next_week_ can say; a fresh one is drawn in the week it names.
+enum : std::uint8_t { listened = 1, mobilised = 2, is_organiser = 4, listened_paid = 8, reached_any = 16, redraw = 32 };
 inline constexpr std::uint8_t no_campaign = 255;
 enum class CampaignOutcome : std::uint8_t { none, won, lost };
 
@@ -97,6 +101,8 @@ struct Rates {
   std::int32_t tie_weight[4];
   // organisers.neighbourhood_capacity (0: no limit).
   double hood_capacity;
+  // schedule: next_event (else weekly).
+  bool next_event;
   explicit Rates(const ParamValues& p);
 };
 
@@ -152,13 +158,32 @@ class Organising final : public Model {
   void citizen_block(const StepContext& ctx, std::int64_t b, Tally& t, std::vector<Change>& changes);
   bool citizen_run(const StepContext& ctx, std::uint32_t h, std::int64_t a, std::int64_t e, const double* draw,
                    Tally& t, std::vector<Change>& changes);
-  struct MetThisWeek;
+  // Who was met this week in a run of citizens, and by how many one-to-ones.
+  struct MetThisWeek {
+    int index[draw_batch];
+    std::uint8_t count[draw_batch];
+    int n = 0;
+    unsigned any = 0;  // nonzero if anyone was met
+  };
   std::int64_t take_one_to_ones(std::uint32_t h, std::int64_t a, int len, std::uint32_t step, MetThisWeek& met);
   void apply_campaign_outcome(CampaignOutcome outcome, std::int64_t a, int len);
   void chances_of_change(std::uint32_t h, std::int64_t a, int len, std::uint32_t step, const MetThisWeek& met,
                          bool met_ever, double* chance) const;
   void change_states(const StepContext& ctx, std::uint32_t h, std::int64_t a, int len, const std::uint8_t* verdict,
                      Tally& t, std::vector<Change>& changes);
+  void unmet_chances(std::uint32_t h, std::int64_t a, int len, std::uint32_t step, double* chance) const;
+  bool weekly_segment(const StepContext& ctx, std::uint32_t h, std::int64_t a, std::int64_t e, Tally& t,
+                      std::vector<Change>& changes);
+  // Next-event scheduling (next_event.cpp).
+  void start_schedule(const StepContext& ctx);
+  bool event_segment(const StepContext& ctx, std::uint32_t h, std::int64_t a, std::int64_t e, Tally& t,
+                     std::vector<Change>& changes);
+  bool event_run(const StepContext& ctx, std::uint32_t h, std::int64_t a, int len, bool everyone, Tally& t,
+                 std::vector<Change>& changes);
+  double chance_bound(std::uint32_t h, std::uint64_t v) const;
+  void schedule_candidate(std::uint32_t from, std::uint64_t v, double bound, double u);
+  bool campaign_moved(std::uint32_t h, std::uint32_t step) const;
+  LeaderCount count_leaders_in(std::uint32_t h, std::uint32_t step) const;
   // Thread ownership and tallies (tallies.cpp).
   void sum_efficacy(std::int64_t b0, std::int64_t b1);
   void tally_all();
@@ -223,6 +248,11 @@ class Organising final : public Model {
   std::vector<std::uint8_t> efficacy_dirty_;
   std::int64_t q_size_[5] = {0, 0, 0, 0, 0}, g_size_[4] = {0, 0, 0, 0};
   std::vector<std::uint32_t> campaign_end_, rest_until_;
+  // schedule: next_event (else empty). Per citizen, the week (modulo 2^16)
+  // of their next candidate change (next_event.cpp), or of a fresh draw with
+  // the redraw flag. weeks_in_ then holds the week each participant joined
+  // (modulo 2^16) instead of a count.
+  std::vector<std::uint16_t> next_week_;
 
   std::uint32_t current_step_ = 0;
   std::int64_t meetings_held_ = 0, organisers_working_ = 0, volunteers_working_ = 0;

@@ -241,13 +241,28 @@ inline std::vector<ParamSpec> capacity_parameters() {
   // clang-format on
 }
 
+// How citizens' decisions are drawn (docs/models/organising.md, "Scheduling").
+inline std::vector<ParamSpec> schedule_parameters() {
+  // clang-format off
+  return {
+      ParamSpec::choice("schedule", "weekly", {"weekly", "next_event"})
+          .describe("How citizens' decisions are drawn: weekly, one draw per citizen per week against that week's "
+                    "chance (every result up to 0.2.0); or next_event: candidate weeks drawn at a bound on each "
+                    "citizen's chance, a candidate changing state with chance / bound (thinning), and weekly draws "
+                    "only for those met, on the way to leading or in a neighbourhood where a campaign starts or "
+                    "ends, so that a quiet week costs its changes, not its population (the same process, other "
+                    "random numbers)"),
+  };
+  // clang-format on
+}
+
 // Every parameter, in the order of the groups above (the order of
 // `groundswell models organising` and of the resolved scenario).
 inline std::vector<ParamSpec> parameters() {
   std::vector<ParamSpec> all;
   for (auto* group :
        {population_parameters, organiser_parameters, kind_parameters, one_to_one_parameters, leader_parameters,
-        campaign_parameters, limit_parameters, contagion_parameters, capacity_parameters}) {
+        campaign_parameters, limit_parameters, contagion_parameters, capacity_parameters, schedule_parameters}) {
     std::vector<ParamSpec> specs = group();
     all.insert(all.end(), std::make_move_iterator(specs.begin()), std::make_move_iterator(specs.end()));
   }

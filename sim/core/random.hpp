@@ -60,6 +60,16 @@ template <class NextWord>
   return static_cast<std::uint32_t>(static_cast<std::uint64_t>(word) * n) < n;
 }
 
+// Failures before the first success of independent trials with chance p,
+// from one uniform u in [0, 1) by inversion (P(k or more) = (1 - p)^k);
+// `cap` when that is cap or more, or when p is 0.
+inline std::uint64_t geometric_failures(double u, double p, std::uint64_t cap) {
+  if (p >= 1) return 0;
+  if (!(p > 0)) return cap;
+  const double k = std::floor(std::log1p(-u) / std::log1p(-p));
+  return k < static_cast<double>(cap) ? static_cast<std::uint64_t>(k) : cap;
+}
+
 // Poisson by inversion from uniform() draws; fine for the small means used for tie counts.
 template <class Uniform>
 inline std::uint32_t poisson_from(Uniform&& uniform, double mean) {
