@@ -24,12 +24,18 @@ std::string bench_fabric() {
   return env ? env : "classic";
 }
 
+// The organising model on the community graph, UK density of paid organisers
+// (15 per 100,000), with the given schedule (model.schedule).
+gs::Scenario organising_scenario(const std::string& schedule) {
+  return gs::load_scenario_text("name: bench\ngraph: {type: community, population: " + std::to_string(bench_nodes()) +
+                                    ", fabric: " + bench_fabric() +
+                                    "}\nmodel: {type: organising, schedule: " + schedule +
+                                    ", organisers: {count: " + std::to_string(bench_nodes() * 15 / 100000) + "}}\n",
+                                "bench");
+}
+
 const gs::Scenario& scenario() {
-  static const gs::Scenario s = gs::load_scenario_text(
-      "name: bench\ngraph: {type: community, population: " + std::to_string(bench_nodes()) +
-          ", fabric: " + bench_fabric() +
-          "}\nmodel: {type: organising, organisers: {count: " + std::to_string(bench_nodes() * 15 / 100000) + "}}\n",
-      "bench");
+  static const gs::Scenario s = organising_scenario("weekly");
   return s;
 }
 
@@ -83,9 +89,8 @@ BENCHMARK(BM_Yardstick)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealT
 // the faster run would go on to later, busier weeks (more leaders and
 // contacts) and look slower per step than it is.
 constexpr int bench_weeks = 104;
-void BM_OrganisingStep(benchmark::State& state) {
+void organising_steps(benchmark::State& state, const gs::Scenario& s) {
   set_threads(state);
-  const gs::Scenario& s = scenario();
   auto model = s.model->create(s.model_params, world());
   model->initialise(gs::StepContext{s.seed, 0, 0});
   std::uint32_t step = 0;
@@ -96,7 +101,20 @@ void BM_OrganisingStep(benchmark::State& state) {
   state.counters["node_steps_per_s"] =
       benchmark::Counter(static_cast<double>(world().graph.nodes()), benchmark::Counter::kIsIterationInvariantRate);
 }
+void BM_OrganisingStep(benchmark::State& state) { organising_steps(state, scenario()); }
 BENCHMARK(BM_OrganisingStep)->Arg(1)->Arg(2)->Iterations(bench_weeks)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same weeks under the next-event schedule (models/organising/next_event.cpp).
+void BM_OrganisingStepNextEvent(benchmark::State& state) {
+  static const gs::Scenario s = organising_scenario("next_event");
+  organising_steps(state, s);
+}
+BENCHMARK(BM_OrganisingStepNextEvent)
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(bench_weeks)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_RngUniform(benchmark::State& state) {
   std::uint32_t agent = 0;
