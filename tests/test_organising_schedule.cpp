@@ -78,6 +78,13 @@ TEST(OrganisingSchedule, NextEventAgreesWithWeeklyUnderComplexContagionAndTieWei
                            {"participation", "leaders", "people_mobilised"});
 }
 
+// Within the memory of a one-to-one drop-out is lower (here none for a
+// year): a candidate's chance must remember it as the weekly rule does.
+TEST(OrganisingSchedule, NextEventRemembersOneToOnes) {
+  expect_same_distribution({"model.attrition.after_one_to_one=0", "model.attrition.memory_steps=52"},
+                           {"participation", "leaders", "people_mobilised"});
+}
+
 // Campaigns start and end in the two schedules alike: their counts summed
 // over the two years.
 TEST(OrganisingSchedule, CampaignsRunAlikeUnderBothSchedules) {

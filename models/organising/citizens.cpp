@@ -254,11 +254,6 @@ void Organising::chances_of_change(std::uint32_t h, std::int64_t a, int len, std
   }
 }
 
-// The chances of citizens nobody has ever met (quiet neighbourhoods).
-void Organising::unmet_chances(std::uint32_t h, std::int64_t a, int len, std::uint32_t step, double* chance) const {
-  chances_of_change(h, a, len, step, MetThisWeek{}, false, chance);
-}
-
 // The few whose verdict says they change state or may be promoted: joining
 // (mobilised if within the memory of a one-to-one or in a campaign on their
 // issue), leaving, or becoming a leader.

@@ -171,7 +171,6 @@ class Organising final : public Model {
                          bool met_ever, double* chance) const;
   void change_states(const StepContext& ctx, std::uint32_t h, std::int64_t a, int len, const std::uint8_t* verdict,
                      Tally& t, std::vector<Change>& changes);
-  void unmet_chances(std::uint32_t h, std::int64_t a, int len, std::uint32_t step, double* chance) const;
   bool weekly_segment(const StepContext& ctx, std::uint32_t h, std::int64_t a, std::int64_t e, Tally& t,
                       std::vector<Change>& changes);
   // Next-event scheduling (next_event.cpp).

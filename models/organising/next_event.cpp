@@ -177,10 +177,15 @@ bool Organising::event_run(const StepContext& ctx, std::uint32_t h, std::int64_t
   }
 
   // Chances as under the weekly schedule: for the whole run when many
-  // decide or someone was met, else one by one.
+  // decide, else one by one (those met this week with their one-to-ones).
   alignas(64) double chance[draw_batch];
-  const bool whole_run = n > 16 || met.n > 0;
+  const bool whole_run = n > 16;
   if (whole_run) chances_of_change(h, a, len, ctx.step, met, met_ever, chance);
+  alignas(64) std::uint8_t met_count[draw_batch];
+  if (!whole_run && met.n > 0) {
+    std::fill(met_count, met_count + len, std::uint8_t{0});
+    for (int j = 0; j < met.n; ++j) met_count[met.index[j]] = met.count[j];
+  }
 
   // The draws, compacted for decide(): a candidate's uniform times its
   // bound, so that draw < chance accepts it with chance / bound.
@@ -203,7 +208,14 @@ bool Organising::event_run(const StepContext& ctx, std::uint32_t h, std::int64_t
         if (next_week_[v] != week) continue;
       }
     }
-    if (!whole_run) unmet_chances(h, a + i, 1, ctx.step, chance + i);
+    if (!whole_run) {
+      MetThisWeek one;
+      one.n = met.n > 0 && met_count[i] > 0;
+      one.any = static_cast<unsigned>(one.n);
+      one.index[0] = 0;
+      one.count[0] = met.n > 0 ? met_count[i] : std::uint8_t{0};
+      chances_of_change(h, a + i, 1, ctx.step, one, met_ever, chance + i);
+    }
     draw[m] = rng.uniform() * bound;
     next_uniform[m] = rng.uniform();
     chance_of[m] = chance[i];
