@@ -6,7 +6,8 @@
 Runs the town scenarios (20 replicates each) and the UK scenarios at 1%, then
 summarises week 104. Differences are paired by replicate (the scenarios share
 their seed, so graph and citizens' draws are common) with a Student t 95%
-half-width. About 5 minutes on 2 cores. Any thread count gives the same numbers.
+half-width. About 3 minutes on 2 cores (docs/policy.md). Any thread count gives
+the same numbers.
 """
 import argparse
 import math

@@ -12,7 +12,9 @@
 # .csv, national equivalents in runs/policy/national.txt and the figure
 # docs/images/policy_uncertainty.png. Interrupted? Run it again: every step
 # resumes. Results are bitwise the same for any RANKS. Build first
-# (scripts/build or cmake, see README). About 10 CPU minutes.
+# (scripts/build or cmake, see README). About 18 CPU minutes (calibration 11,
+# sweeps and the rest 7.3; measured on a loaded VM, docs/policy.md); about 15
+# minutes on two idle cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ranks="${1:-3}"

@@ -114,7 +114,7 @@ TEST(OrganisingHorizon, LeadersPerOrganiserBoundsLeadersAndSlowsTheRunaway) {
     return mean_at(o, "participation", weeks) - mean_at(o, "participation", 0);
   };
   // Teams of 15 take about a third off the ten-year excess (docs: 20 paid
-  // organisers in the town, +8.0 points at week 520 against +12.4 unbounded).
+  // organisers in the town, +7.75 points at week 520 against +12.18 unbounded).
   EXPECT_LT(excess(bounded), 0.75 * excess(free));
 }
 
