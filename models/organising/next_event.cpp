@@ -43,20 +43,29 @@ inline std::uint16_t weeks_in_since(std::uint8_t state, std::uint16_t joined, st
   return state == inactive ? std::uint16_t{0} : static_cast<std::uint16_t>(last_week - joined);
 }
 
-// After initialise(): every citizen's first candidate drawn, weeks in
-// turned into the week joined.
+// After initialise(): every citizen's first candidate drawn (the first
+// uniform of their draw_next_event stream, made in batches), weeks in turned
+// into the week joined.
 void Organising::start_schedule(const StepContext& ctx) {
   if (!rates_.next_event) return;
   const Population& pop = world_.population;
   const auto n = static_cast<std::int64_t>(world_.graph.nodes());
   next_week_.resize(static_cast<std::size_t>(n));
-#pragma omp parallel for schedule(static, 4096)
-  for (std::int64_t v = 0; v < n; ++v) {
-    weeks_in_[v] = weeks_in_since(state_[v], weeks_in_[v], ctx.step);  // joined weeks_in_ weeks before now
-    Stream rng(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(v), draw_next_event);
-    schedule_candidate(ctx.step + 1, static_cast<std::uint64_t>(v),
-                       chance_bound(pop.neighbourhood[static_cast<std::size_t>(v)], static_cast<std::uint64_t>(v)),
-                       rng.uniform());
+  const auto batches = (n + static_cast<std::int64_t>(draw_batch) - 1) / static_cast<std::int64_t>(draw_batch);
+#pragma omp parallel for schedule(static, 16)
+  for (std::int64_t b = 0; b < batches; ++b) {
+    const std::int64_t first = b * static_cast<std::int64_t>(draw_batch);
+    const auto count =
+        static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(draw_batch), n - first));
+    alignas(64) std::uint32_t purpose[draw_batch];
+    alignas(64) double uniform[draw_batch];
+    std::fill(purpose, purpose + count, static_cast<std::uint32_t>(draw_next_event));
+    first_uniforms(ctx.seed, ctx.replicate, ctx.step, static_cast<std::uint32_t>(first), purpose, count, uniform);
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto v = static_cast<std::uint64_t>(first) + i;
+      weeks_in_[v] = weeks_in_since(state_[v], weeks_in_[v], ctx.step);  // joined weeks_in_ weeks before now
+      schedule_candidate(ctx.step + 1, v, chance_bound(pop.neighbourhood[v], v), uniform[i]);
+    }
   }
 }
 
