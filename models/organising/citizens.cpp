@@ -139,12 +139,8 @@ bool Organising::citizen_run(const StepContext& ctx, std::uint32_t h, std::int64
                              const double* draw, Tally& t, std::vector<Change>& changes) {
   const auto len = static_cast<int>(e - a);
   MetThisWeek met;
-  t.reached += take_one_to_ones(h, a, len, ctx.step, met);
-  const CampaignOutcome outcome = outcome_now_[h];
-  apply_campaign_outcome(outcome, a, len);
-  const bool efficacy_changed = met.any != 0 || outcome != CampaignOutcome::none;
-  // Whoever set the flag for a citizen of this run was this thread.
-  const bool met_ever = std::atomic_ref<std::uint8_t>(hood_met_[h]).load(std::memory_order_relaxed) != 0;
+  bool met_ever = false;
+  const bool efficacy_changed = rare_events(h, a, len, ctx.step, t, met, met_ever);
   alignas(64) double chance[draw_batch];
   chances_of_change(h, a, len, ctx.step, met, met_ever, chance);
   // Decisions, draw[i] being Stream(..., v, draw_join or draw_stay).uniform():
@@ -155,6 +151,20 @@ bool Organising::citizen_run(const StepContext& ctx, std::uint32_t h, std::int64
              rates_.leader_meetings_needed, rates_.leader_weeks_needed, verdict) != 0)
     change_states(ctx, h, a, len, verdict, t, changes);
   return efficacy_changed;
+}
+
+// The rare events of the week for citizens [a, a + len) of neighbourhood h,
+// before anyone decides: one-to-ones and a campaign's outcome. Returns
+// whether some efficacy changed; met_ever: whether an organiser has ever met
+// someone in h.
+bool Organising::rare_events(std::uint32_t h, std::int64_t a, int len, std::uint32_t step, Tally& t, MetThisWeek& met,
+                             bool& met_ever) {
+  t.reached += take_one_to_ones(h, a, len, step, met);
+  const CampaignOutcome outcome = outcome_now_[h];
+  apply_campaign_outcome(outcome, a, len);
+  // Whoever set the flag for a citizen of this run was this thread.
+  met_ever = std::atomic_ref<std::uint8_t>(hood_met_[h]).load(std::memory_order_relaxed) != 0;
+  return met.any != 0 || outcome != CampaignOutcome::none;
 }
 
 // This week's one-to-ones, for citizens [a, a + len) of neighbourhood h:

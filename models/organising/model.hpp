@@ -165,6 +165,8 @@ class Organising final : public Model {
     int n = 0;
     unsigned any = 0;  // nonzero if anyone was met
   };
+  bool rare_events(std::uint32_t h, std::int64_t a, int len, std::uint32_t step, Tally& t, MetThisWeek& met,
+                   bool& met_ever);
   std::int64_t take_one_to_ones(std::uint32_t h, std::int64_t a, int len, std::uint32_t step, MetThisWeek& met);
   void apply_campaign_outcome(CampaignOutcome outcome, std::int64_t a, int len);
   void chances_of_change(std::uint32_t h, std::int64_t a, int len, std::uint32_t step, const MetThisWeek& met,

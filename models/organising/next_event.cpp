@@ -23,7 +23,6 @@
 // tests/test_organising_schedule.cpp compares the two in distribution.
 // docs/models/organising.md, "Scheduling".
 #include <algorithm>
-#include <atomic>
 
 #include "models/organising/batch_draws.hpp"
 #include "models/organising/model.hpp"
@@ -130,11 +129,8 @@ bool Organising::event_segment(const StepContext& ctx, std::uint32_t h, std::int
 bool Organising::event_run(const StepContext& ctx, std::uint32_t h, std::int64_t a, int len, bool everyone, Tally& t,
                            std::vector<Change>& changes) {
   MetThisWeek met;
-  t.reached += take_one_to_ones(h, a, len, ctx.step, met);
-  const CampaignOutcome outcome = outcome_now_[h];
-  apply_campaign_outcome(outcome, a, len);
-  const bool efficacy_changed = met.any != 0 || outcome != CampaignOutcome::none;
-  const bool met_ever = std::atomic_ref<std::uint8_t>(hood_met_[h]).load(std::memory_order_relaxed) != 0;
+  bool met_ever = false;
+  const bool efficacy_changed = rare_events(h, a, len, ctx.step, t, met, met_ever);
 
   // Whose turn it is: 1 a candidate, 2 a weekly decider.
   constexpr std::uint8_t candidate = 1, weekly = 2;
