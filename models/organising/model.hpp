@@ -181,6 +181,8 @@ class Organising final : public Model {
                      std::vector<Change>& changes);
   bool event_run(const StepContext& ctx, std::uint32_t h, std::int64_t a, int len, bool everyone, Tally& t,
                  std::vector<Change>& changes);
+  int whose_turn(std::uint32_t step, std::int64_t a, int len, const MetThisWeek& met, bool met_ever, bool everyone,
+                 std::uint8_t* turn, int* who) const;
   double chance_bound(std::uint32_t h, std::uint64_t v) const;
   void schedule_candidate(std::uint32_t from, std::uint64_t v, double bound, double u);
   bool campaign_moved(std::uint32_t h, std::uint32_t step) const;

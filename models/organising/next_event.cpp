@@ -34,6 +34,8 @@ namespace gs::organising {
 namespace {
 // Weeks are kept modulo 2^16: a change further off than this is redrawn then.
 constexpr std::uint64_t farthest_week = 65535;
+// Bits of whose_turn's turn: a candidate this week; a weekly decider.
+constexpr std::uint8_t candidate = 1, weekly = 2;
 }  // namespace
 
 // A participant's weeks in at the end of `last_week`, from the week they
@@ -119,28 +121,18 @@ bool Organising::event_segment(const StepContext& ctx, std::uint32_t h, std::int
   return efficacy_changed;
 }
 
-// Citizens [a, a + len) of neighbourhood h: this week's one-to-ones and
-// campaign outcome, as under the weekly schedule; then those whose turn it
-// is decide, each with one stream keyed (seed, replicate, step, citizen,
-// draw_next_event): the weekly deciders against their chance, the
-// candidates against chance / bound; decide() and change_states() as under
-// the weekly schedule; then each draws their next candidate. Returns
-// whether some efficacy changed.
-bool Organising::event_run(const StepContext& ctx, std::uint32_t h, std::int64_t a, int len, bool everyone, Tally& t,
-                           std::vector<Change>& changes) {
-  MetThisWeek met;
-  bool met_ever = false;
-  const bool efficacy_changed = rare_events(h, a, len, ctx.step, t, met, met_ever);
-
-  // Whose turn it is: 1 a candidate, 2 a weekly decider.
-  constexpr std::uint8_t candidate = 1, weekly = 2;
-  alignas(64) std::uint8_t turn[draw_batch];
-  const auto week = static_cast<std::uint16_t>(ctx.step);
+// Who decides this week among citizens [a, a + len): turn[i] has `candidate`
+// if their candidate falls this week, `weekly` if they decide as under the
+// weekly schedule (met this week, on the way to leading, or everyone);
+// who[0..n) lists them in order. Returns n.
+int Organising::whose_turn(std::uint32_t step, std::int64_t a, int len, const MetThisWeek& met, bool met_ever,
+                           bool everyone, std::uint8_t* turn, int* who) const {
+  const auto week = static_cast<std::uint16_t>(step);
   const std::uint16_t* __restrict next = next_week_.data() + a;
   const std::uint8_t* __restrict state = state_.data() + a;
   const std::uint8_t* __restrict meetings = meetings_.data() + a;
   const std::uint8_t min_meetings = rates_.leader_meetings_needed;
-  int who[draw_batch], n = 0;
+  int n = 0;
   if (!met_ever && !everyone) {
     // Most weeks about one citizen in 200 has a turn: look closer only at
     // groups of 16 where someone has.
@@ -155,17 +147,38 @@ bool Organising::event_run(const StepContext& ctx, std::uint32_t h, std::int64_t
         n += next[i] == week;
       }
     }
-  } else {
-    for (int i = 0; i < len; ++i) {
-      const bool on_track = met_ever & (state[i] == participant) & (meetings[i] >= min_meetings);
-      turn[i] = static_cast<std::uint8_t>((next[i] == week ? candidate : 0) | (on_track | everyone ? weekly : 0));
-    }
-    for (int j = 0; j < met.n; ++j) turn[met.index[j]] |= weekly;
-    for (int i = 0; i < len; ++i) {
-      who[n] = i;
-      n += turn[i] != 0;
-    }
+    return n;
   }
+  for (int i = 0; i < len; ++i) {
+    const bool on_track = met_ever & (state[i] == participant) & (meetings[i] >= min_meetings);
+    turn[i] = static_cast<std::uint8_t>((next[i] == week ? candidate : 0) | (on_track | everyone ? weekly : 0));
+  }
+  for (int j = 0; j < met.n; ++j) turn[met.index[j]] |= weekly;
+  for (int i = 0; i < len; ++i) {
+    who[n] = i;
+    n += turn[i] != 0;
+  }
+  return n;
+}
+
+// Citizens [a, a + len) of neighbourhood h: this week's one-to-ones and
+// campaign outcome, as under the weekly schedule; then those whose turn it
+// is decide, each with one stream keyed (seed, replicate, step, citizen,
+// draw_next_event): the weekly deciders against their chance, the
+// candidates against chance / bound; decide() and change_states() as under
+// the weekly schedule; then each draws their next candidate. Returns
+// whether some efficacy changed.
+bool Organising::event_run(const StepContext& ctx, std::uint32_t h, std::int64_t a, int len, bool everyone, Tally& t,
+                           std::vector<Change>& changes) {
+  MetThisWeek met;
+  bool met_ever = false;
+  const bool efficacy_changed = rare_events(h, a, len, ctx.step, t, met, met_ever);
+
+  alignas(64) std::uint8_t turn[draw_batch];
+  int who[draw_batch];
+  const int n = whose_turn(ctx.step, a, len, met, met_ever, everyone, turn, who);
+  const auto week = static_cast<std::uint16_t>(ctx.step);
+  const std::uint8_t min_meetings = rates_.leader_meetings_needed;
   if (n == 0) return efficacy_changed;
   // Those with a turn are scattered: fetch their lines of each array at
   // once, so that the misses overlap rather than follow one another.
@@ -224,9 +237,9 @@ bool Organising::event_run(const StepContext& ctx, std::uint32_t h, std::int64_t
     draw[m] = rng.uniform() * bound;
     next_uniform[m] = rng.uniform();
     chance_of[m] = chance[i];
-    state_of[m] = state[i];
-    meetings_of[m] = meetings[i];
-    weeks_of[m] = weeks_in_since(state[i], weeks_in_[v], ctx.step - 1);
+    state_of[m] = state_[v];
+    meetings_of[m] = meetings_[v];
+    weeks_of[m] = weeks_in_since(state_[v], weeks_in_[v], ctx.step - 1);
     who[m++] = i;
   }
   if (m == 0) return efficacy_changed;
