@@ -2,6 +2,7 @@
 """Re-measure every figure in docs/policy.md and print its tables as Markdown.
 
     /usr/bin/python3 scripts/policy_figures.py [--groundswell build/groundswell] [--out DIR] [--replicates 20]
+        [--rerun] [--set PATH=VALUE ...]
 
 Runs the town scenarios (20 replicates each) and the UK scenarios at 1%, then
 summarises week 104. Differences are paired by replicate (the scenarios share
@@ -38,7 +39,7 @@ def run(args, scenario, out, *sets):
     if os.path.exists(path) and not args.rerun:
         return path
     cmd = [args.groundswell, "run", os.path.join(POLICY, scenario + ".yaml"), "-o", path, "--quiet"]
-    for s in sets:
+    for s in list(sets) + args.set:  # the caller's --set last: it wins
         cmd += ["--set", s]
     print("+", " ".join(cmd), file=sys.stderr, flush=True)
     subprocess.run(cmd, check=True)
@@ -79,6 +80,8 @@ def main():
     p.add_argument("--out", default="policy-figures", help="directory for the runs' HDF5 files")
     p.add_argument("--replicates", type=int, default=20, help="replicates of each town scenario")
     p.add_argument("--rerun", action="store_true", help="run again even where an output exists")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                   help="extra override for every run, after the script's own (e.g. model.schedule=next_event)")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     reps = f"replicates={args.replicates}"
