@@ -4,7 +4,7 @@
     rederive_tools.py derive SRC.yaml DST.yaml [--set PATH=VALUE ...] [--top KEY=VALUE ...] [--output-step N]
         copy a calibration, sweep or sensitivity file with absolute paths, extra
         entries in its set: (applied to every run), top-level keys replaced
-        (dotted: samples.n=4) and, with --output-step, every output read at week N.
+        (dotted: samples.n=4) and, with --output-step, every output or target read at week N.
     rederive_tools.py table DIR --at W1,W2 [--from-week N]
         one Markdown row per HDF5 file in DIR: participation at each week, its s.d.
         and leaders at the last, organisers working, one-to-ones per organiser-week.
@@ -38,7 +38,7 @@ def derive(args):
     doc["base"] = absolute(src_dir, doc["base"])
     if isinstance(doc.get("samples"), dict) and "from" in doc["samples"]:
         doc["samples"]["from"] = absolute(src_dir, doc["samples"]["from"])
-    for out in doc.get("outputs", []):
+    for out in doc.get("outputs", []) + doc.get("targets", []):
         if "minus" in out:
             out["minus"] = absolute(src_dir, out["minus"])
         if args.output_step is not None:
