@@ -98,11 +98,191 @@ def final(args):
             print(f"{m}: {series(f, m)[:, -1].mean():,.1f}")
 
 
+T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
+        12: 2.179, 15: 2.131, 19: 2.093, 25: 2.060, 30: 2.042, 40: 2.021}
+
+
+def t975(df):
+    return T975[max(k for k in T975 if k <= max(df, 1))]  # conservative between tabulated df
+
+
+def at_week(path, week, metric="participation"):
+    with h5py.File(path, "r") as f:
+        return series(f, metric)[:, column(f, week)]
+
+
+def last_week(path):
+    with h5py.File(path, "r") as f:
+        return int(np.asarray(f["timeseries"]["step"]).max())
+
+
+def paired(a, b, week):
+    d = 100 * (at_week(b, week) - at_week(a, week))
+    half = t975(len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else float("nan")
+    return f"{d.mean():+.3f} ± {half:.3f}"
+
+
+def welch(a, b, week):
+    x, y = 100 * at_week(a, week), 100 * at_week(b, week)
+    vx, vy = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
+    df = (vx + vy) ** 2 / (vx ** 2 / (len(x) - 1) + vy ** 2 / (len(y) - 1)) if vx + vy > 0 else 1
+    half = t975(int(df)) * np.sqrt(vx + vy)
+    return f"{y.mean() - x.mean():+.2f} [{y.mean() - x.mean() - half:+.2f}, {y.mean() - x.mean() + half:+.2f}]"
+
+
+def level(path, week, metric="participation", digits=2):
+    v = at_week(path, week, metric)
+    sd = f" ({100 * v.std(ddof=1):.2f})" if len(v) > 1 else ""
+    return f"{100 * v.mean():.{digits}f}%{sd}"
+
+
+def per_organiser(base, path, week, organisers):
+    with h5py.File(path, "r") as f:
+        people = int(f.attrs["graph_nodes"])
+    d = (at_week(path, week) - at_week(base, week)).mean() * people / organisers
+    return f"{d:.1f}"
+
+
+def final_mean(path, metric):
+    with h5py.File(path, "r") as f:
+        return f"{series(f, metric)[:, -1].mean():,.0f}"
+
+
+# Headline figures: (label, documented value, doc, a string on the quoting line, files, computation).
+# The week arguments are read from the files (quick runs are shorter).
+def headline(out):
+    o = lambda *p: os.path.join(out, *p)  # noqa: E731
+    rows = []
+
+    def add(label, documented, doc, needle, files, compute):
+        if all(os.path.exists(o(f)) for f in files):
+            try:
+                value = compute(*[o(f) for f in files])
+            except Exception as e:  # a missing week or metric: say so, keep going
+                value = f"error: {e}"
+            rows.append((label, documented, value, locate(doc, needle)))
+
+    lr = "longrun"
+    w = lambda f: last_week(f)  # noqa: E731
+    add("quickstart: 10,000 - 1,000 volunteers, week 104, paired", "+0.038 [+0.035, +0.042]", "docs/versions.md",
+        "as `scripts/quickstart` prints it", ["quickstart/volunteers_1000.h5", "quickstart/volunteers_10000.h5"],
+        lambda a, b: paired(a, b, w(a)))
+    add("quickstart: 10,000 - 1,000 paid, week 104, paired", "+0.679 [+0.660, +0.697]", "docs/versions.md", "+0.679",
+        ["quickstart/paid_1000.h5", "quickstart/paid_10000.h5"], lambda a, b: paired(a, b, w(a)))
+    for i, (doc_value, name) in enumerate([("+0.038 ± 0.003", "2 years"), ("+0.133 ± 0.012", "5 years"),
+                                           ("+0.254 ± 0.026", "10 years")]):
+        add(f"10,000 - 1,000 volunteers, 20 replicates, paired, {name}", doc_value, "docs/models/organising.md",
+            doc_value, [f"{lr}/v1000.h5", f"{lr}/v10000.h5"],
+            lambda a, b, i=i: paired(a, b, weeks(a)[i]))
+    add("no organisers, weeks 104 / 260 / 520 (s.d.)", "16.26 / 16.25 / 16.22 (0.25)", "docs/models/organising.md",
+        "| none | 16.26", [f"{lr}/base.h5"], lambda a: " / ".join(level(a, x) for x in weeks(a)))
+    add("20 paid, weeks 104 / 260 / 520 (s.d.)", "17.02 / 19.22 / 23.98 (0.31)", "docs/models/organising.md",
+        "| 20 paid (`organisers.count=20`)", [f"{lr}/paid20.h5"], lambda a: " / ".join(level(a, x) for x in weeks(a)))
+    add("20 paid, leaders at 520", "0.23%", "docs/models/organising.md", "| 20 paid (`organisers.count=20`)",
+        [f"{lr}/paid20.h5"], lambda a: level(a, w(a), "leaders", 3))
+    add("20 paid minus none at 520, Welch", "+7.75 [+7.33, +8.17]", "docs/models/organising.md", "+7.75 points",
+        [f"{lr}/base.h5", f"{lr}/paid20.h5"], lambda a, b: welch(a, b, w(a)))
+    add("20 volunteers minus none at 520, Welch", "+0.33 [-0.00, +0.67]", "docs/models/organising.md",
+        "+0.33 points", [f"{lr}/base.h5", f"{lr}/vol20.h5"], lambda a, b: welch(a, b, w(a)))
+    add("20 paid withdrawn after 104, at 520", "18.71 (0.48)", "docs/models/organising.md",
+        "| 20 paid, withdrawn after week 104", [f"{lr}/paid20_stop104.h5"], lambda a: level(a, w(a)))
+    add("20 paid, leaders.per_organiser=50, at 520", "26.42 (0.29)", "docs/models/organising.md",
+        "`leaders.per_organiser=50` |", [f"{lr}/paid20_L50.h5"], lambda a: level(a, w(a)))
+    add("20 paid, no bound on leaders, at 520", "28.40 (0.36)", "docs/models/organising.md",
+        "`leaders.per_organiser=0` | 17.02", [f"{lr}/paid20_L0.h5"], lambda a: level(a, w(a)))
+    add("0.1.0 line, 20 paid, 3 replicates, at 520 (bit for bit)", "43.57%", "docs/models/organising.md",
+        "17.46%, 22.03% and 43.57%", [f"{lr}/paid20_v010_r3.h5"], lambda a: level(a, w(a)))
+    for name, doc_value in [("campaigns", "21.50% (0.15)"), ("leader_one_to_ones", "21.32% (0.28)"),
+                            ("leaders", "20.74% (0.33)"), ("leaders_campaigns", "19.15% (0.19)")]:
+        add(f"20 paid, {name} off, at 520", doc_value, "docs/models/organising.md", doc_value.split(" ")[0],
+            [f"{lr}/off_{name}.h5"], lambda a: level(a, w(a)))
+    add("town baseline, weeks 104 / 208", "16.26% / 16.23%", "docs/models/organising.md", "16.23%",
+        ["drift/baseline_208.h5"], lambda a: " / ".join(level(a, x) for x in weeks(a)))
+    for metric, doc_value in [("organisers_trained", "450"), ("volunteers_recruited", "3,300"),
+                              ("people_listened", "127,750"), ("people_mobilised", "31,100")]:
+        add(f"Big Society at 2%: {metric}", doc_value, "docs/models/organising.md", doc_value,
+            ["big_society/bs.h5"], lambda a, m=metric: final_mean(a, m))
+    ff = "form_fabric"
+    for f, c, doc2, doc10 in [("classic", "linear", "+0.041 ± 0.012", "+0.316 ± 0.068"),
+                              ("clustered", "linear", "+0.040 ± 0.008", "+0.308 ± 0.063"),
+                              ("classic", "complex", "+0.041 ± 0.008", "+0.297 ± 0.070"),
+                              ("clustered", "complex", "+0.040 ± 0.008", "+0.267 ± 0.056"),
+                              ("clustered", "tieweights", "+0.040 ± 0.010", "+0.256 ± 0.065")]:
+        files = [f"{ff}/town_1000_volunteers_{f}_{c}_020.h5", f"{ff}/town_10000_volunteers_{f}_{c}_020.h5"]
+        add(f"7.10 {c}, {f}: 10,000 - 1,000 at 2 / 10 years, paired", f"{doc2} / {doc10}",
+            "docs/models/organising.md", doc10, files,
+            lambda a, b: f"{paired(a, b, weeks(a)[0])} / {paired(a, b, w(a))}")
+    add("7.10 complex, clustered: baseline weeks 104 / 520", "16.76% / 17.70%", "docs/models/organising.md",
+        "16.76% / 17.70%", [f"{ff}/town_baseline_clustered_complex_020.h5"],
+        lambda a: f"{level(a, weeks(a)[0])} / {level(a, w(a))}")
+    cp = "competition"
+    for n, c, doc_value in [(2000, "0", "53.4"), (2000, "0.1", "41.0"), (2000, "0", "3.1"), (2000, "0.1", "2.9")]:
+        kind = "p" if doc_value in ("53.4", "41.0") else "v"
+        add(f"competition: {n} {'paid' if kind == 'p' else 'volunteers'}, c = {c}, per organiser", doc_value,
+            "docs/models/organising.md", f"| 2,000 {'paid' if kind == 'p' else 'volunteers'} |",
+            [f"{cp}/base.h5", f"{cp}/{kind}{n}_c{c}.h5"], lambda a, b, n=n: per_organiser(a, b, w(a), n))
+    rows += uncertainty_rows(out)
+    return rows
+
+
+def uncertainty_rows(out):
+    """The posterior (calibrate's table) and the answer with parameter uncertainty (national.txt)."""
+    rows = []
+    log = os.path.join(out, "uncertainty", "log.txt")
+    national = os.path.join(out, "uncertainty", "runs", "policy", "national.txt")
+    documented = {"model.one_to_one.recruit_chance": "0.114 [0.066, 0.177]",
+                  "model.kinds.volunteer.one_to_ones_per_step": "0.27 [0.20, 0.58]",
+                  "model.multiplication.recruit_chance": "0.65 [0.33, 0.86]",
+                  "model.deprivation_gap": "0.37 [0.15, 0.51]"}
+    if os.path.exists(log):
+        seen = set()
+        for line in open(log, encoding="utf-8", errors="replace"):
+            m = re.match(r"(\S+)\s+\S+\s+\[[^\]]*\]\s+(\S+)\s+(\[[^\]]*\])", line)
+            if m and m.group(1) in documented and m.group(1) not in seen:
+                name = m.group(1)
+                seen.add(name)
+                rows.append((f"posterior median [90%]: {name}", documented[name], f"{m.group(2)} {m.group(3)}",
+                             locate("docs/calibration.md", f"`{name[len('model.'):]}` |")))
+    if os.path.exists(national):
+        doc = {0: ("+0.021 to +0.075; about 32,000 people", "README.md", "the volunteer answer is +0.021"),
+               1: ("about 105,000 people", "docs/policy.md", "105,000"),
+               2: ("about 196,000 people (100,000-379,000)", "docs/policy.md", "196,000")}
+        table = 0
+        for line in open(national, encoding="utf-8"):
+            if line.startswith("| week |"):
+                table += 1
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            # The second table is the posterior answer (the first is the default parameters').
+            if table == 2 and len(cells) >= 10 and cells[0].isdigit():
+                i = len([r for r in rows if r[0].startswith("10,000 - 1,000 with parameter")])
+                if i in doc:
+                    rows.append((f"10,000 - 1,000 with parameter uncertainty, week {cells[0]}: points [95%]; people",
+                                 doc[i][0], f"{cells[2]} {cells[3]}; {cells[7]} {cells[8]}",
+                                 locate(doc[i][1], doc[i][2])))
+    return rows
+
+
+def weeks(path):
+    """The horizons a long run is read at: 2, 5 and 10 years, or the quick run's."""
+    last = last_week(path)
+    return [104, 260, 520] if last >= 520 else ([104, 208] if last == 208 else [8, 12, 16][: 3 if last >= 16 else 2])
+
+
+def locate(doc, needle):
+    path = os.path.join(ROOT, doc)
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for i, line in enumerate(f, 1):
+                if needle in line:
+                    return f"{doc}:{i}"
+    return f"{doc} (not found: {needle})"
+
+
 # Per step: the docs that quote its figures, and strings that pick out the
 # quoting lines (figures as the docs print them). Lines are found afresh each
 # time, so the file:line stays right as the docs change.
 QUOTES = {
-    "quickstart": [("README.md", ["+0.038", "+0.68", "extra organiser"]),
+    "quickstart": [("README.md", ["+0.038", "+0.68", "about 50 extra"]),
                    ("docs/analysis.md", ["+0.68 points", "463,303"]),
                    ("docs/versions.md", ["+0.038 [+0.035", "+0.679"])],
     "policy_figures": [("docs/policy.md", ["16.195", "16.199", "16.237", "16.262", "+0.038 (±0.003)", "29,000",
@@ -166,16 +346,26 @@ def quoted_lines(doc, needles):
 
 def summary(args):
     out = args.out
-    mode = "QUICK (plumbing check only: these numbers are NOT figures)" if args.quick else "full"
-    print(f"# {'QUICK: ' if args.quick else ''}Re-derived figures ({mode})\n")
+    if args.quick:
+        print("# QUICK: re-derived figures (a plumbing check: these numbers are NOT figures)\n")
+    else:
+        print("# Re-derived figures\n")
     settings = os.path.join(out, "settings.txt")
     if os.path.exists(settings):
         print("```\n" + open(settings).read().rstrip() + "\n```\n")
-    print("Each section: where the docs quote the step's figures (file:line, the figures matched, the line), "
-          "then the fresh output the figures are read from. Outputs are under this directory.\n")
+    print("## Headline figures\n")
+    print("Computed from the fresh files (paired: mean difference ± 95% t half-width; Welch: [95% interval]; "
+          "levels: mean (s.d.) over replicates). The sections below have every output and every quoting line.\n")
+    print("| figure | documented (0.2.0) | fresh | quoted at |")
+    print("|---|---|---|---|")
+    for label, documented, value, where in headline(out):
+        print(f"| {label} | {documented} | {value} | {where} |")
+    print("\n## Every step: where the docs quote its figures, and the fresh outputs\n")
+    print("Each section: the quoting lines (file:line, the figures matched, the line), then the output the "
+          "figures are read from. Outputs are under this directory.\n")
     for step, title in TITLES.items():
         log = os.path.join(out, step, "log.txt")
-        print(f"## {title}\n")
+        print(f"### {title}\n")
         if not os.path.exists(log):
             print("Not run" + (" (needs --uk)" if step == "uk" else "") + ".\n")
             continue
@@ -184,9 +374,10 @@ def summary(args):
             print("\n".join(quoted_lines(doc, needles)))
         print(f"\nFresh output ({os.path.relpath(log, out)}):\n")
         text = open(log, encoding="utf-8", errors="replace").read().rstrip()
-        text = "\n".join(l for l in text.splitlines() if not l.startswith("warning: ") or "replicate(s)" not in l)
+        noise = re.compile(r"^(\[ *\d+%\]|wrote |warning: .*replicate\(s\))")
+        text = "\n".join(line for line in text.splitlines() if not noise.match(line))
         print("```\n" + text + "\n```\n")
-    print("## Not covered by scripts/rederive\n")
+    print("### Not covered by scripts/rederive\n")
     print("- K. self-calibration test: `ctest --test-dir build -R python.test_calibrate` (calibration.md).")
     print("- L. explorer screenshots: `ctest --test-dir build -R python.test_explore_browser`, then copy "
           "build/artifacts/explorer*.png to docs/images/.")
