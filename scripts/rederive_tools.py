@@ -242,7 +242,7 @@ def uncertainty_rows(out):
                 name = m.group(1)
                 seen.add(name)
                 rows.append((f"posterior median [90%]: {name}", documented[name], f"{m.group(2)} {m.group(3)}",
-                             locate("docs/calibration.md", f"`{name[len('model.'):]}` |")))
+                             locate("docs/calibration.md", "| " + documented[name].replace(" [", " | [") + " |")))
     if os.path.exists(national):
         doc = {0: ("+0.021 to +0.075; about 32,000 people", "README.md", "the volunteer answer is +0.021"),
                1: ("about 105,000 people", "docs/policy.md", "105,000"),
