@@ -221,7 +221,76 @@ def headline(out):
         add(f"competition: {n} {'paid' if kind == 'p' else 'volunteers'}, c = {c}, per organiser", doc_value,
             "docs/models/organising.md", f"| 2,000 {'paid' if kind == 'p' else 'volunteers'} |",
             [f"{cp}/base.h5", f"{cp}/{kind}{n}_c{c}.h5"], lambda a, b, n=n: per_organiser(a, b, w(a), n))
-    rows += uncertainty_rows(out)
+    rows += policy_figures_rows(out) + sensitivity_rows(out) + uncertainty_rows(out)
+    return rows
+
+
+def markdown_rows(path):
+    """First cell -> cells, for every Markdown table row of a log."""
+    rows = {}
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8", errors="replace"):
+            if line.startswith("| "):
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                rows.setdefault(cells[0], cells)
+    return rows
+
+
+def policy_figures_rows(out):
+    log = os.path.join(out, "policy_figures", "log.txt")
+    table = markdown_rows(log)
+    rows = []
+    pm = "docs/policy.md"
+    for label, col, documented, needle in [
+            ("baseline", 1, "16.195%", "| baseline | 0 | 16.195%"),
+            ("1,000 volunteer organisers", 2, "+0.004 points (±0.002)", "+0.004 points (±0.002)"),
+            ("10,000 volunteer organisers", 2, "+0.042 points (±0.003)", "+0.042 points (±0.003)"),
+            ("Big Society design (500 paid + 4,500 volunteer)", 2, "+0.067 points (±0.006)", "+0.067 points"),
+            ("paid, full-time", 2, "+0.751 points (±0.014)", "+0.751 points"),
+            ("none (baseline)", 5, "4.20 points", "| none (baseline) |"),
+            ("most_deprived_first", 2, "+0.042", "| most_deprived_first |"),
+            ("most_deprived_first", 5, "4.03 points", "| most_deprived_first |")]:
+        if label in table and len(table[label]) > col:
+            rows.append((f"policy_figures: {label} ({'gap' if col == 5 else 'change' if col == 2 else 'level'})",
+                         documented, table[label][col], locate(pm, needle)))
+    if os.path.exists(log):
+        for line in open(log, encoding="utf-8"):
+            if line.startswith("10,000 - 1,000 = "):
+                rows.append(("policy_figures: 10,000 - 1,000 volunteers, town, week 104", "+0.038 points (±0.003)",
+                             line.split("= ", 1)[1].strip(), locate(pm, "10,000 - 1,000 = +0.038")))
+            if line.startswith("- uk_big_society_5000:"):
+                rows.append(("policy_figures: Big Society, UK at 1%", "+0.068 points; about GBP 325 a participant",
+                             line.split(": ", 1)[1].strip(), locate(pm, "GBP 325")))
+    return rows
+
+
+def sensitivity_rows(out):
+    """Morris mu* and Sobol ST of the parameters the docs single out."""
+    rows = []
+    sm = "docs/sensitivity.md"
+    for name, section, documented, needle in [
+            ("town_morris", "minus", "0.00215", "**0.00215**"),
+            ("town_morris", "", "0.045 (campaigns.threshold)", "**0.045**"),
+            ("town_sobol", "minus", "0.92 [0.67, 1.18]", "**0.92** [0.67, 1.18]"),
+            ("town_sobol", "minus", "0.010 [0.006, 0.017] (social_influence)", "0.010 [0.006, 0.017]")]:
+        path = os.path.join(out, "sensitivity", name + ".txt")
+        if not os.path.exists(path):
+            continue
+        parameter = ("model.campaigns.threshold" if "threshold" in documented else
+                     "model.social_influence" if "social" in documented else
+                     "model.kinds.volunteer.one_to_ones_per_step")
+        current, value = None, "not found"
+        for line in open(path, encoding="utf-8", errors="replace"):
+            if line.startswith("participation@"):
+                current = "minus" if "-minus-" in line else ""
+            parts = line.split()
+            if current == section and parts and parts[0] == parameter:
+                m = re.match(r"\s*\S+\s+(\S+)\s+(\[[^\]]*\])?", line)
+                interval = re.sub(r"\[\s+", "[", re.sub(r",\s+", ", ", m.group(2))) if m.group(2) else ""
+                value = f"{m.group(1)} {interval}".strip()
+        label = f"{name} {'mu*' if name == 'town_morris' else 'ST'} of {parameter}, " + \
+            ("10,000 - 1,000" if section else "participation")
+        rows.append((label, documented, value, locate(sm, needle)))
     return rows
 
 
