@@ -7,7 +7,7 @@
         (dotted: samples.n=4) and, with --output-step, every output or target read at week N.
     rederive_tools.py table DIR --at W1,W2 [--from-week N]
         one Markdown row per HDF5 file in DIR: participation at each week, its s.d.
-        and leaders at the last, organisers working, one-to-ones per organiser-week.
+        and leaders at the last, organisers working, one-to-ones per (organiser + leader) week.
     rederive_tools.py final FILE.h5 METRIC ...
         each metric's mean over replicates at the last week.
     rederive_tools.py summary OUT_DIR [--quick]
@@ -75,7 +75,8 @@ def table(args):
     weeks = [int(w) for w in args.at.split(",")]
     last = weeks[-1]
     print("| file | n | " + " | ".join(f"week {w}" for w in weeks) + f" | s.d. at {last} | leaders at {last} "
-          f"| organisers working at {last} | one-to-ones per organiser-week, weeks {args.from_week}-{last} |")
+          f"| organisers working at {last} | one-to-ones per organiser-week (leaders count as organisers), "
+          f"weeks {args.from_week}-{last} |")
     print("|---|---|" + "---|" * (len(weeks) + 4))
     for path in sorted(glob.glob(os.path.join(args.dir, "*.h5"))):
         with h5py.File(path, "r") as f:
@@ -86,7 +87,8 @@ def table(args):
             lead = 100 * series(f, "leaders")[:, c].mean()
             active = series(f, "organisers_active")
             a, b = column(f, args.from_week), c + 1
-            worked = active[:, a:b].sum()
+            # Leaders hold one-to-ones too: per (organiser + leader) week, as organising.md 7.10 counts them.
+            worked = active[:, a:b].sum() + series(f, "leaders")[:, a:b].sum() * int(f.attrs["graph_nodes"])
             rate = series(f, "one_to_ones")[:, a:b].sum() / worked if worked > 0 else float("nan")
             print(f"| {os.path.basename(path)} | {p.shape[0]} | " + " | ".join(cells)
                   + f" | {sd:.2f} | {lead:.3f}% | {active[:, c].mean():.1f} | {rate:.2f} |")
@@ -98,12 +100,10 @@ def final(args):
             print(f"{m}: {series(f, m)[:, -1].mean():,.1f}")
 
 
-T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228,
-        12: 2.179, 15: 2.131, 19: 2.093, 25: 2.060, 30: 2.042, 40: 2.021}
-
-
 def t975(df):
-    return T975[max(k for k in T975 if k <= max(df, 1))]  # conservative between tabulated df
+    """Two-sided 95% Student t quantile; Welch's df need not be whole."""
+    from scipy.stats import t  # python3-scipy (scripts/deps)
+    return float(t.ppf(0.975, df))
 
 
 def at_week(path, week, metric="participation"):
@@ -126,7 +126,7 @@ def welch(a, b, week):
     x, y = 100 * at_week(a, week), 100 * at_week(b, week)
     vx, vy = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
     df = (vx + vy) ** 2 / (vx ** 2 / (len(x) - 1) + vy ** 2 / (len(y) - 1)) if vx + vy > 0 else 1
-    half = t975(int(df)) * np.sqrt(vx + vy)
+    half = t975(df) * np.sqrt(vx + vy)
     return f"{y.mean() - x.mean():+.2f} [{y.mean() - x.mean() - half:+.2f}, {y.mean() - x.mean() + half:+.2f}]"
 
 
