@@ -152,7 +152,9 @@ def log_value(log, key):
 
 
 # Headline figures: (label, documented value, doc, a string on the quoting line, files, computation).
-# The week arguments are read from the files (quick runs are shorter).
+# The week arguments are read from the files (quick runs are shorter). The documented values are
+# 0.2.0's, typed in here; the "quoted at" line is found afresh, and reads "not found" once the docs
+# quote a new value: update the value here when the docs move to a new results version.
 def headline(out):
     o = lambda *p: os.path.join(out, *p)  # noqa: E731
     rows = []
