@@ -7,7 +7,8 @@
         (dotted: samples.n=4) and, with --output-step, every output or target read at week N.
     rederive_tools.py table DIR --at W1,W2 [--from-week N]
         one Markdown row per HDF5 file in DIR: participation at each week, its s.d.
-        and leaders at the last, organisers working, one-to-ones per (organiser + leader) week.
+        and leaders at the last, organisers working, one-to-ones per (organiser + leader) week,
+        one-to-ones in the last week and mean efficacy.
     rederive_tools.py final FILE.h5 METRIC ... [--scale S]
         each metric's mean over replicates at the last week, divided by S.
     rederive_tools.py summary OUT_DIR [--quick]
@@ -76,8 +77,8 @@ def table(args):
     last = weeks[-1]
     print("| file | n | " + " | ".join(f"week {w}" for w in weeks) + f" | s.d. at {last} | leaders at {last} "
           f"| organisers working at {last} | one-to-ones per organiser-week (leaders count as organisers), "
-          f"weeks {args.from_week}-{last} |")
-    print("|---|---|" + "---|" * (len(weeks) + 4))
+          f"weeks {args.from_week}-{last} | one-to-ones in week {last} | mean efficacy at {last} |")
+    print("|---|---|" + "---|" * (len(weeks) + 6))
     for path in sorted(glob.glob(os.path.join(args.dir, "*.h5"))):
         with h5py.File(path, "r") as f:
             p = series(f, "participation")
@@ -85,13 +86,17 @@ def table(args):
             c = column(f, last)
             sd = 100 * p[:, c].std(ddof=1) if p.shape[0] > 1 else float("nan")
             lead = 100 * series(f, "leaders")[:, c].mean()
+            leaders = lead / 100 * int(f.attrs["graph_nodes"])
+            last_one_to_ones = series(f, "one_to_ones")[:, c].mean()
+            efficacy = series(f, "mean_efficacy")[:, c].mean()
             active = series(f, "organisers_active")
             a, b = column(f, args.from_week), c + 1
             # Leaders hold one-to-ones too: per (organiser + leader) week, as organising.md 7.10 counts them.
             worked = active[:, a:b].sum() + series(f, "leaders")[:, a:b].sum() * int(f.attrs["graph_nodes"])
             rate = series(f, "one_to_ones")[:, a:b].sum() / worked if worked > 0 else float("nan")
             print(f"| {os.path.basename(path)} | {p.shape[0]} | " + " | ".join(cells)
-                  + f" | {sd:.2f} | {lead:.3f}% | {active[:, c].mean():.1f} | {rate:.2f} |")
+                  + f" | {sd:.2f} | {lead:.3f}% ({leaders:,.0f}) | {active[:, c].mean():.1f} | {rate:.2f} "
+                  f"| {last_one_to_ones:,.0f} | {efficacy:.4f} |")
 
 
 def final(args):
