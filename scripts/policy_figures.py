@@ -2,6 +2,7 @@
 """Re-measure every figure in docs/policy.md and print its tables as Markdown.
 
     /usr/bin/python3 scripts/policy_figures.py [--groundswell build/groundswell] [--out DIR] [--replicates 20]
+        [--rerun] [--set PATH=VALUE ...] [--uk-scale 0.01]
 
 Runs the town scenarios (20 replicates each) and the UK scenarios at 1%, then
 summarises week 104. Differences are paired by replicate (the scenarios share
@@ -38,7 +39,7 @@ def run(args, scenario, out, *sets):
     if os.path.exists(path) and not args.rerun:
         return path
     cmd = [args.groundswell, "run", os.path.join(POLICY, scenario + ".yaml"), "-o", path, "--quiet"]
-    for s in sets:
+    for s in list(sets) + args.set:  # the caller's --set last: it wins
         cmd += ["--set", s]
     print("+", " ".join(cmd), file=sys.stderr, flush=True)
     subprocess.run(cmd, check=True)
@@ -79,6 +80,9 @@ def main():
     p.add_argument("--out", default="policy-figures", help="directory for the runs' HDF5 files")
     p.add_argument("--replicates", type=int, default=20, help="replicates of each town scenario")
     p.add_argument("--rerun", action="store_true", help="run again even where an output exists")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                   help="extra override for every run, after the script's own (e.g. model.schedule=next_event)")
+    p.add_argument("--uk-scale", default="0.01", help="population_scale of the UK runs (0.01 as documented)")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     reps = f"replicates={args.replicates}"
@@ -112,9 +116,9 @@ def main():
               f"| {pct(path, 'leaders', 2)} | {campaigns(path)} |")
 
     print("\n## Placement (UK at 1%, 10,000-organiser density, one replicate)\n")
-    uk = {"none (baseline)": run(args, "uk_baseline", "uk1_baseline.h5", "population_scale=0.01")}
+    uk = {"none (baseline)": run(args, "uk_baseline", "uk1_baseline.h5", f"population_scale={args.uk_scale}")}
     for pl in ("proportional", "uniform", "most_deprived_first", "concentrated"):
-        uk[pl] = run(args, "uk_10000_organisers", f"uk1_{pl}.h5", "population_scale=0.01",
+        uk[pl] = run(args, "uk_10000_organisers", f"uk1_{pl}.h5", f"population_scale={args.uk_scale}",
                      f"model.organisers.placement={pl}", "model.organisers.regions=1")
     print("| placement | participation | change | most deprived fifth | least deprived fifth "
           "| gap (least - most) | people met |")
@@ -126,8 +130,8 @@ def main():
         print(f"| {label} | {pct(path)} | {ch} | {pct(path, 'participation_q1', 2)} "
               f"| {pct(path, 'participation_q5', 2)} | {gap:.2f} points | {count(path, 'people_reached')} |")
 
-    bs = run(args, "uk_big_society_5000", "uk1_bs.h5", "population_scale=0.01")
-    one = run(args, "uk_1000_organisers", "uk1_1000.h5", "population_scale=0.01")
+    bs = run(args, "uk_big_society_5000", "uk1_bs.h5", f"population_scale={args.uk_scale}")
+    one = run(args, "uk_1000_organisers", "uk1_1000.h5", f"population_scale={args.uk_scale}")
     with h5py.File(bs, "r") as f:
         people = int(f.attrs["graph_nodes"])
     gain = (final(bs) - final(ukbase)).mean()
