@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <memory>
 
 #include "sim/io/file_lock.hpp"
 #include "sim/run/execute.hpp"
@@ -32,14 +34,17 @@ MemberStatus run_member(const SweepJob& job, std::uint32_t index) {
   MemberStatus st;
   const std::string file = member_file_name(job.sweep->members[index]);
   try {
-    const FileLock lock((fs::path(job.dir) / ("." + file + ".lock")).string(),
-                        "sweep member " + job.sweep->members[index].name + " in " + job.dir);
+    auto lock = std::make_shared<const FileLock>((fs::path(job.dir) / ("." + file + ".lock")).string(),
+                                                 "sweep member " + job.sweep->members[index].name + " in " + job.dir);
     remove_stale_temporaries(job.dir, file);
     ExecuteOptions options;
     options.quiet = true;
     options.worlds = job.worlds.get();
     st.output_seconds =
         execute_scenario(job.scenarios[index], (fs::path(job.dir) / file).string(), options).output_seconds;
+    // Until the file is renamed into place, another process taking the
+    // member's lock would delete its temporary and run it again.
+    if (job.finisher != nullptr) job.finisher->hand_over([lock] {});
     st.status = "done";
   } catch (const std::exception& e) {
     st.status = "failed";
@@ -70,12 +75,36 @@ void report_member(const SweepJob& job, std::uint32_t index, const MemberStatus&
                st.message.empty() ? "" : ": ", st.message.c_str());
 }
 
+std::vector<LateFailure> finish_member_files(const SweepJob& job) {
+  std::vector<LateFailure> late;
+  if (job.finisher == nullptr) return late;
+  std::map<std::string, std::uint32_t> member_of;  // target path -> member index
+  for (const auto& m : job.sweep->members) member_of[(fs::path(job.dir) / member_file_name(m)).string()] = m.index;
+  for (FinishFailure& f : job.finisher->wait()) {
+    const auto it = member_of.find(f.label);
+    // Only member files and their locks are handed over; a lock cannot fail to be released.
+    if (it != member_of.end()) late.push_back({it->second, std::move(f.message)});
+  }
+  return late;
+}
+
+void record_late_failures(const SweepJob& job, const std::vector<LateFailure>& failures,
+                          std::vector<MemberStatus>& results, std::size_t total, int rank) {
+  for (const LateFailure& f : failures) {
+    MemberStatus& st = results[f.index];
+    st.status = "failed";
+    st.message = "its file was written but not finished: " + f.message;
+    report_member(job, f.index, st, total, total, rank);
+  }
+}
+
 void run_serial(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::vector<MemberStatus>& results) {
   std::size_t finished = 0;
   for (std::uint32_t i : todo) {
     results[i] = run_member(job, i);
     report_member(job, i, results[i], ++finished, todo.size(), 0);
   }
+  record_late_failures(job, finish_member_files(job), results, todo.size(), 0);
 }
 
 }  // namespace gs
