@@ -162,3 +162,21 @@ TEST(Sweep, AMemberWhoseFileFailsInTheBackgroundIsFailedNotDone) {
   EXPECT_TRUE(member_file_complete(member_path(job.dir, sweep.members[2])));
   EXPECT_TRUE(finisher.finish().empty());  // run_serial collected them
 }
+
+// The directory is listed once for stale temporaries, not before each
+// member: those present when the sweep starts are still removed, each under
+// its member's lock.
+TEST(Sweep, AResumedSweepRemovesItsMembersStaleTemporaries) {
+  const TempDir dir("stale");
+  const Sweep sweep = load_sweep(small_town());
+  SweepRunOptions options;
+  options.dir = (dir.path / "out").string();
+  options.quiet = true;
+  options.resume = true;
+  fs::create_directories(options.dir);
+  for (const auto& m : sweep.members)  // another host's: only the member's lock says it is stale
+    std::ofstream(fs::path(options.dir) / ("." + m.name + ".h5.tmp-elsewhere-1")) << "partial";
+  const SweepOutcome out = run_sweep(sweep, options, MpiSession(false));
+  EXPECT_EQ(out.ran, sweep.members.size());
+  EXPECT_EQ(leftovers(options.dir), std::vector<std::string>{});
+}

@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
+#include <mutex>
+#include <set>
 
 namespace gs {
 namespace {
@@ -341,6 +343,14 @@ fs::path directory_of(const std::string& path) {
 }  // namespace
 
 void remove_stale_temporaries(const std::string& dir_name) {
+  {
+    // Once per directory and process: a sweep calls this before every
+    // member, and listing a directory of 10,000 member files cost about 3 ms.
+    static std::mutex mutex;
+    static std::set<std::string> cleaned;
+    const std::lock_guard lock(mutex);
+    if (!cleaned.insert(dir_name.empty() ? "." : dir_name).second) return;
+  }
   const std::string prefix_host = temp_marker + host_name() + "-";
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir_name.empty() ? "." : dir_name, ec)) {

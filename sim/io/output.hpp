@@ -52,7 +52,8 @@ std::uint64_t expected_neighbourhood_bytes(std::size_t metrics, std::uint32_t re
                                            std::size_t neighbourhoods);
 
 // Deletes temporaries (.NAME.tmp-HOST-PID) left in dir by killed processes
-// of this host; those of live processes and other hosts are kept.
+// of this host; those of live processes and other hosts are kept. Once per
+// directory and process: processes that die later leave theirs to the next.
 void remove_stale_temporaries(const std::string& dir);
 
 // Inside a BackgroundFinisher, returns before the file is in place (see write_atomically).

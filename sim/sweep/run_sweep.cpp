@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <set>
 
 #include "sim/io/background_finisher.hpp"
 #include "sim/io/directory_sync.hpp"
@@ -149,6 +151,7 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepRunOptions& options, const
   // directory's flush) every member counted done is in place.
   BackgroundFinisher finisher;
   job.finisher = &finisher;
+  job.temporaries_at_start = std::make_shared<const std::set<std::string>>(list_temporaries(job.dir));
   if (!leader) {
     run_mpi(job, {}, out.results, mpi.rank(), mpi.size());
     finisher.finish();

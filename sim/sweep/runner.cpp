@@ -15,17 +15,30 @@ namespace gs {
 namespace {
 namespace fs = std::filesystem;
 
-// A killed run leaves its temporary file (".<name>.h5.tmp-<pid>") behind;
-// only this member's own are removed, and only under the member's lock, so
-// neither concurrent job-array tasks nor a second process on the same member
-// lose a live temporary.
-void remove_stale_temporaries(const std::string& dir, const std::string& file) {
+// A killed run leaves its temporary file (".<name>.h5.tmp-<host>-<pid>")
+// behind; only this member's own are removed, and only under the member's
+// lock, so neither concurrent job-array tasks nor a second process on the
+// same member lose a live temporary. One left after the sweep began (by a
+// process killed meanwhile) stays for the next run.
+void remove_stale_temporaries(const SweepJob& job, const std::string& file) {
   const std::string prefix = "." + file + ".tmp-";
+  const std::set<std::string> listed = job.temporaries_at_start ? std::set<std::string>{} : list_temporaries(job.dir);
+  const std::set<std::string>& names = job.temporaries_at_start ? *job.temporaries_at_start : listed;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove(entry.path(), ec);
+  for (auto it = names.lower_bound(prefix); it != names.end() && it->starts_with(prefix); ++it)
+    fs::remove(fs::path(job.dir) / *it, ec);
 }
 }  // namespace
+
+std::set<std::string> list_temporaries(const std::string& dir) {
+  std::set<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with(".") && name.find(".tmp-") != std::string::npos) names.insert(std::move(name));
+  }
+  return names;
+}
 
 std::string member_file_name(const SweepMember& m) { return m.name + ".h5"; }
 
@@ -36,7 +49,7 @@ MemberStatus run_member(const SweepJob& job, std::uint32_t index) {
   try {
     auto lock = std::make_shared<const FileLock>((fs::path(job.dir) / ("." + file + ".lock")).string(),
                                                  "sweep member " + job.sweep->members[index].name + " in " + job.dir);
-    remove_stale_temporaries(job.dir, file);
+    remove_stale_temporaries(job, file);
     ExecuteOptions options;
     options.quiet = true;
     options.worlds = job.worlds.get();

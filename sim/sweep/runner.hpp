@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,15 @@ struct SweepJob {
   // the next member runs; each member's lock is held until its file is in
   // place. finish_member_files() waits for it.
   BackgroundFinisher* finisher = nullptr;
+  // The temporaries in `dir` when this process's share of the sweep began
+  // (list_temporaries): a member's stale ones are looked up here, not by
+  // listing the directory before each member (at 10,000 members, about 3 ms
+  // each). Null: list the directory each time.
+  std::shared_ptr<const std::set<std::string>> temporaries_at_start;
 };
+
+// Names of the temporaries (".NAME.tmp-...") in dir.
+std::set<std::string> list_temporaries(const std::string& dir);
 
 // A member whose file failed after run_member returned "done": its flush or
 // rename on the finisher's thread failed (a full disk, say).
