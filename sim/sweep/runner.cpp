@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "sim/io/file_lock.hpp"
+#include "sim/io/output.hpp"
 #include "sim/run/execute.hpp"
 
 namespace gs {
@@ -93,11 +94,15 @@ std::vector<LateFailure> finish_member_files(const SweepJob& job) {
   if (job.finisher == nullptr) return late;
   std::map<std::string, std::uint32_t> member_of;  // target path -> member index
   for (const auto& m : job.sweep->members) member_of[(fs::path(job.dir) / member_file_name(m)).string()] = m.index;
+  std::string others;  // not a member's file: no member to fail, so the sweep fails
   for (FinishFailure& f : job.finisher->wait()) {
     const auto it = member_of.find(f.label);
-    // Only member files and their locks are handed over; a lock cannot fail to be released.
-    if (it != member_of.end()) late.push_back({it->second, std::move(f.message)});
+    if (it != member_of.end())
+      late.push_back({it->second, std::move(f.message)});
+    else
+      others += (others.empty() ? "" : "; ") + f.message;
   }
+  if (!others.empty()) throw OutputError(others);
   return late;
 }
 

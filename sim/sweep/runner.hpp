@@ -65,6 +65,7 @@ std::vector<std::uint32_t> longest_first(const SweepJob& job, std::vector<std::u
 
 // Waits until every member file this process handed to job.finisher is in
 // place (or failed) and returns those that failed. Without a finisher, none.
+// Throws OutputError for a failed file that is no member's.
 std::vector<LateFailure> finish_member_files(const SweepJob& job);
 
 // Marks the late failures failed in `results`, with a progress line each

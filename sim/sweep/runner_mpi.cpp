@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <deque>
+#include <exception>
 #include <string>
 #include <thread>
 #include <vector>
@@ -115,8 +116,17 @@ void work(const SweepJob& job) {
     int next = -1;
     MPI_Recv(&next, 1, MPI_INT, 0, tag_work, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     if (next < 0) {
-      const std::string late = encode_late(finish_member_files(job));
+      // Rank 0 waits for this message: it is sent even when finishing failed
+      // in a way no member can carry, and that error is thrown after.
+      std::string late;
+      std::exception_ptr error;
+      try {
+        late = encode_late(finish_member_files(job));
+      } catch (...) {
+        error = std::current_exception();
+      }
       MPI_Send(late.data(), static_cast<int>(late.size()), MPI_CHAR, 0, tag_late, MPI_COMM_WORLD);
+      if (error) std::rethrow_exception(error);
       return;
     }
     const auto index = static_cast<std::uint32_t>(next);
