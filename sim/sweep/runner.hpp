@@ -18,7 +18,8 @@ namespace gs {
 struct MemberStatus {
   std::string status = "missing";  // done, done-earlier, failed, missing
   double wall_seconds = std::numeric_limits<double>::quiet_NaN();
-  // Of that, writing the member's HDF5 file (build, write, fsync, rename);
+  // Of that, writing the member's HDF5 file (build and write; in a sweep the
+  // fsync and rename follow on the finisher's thread, off this time);
   // known where the member ran (not sent between MPI ranks).
   double output_seconds = std::numeric_limits<double>::quiet_NaN();
   std::string message;  // why it failed
