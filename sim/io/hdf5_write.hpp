@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/io/hdf5_handle.hpp"
@@ -57,7 +58,15 @@ class MemoryFile {
       }
       done += static_cast<std::size_t>(n);
     }
-    // Flushed here, through the descriptor that wrote it: one fsync, no reopening.
+    // Flushed here, through the descriptor that wrote it: one fsync, no
+    // reopening; unless a BackgroundFinisher will (FlushOnSave).
+    if (!flush_on_save()) {
+      if (::close(fd) != 0) {
+        note_write_failure();
+        throw OutputError(path_ + ": cannot write: " + std::strerror(errno));
+      }
+      return;
+    }
     if (::fsync(fd) != 0 && errno != EINVAL) {
       const int err = errno;
       ::close(fd);
@@ -78,7 +87,23 @@ class MemoryFile {
     return path;
   }
 
+  // While one is alive on this thread, save() writes without flushing (or not).
+  class FlushOnSave {
+   public:
+    explicit FlushOnSave(bool flush) : before_(std::exchange(flush_on_save(), flush)) {}
+    ~FlushOnSave() { flush_on_save() = before_; }
+    FlushOnSave(const FlushOnSave&) = delete;
+    FlushOnSave& operator=(const FlushOnSave&) = delete;
+
+   private:
+    bool before_;
+  };
+
  private:
+  static bool& flush_on_save() {
+    static thread_local bool flush = true;
+    return flush;
+  }
   static Handle create(const std::string& path, std::size_t increment) {
     const Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
     check(H5Pset_fapl_core(access, increment, 0), "use the in-memory file driver");

@@ -1,4 +1,5 @@
 #include "sim/io/output.hpp"
+#include "sim/io/background_finisher.hpp"
 #include "sim/io/directory_sync.hpp"
 #include "sim/io/hdf5_write.hpp"
 
@@ -15,6 +16,8 @@
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
+#include <mutex>
+#include <set>
 
 namespace gs {
 namespace {
@@ -284,7 +287,11 @@ void fsync_path(const std::string& path, int flags) {
   const int rc = ::fsync(fd);
   const int err = errno;
   ::close(fd);
-  if (rc != 0 && err != EINVAL) throw OutputError(path + ": cannot flush to disk: " + std::strerror(err));
+  if (rc != 0 && err != EINVAL) {
+    errno = err;
+    hdf5::note_write_failure();
+    throw OutputError(path + ": cannot flush to disk: " + std::strerror(err));
+  }
 }
 
 // Temporaries are named .NAME.tmp-HOST-PID, so a later run can tell those
@@ -336,6 +343,14 @@ fs::path directory_of(const std::string& path) {
 }  // namespace
 
 void remove_stale_temporaries(const std::string& dir_name) {
+  {
+    // Once per directory and process: a sweep calls this before every
+    // member, and listing a directory of 10,000 member files cost about 3 ms.
+    static std::mutex mutex;
+    static std::set<std::string> cleaned;
+    const std::lock_guard lock(mutex);
+    if (!cleaned.insert(dir_name.empty() ? "." : dir_name).second) return;
+  }
   const std::string prefix_host = temp_marker + host_name() + "-";
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir_name.empty() ? "." : dir_name, ec)) {
@@ -416,27 +431,19 @@ std::uint64_t expected_neighbourhood_bytes(std::size_t metrics, std::uint32_t re
          64 * 1024;
 }
 
-void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
-                      std::uint64_t expected_bytes, bool replace_read_only) {
-  check_target(path, replace_read_only);
-  const std::string temp = temporary_name(path);
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
-  hdf5::write_failure_errno() = 0;
-  hdf5::MemoryFile::flushed_file().clear();
+namespace {
+
+// Called in a catch block for a failed write or finish of `temp`: removes
+// it and rethrows the error, saying when the disk is full and that nothing
+// was left at `path`.
+[[noreturn]] void fail_atomic_write(const std::string& temp, const std::string& path, std::uint64_t expected_bytes) {
+  std::error_code ec;
+  std::filesystem::remove(temp, ec);
   try {
-    std::filesystem::remove(temp);
-    write(temp);
-    if (hdf5::MemoryFile::flushed_file() != temp) fsync_path(temp, O_RDONLY);
-    if (std::rename(temp.c_str(), path.c_str()) != 0)
-      throw OutputError(path + ": cannot rename the finished file into place: " + std::strerror(errno));
-    flush_directory_after_rename(directory_of(path).string());
+    throw;
   } catch (const DiskFullError& e) {  // a writer of its own (a text file) saw the disk full
-    std::error_code ec;
-    std::filesystem::remove(temp, ec);
     throw DiskFullError(std::string(e.what()) + "; nothing was left at " + path);
   } catch (const OutputError& e) {
-    std::error_code ec;
-    std::filesystem::remove(temp, ec);
     const std::uint64_t free = free_bytes(directory_of(path));
     const int seen = hdf5::write_failure_errno();
     if (seen != 0 || free < expected_bytes)
@@ -445,11 +452,47 @@ void write_atomically(const std::string& path, const std::function<void(const st
                                          : megabytes(free) + " free in '" + directory_of(path).string() + "'") +
                           "); nothing was left at " + path);
     throw OutputError(std::string(e.what()) + "; nothing was left at " + path);
-  } catch (...) {
-    std::error_code ec;
-    std::filesystem::remove(temp, ec);
-    throw;
   }
+}
+
+// The second half of an atomic write, on the writer's thread or a
+// BackgroundFinisher's: flush the written temporary (unless its writer
+// did), rename it into place, flush the directory (now or deferred).
+void finish_atomic_write(const std::string& temp, const std::string& path, bool flushed, std::uint64_t expected_bytes) {
+  try {
+    hdf5::write_failure_errno() = 0;
+    if (!flushed) fsync_path(temp, O_RDONLY);
+    if (std::rename(temp.c_str(), path.c_str()) != 0)
+      throw OutputError(path + ": cannot rename the finished file into place: " + std::strerror(errno));
+    flush_directory_after_rename(directory_of(path).string());
+  } catch (...) {
+    fail_atomic_write(temp, path, expected_bytes);
+  }
+}
+
+}  // namespace
+
+void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
+                      std::uint64_t expected_bytes, bool replace_read_only, Finishing finishing) {
+  check_target(path, replace_read_only);
+  const std::string temp = temporary_name(path);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are reported by us, once
+  hdf5::write_failure_errno() = 0;
+  hdf5::MemoryFile::flushed_file().clear();
+  BackgroundFinisher* const finisher = finishing == Finishing::may_defer ? BackgroundFinisher::active() : nullptr;
+  // Handed over, the file is flushed on the finisher's thread: not here too.
+  const hdf5::MemoryFile::FlushOnSave flush_on_save(finisher == nullptr);
+  try {
+    std::filesystem::remove(temp);
+    write(temp);
+  } catch (...) {
+    fail_atomic_write(temp, path, expected_bytes);
+  }
+  if (finisher != nullptr) {
+    finisher->hand_over([temp, path, expected_bytes] { finish_atomic_write(temp, path, false, expected_bytes); }, path);
+    return;
+  }
+  finish_atomic_write(temp, path, hdf5::MemoryFile::flushed_file() == temp, expected_bytes);
 }
 
 void write_output(const std::string& path, const OutputHeader& header, const RunResult& result) {
@@ -458,7 +501,7 @@ void write_output(const std::string& path, const OutputHeader& header, const Run
       expected_output_bytes(result.metrics.size(), header.replicates, header.steps) +
           expected_neighbourhood_bytes(result.neighbourhood_metrics.size(), header.replicates, header.steps,
                                        result.neighbourhoods.size()),
-      header.replace_read_only);
+      header.replace_read_only, Finishing::may_defer);
 }
 
 }  // namespace gs

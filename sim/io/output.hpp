@@ -52,16 +52,28 @@ std::uint64_t expected_neighbourhood_bytes(std::size_t metrics, std::uint32_t re
                                            std::size_t neighbourhoods);
 
 // Deletes temporaries (.NAME.tmp-HOST-PID) left in dir by killed processes
-// of this host; those of live processes and other hosts are kept.
+// of this host; those of live processes and other hosts are kept. Once per
+// directory and process: processes that die later leave theirs to the next.
 void remove_stale_temporaries(const std::string& dir);
 
+// Inside a BackgroundFinisher, returns before the file is in place (see write_atomically).
 void write_output(const std::string& path, const OutputHeader& header, const RunResult& result);
+
+// Whether write_atomically may leave the flush and rename to the process's
+// BackgroundFinisher (background_finisher.hpp), when one is active: only
+// result files (write_output), whose writers learn of a late failure from
+// the finisher. Other files (checkpoints, indexes) are in place on return.
+enum class Finishing { now, may_defer };
 
 // Calls write(temp) to create the file under a temporary name beside `path`,
 // flushes it to disk and renames it into place; on any error the temporary
 // file is removed and `path` is untouched. Used for every file we write.
-// expected_bytes lets the error say when the disk is full.
+// expected_bytes lets the error say when the disk is full. With may_defer
+// and an active BackgroundFinisher, returns once the temporary is written and
+// handed over; the finisher flushes and renames it (its errors are reported
+// by the finisher, not thrown here).
 void write_atomically(const std::string& path, const std::function<void(const std::string& temp)>& write,
-                      std::uint64_t expected_bytes = 0, bool replace_read_only = false);
+                      std::uint64_t expected_bytes = 0, bool replace_read_only = false,
+                      Finishing finishing = Finishing::now);
 
 }  // namespace gs

@@ -2,8 +2,11 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
+#include <set>
 
+#include "sim/io/background_finisher.hpp"
 #include "sim/io/directory_sync.hpp"
 #include "sim/io/file_lock.hpp"
 #include "sim/io/output.hpp"
@@ -102,7 +105,7 @@ MemberStatus run_sweep_member(const Sweep& sweep, std::uint32_t index, const Swe
 
 SweepOutcome run_sweep(const Sweep& sweep, const SweepRunOptions& options, const MpiSession& mpi) {
   const bool leader = mpi.rank() == 0;
-  const SweepJob job = job_for(sweep, options);
+  SweepJob job = job_for(sweep, options);
   SweepOutcome out;
   out.results.resize(sweep.members.size());
 
@@ -143,8 +146,15 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepRunOptions& options, const
   // holding the renames at most once a second, and by the end of this
   // process's share of the sweep (docs/reliability.md).
   DeferredDirectorySync directory_sync;
+  // Member files are flushed and renamed on its thread while the next member
+  // runs; run_serial and run_mpi wait for it, so that by the index (and the
+  // directory's flush) every member counted done is in place.
+  BackgroundFinisher finisher;
+  job.finisher = &finisher;
+  job.temporaries_at_start = std::make_shared<const std::set<std::string>>(list_temporaries(job.dir));
   if (!leader) {
     run_mpi(job, {}, out.results, mpi.rank(), mpi.size());
+    finisher.finish();
     directory_sync.finish();
     return out;
   }
@@ -156,6 +166,7 @@ SweepOutcome run_sweep(const Sweep& sweep, const SweepRunOptions& options, const
     run_mpi(job, todo, out.results, mpi.rank(), mpi.size());
   else
     run_serial(job, todo, out.results);
+  finisher.finish();  // empty already: run_serial and run_mpi waited for it
   directory_sync.finish();
   if (options.write_index) write_index(job.dir, sweep, out.results);
   for (const auto& m : sweep.members)

@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <deque>
+#include <exception>
 #include <string>
 #include <thread>
+#include <vector>
 #endif
 
 namespace gs {
@@ -19,6 +21,7 @@ namespace {
 
 constexpr int tag_report = 1;  // worker -> rank 0: "" (ready) or a finished member's status
 constexpr int tag_work = 2;  // rank 0 -> worker: member index, or -1 to stop
+constexpr int tag_late = 3;  // worker -> rank 0, once stopped: its late failures (encode_late)
 
 std::string encode(std::uint32_t index, const MemberStatus& st) {
   char wall[64];
@@ -34,6 +37,47 @@ std::uint32_t decode(const std::string& text, MemberStatus& st) {
   return static_cast<std::uint32_t>(std::stoul(text.substr(0, a)));
 }
 
+// Each failure as "<index>\n<message length>\n<message>".
+std::string encode_late(const std::vector<LateFailure>& failures) {
+  std::string text;
+  for (const LateFailure& f : failures)
+    text += std::to_string(f.index) + "\n" + std::to_string(f.message.size()) + "\n" + f.message;
+  return text;
+}
+
+std::vector<LateFailure> decode_late(const std::string& text) {
+  std::vector<LateFailure> failures;
+  for (std::size_t at = 0; at < text.size();) {
+    const auto a = text.find('\n', at), b = text.find('\n', a + 1);
+    LateFailure f;
+    f.index = static_cast<std::uint32_t>(std::stoul(text.substr(at, a - at)));
+    const std::size_t length = std::stoul(text.substr(a + 1, b - a - 1));
+    f.message = text.substr(b + 1, length);
+    failures.push_back(std::move(f));
+    at = b + 1 + length;
+  }
+  return failures;
+}
+
+// A message of `tag` from any rank. Polled with short sleeps rather than a
+// blocking receive: OpenMPI spins in MPI_Recv, and rank 0 should leave its
+// core to the workers.
+std::string receive_text(int tag, int& source) {
+  int ready = 0;
+  MPI_Status probe;
+  for (;;) {
+    MPI_Iprobe(MPI_ANY_SOURCE, tag, MPI_COMM_WORLD, &ready, &probe);
+    if (ready) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // 1,000 wake-ups a second cost little
+  }
+  int length = 0;
+  MPI_Get_count(&probe, MPI_CHAR, &length);
+  std::string text(static_cast<std::size_t>(length), '\0');
+  MPI_Recv(text.data(), length, MPI_CHAR, probe.MPI_SOURCE, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  source = probe.MPI_SOURCE;
+  return text;
+}
+
 void hand_out(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::vector<MemberStatus>& results,
               int size) {
   std::deque<std::uint32_t> queue;
@@ -41,24 +85,13 @@ void hand_out(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::
   int working = size - 1;
   std::size_t finished = 0;
   while (working > 0) {
-    // Poll with short sleeps rather than a blocking receive: OpenMPI spins in
-    // MPI_Recv, and rank 0 should leave its core to the workers.
-    int ready = 0;
-    MPI_Status probe;
-    for (;;) {
-      MPI_Iprobe(MPI_ANY_SOURCE, tag_report, MPI_COMM_WORLD, &ready, &probe);
-      if (ready) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // 1,000 wake-ups a second cost little
-    }
-    int length = 0;
-    MPI_Get_count(&probe, MPI_CHAR, &length);
-    std::string text(static_cast<std::size_t>(length), '\0');
-    MPI_Recv(text.data(), length, MPI_CHAR, probe.MPI_SOURCE, tag_report, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    int source = 0;
+    const std::string text = receive_text(tag_report, source);
     if (!text.empty()) {
       MemberStatus st;
       const std::uint32_t index = decode(text, st);
       results[index] = st;
-      report_member(job, index, st, ++finished, todo.size(), probe.MPI_SOURCE);
+      report_member(job, index, st, ++finished, todo.size(), source);
     }
     int next = -1;
     if (!queue.empty()) {
@@ -67,7 +100,12 @@ void hand_out(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::
     } else {
       --working;
     }
-    MPI_Send(&next, 1, MPI_INT, probe.MPI_SOURCE, tag_work, MPI_COMM_WORLD);
+    MPI_Send(&next, 1, MPI_INT, source, tag_work, MPI_COMM_WORLD);
+  }
+  // Every worker, once stopped, says which of its "done" members' files then failed.
+  for (int r = 1; r < size; ++r) {
+    int source = 0;
+    record_late_failures(job, decode_late(receive_text(tag_late, source)), results, todo.size(), source);
   }
 }
 
@@ -77,7 +115,20 @@ void work(const SweepJob& job) {
     MPI_Send(report.data(), static_cast<int>(report.size()), MPI_CHAR, 0, tag_report, MPI_COMM_WORLD);
     int next = -1;
     MPI_Recv(&next, 1, MPI_INT, 0, tag_work, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    if (next < 0) return;
+    if (next < 0) {
+      // Rank 0 waits for this message: it is sent even when finishing failed
+      // in a way no member can carry, and that error is thrown after.
+      std::string late;
+      std::exception_ptr error;
+      try {
+        late = encode_late(finish_member_files(job));
+      } catch (...) {
+        error = std::current_exception();
+      }
+      MPI_Send(late.data(), static_cast<int>(late.size()), MPI_CHAR, 0, tag_late, MPI_COMM_WORLD);
+      if (error) std::rethrow_exception(error);
+      return;
+    }
     const auto index = static_cast<std::uint32_t>(next);
     report = encode(index, run_member(job, index));
   }
