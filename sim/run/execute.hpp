@@ -77,7 +77,8 @@ struct ExecuteSummary {
   std::uint64_t edges = 0;
   double graph_seconds = 0;
   double run_seconds = 0;
-  double output_seconds = 0;  // writing the HDF5 file: create, write, verify, fsync, rename
+  double output_seconds = 0;  // writing the HDF5 file: create, write, verify (and, but for a sweep's members, whose
+                              // files finish in the background, fsync and rename)
   RunResult result;
 };
 
