@@ -13,17 +13,27 @@
 using namespace gs;
 
 namespace {
-void expect_streams_match(void (*make)(std::uint64_t, std::uint32_t, Purpose, std::size_t, unsigned, std::size_t,
-                                       std::uint32_t*)) {
+using MakeWords = void (*)(std::uint64_t, std::uint32_t, std::uint32_t, std::uint32_t, Purpose, std::size_t, unsigned,
+                          std::size_t, std::uint32_t*);
+
+// replicate and step as Stream's first two counter words (0 for the generators' streams).
+void expect_streams_match(MakeWords make, std::uint32_t replicate = 0, std::uint32_t step = 0) {
   constexpr std::size_t stride = 40, n = 37;  // n not a multiple of the vector width
   constexpr unsigned blocks = 2;
   const std::uint64_t seed = 0x0123456789ABCDEFull;
   const std::uint32_t agent0 = 0xFFFFFFF0u;  // agent ids wrap around 2^32
   std::vector<std::uint32_t> words(4 * blocks * stride, 0);
-  make(seed, agent0, 9, n, blocks, stride, words.data());
+  make(seed, replicate, step, agent0, 9, n, blocks, stride, words.data());
   for (std::size_t i = 0; i < n; ++i) {
     const auto agent = static_cast<std::uint32_t>(agent0 + i);
-    Stream expected(seed, 0, 0, agent, 9);
+    Stream expected(seed, replicate, step, agent, 9);
+    if (replicate != 0 || step != 0) {  // BatchedStream's own blocks are Stream(seed, 0, 0, ...)'s
+      for (unsigned k = 0; k < 2 * blocks; ++k) {
+        const double u = uniform_from_words(words[2 * k * stride + i], words[(2 * k + 1) * stride + i]);
+        ASSERT_EQ(u, expected.uniform()) << "stream " << i << " draw " << k;
+      }
+      continue;
+    }
     BatchedStream actual(words.data() + i, stride, 4 * blocks, seed, agent, 9);
     for (int draw = 0; draw < 6; ++draw) {  // 12 words: 8 batched, 4 made by the reader
       ASSERT_EQ(actual.uniform(), expected.uniform()) << "stream " << i << " draw " << draw;
@@ -35,18 +45,31 @@ void expect_streams_match(void (*make)(std::uint64_t, std::uint32_t, Purpose, st
 }
 }  // namespace
 
-TEST(StreamWords, DispatchedBatchMatchesStream) { expect_streams_match(stream_words); }
+TEST(StreamWords, DispatchedBatchMatchesStream) {
+  const MakeWords dispatched = [](std::uint64_t seed, std::uint32_t replicate, std::uint32_t step,
+                                   std::uint32_t agent0, Purpose purpose, std::size_t n, unsigned blocks,
+                                   std::size_t stride, std::uint32_t* words) {
+    stream_words(seed, replicate, step, agent0, purpose, n, blocks, stride, words);
+  };
+  expect_streams_match(dispatched);
+  expect_streams_match(dispatched, 41, 0x74696573u);
+}
 
-TEST(StreamWords, PortableBatchMatchesStream) { expect_streams_match(detail::stream_words_generic); }
+TEST(StreamWords, PortableBatchMatchesStream) {
+  expect_streams_match(detail::stream_words_generic);
+  expect_streams_match(detail::stream_words_generic, 41, 0x74696573u);
+}
 
 #if defined(__x86_64__)
 TEST(StreamWords, Avx2BatchMatchesStream) {
   if (!host_supports(VectorLevel::avx2)) GTEST_SKIP() << "this CPU lacks avx2";
   expect_streams_match(detail::stream_words_avx2);
+  expect_streams_match(detail::stream_words_avx2, 41, 0x74696573u);
 }
 
 TEST(StreamWords, Avx512BatchMatchesStream) {
   if (!host_supports(VectorLevel::avx512)) GTEST_SKIP() << "this CPU lacks avx512";
   expect_streams_match(detail::stream_words_avx512);
+  expect_streams_match(detail::stream_words_avx512, 41, 0x74696573u);
 }
 #endif

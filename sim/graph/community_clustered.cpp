@@ -10,14 +10,16 @@
 //   - each resident starts a heavy-tailed number of further ties (Poisson
 //     with a lognormal sociability of mean 1): friends in their focus (layer
 //     friends), acquaintances in the neighbourhood, in nearby neighbourhoods
-//     of the region and elsewhere in the country (layer acquaintance);
+//     of the region and elsewhere in the country (layer acquaintance). They
+//     are drawn per neighbourhood and kind: a Poisson total, each tie's
+//     starter in proportion to sociability (the same law);
 //   - homophily: residents are sorted into foci by constituency group with
 //     probability `group_homophily`, and long-range ties go to neighbourhoods
 //     of similar deprivation rank (McPherson, Smith-Lovin & Cook 2001).
 // A tie's layer is the closest context its two ends share (household, then
 // close circle, then focus), so it does not depend on how the tie was drawn.
-// Counter-based streams keyed by (seed, citizen, purpose): the graph is the
-// same for any thread count. Parameters and sources: docs/graphs.md.
+// Counter-based streams keyed by (seed, citizen or neighbourhood, purpose):
+// the graph is the same for any thread count. Parameters and sources: docs/graphs.md.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -67,16 +69,16 @@ std::vector<ParamSpec> clustered_fabric_params() {
 
 namespace {
 
-using clustered::batch;
-using clustered::clustered_ties;
 using clustered::for_each_circle;
+using clustered::HoodWords;
 using clustered::Placement;
-using clustered::poisson_count;
 using clustered::scaled;
 using clustered::Shape;
 using clustered::shape_of;
 using clustered::sociabilities;
-using clustered::tie_blocks;
+using clustered::SociabilityAlias;
+using clustered::tie_counts;
+using clustered::TieCounts;
 using clustered::weighted_pick;
 
 class ClusteredFabric {
@@ -110,8 +112,8 @@ class ClusteredFabric {
 
  private:
   struct Scratch {
-    alignas(64) std::uint32_t words[4 * tie_blocks * batch];
     Placement placement;
+    SociabilityAlias alias;
     std::vector<std::uint32_t> sociability;  // the leaving pass's bins: no placement needed
     std::vector<std::uint32_t> household;  // [local index]: the household's index in the neighbourhood
   };
@@ -152,9 +154,9 @@ class ClusteredFabric {
 
   // Emits neighbourhood h's edges with their layers; with `leaving`, only
   // those that may leave the chunk (long-range ties and, for pieces of
-  // regions, regional ones), reading the others' words without using them so
-  // that the streams stay in step. Returns how many edges the full call emits
-  // at most. A tie's layer is the closest context its two ends share:
+  // regions, regional ones), which come first in the neighbourhood's words,
+  // so that pass stops reading after them. Returns how many edges the full
+  // call emits at most. A tie's layer is the closest context its two ends share:
   // household (0), else acquaintance (3) less one for a shared focus and one
   // more for a shared circle (which implies the focus); ends in different
   // neighbourhoods share none (so ties that leave the chunk are all 3).
@@ -188,8 +190,6 @@ class ClusteredFabric {
     else
       sociabilities(seed_, first, n, scratch.sociability);
     const std::vector<std::uint32_t>& bins = only_leaving ? scratch.sociability : place.bin;
-    // Kinds of tie (from their first word) that may leave the chunk.
-    const std::uint64_t leave_cut = base_.chunks_split_regions ? shape_.local_cut : shape_.regional_cut;
     // The layer of a tie between residents l and r of h (local indices).
     auto layer_in_hood = [&](std::uint32_t l, std::uint32_t r) {
       const unsigned shared = unsigned{place.focus[l] == place.focus[r]} + unsigned{place.circle[l] == place.circle[r]};
@@ -216,81 +216,42 @@ class ClusteredFabric {
         }
     });
 
-    std::uint32_t* const words = scratch.words;
-    for (std::uint32_t b0 = 0; b0 < n; b0 += batch) {
-      const std::size_t m = std::min<std::size_t>(batch, n - b0);
-      const auto agent0 = static_cast<std::uint32_t>(first + b0);
-      stream_words(seed_, agent0, clustered_ties, m, tie_blocks, batch, words);
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::uint32_t local = b0 + static_cast<std::uint32_t>(i);
-        const auto id = static_cast<NodeId>(first + local);
-        BatchedStream rng(words + i, batch, 4 * tie_blocks, seed_, id, clustered_ties);
-        // Ties started: Poisson with a mean in proportion to sociability.
-        const std::uint32_t b = bins[local];
-        const Shape::Started& started = shape_.started[b];
-        const std::uint32_t count = poisson_count(rng.uniform(), started.mean, started.none);
-        emitted += count;
-        // The leaving pass with every word in the batch: one branch a tie (on
-        // whether it may leave, usually not) instead of the kinds' chain;
-        // friends and local acquaintances take two words, the others three.
-        if constexpr (only_leaving) {
-          if (2 + 3 * std::uint64_t{count} <= 4 * tie_blocks) {
-            const std::uint32_t* const column = words + i;
-            std::uint32_t k = 2;  // after the uniform's two words
-            for (std::uint32_t t = 0; t < count; ++t) {
-              const std::uint32_t kind = column[batch * k];
-              if (kind >= leave_cut) {
-                const std::uint32_t w1 = column[batch * (k + 1)], w2 = column[batch * (k + 2)];
-                emit(id, kind < shape_.regional_cut ? regional_tie(h, w1, w2) : long_range_tie(h, w1, w2), 3u);
-              }
-              k += 2 + unsigned{kind >= shape_.local_cut};
-            }
-            continue;
-          }
-        }
-        // The ties, reading words with next(). Friends and local
-        // acquaintances never leave: the leaving pass passes over their word.
-        auto tie_loop = [&](auto&& next) {
-          for (std::uint32_t t = 0; t < count; ++t) {
-            const std::uint32_t kind = next();
-            if (kind < shape_.friend_cut) {
-              const std::uint32_t w = next();
-              if constexpr (!only_leaving) {
-                // Friends are chosen in proportion to their sociability too.
-                const std::uint32_t f = place.focus[local], a = place.focus_start[f], b = place.focus_start[f + 1];
-                if (b - a < 2) continue;
-                const std::uint32_t q = weighted_pick(place.by_position, a, b, place.position[local], w);
-                const std::uint32_t r = place.member[q];
-                emit(id, NodeId(first + r),
-                     (2u - unsigned{place.circle[local] == place.circle[r]}) *
-                         unsigned{household[local] != household[r]});
-              }
-            } else if (kind < shape_.local_cut) {
-              const std::uint32_t w = next();
-              if constexpr (!only_leaving) {
-                if (n < 2) continue;
-                const std::uint32_t r = place.acquaintance(w, n, local);
-                emit(id, NodeId(first + r), layer_in_hood(local, r));
-              }
-            } else if (kind < shape_.regional_cut) {
-              const std::uint32_t w1 = next(), w2 = next();
-              if (!only_leaving || base_.chunks_split_regions) emit_far(id, local, regional_tie(h, w1, w2));
-            } else {
-              const std::uint32_t w1 = next(), w2 = next();
-              emit_far(id, local, long_range_tie(h, w1, w2));
-            }
-          }
-        };
-        // Usually every word is in the batch: then they are read with the
-        // index in a register (the stream's own index makes a chain through
-        // memory), and the stream only for the rest.
-        if (2 + 3 * std::uint64_t{count} <= 4 * tie_blocks) {
-          const std::uint32_t* const column = words + i;
-          std::uint32_t k = 2;  // after the uniform's two words
-          tie_loop([&] { return column[batch * k++]; });
-        } else {
-          tie_loop([&] { return rng.next_word(); });
-        }
+    // The ties residents start, kind by kind, each from a starter chosen in
+    // proportion to sociability (tie_counts): no branch on a tie's kind.
+    SociabilityAlias& alias = scratch.alias;
+    alias.build(bins, n, shape_);
+    HoodWords words(seed_, static_cast<std::uint32_t>(h));
+    const TieCounts started = tie_counts(words, alias.total, shape_);
+    emitted += started.total();
+    for (std::uint64_t t = 0; t < started.long_range; ++t) {
+      const std::uint32_t from = alias.pick(words.next());
+      const std::uint32_t w1 = words.next(), w2 = words.next();
+      emit_far(NodeId(first + from), from, long_range_tie(h, w1, w2));
+    }
+    // Regional ties leave only pieces of regions; the ties after them never do.
+    if (only_leaving && !base_.chunks_split_regions) return emitted;
+    for (std::uint64_t t = 0; t < started.regional; ++t) {
+      const std::uint32_t from = alias.pick(words.next());
+      const std::uint32_t w1 = words.next(), w2 = words.next();
+      emit_far(NodeId(first + from), from, regional_tie(h, w1, w2));
+    }
+    if constexpr (!only_leaving) {
+      // Acquaintances in the neighbourhood are chosen in proportion to their sociability too.
+      for (std::uint64_t t = 0; t < started.local; ++t) {
+        const std::uint32_t from = alias.pick(words.next()), w = words.next();
+        if (n < 2) continue;
+        const std::uint32_t r = alias.pick_other(w, from);
+        emit(NodeId(first + from), NodeId(first + r), layer_in_hood(from, r));
+      }
+      // And friends in the starter's focus.
+      for (std::uint64_t t = 0; t < started.friends; ++t) {
+        const std::uint32_t from = alias.pick(words.next()), w = words.next();
+        const std::uint32_t f = place.focus[from], a = place.focus_start[f], b = place.focus_start[f + 1];
+        if (b - a < 2) continue;
+        const std::uint32_t q = weighted_pick(place.by_position, a, b, place.position[from], w);
+        const std::uint32_t r = place.member[q];
+        emit(NodeId(first + from), NodeId(first + r),
+             (2u - unsigned{place.circle[from] == place.circle[r]}) * unsigned{household[from] != household[r]});
       }
     }
     return emitted;

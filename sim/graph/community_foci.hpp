@@ -15,10 +15,11 @@
 
 namespace gs::clustered {
 
-enum : Purpose { focus_placement = 16, clustered_ties = 17 };
+// Purpose 17 drew each citizen's ties up to branch fabric2; it is kept free so
+// that no later stream repeats those words.
+enum : Purpose { focus_placement = 16, hood_ties = 18 };
 
-constexpr std::size_t batch = 256;  // citizens whose streams are made at once
-constexpr unsigned tie_blocks = 8;  // 32 words: most citizens need no more
+constexpr std::size_t batch = 256;  // citizens whose placement streams are made at once
 
 // An integer in [0, n) from one 32-bit word by multiply-shift (Lemire 2019
 // without the rejection step), so every draw takes exactly one word and a
@@ -33,22 +34,14 @@ inline std::uint32_t scaled(std::uint32_t word, std::uint32_t n) {
 struct Shape {
   std::uint32_t circle_size = 1, focus_size = 1;
   std::uint64_t homophily_cut = 0;  // a word below it: the citizen's focus is sorted by their group
-  // A started tie's kind from one word: below friend_cut a friend in the
-  // focus, then a local, a regional and a long-range acquaintance.
-  std::uint64_t friend_cut = 0, local_cut = 0, regional_cut = 0;
+  // Mean ties of each kind a citizen of sociability 1 starts: friends in the
+  // focus, acquaintances in the neighbourhood, the region and the country.
+  double friend_ties = 0, local_ties = 0, regional_ties = 0, long_range_ties = 0;
   std::int64_t radius = 1;
   std::int64_t rank_spread = 0;  // in neighbourhoods of the national deprivation order
-  double started_ties = 0;  // mean ties a citizen of sociability 1 starts
   // Sociability from a word's top bits: the lognormal's value at the middle
-  // of each of sociability_bins equal-probability bins, scaled to mean 1, and
-  // exp(-mean ties started) for each, for the Poisson draw.
-  std::vector<double> sociability, no_ties;
-  // Per bin, the two numbers of the Poisson draw side by side (one cache line
-  // a citizen, not two): mean ties started and exp(-mean).
-  struct Started {
-    double mean, none;
-  };
-  std::vector<Started> started;
+  // of each of sociability_bins equal-probability bins, scaled to mean 1.
+  std::vector<double> sociability;
 };
 
 constexpr unsigned sociability_bits = 13;  // 8,192 bins: the largest is 3.8 sd above the mean
@@ -69,29 +62,17 @@ inline Shape shape_of(const ParamValues& p, std::uint64_t hoods) {
   s.focus_size = static_cast<std::uint32_t>(p.integer("clustered.focus_size"));
   constexpr double words = 4294967296.0;
   s.homophily_cut = static_cast<std::uint64_t>(std::llround(p.real("clustered.group_homophily") * words));
-  const double friends = p.real("clustered.friend_ties"), local = p.real("clustered.local_ties");
-  const double regional = p.real("clustered.regional_ties"), longr = p.real("clustered.long_range_ties");
-  const double total = friends + local + regional + longr;
-  auto cut = [&](double share) { return static_cast<std::uint64_t>(std::llround(share / total * words)); };
-  if (total > 0) {
-    s.friend_cut = cut(friends);
-    s.local_cut = cut(friends + local);
-    s.regional_cut = cut(friends + local + regional);
-  }
-  s.started_ties = total;
+  s.friend_ties = p.real("clustered.friend_ties");
+  s.local_ties = p.real("clustered.local_ties");
+  s.regional_ties = p.real("clustered.regional_ties");
+  s.long_range_ties = p.real("clustered.long_range_ties");
   const double log_sd = p.real("clustered.sociability_sd");
   constexpr std::size_t bins = std::size_t{1} << sociability_bits;
   s.sociability.resize(bins);
   double sum = 0;
   for (std::size_t i = 0; i < bins; ++i)
     sum += s.sociability[i] = std::exp(log_sd * normal_quantile((static_cast<double>(i) + 0.5) / bins));
-  s.no_ties.resize(bins);
-  for (std::size_t i = 0; i < bins; ++i) {
-    s.sociability[i] *= static_cast<double>(bins) / sum;
-    s.no_ties[i] = std::exp(-total * s.sociability[i]);
-  }
-  s.started.resize(bins);
-  for (std::size_t i = 0; i < bins; ++i) s.started[i] = {total * s.sociability[i], s.no_ties[i]};
+  for (std::size_t i = 0; i < bins; ++i) s.sociability[i] *= static_cast<double>(bins) / sum;
   s.radius = p.integer("regional_radius");
   s.rank_spread = std::llround(p.real("clustered.deprivation_spread") * static_cast<double>(hoods));
   return s;
@@ -138,9 +119,9 @@ inline void sociabilities(std::uint64_t seed, std::uint64_t first, std::uint32_t
 }
 
 // Poisson by inversion from one uniform: the count k at which the
-// cumulative probability first exceeds u, given P(0) = no_ties.
+// cumulative probability first exceeds u, given P(0) = no_ties = exp(-mean).
 // (Reciprocals from a table for small k: a division per step would be the
-// loop's critical path.)
+// loop's critical path.) For small means: see poisson_draw.
 constexpr auto reciprocals = [] {
   std::array<double, 64> of{};
   for (std::size_t k = 1; k < of.size(); ++k) of[k] = 1.0 / static_cast<double>(k);
@@ -157,6 +138,29 @@ inline std::uint32_t poisson_count(double u, double mean, double no_ties) {
     if (pmf < 1e-300 && k > mean) break;  // beyond what a uniform resolves
   }
   return k;
+}
+
+// Poisson(mean) from uniform() draws, exactly: by inversion below a mean of
+// 10, else by Hoermann's (1993) transformed rejection with squeeze (PTRS, as
+// NumPy draws large means), whose cost does not grow with the mean: a
+// neighbourhood's ties of one kind number in the thousands.
+template <class Uniform>
+std::uint64_t poisson_draw(Uniform&& uniform, double mean) {
+  if (!(mean > 0)) return 0;
+  if (mean < 10) return poisson_count(uniform(), mean, std::exp(-mean));
+  const double slam = std::sqrt(mean), loglam = std::log(mean);
+  const double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
+  const double log_invalpha = std::log(1.1239 + 1.1328 / (b - 3.4)), vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const double u = uniform() - 0.5, v = uniform();
+    const double us = 0.5 - std::fabs(u);
+    if (!(us > 0)) continue;  // u = -0.5: the formula's pole
+    const double k = std::floor((2 * a / us + b) * u + mean + 0.43);
+    if (us >= 0.07 && v <= vr) return static_cast<std::uint64_t>(k);
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (std::log(v) + log_invalpha - std::log(a / (us * us) + b) <= -mean + k * loglam - std::lgamma(k + 1))
+      return static_cast<std::uint64_t>(k);
+  }
 }
 
 // The last q in [lo, hi) with c[q] <= x, given c[lo] <= x and c rising
@@ -204,11 +208,6 @@ struct Placement {
   std::vector<std::uint32_t> bin;  // [local index]: sociability bin
   // Sociability summed over residents before a position (for friends).
   std::vector<double> by_position;
-  // Walker's alias table over the residents by sociability (Vose 1991), for
-  // neighbourhood acquaintances: resident i is kept with probability keep[i],
-  // else alias[i] is taken. O(1) a draw where a search of 1,670 would not be.
-  std::vector<double> keep;
-  std::vector<std::uint32_t> alias, small, large;
 
   void place(std::uint64_t seed, std::uint64_t first, std::uint32_t n, const Population& pop, const Shape& s) {
     draw(seed, first, n, pop, s);
@@ -216,7 +215,6 @@ struct Placement {
     by_position.resize(n + 1);
     by_position[0] = 0;
     for (std::uint32_t q = 0; q < n; ++q) by_position[q + 1] = by_position[q] + s.sociability[bin[member[q]]];
-    build_alias(n, s);
     focus.resize(n);
     circle.resize(n);
     focus_start.clear();
@@ -251,45 +249,6 @@ struct Placement {
     }
   }
 
-  void build_alias(std::uint32_t n, const Shape& s) {
-    keep.resize(n);
-    alias.resize(n);
-    small.clear();
-    large.clear();
-    const double total = by_position[n];
-    for (std::uint32_t l = 0; l < n; ++l) {
-      keep[l] = s.sociability[bin[l]] * n / total;
-      alias[l] = l;
-      (keep[l] < 1.0 ? small : large).push_back(l);
-    }
-    while (!small.empty() && !large.empty()) {
-      const std::uint32_t under = small.back(), over = large.back();
-      small.pop_back();
-      alias[under] = over;
-      keep[over] -= 1.0 - keep[under];
-      if (keep[over] < 1.0) {
-        large.pop_back();
-        small.push_back(over);
-      }
-    }
-    for (std::uint32_t l : large) keep[l] = 1.0;
-    for (std::uint32_t l : small) keep[l] = 1.0;  // rounding leftovers
-  }
-
- public:
-  // A resident other than `self` in proportion to sociability, from one
-  // word: its high half picks a slot, its low half decides between the slot
-  // and its alias. Self is replaced by the next resident (probability about
-  // 1 / n, a negligible distortion).
-  std::uint32_t acquaintance(std::uint32_t word, std::uint32_t n, std::uint32_t self) const {
-    const std::uint64_t m = std::uint64_t{word} * n;
-    const auto slot = static_cast<std::uint32_t>(m >> 32);
-    const double fraction = static_cast<double>(static_cast<std::uint32_t>(m)) * 0x1p-32;
-    std::uint32_t q = fraction < keep[slot] ? slot : alias[slot];
-    if (q == self) q = q + 1 < n ? q + 1 : 0;
-    return q;
-  }
-
  private:
   void group_and_shuffle(std::uint32_t n) {
     std::uint32_t start[5] = {};
@@ -309,5 +268,115 @@ struct Placement {
     for (std::uint32_t q = 0; q < n; ++q) position[member[q]] = q;
   }
 };
+
+// Walker's alias table over a neighbourhood's residents by sociability
+// (Vose 1991): resident l is kept with probability keep[l], else alias[l] is
+// taken. O(1) a draw where a search of 1,670 would not be. Built from the
+// residents' bins in id order, so both passes of a neighbourhood (which place
+// residents or not) draw the same residents from the same words.
+struct SociabilityAlias {
+  std::vector<double> keep;
+  std::vector<std::uint32_t> alias, small, large;
+  double total = 0;  // the residents' sociability, summed in id order
+
+  void build(const std::vector<std::uint32_t>& bin, std::uint32_t n, const Shape& s) {
+    keep.resize(n);
+    alias.resize(n);
+    small.clear();
+    large.clear();
+    total = 0;
+    for (std::uint32_t l = 0; l < n; ++l) total += s.sociability[bin[l]];
+    for (std::uint32_t l = 0; l < n; ++l) {
+      keep[l] = s.sociability[bin[l]] * n / total;
+      alias[l] = l;
+      (keep[l] < 1.0 ? small : large).push_back(l);
+    }
+    while (!small.empty() && !large.empty()) {
+      const std::uint32_t under = small.back(), over = large.back();
+      small.pop_back();
+      alias[under] = over;
+      keep[over] -= 1.0 - keep[under];
+      if (keep[over] < 1.0) {
+        large.pop_back();
+        small.push_back(over);
+      }
+    }
+    for (std::uint32_t l : large) keep[l] = 1.0;
+    for (std::uint32_t l : small) keep[l] = 1.0;  // rounding leftovers
+  }
+
+  // A resident in proportion to sociability, from one word: its high half
+  // picks a slot, its low half decides between the slot and its alias.
+  [[gnu::always_inline]] std::uint32_t pick(std::uint32_t word) const {
+    const std::uint64_t m = std::uint64_t{word} * keep.size();
+    const auto slot = static_cast<std::uint32_t>(m >> 32);
+    const double fraction = static_cast<double>(static_cast<std::uint32_t>(m)) * 0x1p-32;
+    return fraction < keep[slot] ? slot : alias[slot];
+  }
+  // The same, never `self`: self is replaced by the next resident
+  // (probability about 1 / n, a negligible distortion).
+  [[gnu::always_inline]] std::uint32_t pick_other(std::uint32_t word, std::uint32_t self) const {
+    const std::uint32_t q = pick(word);
+    if (q != self) return q;
+    return q + 1 < keep.size() ? q + 1 : 0;
+  }
+};
+
+// A neighbourhood's tie words, in order: the blocks of
+// Stream(seed, hood, hood_tag, block, hood_ties) for block 0, 1, 2, ...,
+// made 64 at a time and read word k of the 64 blocks before word k + 1 (any
+// fixed order of Philox words serves). Keyed by the neighbourhood, not by
+// citizen: the ties of a kind are drawn for the whole neighbourhood at once
+// (tie_counts), so a pass makes only the words it reads.
+class HoodWords {
+ public:
+  HoodWords(std::uint64_t seed, std::uint32_t hood) : seed_(seed), hood_(hood) {}
+
+  [[gnu::always_inline]] std::uint32_t next() {
+    if (at_ == words) refill();
+    return buffer_[at_++];
+  }
+  [[gnu::always_inline]] double uniform() {
+    const std::uint32_t a = next(), b = next();
+    return uniform_from_words(a, b);
+  }
+
+ private:
+  static constexpr std::uint32_t hood_tag = 0x74696573;  // "ties": apart from any model's step counter
+  static constexpr std::size_t blocks = 64, words = 4 * blocks;
+  [[gnu::noinline]] void refill() {
+    stream_words(seed_, hood_, hood_tag, made_, hood_ties, blocks, 1, blocks, buffer_);
+    made_ += static_cast<std::uint32_t>(blocks);
+    at_ = 0;
+  }
+  alignas(64) std::uint32_t buffer_[words];
+  std::size_t at_ = words;
+  std::uint64_t seed_;
+  std::uint32_t hood_, made_ = 0;
+};
+
+// How many ties of each kind a neighbourhood's residents start: each
+// resident starts Poisson(sociability x mean) of a kind, so the
+// neighbourhood's total is Poisson(summed sociability x mean) and each tie's
+// starter is a resident chosen in proportion to sociability (the Poisson
+// process's superposition; the same law as a draw per resident). Drawn first
+// from the neighbourhood's words, long-range first, so the pass that emits
+// only the ties leaving a chunk reads the fewest words.
+struct TieCounts {
+  std::uint64_t long_range = 0, regional = 0, local = 0, friends = 0;
+  std::uint64_t total() const { return long_range + regional + local + friends; }
+};
+
+inline TieCounts tie_counts(HoodWords& words, double sociability, const Shape& s) {
+  auto draw = [&](double mean) {
+    return poisson_draw([&]() __attribute__((always_inline)) { return words.uniform(); }, mean * sociability);
+  };
+  TieCounts t;
+  t.long_range = draw(s.long_range_ties);
+  t.regional = draw(s.regional_ties);
+  t.local = draw(s.local_ties);
+  t.friends = draw(s.friend_ties);
+  return t;
+}
 
 }  // namespace gs::clustered

@@ -26,14 +26,15 @@ namespace gs {
 namespace detail {
 // Portable version: the compiler vectorises the lanes as far as the baseline
 // instruction set allows.
-inline void stream_words_generic(std::uint64_t seed, std::uint32_t agent0, Purpose purpose, std::size_t n,
-                                 unsigned blocks, std::size_t stride, std::uint32_t* words) {
+inline void stream_words_generic(std::uint64_t seed, std::uint32_t replicate, std::uint32_t step, std::uint32_t agent0,
+                                 Purpose purpose, std::size_t n, unsigned blocks, std::size_t stride,
+                                 std::uint32_t* words) {
   const auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
   for (unsigned block = 0; block < blocks; ++block) {
     std::uint32_t* const out = words + 4 * block * stride;
 #pragma omp simd
     for (std::size_t i = 0; i < n; ++i) {
-      std::uint32_t c0 = 0, c1 = 0, c2 = agent0 + static_cast<std::uint32_t>(i), c3 = (purpose << 16) + block;
+      std::uint32_t c0 = replicate, c1 = step, c2 = agent0 + static_cast<std::uint32_t>(i), c3 = (purpose << 16) + block;
       philox4x32_rounds(c0, c1, c2, c3, k0, k1);
       out[i] = c0;
       out[stride + i] = c1;
@@ -46,7 +47,8 @@ inline void stream_words_generic(std::uint64_t seed, std::uint32_t agent0, Purpo
 #if defined(__x86_64__)
 // AVX-512, eight streams per vector (sim/core/philox_batch.hpp), two
 // vectors side by side.
-__attribute__((target("avx512f"))) inline void stream_words_avx512(std::uint64_t seed, std::uint32_t agent0,
+__attribute__((target("avx512f"))) inline void stream_words_avx512(std::uint64_t seed, std::uint32_t replicate,
+                                                                   std::uint32_t step, std::uint32_t agent0,
                                                                    Purpose purpose, std::size_t n, unsigned blocks,
                                                                    std::size_t stride, std::uint32_t* words) {
   const philox8::Keys keys = philox8::keys(seed);
@@ -55,7 +57,8 @@ __attribute__((target("avx512f"))) inline void stream_words_avx512(std::uint64_t
     for (unsigned block = 0; block < blocks; ++block) {
       philox8::Lanes x[chains];
       for (std::size_t g = 0; g < chains; ++g) {
-        x[g].c0 = x[g].c1 = _mm512_setzero_si512();
+        x[g].c0 = _mm512_set1_epi64(replicate);
+        x[g].c1 = _mm512_set1_epi64(step);
         x[g].c2 = philox8::consecutive(static_cast<std::uint32_t>(agent0 + i + 8 * g));
         x[g].c3 = _mm512_set1_epi64(static_cast<std::uint32_t>((purpose << 16) + block));
       }
@@ -76,7 +79,8 @@ __attribute__((target("avx512f"))) inline void stream_words_avx512(std::uint64_t
 
 // AVX2, four streams per vector, two vectors side by side (their words
 // packed into eight 32-bit values to store).
-__attribute__((target("avx2"))) inline void stream_words_avx2(std::uint64_t seed, std::uint32_t agent0, Purpose purpose,
+__attribute__((target("avx2"))) inline void stream_words_avx2(std::uint64_t seed, std::uint32_t replicate,
+                                                              std::uint32_t step, std::uint32_t agent0, Purpose purpose,
                                                               std::size_t n, unsigned blocks, std::size_t stride,
                                                               std::uint32_t* words) {
   const philox4::Keys keys = philox4::keys(seed);
@@ -85,7 +89,8 @@ __attribute__((target("avx2"))) inline void stream_words_avx2(std::uint64_t seed
     for (unsigned block = 0; block < blocks; ++block) {
       philox4::Lanes x[2];
       for (std::size_t g = 0; g < 2; ++g) {
-        x[g].c0 = x[g].c1 = _mm256_setzero_si256();
+        x[g].c0 = _mm256_set1_epi64x(replicate);
+        x[g].c1 = _mm256_set1_epi64x(step);
         x[g].c2 = philox4::consecutive(static_cast<std::uint32_t>(agent0 + i + 4 * g));
         x[g].c3 = _mm256_set1_epi64x(static_cast<std::uint32_t>((purpose << 16) + block));
       }
@@ -101,22 +106,29 @@ __attribute__((target("avx2"))) inline void stream_words_avx2(std::uint64_t seed
     }
   }
   if (i < n)
-    stream_words_generic(seed, agent0 + static_cast<std::uint32_t>(i), purpose, n - i, blocks, stride, words + i);
+    stream_words_generic(seed, replicate, step, agent0 + static_cast<std::uint32_t>(i), purpose, n - i, blocks, stride,
+                         words + i);
 }
 #endif
 }  // namespace detail
 
 // words[k * stride + i] = word k (k < 4 * blocks) of
-// Stream(seed, 0, 0, agent0 + i, purpose), for i < n <= stride.
-inline void stream_words(std::uint64_t seed, std::uint32_t agent0, Purpose purpose, std::size_t n, unsigned blocks,
-                         std::size_t stride, std::uint32_t* words) {
+// Stream(seed, replicate, step, agent0 + i, purpose), for i < n <= stride.
+inline void stream_words(std::uint64_t seed, std::uint32_t replicate, std::uint32_t step, std::uint32_t agent0,
+                         Purpose purpose, std::size_t n, unsigned blocks, std::size_t stride, std::uint32_t* words) {
 #if defined(__x86_64__)
   if (vector_level() == VectorLevel::avx512)
-    return detail::stream_words_avx512(seed, agent0, purpose, n, blocks, stride, words);
+    return detail::stream_words_avx512(seed, replicate, step, agent0, purpose, n, blocks, stride, words);
   if (vector_level() == VectorLevel::avx2)
-    return detail::stream_words_avx2(seed, agent0, purpose, n, blocks, stride, words);
+    return detail::stream_words_avx2(seed, replicate, step, agent0, purpose, n, blocks, stride, words);
 #endif
-  detail::stream_words_generic(seed, agent0, purpose, n, blocks, stride, words);
+  detail::stream_words_generic(seed, replicate, step, agent0, purpose, n, blocks, stride, words);
+}
+
+// The same for Stream(seed, 0, 0, agent0 + i, purpose), the generators' streams.
+inline void stream_words(std::uint64_t seed, std::uint32_t agent0, Purpose purpose, std::size_t n, unsigned blocks,
+                         std::size_t stride, std::uint32_t* words) {
+  stream_words(seed, 0, 0, agent0, purpose, n, blocks, stride, words);
 }
 
 // Draws like Stream(seed, 0, 0, agent, purpose), reading the first `count`
