@@ -14,7 +14,7 @@ using namespace gs;
 
 namespace {
 using MakeWords = void (*)(std::uint64_t, std::uint32_t, std::uint32_t, std::uint32_t, Purpose, std::size_t, unsigned,
-                          std::size_t, std::uint32_t*);
+                           std::size_t, std::uint32_t*);
 
 // replicate and step as Stream's first two counter words (0 for the generators' streams).
 void expect_streams_match(MakeWords make, std::uint32_t replicate = 0, std::uint32_t step = 0) {
@@ -46,9 +46,9 @@ void expect_streams_match(MakeWords make, std::uint32_t replicate = 0, std::uint
 }  // namespace
 
 TEST(StreamWords, DispatchedBatchMatchesStream) {
-  const MakeWords dispatched = [](std::uint64_t seed, std::uint32_t replicate, std::uint32_t step,
-                                   std::uint32_t agent0, Purpose purpose, std::size_t n, unsigned blocks,
-                                   std::size_t stride, std::uint32_t* words) {
+  const MakeWords dispatched = [](std::uint64_t seed, std::uint32_t replicate, std::uint32_t step, std::uint32_t agent0,
+                                  Purpose purpose, std::size_t n, unsigned blocks, std::size_t stride,
+                                  std::uint32_t* words) {
     stream_words(seed, replicate, step, agent0, purpose, n, blocks, stride, words);
   };
   expect_streams_match(dispatched);

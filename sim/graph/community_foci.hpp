@@ -369,7 +369,8 @@ struct TieCounts {
 
 inline TieCounts tie_counts(HoodWords& words, double sociability, const Shape& s) {
   auto draw = [&](double mean) {
-    return poisson_draw([&]() __attribute__((always_inline)) { return words.uniform(); }, mean * sociability);
+    return poisson_draw(
+        [&]() __attribute__((always_inline)) { return words.uniform(); }, mean * sociability);
   };
   TieCounts t;
   t.long_range = draw(s.long_range_ties);

@@ -34,7 +34,8 @@ inline void stream_words_generic(std::uint64_t seed, std::uint32_t replicate, st
     std::uint32_t* const out = words + 4 * block * stride;
 #pragma omp simd
     for (std::size_t i = 0; i < n; ++i) {
-      std::uint32_t c0 = replicate, c1 = step, c2 = agent0 + static_cast<std::uint32_t>(i), c3 = (purpose << 16) + block;
+      std::uint32_t c0 = replicate, c1 = step, c2 = agent0 + static_cast<std::uint32_t>(i),
+                    c3 = (purpose << 16) + block;
       philox4x32_rounds(c0, c1, c2, c3, k0, k1);
       out[i] = c0;
       out[stride + i] = c1;
