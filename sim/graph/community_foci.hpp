@@ -140,6 +140,13 @@ inline std::uint32_t poisson_count(double u, double mean, double no_ties) {
   return k;
 }
 
+// log(k!) through lgamma_r: std::lgamma writes the global signgam in glibc, a
+// data race when neighbourhoods are drawn on several threads.
+inline double log_factorial(double k) {
+  int sign = 0;
+  return ::lgamma_r(k + 1, &sign);
+}
+
 // Poisson(mean) from uniform() draws, exactly: by inversion below a mean of
 // 10, else by Hoermann's (1993) transformed rejection with squeeze (PTRS, as
 // NumPy draws large means), whose cost does not grow with the mean: a
@@ -158,7 +165,7 @@ std::uint64_t poisson_draw(Uniform&& uniform, double mean) {
     const double k = std::floor((2 * a / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return static_cast<std::uint64_t>(k);
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v) + log_invalpha - std::log(a / (us * us) + b) <= -mean + k * loglam - std::lgamma(k + 1))
+    if (std::log(v) + log_invalpha - std::log(a / (us * us) + b) <= -mean + k * loglam - log_factorial(k))
       return static_cast<std::uint64_t>(k);
   }
 }
