@@ -202,6 +202,8 @@ def headline(out):
         "`leaders.per_organiser=0` | 17.02", [f"{lr}/paid20_L0.h5"], lambda a: level(a, w(a)))
     add("0.1.0 line, 20 paid, 3 replicates, at 520 (bit for bit)", "43.57%", "docs/models/organising.md",
         "17.46%, 22.03% and 43.57%", [f"{lr}/paid20_v010_r3.h5"], lambda a: level(a, w(a)))
+    add("0.2.0 line, 20 paid, at 520 (bit for bit)", "23.98 (0.31)", "docs/versions.md",
+        "| 0.2.0 | 23.98", [f"{lr}/paid20_v020.h5"], lambda a: level(a, w(a)))
     for name, doc_value in [("campaigns", "21.50% (0.15)"), ("leader_one_to_ones", "21.32% (0.28)"),
                             ("leaders", "20.74% (0.33)"), ("leaders_campaigns", "19.15% (0.19)")]:
         add(f"20 paid, {name} off, at 520", doc_value, "docs/models/organising.md", doc_value.split(" ")[0],
