@@ -460,8 +460,9 @@ def summary(args):
         print("```\n" + text + "\n```\n")
     print("### Not covered by scripts/rederive\n")
     print("- K. self-calibration test: `ctest --test-dir build -R python.test_calibrate` (calibration.md).")
-    print("- L. explorer screenshots: `ctest --test-dir build -R python.test_explore_browser`, then copy "
-          "build/artifacts/explorer*.png to docs/images/.")
+    print("- L. explorer screenshots: `/usr/bin/python3 scripts/explorer_screenshot.py` (docs/images/explorer.png), "
+          "then `ctest --test-dir build -R python.test_explore_browser` and copy build/artifacts/explorer-map.png "
+          "and explorer-network.png to docs/images/.")
     print("- N. validation, graph statistics, teaching models: not the organising model; "
           "`scripts/check-bitwise OLD NEW` shows them unchanged.")
     print("- M. performance.md's dynamics counts (need a temporary counter in the code).")
