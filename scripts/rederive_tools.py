@@ -158,7 +158,7 @@ def log_value(log, key):
 
 # Headline figures: (label, documented value, doc, a string on the quoting line, files, computation).
 # The week arguments are read from the files (quick runs are shorter). The documented values are
-# 0.2.0's, typed in here; the "quoted at" line is found afresh, and reads "not found" once the docs
+# 0.3.0's, typed in here; the "quoted at" line is found afresh, and reads "not found" once the docs
 # quote a new value: update the value here when the docs move to a new results version.
 def headline(out):
     o = lambda *p: os.path.join(out, *p)  # noqa: E731
@@ -174,60 +174,62 @@ def headline(out):
 
     lr = "longrun"
     w = lambda f: last_week(f)  # noqa: E731
-    add("quickstart: 10,000 - 1,000 volunteers, week 104, paired", "+0.038 [+0.035, +0.042]", "docs/versions.md",
+    add("quickstart: 10,000 - 1,000 volunteers, week 104, paired", "+0.036 [+0.032, +0.040]", "docs/versions.md",
         "as `scripts/quickstart` prints it", ["quickstart/volunteers_1000.h5", "quickstart/volunteers_10000.h5"],
         lambda a, b: paired(a, b, w(a)))
-    add("quickstart: 10,000 - 1,000 paid, week 104, paired", "+0.679 [+0.660, +0.697]", "docs/versions.md", "+0.679",
+    add("quickstart: 10,000 - 1,000 paid, week 104, paired", "+0.660 [+0.630, +0.690]", "docs/versions.md", "+0.660 [+0.630, +0.690]",
         ["quickstart/paid_1000.h5", "quickstart/paid_10000.h5"], lambda a, b: paired(a, b, w(a)))
-    for i, (doc_value, name) in enumerate([("+0.038 ± 0.003", "2 years"), ("+0.133 ± 0.012", "5 years"),
-                                           ("+0.254 ± 0.026", "10 years")]):
+    for i, (doc_value, name) in enumerate([("+0.036 ± 0.004", "2 years"), ("+0.129 ± 0.012", "5 years"),
+                                           ("+0.246 ± 0.032", "10 years")]):
         add(f"10,000 - 1,000 volunteers, 20 replicates, paired, {name}", doc_value, "docs/models/organising.md",
             doc_value, [f"{lr}/v1000.h5", f"{lr}/v10000.h5"],
             lambda a, b, i=i: paired(a, b, weeks(a)[i]))
-    add("no organisers, weeks 104 / 260 / 520 (s.d.)", "16.26 / 16.25 / 16.22 (0.25)", "docs/models/organising.md",
-        "| none | 16.26", [f"{lr}/base.h5"], lambda a: " / ".join(level(a, x) for x in weeks(a)))
-    add("20 paid, weeks 104 / 260 / 520 (s.d.)", "17.02 / 19.22 / 23.98 (0.31)", "docs/models/organising.md",
+    add("no organisers, weeks 104 / 260 / 520 (s.d.)", "16.20 / 16.32 / 16.42 (0.20)", "docs/models/organising.md",
+        "| none | 16.20", [f"{lr}/base.h5"], lambda a: " / ".join(level(a, x) for x in weeks(a)))
+    add("20 paid, weeks 104 / 260 / 520 (s.d.)", "16.93 / 19.27 / 24.10 (0.29)", "docs/models/organising.md",
         "| 20 paid (`organisers.count=20`)", [f"{lr}/paid20.h5"], lambda a: " / ".join(level(a, x) for x in weeks(a)))
     add("20 paid, leaders at 520", "0.23%", "docs/models/organising.md", "| 20 paid (`organisers.count=20`)",
         [f"{lr}/paid20.h5"], lambda a: level(a, w(a), "leaders", 3))
-    add("20 paid minus none at 520, Welch", "+7.75 [+7.33, +8.17]", "docs/models/organising.md", "+7.75 points",
+    add("20 paid minus none at 520, Welch", "+7.68 [+7.31, +8.05]", "docs/models/organising.md", "+7.68 points",
         [f"{lr}/base.h5", f"{lr}/paid20.h5"], lambda a, b: welch(a, b, w(a)))
-    add("20 volunteers minus none at 520, Welch", "+0.33 [-0.00, +0.67]", "docs/models/organising.md",
-        "+0.33 points", [f"{lr}/base.h5", f"{lr}/vol20.h5"], lambda a, b: welch(a, b, w(a)))
-    add("20 paid withdrawn after 104, at 520", "18.71 (0.48)", "docs/models/organising.md",
+    add("20 volunteers minus none at 520, Welch", "+0.32 [-0.02, +0.66]", "docs/models/organising.md",
+        "+0.32 points", [f"{lr}/base.h5", f"{lr}/vol20.h5"], lambda a, b: welch(a, b, w(a)))
+    add("20 paid withdrawn after 104, at 520", "18.97 (0.47)", "docs/models/organising.md",
         "| 20 paid, withdrawn after week 104", [f"{lr}/paid20_stop104.h5"], lambda a: level(a, w(a)))
-    add("20 paid, leaders.per_organiser=50, at 520", "26.42 (0.29)", "docs/models/organising.md",
+    add("20 paid, leaders.per_organiser=50, at 520", "26.62 (0.33)", "docs/models/organising.md",
         "`leaders.per_organiser=50` |", [f"{lr}/paid20_L50.h5"], lambda a: level(a, w(a)))
-    add("20 paid, no bound on leaders, at 520", "28.40 (0.36)", "docs/models/organising.md",
-        "`leaders.per_organiser=0` | 17.02", [f"{lr}/paid20_L0.h5"], lambda a: level(a, w(a)))
+    add("20 paid, no bound on leaders, at 520", "28.50 (0.37)", "docs/models/organising.md",
+        "`leaders.per_organiser=0` | 16.93", [f"{lr}/paid20_L0.h5"], lambda a: level(a, w(a)))
     add("0.1.0 line, 20 paid, 3 replicates, at 520 (bit for bit)", "43.57%", "docs/models/organising.md",
         "17.46%, 22.03% and 43.57%", [f"{lr}/paid20_v010_r3.h5"], lambda a: level(a, w(a)))
-    for name, doc_value in [("campaigns", "21.50% (0.15)"), ("leader_one_to_ones", "21.32% (0.28)"),
-                            ("leaders", "20.74% (0.33)"), ("leaders_campaigns", "19.15% (0.19)")]:
+    add("0.2.0 line, 20 paid, at 520 (bit for bit)", "23.98 (0.31)", "docs/versions.md",
+        "| 0.2.0 | 23.98", [f"{lr}/paid20_v020.h5"], lambda a: level(a, w(a)))
+    for name, doc_value in [("campaigns", "21.68% (0.18)"), ("leader_one_to_ones", "21.33% (0.30)"),
+                            ("leaders", "20.70% (0.25)"), ("leaders_campaigns", "19.33% (0.22)")]:
         add(f"20 paid, {name} off, at 520", doc_value, "docs/models/organising.md", doc_value.split(" ")[0],
             [f"{lr}/off_{name}.h5"], lambda a: level(a, w(a)))
-    add("town baseline, weeks 104 / 208", "16.26% / 16.23%", "docs/models/organising.md", "16.23%",
+    add("town baseline, weeks 104 / 208", "16.20% / 16.30%", "docs/models/organising.md", "16.30% at week 208",
         ["drift/baseline_208.h5"], lambda a: " / ".join(level(a, x) for x in weeks(a)))
-    for metric, doc_value in [("organisers_trained", "450"), ("volunteers_recruited", "3,300"),
-                              ("people_listened_paid", "124,300"), ("people_mobilised", "19,100")]:
+    for metric, doc_value in [("organisers_trained", "450"), ("volunteers_recruited", "3,200"),
+                              ("people_listened_paid", "126,100"), ("people_mobilised", "19,400")]:
         add(f"Big Society at 2%, scaled back: {metric}", doc_value, "docs/models/organising.md", doc_value,
             ["big_society/log.txt"], lambda log, m=metric: log_value(log, m))
     ff = "form_fabric"
-    for f, c, doc2, doc10 in [("classic", "linear", "+0.041 ± 0.012", "+0.316 ± 0.068"),
-                              ("clustered", "linear", "+0.040 ± 0.008", "+0.308 ± 0.063"),
-                              ("classic", "complex", "+0.041 ± 0.008", "+0.297 ± 0.070"),
-                              ("clustered", "complex", "+0.040 ± 0.008", "+0.267 ± 0.056"),
-                              ("clustered", "tieweights", "+0.040 ± 0.010", "+0.256 ± 0.065")]:
+    for f, c, doc2, doc10 in [("classic", "linear", "+0.042 ± 0.014", "+0.302 ± 0.119"),
+                              ("clustered", "linear", "+0.035 ± 0.011", "+0.299 ± 0.085"),
+                              ("classic", "complex", "+0.036 ± 0.012", "+0.287 ± 0.111"),
+                              ("clustered", "complex", "+0.035 ± 0.020", "+0.262 ± 0.067"),
+                              ("clustered", "tieweights", "+0.036 ± 0.015", "+0.322 ± 0.125")]:
         files = [f"{ff}/town_1000_volunteers_{f}_{c}_020.h5", f"{ff}/town_10000_volunteers_{f}_{c}_020.h5"]
         add(f"7.10 {c}, {f}: 10,000 - 1,000 at 2 / 10 years, paired", f"{doc2} / {doc10}",
             "docs/models/organising.md", doc10, files,
             lambda a, b: f"{paired(a, b, weeks(a)[0])} / {paired(a, b, w(a))}")
-    add("7.10 complex, clustered: baseline weeks 104 / 520", "16.76% / 17.70%", "docs/models/organising.md",
+    add("7.10 complex, clustered: baseline weeks 104 / 520", "16.68% / 17.67%", "docs/models/organising.md",
         "16.76% / 17.70%", [f"{ff}/town_baseline_clustered_complex_020.h5"],
         lambda a: f"{level(a, weeks(a)[0])} / {level(a, w(a))}")
     cp = "competition"
-    for n, c, doc_value in [(2000, "0", "53.4"), (2000, "0.1", "41.0"), (2000, "0", "3.1"), (2000, "0.1", "2.9")]:
-        kind = "p" if doc_value in ("53.4", "41.0") else "v"
+    for n, c, doc_value in [(2000, "0", "53.6"), (2000, "0.1", "41.2"), (2000, "0", "3.1"), (2000, "0.1", "2.9")]:
+        kind = "p" if doc_value in ("53.6", "41.2") else "v"
         add(f"competition: {n} {'paid' if kind == 'p' else 'volunteers'}, c = {c}, per organiser", doc_value,
             "docs/models/organising.md", f"| 2,000 {'paid' if kind == 'p' else 'volunteers'} |",
             [f"{cp}/base.h5", f"{cp}/{kind}{n}_c{c}.h5"], lambda a, b, n=n: per_organiser(a, b, w(a), n))
@@ -252,25 +254,25 @@ def policy_figures_rows(out):
     rows = []
     pm = "docs/policy.md"
     for label, col, documented, needle in [
-            ("baseline", 1, "16.195%", "| baseline | 0 | 16.195%"),
-            ("1,000 volunteer organisers", 2, "+0.004 points (±0.002)", "+0.004 points (±0.002)"),
-            ("10,000 volunteer organisers", 2, "+0.042 points (±0.003)", "+0.042 points (±0.003)"),
-            ("Big Society design (500 paid + 4,500 volunteer)", 2, "+0.067 points (±0.006)", "+0.067 points"),
-            ("paid, full-time", 2, "+0.751 points (±0.014)", "+0.751 points"),
-            ("none (baseline)", 5, "4.20 points", "| none (baseline) |"),
+            ("baseline", 1, "16.147%", "| baseline | 0 | 16.147%"),
+            ("1,000 volunteer organisers", 2, "+0.003 points (±0.002)", "+0.003 points (±0.002)"),
+            ("10,000 volunteer organisers", 2, "+0.038 points (±0.004)", "+0.038 points (±0.004)"),
+            ("Big Society design (500 paid + 4,500 volunteer)", 2, "+0.062 points (±0.007)", "+0.062 points"),
+            ("paid, full-time", 2, "+0.736 points (±0.021)", "+0.736 points"),
+            ("none (baseline)", 5, "4.21 points", "| none (baseline) |"),
             ("most_deprived_first", 2, "+0.042", "| most_deprived_first |"),
-            ("most_deprived_first", 5, "4.03 points", "| most_deprived_first |")]:
+            ("most_deprived_first", 5, "4.06 points", "| most_deprived_first |")]:
         if label in table and len(table[label]) > col:
             rows.append((f"policy_figures: {label} ({'gap' if col == 5 else 'change' if col == 2 else 'level'})",
                          documented, table[label][col], locate(pm, needle)))
     if os.path.exists(log):
         for line in open(log, encoding="utf-8"):
             if line.startswith("10,000 - 1,000 = "):
-                rows.append(("policy_figures: 10,000 - 1,000 volunteers, town, week 104", "+0.038 points (±0.003)",
-                             line.split("= ", 1)[1].strip(), locate(pm, "10,000 - 1,000 = +0.038")))
+                rows.append(("policy_figures: 10,000 - 1,000 volunteers, town, week 104", "+0.036 points (±0.004)",
+                             line.split("= ", 1)[1].strip(), locate(pm, "10,000 - 1,000 = +0.036")))
             if line.startswith("- uk_big_society_5000:"):
-                rows.append(("policy_figures: Big Society, UK at 1%", "+0.068 points; about GBP 325 a participant",
-                             line.split(": ", 1)[1].strip(), locate(pm, "GBP 325")))
+                rows.append(("policy_figures: Big Society, UK at 1%", "+0.077 points; about GBP 285 a participant",
+                             line.split(": ", 1)[1].strip(), locate(pm, "GBP 285")))
     return rows
 
 
@@ -323,9 +325,9 @@ def uncertainty_rows(out):
                 rows.append((f"posterior median [90%]: {name}", documented[name], f"{m.group(2)} {m.group(3)}",
                              locate("docs/calibration.md", "| " + documented[name].replace(" [", " | [") + " |")))
     if os.path.exists(national):
-        doc = {0: ("+0.021 to +0.075; about 32,000 people", "README.md", "the volunteer answer is +0.021"),
-               1: ("about 105,000 people", "docs/policy.md", "105,000"),
-               2: ("about 196,000 people (100,000-379,000)", "docs/policy.md", "196,000")}
+        doc = {0: ("+0.021 to +0.085; about 32,000 people", "README.md", "the volunteer answer is +0.021"),
+               1: ("about 108,000 people", "docs/policy.md", "108,000"),
+               2: ("about 203,000 people (94,000-360,000)", "docs/policy.md", "203,000")}
         table = 0
         for line in open(national, encoding="utf-8"):
             if line.startswith("| week |"):
@@ -361,28 +363,26 @@ def locate(doc, needle):
 # quoting lines (figures as the docs print them). Lines are found afresh each
 # time, so the file:line stays right as the docs change.
 QUOTES = {
-    "quickstart": [("README.md", ["+0.038", "+0.68", "about 50 extra"]),
-                   ("docs/analysis.md", ["+0.68 points", "463,303"]),
-                   ("docs/versions.md", ["+0.038 [+0.035", "+0.679"])],
-    "policy_figures": [("docs/policy.md", ["16.195", "16.199", "16.237", "16.262", "+0.038 (±0.003)", "29,000",
-                                           "16.946", "eighteen", "+0.068", "GBP 325", "16.147", "4.20", "4.21"])],
-    "drift": [("docs/models/organising.md", ["16.11% to 16.26%", "16.23%"]),
-              ("docs/policy.md", ["16.26%", "16.23%"])],
-    "big_society": [("docs/models/organising.md", ["124,300", "3,300", "19,100"])],
-    "longrun": [("docs/models/organising.md", ["23.98", "17.02", "+7.75", "16.56", "18.71", "26.42", "28.40",
-                                               "0.5015", "34 leaders", "+0.33 points", "+0.254", "21.50", "21.32",
-                                               "20.74", "19.15", "+5.10", "+2.49", "77 one-to-ones", "43.57",
-                                               "1,005 leaders", "2.14"]),
-                ("docs/policy.md", ["24.0 %", "24.0%", "43.6"]),
-                ("docs/versions.md", ["23.98", "16.26", "17.02", "18.71", "+0.254", "26.66", "28.40", "+0.122"])],
-    "form_fabric": [("docs/models/organising.md", ["+0.316", "+0.308", "16.8 %", "16.8%", "17.7%", "±0.17",
-                                                   "+0.155 [", "+0.256"]),
-                    ("docs/policy.md", ["+0.316", "+0.308", "17.7"]),
-                    ("docs/graphs.md", ["+0.316", "+0.155", "3.1", "23.6"]),
+    "quickstart": [("README.md", ["+0.036", "+0.66", "about 50 extra"]),
+                   ("docs/analysis.md", ["+0.66 percentage", "450,350"]),
+                   ("docs/versions.md", ["+0.036 [+0.032", "+0.660"])],
+    "policy_figures": [("docs/policy.md", ["16.147", "16.150", "16.185", "16.209", "+0.038 points (±0.004)",
+                                           "26,000", "16.883", "nineteen", "+0.077", "GBP 285", "16.221", "4.21", "4.06"])],
+    "drift": [("docs/models/organising.md", ["16.11% to 16.20%", "16.30%"]),
+              ("docs/policy.md", ["16.20% at week 104", "16.30%"])],
+    "big_society": [("docs/models/organising.md", ["126,100", "3,200", "19,400"])],
+    "longrun": [("docs/models/organising.md", ["24.10", "16.93", "+7.68", "18.97", "26.62", "28.50",
+                                               "33 leaders", "+0.32 points", "+0.246", "21.68", "21.33",
+                                               "20.70", "19.33", "+5.26", "+2.55", "43.57", "1,008 leaders", "2.09%"]),
+                ("docs/policy.md", ["24.1%", "43.6"]),
+                ("docs/versions.md", ["24.10", "16.20", "16.93", "18.97", "+0.246", "26.66", "+0.122"])],
+    "form_fabric": [("docs/models/organising.md", ["+0.302", "+0.299", "17.67%", "+0.155 [", "+0.322"]),
+                    ("docs/policy.md", ["+0.302", "+0.299", "17.7"]),
+                    ("docs/graphs.md", ["+0.302", "+0.155", "3.1", "23.6"]),
                     ("docs/sources.md", ["17.7"]),
                     ("docs/versions.md", ["17.7"])],
-    "competition": [("docs/models/organising.md", ["53.4", "41.0", "3.2 [-24.1", "0.39 /", "6.7 of 10", "95%"])],
-    "uk": [("docs/policy.md", ["16.12", "26,137", "258,527", "371,343", "5,131", "(+0.050)"]),
+    "competition": [("docs/models/organising.md", ["53.6", "41.2", "8.46 / - / 5.23", "6.7 of 10", "95%"])],
+    "uk": [("docs/policy.md", ["16.13%", "372,241", "5,040", "+0.064"]),
            ("docs/models/organising.md", ["16.03"])],
     "uncertainty": [("README.md", ["+0.021 to +0.075"]),
                     ("docs/policy.md", ["32,000", "105,000", "196,000", "15,000", "379,000", "+0.254", "0.27 (0.20",
@@ -435,7 +435,7 @@ def summary(args):
     print("## Headline figures\n")
     print("Computed from the fresh files (paired: mean difference ± 95% t half-width; Welch: [95% interval]; "
           "levels: mean (s.d.) over replicates). The sections below have every output and every quoting line.\n")
-    print("| figure | documented (0.2.0) | fresh | quoted at |")
+    print("| figure | documented (0.3.0) | fresh | quoted at |")
     print("|---|---|---|---|")
     for label, documented, value, where in headline(out):
         print(f"| {label} | {documented} | {value} | {where} |")
@@ -458,8 +458,9 @@ def summary(args):
         print("```\n" + text + "\n```\n")
     print("### Not covered by scripts/rederive\n")
     print("- K. self-calibration test: `ctest --test-dir build -R python.test_calibrate` (calibration.md).")
-    print("- L. explorer screenshots: `ctest --test-dir build -R python.test_explore_browser`, then copy "
-          "build/artifacts/explorer*.png to docs/images/.")
+    print("- L. explorer screenshots: `/usr/bin/python3 scripts/explorer_screenshot.py` (docs/images/explorer.png), "
+          "then `ctest --test-dir build -R python.test_explore_browser` and copy build/artifacts/explorer-map.png "
+          "and explorer-network.png to docs/images/.")
     print("- N. validation, graph statistics, teaching models: not the organising model; "
           "`scripts/check-bitwise OLD NEW` shows them unchanged.")
     print("- M. performance.md's dynamics counts (need a temporary counter in the code).")

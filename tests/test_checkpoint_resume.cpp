@@ -105,12 +105,13 @@ TEST(CheckpointResume, EveryModelResumesBitwiseIdentically) {
   }
 }
 
-// The organising model's next-event schedule carries each citizen's next
-// candidate week across a checkpoint.
-TEST(CheckpointResume, OrganisingNextEventScheduleResumesBitwiseIdentically) {
+// The organising model's next-event schedule (the default since 0.3.0) carries
+// each citizen's next candidate week across a checkpoint; the test above covers
+// it, this one the weekly schedule of the results up to 0.2.0.
+TEST(CheckpointResume, OrganisingWeeklyScheduleResumesBitwiseIdentically) {
   const ModelInfo* info = ModelRegistry::instance().find("organising");
   ASSERT_NE(info, nullptr);
-  expect_resumes_identically(*info, {"model.schedule=next_event"});
+  expect_resumes_identically(*info, {"model.schedule=weekly"});
 }
 
 TEST(CheckpointResume, MismatchedStateIsRefused) {

@@ -85,6 +85,21 @@ TEST(OrganisingSchedule, NextEventRemembersOneToOnes) {
                            {"participation", "leaders", "people_mobilised"});
 }
 
+// Leaders' one-to-ones reach contacts in neighbourhoods where no organiser
+// has met anyone: those met must decide that week (recruitment, efficacy) as
+// under the weekly schedule. Two organisers in twenty neighbourhoods, leaders
+// made after one meeting and each meeting ten contacts a week, every meeting
+// recruiting: many leader-met people live where no organiser works. (Before
+// the fix in 0.3.0 they kept their candidate weeks, and participation at week
+// 104 was 25.7% instead of 29.2%.)
+TEST(OrganisingSchedule, PeopleMetOnlyByLeadersDecideThatWeek) {
+  expect_same_distribution(
+      {"model.organisers.count=2", "model.leaders.min_meetings=1", "model.leaders.min_weeks=0",
+       "model.leaders.chance=0.5", "model.leaders.per_organiser=0", "model.leaders.one_to_ones_per_step=10",
+       "model.one_to_one.recruit_chance=1", "model.campaigns.enabled=false"},
+      {"participation", "leaders", "reached", "mean_efficacy"});
+}
+
 // Campaigns start and end in the two schedules alike: their counts summed
 // over the two years.
 TEST(OrganisingSchedule, CampaignsRunAlikeUnderBothSchedules) {

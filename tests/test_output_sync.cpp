@@ -9,35 +9,17 @@
 #include <filesystem>
 #include <string>
 
+#include "output_testing.hpp"
 #include "sim/io/directory_sync.hpp"
 #include "sim/io/output.hpp"
 #include "sim/sweep/member_file.hpp"
 #include "sim/sweep/run_sweep.hpp"
 
 using namespace gs;
+using gs::testing::TempDir;
+using gs::testing::write_small_output;
 
 namespace {
-
-struct TempDir {
-  std::filesystem::path path;
-  explicit TempDir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() / ("gs-output-sync-" + name + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
-
-void write_small(const std::filesystem::path& path) {
-  RunResult r;
-  r.metrics.push_back({"participation", "share taking part", "share"});
-  r.values.push_back(std::vector<double>(11, 0.25));
-  OutputHeader header;
-  header.scenario_yaml = "name: sync\n";
-  header.steps = 10;
-  header.replicates = 1;
-  write_output(path.string(), header, r);
-}
 
 // Built with += : GCC 12 warns falsely (-Wrestrict) on "f" + string.
 std::string file_name(int i) {
@@ -57,26 +39,26 @@ std::size_t entries(const std::filesystem::path& dir) {
 }  // namespace
 
 TEST(OutputSync, ALoneWriteFlushesItsDirectoryAtOnce) {
-  const TempDir dir("lone");
+  const TempDir dir("output-sync-lone");
   const std::uint64_t before = directory_flushes();
-  for (int i = 0; i < 3; ++i) write_small(dir.path / file_name(i));
+  for (int i = 0; i < 3; ++i) write_small_output(dir.path / file_name(i), "sync");
   EXPECT_EQ(directory_flushes(), before + 3);
   EXPECT_EQ(pending_directory_flushes(), 0u);
 }
 
 TEST(OutputSync, DeferredFlushesAtMostOncePerIntervalAndAllByTheEnd) {
-  const TempDir dir("deferred");
+  const TempDir dir("output-sync-deferred");
   const std::uint64_t before = directory_flushes();
   {
     DeferredDirectorySync deferred(std::chrono::hours(1));  // nothing comes due during the test
-    for (int i = 0; i < 20; ++i) write_small(dir.path / file_name(i));
+    for (int i = 0; i < 20; ++i) write_small_output(dir.path / file_name(i), "sync");
     EXPECT_EQ(directory_flushes(), before + 1);  // the first rename, then none within the hour
     EXPECT_EQ(pending_directory_flushes(), 1u);
     deferred.finish();
     EXPECT_EQ(directory_flushes(), before + 2);
     EXPECT_EQ(pending_directory_flushes(), 0u);
     // Finished, it defers no more (a sweep's index, written after, is flushed at once).
-    write_small(dir.path / "index.h5");
+    write_small_output(dir.path / "index.h5", "sync");
     EXPECT_EQ(directory_flushes(), before + 3);
     EXPECT_EQ(pending_directory_flushes(), 0u);
   }
@@ -86,22 +68,22 @@ TEST(OutputSync, DeferredFlushesAtMostOncePerIntervalAndAllByTheEnd) {
 }
 
 TEST(OutputSync, AnUnfinishedDeferralStillFlushesWhenItEnds) {
-  const TempDir dir("unfinished");
+  const TempDir dir("output-sync-unfinished");
   const std::uint64_t before = directory_flushes();
   {
     const DeferredDirectorySync deferred(std::chrono::hours(1));
-    for (int i = 0; i < 2; ++i) write_small(dir.path / file_name(i));
+    for (int i = 0; i < 2; ++i) write_small_output(dir.path / file_name(i), "sync");
     EXPECT_EQ(pending_directory_flushes(), 1u);
   }
   EXPECT_EQ(pending_directory_flushes(), 0u);
   EXPECT_EQ(directory_flushes(), before + 2);
   // Outside any deferral, writes flush at once again.
-  write_small(dir.path / "after.h5");
+  write_small_output(dir.path / "after.h5", "sync");
   EXPECT_EQ(directory_flushes(), before + 3);
 }
 
 TEST(OutputSync, ASweepHasFlushedItsDirectoryByTheTimeItReturns) {
-  const TempDir dir("sweep");
+  const TempDir dir("output-sync-sweep");
   const Sweep sweep = load_sweep(std::string(GROUNDSWELL_SOURCE_DIR) + "/scenarios/sweeps/small_town.yaml");
   SweepRunOptions options;
   options.dir = (dir.path / "out").string();

@@ -9,7 +9,7 @@
 // clean under TSan too, but building a member's graph inside WorldCache's
 // lock draws a lock-order report on Archer's own mutex (libarcher.so, an
 // OpenMP ordered section; OutputSync's sweep test shows it as well), which
-// scripts/tsan.supp does not suppress yet.
+// scripts/tsan.supp suppresses.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -21,26 +21,19 @@
 #include <thread>
 #include <vector>
 
+#include "output_testing.hpp"
 #include "sim/io/background_finisher.hpp"
 #include "sim/io/output.hpp"
 #include "sim/sweep/member_file.hpp"
 #include "sim/sweep/run_sweep.hpp"
 
 using namespace gs;
+using gs::testing::TempDir;
+using gs::testing::write_small_output;
 
 namespace {
 
 namespace fs = std::filesystem;
-
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("gs-finisher-" + name + "-" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 std::string small_town() { return std::string(GROUNDSWELL_SOURCE_DIR) + "/scenarios/sweeps/small_town.yaml"; }
 
@@ -59,8 +52,12 @@ std::vector<std::string> leftovers(const fs::path& dir) {
 // The temporary write_atomically makes for `target` in this process
 // (.NAME.tmp-HOST-PID), once it exists; gives up after a minute.
 fs::path temporary_of(const fs::path& target) {
-  const std::string prefix = "." + target.filename().string() + ".tmp-";
-  const std::string suffix = "-" + std::to_string(::getpid());
+  // Built with += : GCC 12 warns falsely (-Wrestrict) on "." + string.
+  std::string prefix = ".";
+  prefix += target.filename().string();
+  prefix += ".tmp-";
+  std::string suffix = "-";
+  suffix += std::to_string(::getpid());
   for (int i = 0; i < 60000; ++i) {
     for (const auto& entry : fs::directory_iterator(target.parent_path())) {
       const std::string name = entry.path().filename().string();
@@ -94,7 +91,7 @@ TEST(Sweep, FinisherWaitReturnsOnlyOnceEveryTaskHasRun) {
 }
 
 TEST(SweepFiles, EveryMemberFileIsCompleteAndInPlaceWhenTheSweepReturns) {
-  const TempDir dir("complete");
+  const TempDir dir("finisher-complete");
   const Sweep sweep = load_sweep(small_town());
   SweepRunOptions options;
   options.dir = (dir.path / "out").string();
@@ -113,7 +110,7 @@ TEST(SweepFiles, EveryMemberFileIsCompleteAndInPlaceWhenTheSweepReturns) {
 // A file whose rename fails on the finisher's thread: the writer returned
 // long before, so the failure must come back through the finisher.
 TEST(Sweep, AFailedBackgroundRenameIsReportedWithItsPath) {
-  const TempDir dir("rename");
+  const TempDir dir("finisher-rename");
   const fs::path target = dir.path / "run.h5";
   BackgroundFinisher finisher;
   // Holds the finisher until the file is handed over, then puts a directory
@@ -122,14 +119,7 @@ TEST(Sweep, AFailedBackgroundRenameIsReportedWithItsPath) {
     temporary_of(target);
     fs::create_directories(target / "occupied");
   });
-  RunResult r;
-  r.metrics.push_back({"participation", "share taking part", "share"});
-  r.values.push_back(std::vector<double>(11, 0.25));
-  OutputHeader header;
-  header.scenario_yaml = "name: finisher\n";
-  header.steps = 10;
-  header.replicates = 1;
-  write_output(target.string(), header, r);  // returns once handed over
+  write_small_output(target, "finisher");  // returns once handed over
   const std::vector<FinishFailure> failures = finisher.finish();
   ASSERT_EQ(failures.size(), 1u);
   EXPECT_EQ(failures[0].label, target.string());
@@ -143,7 +133,7 @@ TEST(Sweep, AFailedBackgroundRenameIsReportedWithItsPath) {
 // The same inside a sweep: the member ran and its file was written, but it
 // never reached its name, so the member is failed, not done.
 TEST(SweepFiles, AMemberWhoseFileFailsInTheBackgroundIsFailedNotDone) {
-  const TempDir dir("member");
+  const TempDir dir("finisher-member");
   const Sweep sweep = load_sweep(small_town());
   SweepJob job;
   job.sweep = &sweep;
@@ -172,7 +162,7 @@ TEST(SweepFiles, AMemberWhoseFileFailsInTheBackgroundIsFailedNotDone) {
 // member: those present when the sweep starts are still removed, each under
 // its member's lock.
 TEST(SweepFiles, AResumedSweepRemovesItsMembersStaleTemporaries) {
-  const TempDir dir("stale");
+  const TempDir dir("finisher-stale");
   const Sweep sweep = load_sweep(small_town());
   SweepRunOptions options;
   options.dir = (dir.path / "out").string();

@@ -133,7 +133,9 @@ int Organising::whose_turn(std::uint32_t step, std::int64_t a, int len, const Me
   const std::uint8_t* __restrict meetings = meetings_.data() + a;
   const std::uint8_t min_meetings = rates_.leader_meetings_needed;
   int n = 0;
-  if (!met_ever && !everyone) {
+  // Leaders meet contacts in neighbourhoods no organiser has met (met_ever
+  // false): those met decide weekly all the same.
+  if (!met_ever && !everyone && met.n == 0) {
     // Most weeks about one citizen in 200 has a turn: look closer only at
     // groups of 16 where someone has.
     for (int g = 0; g < len; g += 16) {

@@ -245,13 +245,13 @@ inline std::vector<ParamSpec> capacity_parameters() {
 inline std::vector<ParamSpec> schedule_parameters() {
   // clang-format off
   return {
-      ParamSpec::choice("schedule", "weekly", {"weekly", "next_event"})
-          .describe("How citizens' decisions are drawn: weekly, one draw per citizen per week against that week's "
-                    "chance (every result up to 0.2.0); or next_event: candidate weeks drawn at a bound on each "
-                    "citizen's chance, a candidate changing state with chance / bound (thinning), and weekly draws "
-                    "only for those met, on the way to leading or in a neighbourhood where a campaign starts or "
-                    "ends, so that a quiet week costs its changes, not its population (the same process, other "
-                    "random numbers)"),
+      ParamSpec::choice("schedule", "next_event", {"weekly", "next_event"})
+          .describe("How citizens' decisions are drawn: next_event (since 0.3.0): candidate weeks drawn at a bound "
+                    "on each citizen's chance, a candidate changing state with chance / bound (thinning), and "
+                    "weekly draws only for those met, on the way to leading or in a neighbourhood where a campaign "
+                    "starts or ends, so that a quiet week costs its changes, not its population; or weekly, one "
+                    "draw per citizen per week against that week's chance (every result up to 0.2.0): the same "
+                    "process, other random numbers"),
   };
   // clang-format on
 }
