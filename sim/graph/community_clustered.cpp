@@ -10,9 +10,10 @@
 //   - each resident starts a heavy-tailed number of further ties (Poisson
 //     with a lognormal sociability of mean 1): friends in their focus (layer
 //     friends), acquaintances in the neighbourhood, in nearby neighbourhoods
-//     of the region and elsewhere in the country (layer acquaintance). They
-//     are drawn per neighbourhood and kind: a Poisson total, each tie's
-//     starter in proportion to sociability (the same law);
+//     of the region and elsewhere in the country (layer acquaintance). By
+//     default they are drawn per neighbourhood and kind: a Poisson total,
+//     each tie's starter in proportion to sociability (the same law as a
+//     count per citizen, which tie_draws per_citizen keeps; community_ties.hpp);
 //   - homophily: residents are sorted into foci by constituency group with
 //     probability `group_homophily`, and long-range ties go to neighbourhoods
 //     of similar deprivation rank (McPherson, Smith-Lovin & Cook 2001).
@@ -32,6 +33,7 @@
 #include "sim/core/random.hpp"
 #include "sim/graph/community.hpp"
 #include "sim/graph/community_foci.hpp"
+#include "sim/graph/community_ties.hpp"
 #include "sim/graph/csr_builder.hpp"
 #include "sim/graph/stream_words.hpp"
 
@@ -63,22 +65,28 @@ std::vector<ParamSpec> clustered_fabric_params() {
                     "(else among everyone); uncertain"),
       ParamSpec::real("clustered.deprivation_spread", 0.1).range(0, 1)
           .describe("Long-range ties go to neighbourhoods within this distance in national deprivation rank"),
+      ParamSpec::choice("clustered.tie_draws", "per_neighbourhood", {"per_neighbourhood", "per_citizen"})
+          .describe("How the ties citizens start are drawn (the same law, other graphs): per_neighbourhood, a "
+                    "Poisson total for each neighbourhood and kind with each tie's starter chosen by sociability "
+                    "(cheaper); per_citizen, a Poisson count for each citizen, the formula of results versions "
+                    "0.2.0-0.3.0 (their graphs reproduce bit for bit)"),
   };
   // clang-format on
 }
 
 namespace {
 
+using clustered::citizen_ties;
 using clustered::for_each_circle;
-using clustered::HoodWords;
+using clustered::neighbourhood_ties;
 using clustered::Placement;
 using clustered::scaled;
 using clustered::Shape;
 using clustered::shape_of;
 using clustered::sociabilities;
 using clustered::SociabilityAlias;
-using clustered::tie_counts;
-using clustered::TieCounts;
+using clustered::TieDraws;
+using clustered::TieSinks;
 using clustered::weighted_pick;
 
 class ClusteredFabric {
@@ -154,8 +162,7 @@ class ClusteredFabric {
 
   // Emits neighbourhood h's edges with their layers; with `leaving`, only
   // those that may leave the chunk (long-range ties and, for pieces of
-  // regions, regional ones), which come first in the neighbourhood's words,
-  // so that pass stops reading after them. Returns how many edges the full
+  // regions, regional ones). Returns how many edges the full
   // call emits at most. A tie's layer is the closest context its two ends share:
   // household (0), else acquaintance (3) less one for a shared focus and one
   // more for a shared circle (which implies the focus); ends in different
@@ -216,43 +223,40 @@ class ClusteredFabric {
         }
     });
 
-    // The ties residents start, kind by kind, each from a starter chosen in
-    // proportion to sociability (tie_counts): no branch on a tie's kind.
+    // The ties residents start: the edge each kind makes from its starter and words.
     SociabilityAlias& alias = scratch.alias;
-    alias.build(bins, n, shape_);
-    HoodWords words(seed_, static_cast<std::uint32_t>(h));
-    const TieCounts started = tie_counts(words, alias.total, shape_);
-    emitted += started.total();
-    for (std::uint64_t t = 0; t < started.long_range; ++t) {
-      const std::uint32_t from = alias.pick(words.next());
-      const std::uint32_t w1 = words.next(), w2 = words.next();
-      emit_far(NodeId(first + from), from, long_range_tie(h, w1, w2));
-    }
-    // Regional ties leave only pieces of regions; the ties after them never do.
-    if (only_leaving && !base_.chunks_split_regions) return emitted;
-    for (std::uint64_t t = 0; t < started.regional; ++t) {
-      const std::uint32_t from = alias.pick(words.next());
-      const std::uint32_t w1 = words.next(), w2 = words.next();
-      emit_far(NodeId(first + from), from, regional_tie(h, w1, w2));
-    }
-    if constexpr (!only_leaving) {
-      // Acquaintances in the neighbourhood are chosen in proportion to their sociability too.
-      for (std::uint64_t t = 0; t < started.local; ++t) {
-        const std::uint32_t from = alias.pick(words.next()), w = words.next();
-        if (n < 2) continue;
-        const std::uint32_t r = alias.pick_other(w, from);
-        emit(NodeId(first + from), NodeId(first + r), layer_in_hood(from, r));
-      }
-      // And friends in the starter's focus.
-      for (std::uint64_t t = 0; t < started.friends; ++t) {
-        const std::uint32_t from = alias.pick(words.next()), w = words.next();
-        const std::uint32_t f = place.focus[from], a = place.focus_start[f], b = place.focus_start[f + 1];
-        if (b - a < 2) continue;
-        const std::uint32_t q = weighted_pick(place.by_position, a, b, place.position[from], w);
-        const std::uint32_t r = place.member[q];
-        emit(NodeId(first + from), NodeId(first + r),
-             (2u - unsigned{place.circle[from] == place.circle[r]}) * unsigned{household[from] != household[r]});
-      }
+    TieSinks sinks{
+        // Friends in the starter's focus, chosen in proportion to their sociability too.
+        [&](std::uint32_t from, std::uint32_t w) {
+          const std::uint32_t f = place.focus[from], a = place.focus_start[f], b = place.focus_start[f + 1];
+          if (b - a < 2) return;
+          const std::uint32_t q = weighted_pick(place.by_position, a, b, place.position[from], w);
+          const std::uint32_t r = place.member[q];
+          emit(NodeId(first + from), NodeId(first + r),
+               (2u - unsigned{place.circle[from] == place.circle[r]}) * unsigned{household[from] != household[r]});
+        },
+        // Acquaintances in the neighbourhood, in proportion to sociability.
+        [&](std::uint32_t from, std::uint32_t w) {
+          if (n < 2) return;
+          const std::uint32_t r = alias.pick_other(w, from);
+          emit(NodeId(first + from), NodeId(first + r), layer_in_hood(from, r));
+        },
+        [&](std::uint32_t from, std::uint32_t w1, std::uint32_t w2) {
+          emit_far(NodeId(first + from), from, regional_tie(h, w1, w2));
+        },
+        [&](std::uint32_t from, std::uint32_t w1, std::uint32_t w2) {
+          emit_far(NodeId(first + from), from, long_range_tie(h, w1, w2));
+        },
+    };
+    // Regional ties leave only pieces of regions; friends and local acquaintances never do.
+    const bool regional_leaves = base_.chunks_split_regions;
+    if (shape_.tie_draws == TieDraws::per_citizen) {
+      // Acquaintances' alias table as 0.2.0-0.3.0 built it, in the full pass only.
+      if constexpr (!only_leaving) alias.build(bins, n, shape_, place.by_position[n]);
+      emitted += citizen_ties<only_leaving>(seed_, first, n, bins, shape_, regional_leaves, sinks);
+    } else {
+      alias.build(bins, n, shape_);
+      emitted += neighbourhood_ties<only_leaving>(seed_, h, alias, shape_, regional_leaves, sinks);
     }
     return emitted;
   }

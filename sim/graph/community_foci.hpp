@@ -15,11 +15,12 @@
 
 namespace gs::clustered {
 
-// Purpose 17 drew each citizen's ties up to branch fabric2; it is kept free so
-// that no later stream repeats those words.
-enum : Purpose { focus_placement = 16, hood_ties = 18 };
+// Streams: each citizen's placement (both formulas), each citizen's ties
+// (tie_draws per_citizen), each neighbourhood's ties (per_neighbourhood).
+enum : Purpose { focus_placement = 16, clustered_ties = 17, hood_ties = 18 };
 
-constexpr std::size_t batch = 256;  // citizens whose placement streams are made at once
+constexpr std::size_t batch = 256;  // citizens whose streams are made at once
+constexpr unsigned tie_blocks = 8;  // per_citizen: 32 words, most citizens need no more
 
 // An integer in [0, n) from one 32-bit word by multiply-shift (Lemire 2019
 // without the rejection step), so every draw takes exactly one word and a
@@ -30,8 +31,16 @@ inline std::uint32_t scaled(std::uint32_t word, std::uint32_t n) {
   return static_cast<std::uint32_t>((std::uint64_t{word} * n) >> 32);
 }
 
+// How the ties residents start are drawn (clustered.tie_draws): a Poisson
+// count per citizen, each tie's kind from a word, from one stream per
+// citizen (results versions 0.2.0-0.3.0); or a Poisson total per
+// neighbourhood and kind, each tie's starter by sociability, from one stream
+// per neighbourhood. The same law, other graphs.
+enum class TieDraws { per_citizen, per_neighbourhood };
+
 // The fabric's parameters in the form the loops use.
 struct Shape {
+  TieDraws tie_draws = TieDraws::per_neighbourhood;
   std::uint32_t circle_size = 1, focus_size = 1;
   std::uint64_t homophily_cut = 0;  // a word below it: the citizen's focus is sorted by their group
   // Mean ties of each kind a citizen of sociability 1 starts: friends in the
@@ -42,6 +51,15 @@ struct Shape {
   // Sociability from a word's top bits: the lognormal's value at the middle
   // of each of sociability_bins equal-probability bins, scaled to mean 1.
   std::vector<double> sociability;
+  // per_citizen only. A started tie's kind from one word: below friend_cut a
+  // friend in the focus, then a local, a regional and a long-range
+  // acquaintance. Per bin, the two numbers of the Poisson draw side by side
+  // (one cache line a citizen, not two): mean ties started and exp(-mean).
+  std::uint64_t friend_cut = 0, local_cut = 0, regional_cut = 0;
+  struct Started {
+    double mean, none;
+  };
+  std::vector<Started> started;
 };
 
 constexpr unsigned sociability_bits = 13;  // 8,192 bins: the largest is 3.8 sd above the mean
@@ -73,6 +91,20 @@ inline Shape shape_of(const ParamValues& p, std::uint64_t hoods) {
   for (std::size_t i = 0; i < bins; ++i)
     sum += s.sociability[i] = std::exp(log_sd * normal_quantile((static_cast<double>(i) + 0.5) / bins));
   for (std::size_t i = 0; i < bins; ++i) s.sociability[i] *= static_cast<double>(bins) / sum;
+  s.tie_draws = p.text("clustered.tie_draws") == "per_citizen" ? TieDraws::per_citizen : TieDraws::per_neighbourhood;
+  if (s.tie_draws == TieDraws::per_citizen) {
+    // As results versions 0.2.0-0.3.0 computed them, operation for operation.
+    const double total = s.friend_ties + s.local_ties + s.regional_ties + s.long_range_ties;
+    auto cut = [&](double share) { return static_cast<std::uint64_t>(std::llround(share / total * words)); };
+    if (total > 0) {
+      s.friend_cut = cut(s.friend_ties);
+      s.local_cut = cut(s.friend_ties + s.local_ties);
+      s.regional_cut = cut(s.friend_ties + s.local_ties + s.regional_ties);
+    }
+    s.started.resize(bins);
+    for (std::size_t i = 0; i < bins; ++i)
+      s.started[i] = {total * s.sociability[i], std::exp(-total * s.sociability[i])};
+  }
   s.radius = p.integer("regional_radius");
   s.rank_spread = std::llround(p.real("clustered.deprivation_spread") * static_cast<double>(hoods));
   return s;
@@ -287,12 +319,18 @@ struct SociabilityAlias {
   double total = 0;  // the residents' sociability, summed in id order
 
   void build(const std::vector<std::uint32_t>& bin, std::uint32_t n, const Shape& s) {
+    double sum = 0;
+    for (std::uint32_t l = 0; l < n; ++l) sum += s.sociability[bin[l]];
+    build(bin, n, s, sum);
+  }
+  // With the total given: per_citizen's is summed in focus order
+  // (Placement::by_position[n]), and its rounding decides some draws.
+  void build(const std::vector<std::uint32_t>& bin, std::uint32_t n, const Shape& s, double sum) {
     keep.resize(n);
     alias.resize(n);
     small.clear();
     large.clear();
-    total = 0;
-    for (std::uint32_t l = 0; l < n; ++l) total += s.sociability[bin[l]];
+    total = sum;
     for (std::uint32_t l = 0; l < n; ++l) {
       keep[l] = s.sociability[bin[l]] * n / total;
       alias[l] = l;
