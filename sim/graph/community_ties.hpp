@@ -32,8 +32,9 @@ struct TieSinks {
 // stream per neighbourhood. The kinds that may leave a chunk come first, so
 // the leaving pass stops reading after them.
 template <bool only_leaving, class Sinks>
-std::uint64_t neighbourhood_ties(std::uint64_t seed, std::uint64_t h, const SociabilityAlias& alias, const Shape& s,
-                                 bool regional_leaves, Sinks& to) {
+[[gnu::always_inline]] inline std::uint64_t neighbourhood_ties(std::uint64_t seed, std::uint64_t h,
+                                                               const SociabilityAlias& alias, const Shape& s,
+                                                               bool regional_leaves, Sinks& to) {
   HoodWords words(seed, static_cast<std::uint32_t>(h));
   const TieCounts started = tie_counts(words, alias.total, s);
   for (std::uint64_t t = 0; t < started.long_range; ++t) {
@@ -66,8 +67,9 @@ std::uint64_t neighbourhood_ties(std::uint64_t seed, std::uint64_t h, const Soci
 // word (Shape's cuts) and its words. The leaving pass reads the other kinds'
 // words without using them, so that the streams stay in step.
 template <bool only_leaving, class Sinks>
-std::uint64_t citizen_ties(std::uint64_t seed, std::uint64_t first, std::uint32_t n,
-                           const std::vector<std::uint32_t>& bins, const Shape& s, bool regional_leaves, Sinks& to) {
+[[gnu::always_inline]] inline std::uint64_t citizen_ties(std::uint64_t seed, std::uint64_t first, std::uint32_t n,
+                                                         const std::vector<std::uint32_t>& bins, const Shape& s,
+                                                         bool regional_leaves, Sinks& to) {
   std::uint64_t started_total = 0;
   // Kinds of tie (from their first word) that may leave the chunk.
   const std::uint64_t leave_cut = regional_leaves ? s.local_cut : s.regional_cut;
