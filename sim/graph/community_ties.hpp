@@ -26,6 +26,9 @@ struct TieSinks {
   Regional regional_tie;
   LongRange long_range_tie;
 };
+// Spelt out for clang 14 (clang-tidy), which lacks C++20's deduction for aggregates.
+template <class Friend, class Local, class Regional, class LongRange>
+TieSinks(Friend, Local, Regional, LongRange) -> TieSinks<Friend, Local, Regional, LongRange>;
 
 // per_neighbourhood: Poisson totals of each kind for the neighbourhood
 // (tie_counts), each tie's starter from the alias table by sociability, one
