@@ -49,6 +49,13 @@ std::vector<std::string> leftovers(const fs::path& dir) {
   return out;
 }
 
+// Waits until done() holds; gives up after a minute (the test then fails on
+// what it checks next).
+template <class Done>
+void wait_for(Done done) {
+  for (int i = 0; i < 60000 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
 // The temporary write_atomically makes for `target` in this process
 // (.NAME.tmp-HOST-PID), once it exists; gives up after a minute.
 fs::path temporary_of(const fs::path& target) {
@@ -115,11 +122,14 @@ TEST(Sweep, AFailedBackgroundRenameIsReportedWithItsPath) {
   BackgroundFinisher finisher;
   // Holds the finisher until the file is handed over, then puts a directory
   // (not empty) where the file would go: the rename of a file over it fails.
+  // Not before: the writer checks its target after making the temporary.
+  std::atomic<bool> handed_over{false};
   finisher.hand_over([&] {
-    temporary_of(target);
+    wait_for([&] { return handed_over.load(); });
     fs::create_directories(target / "occupied");
   });
   write_small_output(target, "finisher");  // returns once handed over
+  handed_over = true;
   const std::vector<FinishFailure> failures = finisher.finish();
   ASSERT_EQ(failures.size(), 1u);
   EXPECT_EQ(failures[0].label, target.string());
@@ -143,8 +153,11 @@ TEST(SweepFiles, AMemberWhoseFileFailsInTheBackgroundIsFailedNotDone) {
   BackgroundFinisher finisher;
   job.finisher = &finisher;
   const fs::path target = member_path(job.dir, sweep.members[1]);
+  // The next member's temporary means this member's file was handed over
+  // (the writer checks its target after making its temporary, so the
+  // directory must come later than that).
   finisher.hand_over([&] {
-    temporary_of(target);
+    temporary_of(member_path(job.dir, sweep.members[2]));
     fs::create_directories(target / "occupied");
   });
   std::vector<MemberStatus> results(sweep.members.size());
