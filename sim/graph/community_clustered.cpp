@@ -66,9 +66,9 @@ std::vector<ParamSpec> clustered_fabric_params() {
       ParamSpec::real("clustered.deprivation_spread", 0.1).range(0, 1)
           .describe("Long-range ties go to neighbourhoods within this distance in national deprivation rank"),
       ParamSpec::choice("clustered.tie_draws", "per_neighbourhood", {"per_neighbourhood", "per_citizen"})
-          .describe("How the ties citizens start are drawn (the same law, other graphs): per_neighbourhood, a "
-                    "Poisson total for each neighbourhood and kind with each tie's starter chosen by sociability "
-                    "(cheaper); per_citizen, a Poisson count for each citizen, the formula of results versions "
+          .describe("How the ties citizens start are drawn (the same law, other graphs): per_neighbourhood (since "
+                    "0.4.0), a Poisson total for each neighbourhood and kind with each tie's starter chosen by "
+                    "sociability (cheaper); per_citizen, a Poisson count for each citizen, the formula of results versions "
                     "0.2.0-0.3.0 (their graphs reproduce bit for bit)"),
   };
   // clang-format on
