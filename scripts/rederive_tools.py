@@ -177,8 +177,8 @@ def headline(out):
     add("quickstart: 10,000 - 1,000 volunteers, week 104, paired", "+0.036 [+0.032, +0.040]", "docs/versions.md",
         "as `scripts/quickstart` prints it", ["quickstart/volunteers_1000.h5", "quickstart/volunteers_10000.h5"],
         lambda a, b: paired(a, b, w(a)))
-    add("quickstart: 10,000 - 1,000 paid, week 104, paired", "+0.660 [+0.630, +0.690]", "docs/versions.md", "+0.660 [+0.630, +0.690]",
-        ["quickstart/paid_1000.h5", "quickstart/paid_10000.h5"], lambda a, b: paired(a, b, w(a)))
+    add("quickstart: 10,000 - 1,000 paid, week 104, paired", "+0.660 [+0.630, +0.690]", "docs/versions.md",
+        "+0.660 [+0.630, +0.690]", ["quickstart/paid_1000.h5", "quickstart/paid_10000.h5"], lambda a, b: paired(a, b, w(a)))
     for i, (doc_value, name) in enumerate([("+0.036 ± 0.004", "2 years"), ("+0.129 ± 0.012", "5 years"),
                                            ("+0.246 ± 0.032", "10 years")]):
         add(f"10,000 - 1,000 volunteers, 20 replicates, paired, {name}", doc_value, "docs/models/organising.md",
@@ -367,7 +367,8 @@ QUOTES = {
                    ("docs/analysis.md", ["+0.66 percentage", "450,350"]),
                    ("docs/versions.md", ["+0.036 [+0.032", "+0.660"])],
     "policy_figures": [("docs/policy.md", ["16.147", "16.150", "16.185", "16.209", "+0.038 points (±0.004)",
-                                           "26,000", "16.883", "nineteen", "+0.077", "GBP 285", "16.221", "4.21", "4.06"])],
+                                           "26,000", "16.883", "nineteen", "+0.077", "GBP 285", "16.221", "4.21",
+                                           "4.06"])],
     "drift": [("docs/models/organising.md", ["16.11% to 16.20%", "16.30%"]),
               ("docs/policy.md", ["16.20% at week 104", "16.30%"])],
     "big_society": [("docs/models/organising.md", ["126,100", "3,200", "19,400"])],
