@@ -178,7 +178,8 @@ def headline(out):
         "as `scripts/quickstart` prints it", ["quickstart/volunteers_1000.h5", "quickstart/volunteers_10000.h5"],
         lambda a, b: paired(a, b, w(a)))
     add("quickstart: 10,000 - 1,000 paid, week 104, paired", "+0.660 [+0.630, +0.690]", "docs/versions.md",
-        "+0.660 [+0.630, +0.690]", ["quickstart/paid_1000.h5", "quickstart/paid_10000.h5"], lambda a, b: paired(a, b, w(a)))
+        "+0.660 [+0.630, +0.690]",
+        ["quickstart/paid_1000.h5", "quickstart/paid_10000.h5"], lambda a, b: paired(a, b, w(a)))
     for i, (doc_value, name) in enumerate([("+0.036 ± 0.004", "2 years"), ("+0.129 ± 0.012", "5 years"),
                                            ("+0.246 ± 0.032", "10 years")]):
         add(f"10,000 - 1,000 volunteers, 20 replicates, paired, {name}", doc_value, "docs/models/organising.md",
