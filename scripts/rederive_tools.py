@@ -177,7 +177,8 @@ def headline(out):
     add("quickstart: 10,000 - 1,000 volunteers, week 104, paired", "+0.036 [+0.032, +0.040]", "docs/versions.md",
         "as `scripts/quickstart` prints it", ["quickstart/volunteers_1000.h5", "quickstart/volunteers_10000.h5"],
         lambda a, b: paired(a, b, w(a)))
-    add("quickstart: 10,000 - 1,000 paid, week 104, paired", "+0.660 [+0.630, +0.690]", "docs/versions.md", "+0.660 [+0.630, +0.690]",
+    add("quickstart: 10,000 - 1,000 paid, week 104, paired", "+0.660 [+0.630, +0.690]", "docs/versions.md",
+        "+0.660 [+0.630, +0.690]",
         ["quickstart/paid_1000.h5", "quickstart/paid_10000.h5"], lambda a, b: paired(a, b, w(a)))
     for i, (doc_value, name) in enumerate([("+0.036 ± 0.004", "2 years"), ("+0.129 ± 0.012", "5 years"),
                                            ("+0.246 ± 0.032", "10 years")]):
@@ -283,10 +284,10 @@ def sensitivity_rows(out):
     rows = []
     sm = "docs/sensitivity.md"
     for name, section, documented, needle in [
-            ("town_morris", "minus", "0.00215", "**0.00215**"),
-            ("town_morris", "", "0.045 (campaigns.threshold)", "**0.045**"),
-            ("town_sobol", "minus", "0.92 [0.67, 1.18]", "**0.92** [0.67, 1.18]"),
-            ("town_sobol", "minus", "0.010 [0.006, 0.017] (social_influence)", "0.010 [0.006, 0.017]")]:
+            ("town_morris", "minus", "0.00228", "**0.00228**"),
+            ("town_morris", "", "0.044 (campaigns.threshold)", "**0.044**"),
+            ("town_sobol", "minus", "0.93 [0.68, 1.19]", "**0.93** [0.68, 1.19]"),
+            ("town_sobol", "minus", "0.015 [0.009, 0.023] (social_influence)", "0.015 [0.009, 0.023]")]:
         path = os.path.join(out, "sensitivity", name + ".txt")
         if not os.path.exists(path):
             continue
@@ -313,10 +314,10 @@ def uncertainty_rows(out):
     rows = []
     log = os.path.join(out, "uncertainty", "log.txt")
     national = os.path.join(out, "uncertainty", "runs", "policy", "national.txt")
-    documented = {"model.one_to_one.recruit_chance": "0.114 [0.066, 0.177]",
-                  "model.kinds.volunteer.one_to_ones_per_step": "0.27 [0.20, 0.58]",
-                  "model.multiplication.recruit_chance": "0.65 [0.33, 0.86]",
-                  "model.deprivation_gap": "0.37 [0.15, 0.51]"}
+    documented = {"model.one_to_one.recruit_chance": "0.110 [0.081, 0.158]",
+                  "model.kinds.volunteer.one_to_ones_per_step": "0.27 [0.21, 0.42]",
+                  "model.multiplication.recruit_chance": "0.62 [0.25, 0.82]",
+                  "model.deprivation_gap": "0.33 [0.26, 0.50]"}
     if os.path.exists(log):
         seen = set()
         for line in open(log, encoding="utf-8", errors="replace"):
@@ -369,7 +370,8 @@ QUOTES = {
                    ("docs/analysis.md", ["+0.66 percentage", "450,350"]),
                    ("docs/versions.md", ["+0.036 [+0.032", "+0.660"])],
     "policy_figures": [("docs/policy.md", ["16.147", "16.150", "16.185", "16.209", "+0.038 points (±0.004)",
-                                           "26,000", "16.883", "nineteen", "+0.077", "GBP 285", "16.221", "4.21", "4.06"])],
+                                           "26,000", "16.883", "nineteen", "+0.077", "GBP 285", "16.221", "4.21",
+                                           "4.06"])],
     "drift": [("docs/models/organising.md", ["16.11% to 16.20%", "16.30%"]),
               ("docs/policy.md", ["16.20% at week 104", "16.30%"])],
     "big_society": [("docs/models/organising.md", ["126,100", "3,200", "19,400"])],
@@ -386,16 +388,15 @@ QUOTES = {
     "competition": [("docs/models/organising.md", ["53.6", "41.2", "8.46 / - / 5.23", "6.7 of 10", "95%"])],
     "uk": [("docs/policy.md", ["16.13%", "372,241", "5,040", "+0.064"]),
            ("docs/models/organising.md", ["16.03"])],
-    "uncertainty": [("README.md", ["+0.021 to +0.075"]),
-                    ("docs/policy.md", ["32,000", "105,000", "196,000", "15,000", "379,000", "+0.254", "0.27 (0.20",
-                                        "+0.043", "1.7 to 2.1", "+0.005", "+0.86", "+0.27/", "+0.34", "22 %",
-                                        "ESS 23", "3,800", "2.0-8.2", "30 distinct"]),
-                    ("docs/calibration.md", ["0.114", "0.27 [", "0.65 [", "0.37 [", "4,800", "195,500", "28,600",
-                                             "16.23 %", "5.2 [", "22 %", "ESS 23", "13 %"]),
+    "uncertainty": [("README.md", ["+0.021 to +0.085"]),
+                    ("docs/policy.md", ["32,000", "108,000", "203,000", "14,000", "360,000", "+0.246", "0.27 (0.21",
+                                        "+0.043", "1.6 to 1.7", "26%", "ESS 12", "4,100", "3.5-7.5"]),
+                    ("docs/calibration.md", ["0.110", "0.27 |", "0.62 |", "0.33 |", "4,500", "188,400", "26,000",
+                                             "16.17%", "4.2 points", "26%", "ESS 12"]),
                     ("docs/models/organising.md", ["0.105 [", "0.25 (90%"])],
-    "sensitivity": [("docs/sensitivity.md", ["0.00215", "0.045", "nine times", "0.92 [", "0.068", "0.010 [",
-                                             "0.35", "a hundredth"]),
-                    ("docs/policy.md", ["0.67-1.18", "0.006-0.017"])],
+    "sensitivity": [("docs/sensitivity.md", ["0.00228", "0.044", "eight times", "0.93**", "0.055", "0.015 [",
+                                             "0.53**", "a few hundredths"]),
+                    ("docs/policy.md", ["0.68-1.19", "0.009-0.023"])],
 }
 TITLES = {
     "quickstart": "A. scripts/quickstart (1,000 vs 10,000 volunteers; paid)",
