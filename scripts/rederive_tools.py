@@ -158,7 +158,7 @@ def log_value(log, key):
 
 # Headline figures: (label, documented value, doc, a string on the quoting line, files, computation).
 # The week arguments are read from the files (quick runs are shorter). The documented values are
-# 0.3.0's, typed in here; the "quoted at" line is found afresh, and reads "not found" once the docs
+# 0.4.0's, typed in here; the "quoted at" line is found afresh, and reads "not found" once the docs
 # quote a new value: update the value here when the docs move to a new results version.
 def headline(out):
     o = lambda *p: os.path.join(out, *p)  # noqa: E731
@@ -174,55 +174,55 @@ def headline(out):
 
     lr = "longrun"
     w = lambda f: last_week(f)  # noqa: E731
-    add("quickstart: 10,000 - 1,000 volunteers, week 104, paired", "+0.036 [+0.032, +0.040]", "docs/versions.md",
+    add("quickstart: 10,000 - 1,000 volunteers, week 104, paired", "+0.036 [+0.031, +0.040]", "docs/versions.md",
         "as `scripts/quickstart` prints it", ["quickstart/volunteers_1000.h5", "quickstart/volunteers_10000.h5"],
         lambda a, b: paired(a, b, w(a)))
-    add("quickstart: 10,000 - 1,000 paid, week 104, paired", "+0.660 [+0.630, +0.690]", "docs/versions.md",
-        "+0.660 [+0.630, +0.690]",
+    add("quickstart: 10,000 - 1,000 paid, week 104, paired", "+0.662 [+0.642, +0.683]", "docs/versions.md",
+        "+0.662 [+0.642, +0.683]",
         ["quickstart/paid_1000.h5", "quickstart/paid_10000.h5"], lambda a, b: paired(a, b, w(a)))
-    for i, (doc_value, name) in enumerate([("+0.036 ± 0.004", "2 years"), ("+0.129 ± 0.012", "5 years"),
-                                           ("+0.246 ± 0.032", "10 years")]):
+    for i, (doc_value, name) in enumerate([("+0.036 ± 0.004", "2 years"), ("+0.129 ± 0.009", "5 years"),
+                                           ("+0.250 ± 0.026", "10 years")]):
         add(f"10,000 - 1,000 volunteers, 20 replicates, paired, {name}", doc_value, "docs/models/organising.md",
             doc_value, [f"{lr}/v1000.h5", f"{lr}/v10000.h5"],
             lambda a, b, i=i: paired(a, b, weeks(a)[i]))
-    add("no organisers, weeks 104 / 260 / 520 (s.d.)", "16.20 / 16.32 / 16.42 (0.20)", "docs/models/organising.md",
-        "| none | 16.20", [f"{lr}/base.h5"], lambda a: " / ".join(level(a, x) for x in weeks(a)))
-    add("20 paid, weeks 104 / 260 / 520 (s.d.)", "16.93 / 19.27 / 24.10 (0.29)", "docs/models/organising.md",
+    add("no organisers, weeks 104 / 260 / 520 (s.d.)", "16.23 / 16.32 / 16.40 (0.27)", "docs/models/organising.md",
+        "| none | 16.23", [f"{lr}/base.h5"], lambda a: " / ".join(level(a, x) for x in weeks(a)))
+    add("20 paid, weeks 104 / 260 / 520 (s.d.)", "16.94 / 19.20 / 23.86 (0.43)", "docs/models/organising.md",
         "| 20 paid (`organisers.count=20`)", [f"{lr}/paid20.h5"], lambda a: " / ".join(level(a, x) for x in weeks(a)))
     add("20 paid, leaders at 520", "0.23%", "docs/models/organising.md", "| 20 paid (`organisers.count=20`)",
         [f"{lr}/paid20.h5"], lambda a: level(a, w(a), "leaders", 3))
-    add("20 paid minus none at 520, Welch", "+7.68 [+7.31, +8.05]", "docs/models/organising.md", "+7.68 points",
+    add("20 paid minus none at 520, Welch", "+7.46 [+6.91, +8.00]", "docs/models/organising.md", "+7.46 points",
         [f"{lr}/base.h5", f"{lr}/paid20.h5"], lambda a, b: welch(a, b, w(a)))
-    add("20 volunteers minus none at 520, Welch", "+0.32 [-0.02, +0.66]", "docs/models/organising.md",
-        "+0.32 points", [f"{lr}/base.h5", f"{lr}/vol20.h5"], lambda a, b: welch(a, b, w(a)))
-    add("20 paid withdrawn after 104, at 520", "18.97 (0.47)", "docs/models/organising.md",
+    add("20 volunteers minus none at 520, Welch", "+0.29 [-0.12, +0.70]", "docs/models/organising.md",
+        "+0.29 points", [f"{lr}/base.h5", f"{lr}/vol20.h5"], lambda a, b: welch(a, b, w(a)))
+    add("20 paid withdrawn after 104, at 520", "18.81 (0.55)", "docs/models/organising.md",
         "| 20 paid, withdrawn after week 104", [f"{lr}/paid20_stop104.h5"], lambda a: level(a, w(a)))
-    add("20 paid, leaders.per_organiser=50, at 520", "26.62 (0.33)", "docs/models/organising.md",
+    add("20 paid, leaders.per_organiser=50, at 520", "26.24 (0.40)", "docs/models/organising.md",
         "`leaders.per_organiser=50` |", [f"{lr}/paid20_L50.h5"], lambda a: level(a, w(a)))
-    add("20 paid, no bound on leaders, at 520", "28.50 (0.37)", "docs/models/organising.md",
-        "`leaders.per_organiser=0` | 16.93", [f"{lr}/paid20_L0.h5"], lambda a: level(a, w(a)))
+    add("20 paid, no bound on leaders, at 520", "28.11 (0.53)", "docs/models/organising.md",
+        "`leaders.per_organiser=0` | 16.94", [f"{lr}/paid20_L0.h5"], lambda a: level(a, w(a)))
     add("0.1.0 line, 20 paid, 3 replicates, at 520 (bit for bit)", "43.57%", "docs/models/organising.md",
         "17.46%, 22.03% and 43.57%", [f"{lr}/paid20_v010_r3.h5"], lambda a: level(a, w(a)))
     add("0.2.0 line, 20 paid, at 520 (bit for bit)", "23.98 (0.31)", "docs/versions.md",
         "| 0.2.0 | 23.98", [f"{lr}/paid20_v020.h5"], lambda a: level(a, w(a)))
     add("0.3.0 line, 20 paid, at 520 (bit for bit)", "24.10 (0.29)", "docs/versions.md",
         "| the same, week 520 | 23.97% (0.31) | 24.10% (0.29)", [f"{lr}/paid20_v030.h5"], lambda a: level(a, w(a)))
-    for name, doc_value in [("campaigns", "21.68% (0.18)"), ("leader_one_to_ones", "21.33% (0.30)"),
-                            ("leaders", "20.70% (0.25)"), ("leaders_campaigns", "19.33% (0.22)")]:
+    for name, doc_value in [("campaigns", "21.60% (0.29)"), ("leader_one_to_ones", "21.34% (0.46)"),
+                            ("leaders", "20.76% (0.46)"), ("leaders_campaigns", "19.28% (0.32)")]:
         add(f"20 paid, {name} off, at 520", doc_value, "docs/models/organising.md", doc_value.split(" ")[0],
             [f"{lr}/off_{name}.h5"], lambda a: level(a, w(a)))
-    add("town baseline, weeks 104 / 208", "16.20% / 16.30%", "docs/models/organising.md", "16.30% at week 208",
+    add("town baseline, weeks 104 / 208", "16.23% / 16.31%", "docs/models/organising.md", "16.31% at week 208",
         ["drift/baseline_208.h5"], lambda a: " / ".join(level(a, x) for x in weeks(a)))
-    for metric, doc_value in [("organisers_trained", "450"), ("volunteers_recruited", "3,200"),
-                              ("people_listened_paid", "126,100"), ("people_mobilised", "19,400")]:
+    for metric, doc_value in [("organisers_trained", "450"), ("volunteers_recruited", "3,300"),
+                              ("people_listened_paid", "125,750"), ("people_mobilised", "18,850")]:
         add(f"Big Society at 2%, scaled back: {metric}", doc_value, "docs/models/organising.md", doc_value,
             ["big_society/log.txt"], lambda log, m=metric: log_value(log, m))
     ff = "form_fabric"
     for f, c, doc2, doc10 in [("classic", "linear", "+0.042 ± 0.014", "+0.302 ± 0.119"),
-                              ("clustered", "linear", "+0.035 ± 0.011", "+0.299 ± 0.085"),
+                              ("clustered", "linear", "+0.033 ± 0.010", "+0.267 ± 0.063"),
                               ("classic", "complex", "+0.036 ± 0.012", "+0.287 ± 0.111"),
-                              ("clustered", "complex", "+0.035 ± 0.020", "+0.262 ± 0.067"),
-                              ("clustered", "tieweights", "+0.036 ± 0.015", "+0.322 ± 0.125")]:
+                              ("clustered", "complex", "+0.031 ± 0.014", "+0.311 ± 0.104"),
+                              ("clustered", "tieweights", "+0.033 ± 0.010", "+0.256 ± 0.093")]:
         files = [f"{ff}/town_1000_volunteers_{f}_{c}_020.h5", f"{ff}/town_10000_volunteers_{f}_{c}_020.h5"]
         add(f"7.10 {c}, {f}: 10,000 - 1,000 at 2 / 10 years, paired", f"{doc2} / {doc10}",
             "docs/models/organising.md", doc10, files,
@@ -231,8 +231,8 @@ def headline(out):
         "16.76% / 17.70%", [f"{ff}/town_baseline_clustered_complex_020.h5"],
         lambda a: f"{level(a, weeks(a)[0])} / {level(a, w(a))}")
     cp = "competition"
-    for n, c, doc_value in [(2000, "0", "53.6"), (2000, "0.1", "41.2"), (2000, "0", "3.1"), (2000, "0.1", "2.9")]:
-        kind = "p" if doc_value in ("53.6", "41.2") else "v"
+    for n, c, doc_value in [(2000, "0", "53.6"), (2000, "0.1", "41.0"), (2000, "0", "3.1"), (2000, "0.1", "2.9")]:
+        kind = "p" if doc_value in ("53.6", "41.0") else "v"
         add(f"competition: {n} {'paid' if kind == 'p' else 'volunteers'}, c = {c}, per organiser", doc_value,
             "docs/models/organising.md", f"| 2,000 {'paid' if kind == 'p' else 'volunteers'} |",
             [f"{cp}/base.h5", f"{cp}/{kind}{n}_c{c}.h5"], lambda a, b, n=n: per_organiser(a, b, w(a), n))
@@ -257,14 +257,14 @@ def policy_figures_rows(out):
     rows = []
     pm = "docs/policy.md"
     for label, col, documented, needle in [
-            ("baseline", 1, "16.147%", "| baseline | 0 | 16.147%"),
-            ("1,000 volunteer organisers", 2, "+0.003 points (±0.002)", "+0.003 points (±0.002)"),
-            ("10,000 volunteer organisers", 2, "+0.038 points (±0.004)", "+0.038 points (±0.004)"),
-            ("Big Society design (500 paid + 4,500 volunteer)", 2, "+0.062 points (±0.007)", "+0.062 points"),
-            ("paid, full-time", 2, "+0.736 points (±0.021)", "+0.736 points"),
-            ("none (baseline)", 5, "4.21 points", "| none (baseline) |"),
-            ("most_deprived_first", 2, "+0.042", "| most_deprived_first |"),
-            ("most_deprived_first", 5, "4.06 points", "| most_deprived_first |")]:
+            ("baseline", 1, "16.167%", "| baseline | 0 | 16.167%"),
+            ("1,000 volunteer organisers", 2, "+0.004 points (±0.002)", "+0.004 points (±0.002)"),
+            ("10,000 volunteer organisers", 2, "+0.039 points (±0.004)", "+0.039 points (±0.004)"),
+            ("Big Society design (500 paid + 4,500 volunteer)", 2, "+0.062 points (±0.006)", "+0.062 points"),
+            ("paid, full-time", 2, "+0.739 points (±0.016)", "+0.739 points"),
+            ("none (baseline)", 5, "4.13 points", "| none (baseline) |"),
+            ("most_deprived_first", 2, "+0.041", "| most_deprived_first |"),
+            ("most_deprived_first", 5, "3.98 points", "| most_deprived_first |")]:
         if label in table and len(table[label]) > col:
             rows.append((f"policy_figures: {label} ({'gap' if col == 5 else 'change' if col == 2 else 'level'})",
                          documented, table[label][col], locate(pm, needle)))
@@ -274,8 +274,8 @@ def policy_figures_rows(out):
                 rows.append(("policy_figures: 10,000 - 1,000 volunteers, town, week 104", "+0.036 points (±0.004)",
                              line.split("= ", 1)[1].strip(), locate(pm, "10,000 - 1,000 = +0.036")))
             if line.startswith("- uk_big_society_5000:"):
-                rows.append(("policy_figures: Big Society, UK at 1%", "+0.077 points; about GBP 285 a participant",
-                             line.split(": ", 1)[1].strip(), locate(pm, "GBP 285")))
+                rows.append(("policy_figures: Big Society, UK at 1%", "+0.065 points; about GBP 337 a participant",
+                             line.split(": ", 1)[1].strip(), locate(pm, "GBP 337")))
     return rows
 
 
@@ -284,10 +284,10 @@ def sensitivity_rows(out):
     rows = []
     sm = "docs/sensitivity.md"
     for name, section, documented, needle in [
-            ("town_morris", "minus", "0.00228", "**0.00228**"),
+            ("town_morris", "minus", "0.00226", "**0.00226**"),
             ("town_morris", "", "0.044 (campaigns.threshold)", "**0.044**"),
-            ("town_sobol", "minus", "0.93 [0.68, 1.19]", "**0.93** [0.68, 1.19]"),
-            ("town_sobol", "minus", "0.015 [0.009, 0.023] (social_influence)", "0.015 [0.009, 0.023]")]:
+            ("town_sobol", "minus", "0.94 [0.69, 1.20]", "**0.94** [0.69, 1.20]"),
+            ("town_sobol", "minus", "0.017 [0.011, 0.028] (social_influence)", "0.017 [0.011, 0.028]")]:
         path = os.path.join(out, "sensitivity", name + ".txt")
         if not os.path.exists(path):
             continue
@@ -314,10 +314,10 @@ def uncertainty_rows(out):
     rows = []
     log = os.path.join(out, "uncertainty", "log.txt")
     national = os.path.join(out, "uncertainty", "runs", "policy", "national.txt")
-    documented = {"model.one_to_one.recruit_chance": "0.110 [0.081, 0.158]",
-                  "model.kinds.volunteer.one_to_ones_per_step": "0.27 [0.21, 0.42]",
-                  "model.multiplication.recruit_chance": "0.62 [0.25, 0.82]",
-                  "model.deprivation_gap": "0.33 [0.26, 0.50]"}
+    documented = {"model.one_to_one.recruit_chance": "0.104 [0.065, 0.135]",
+                  "model.kinds.volunteer.one_to_ones_per_step": "0.30 [0.22, 0.44]",
+                  "model.multiplication.recruit_chance": "0.61 [0.26, 0.75]",
+                  "model.deprivation_gap": "0.36 [0.22, 0.50]"}
     if os.path.exists(log):
         seen = set()
         for line in open(log, encoding="utf-8", errors="replace"):
@@ -328,9 +328,9 @@ def uncertainty_rows(out):
                 rows.append((f"posterior median [90%]: {name}", documented[name], f"{m.group(2)} {m.group(3)}",
                              locate("docs/calibration.md", "| " + documented[name].replace(" [", " | [") + " |")))
     if os.path.exists(national):
-        doc = {0: ("+0.021 to +0.085; about 32,000 people", "README.md", "the volunteer answer is +0.021"),
-               1: ("about 108,000 people", "docs/policy.md", "108,000"),
-               2: ("about 203,000 people (94,000-360,000)", "docs/policy.md", "203,000")}
+        doc = {0: ("+0.021 to +0.072; about 28,000 people", "README.md", "the volunteer answer is +0.021"),
+               1: ("about 94,000 people", "docs/policy.md", "94,000"),
+               2: ("about 179,000 people (88,000-305,000)", "docs/policy.md", "179,000")}
         table = 0
         for line in open(national, encoding="utf-8"):
             if line.startswith("| week |"):
@@ -376,7 +376,7 @@ QUOTES = {
               ("docs/policy.md", ["16.20% at week 104", "16.30%"])],
     "big_society": [("docs/models/organising.md", ["126,100", "3,200", "19,400"])],
     "longrun": [("docs/models/organising.md", ["24.10", "16.93", "+7.68", "18.97", "26.62", "28.50",
-                                               "33 leaders", "+0.32 points", "+0.246", "21.68", "21.33",
+                                               "33 leaders", "+0.29 points", "+0.246", "21.68", "21.33",
                                                "20.70", "19.33", "+5.26", "+2.55", "43.57", "1,008 leaders", "2.09%"]),
                 ("docs/policy.md", ["24.1%", "43.6"]),
                 ("docs/versions.md", ["24.10", "16.20", "16.93", "18.97", "+0.246", "26.66", "+0.122"])],
@@ -438,7 +438,7 @@ def summary(args):
     print("## Headline figures\n")
     print("Computed from the fresh files (paired: mean difference ± 95% t half-width; Welch: [95% interval]; "
           "levels: mean (s.d.) over replicates). The sections below have every output and every quoting line.\n")
-    print("| figure | documented (0.3.0) | fresh | quoted at |")
+    print("| figure | documented (0.4.0) | fresh | quoted at |")
     print("|---|---|---|---|")
     for label, documented, value, where in headline(out):
         print(f"| {label} | {documented} | {value} | {where} |")
