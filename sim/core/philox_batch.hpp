@@ -46,6 +46,13 @@ __attribute__((target("avx512f"), always_inline)) inline Keys keys(std::uint64_t
   return k;
 }
 
+// GCC 12 reports the intrinsics' deliberately undefined merge operand
+// (_mm512_undefined_epi32) as uninitialised where these are inlined: GCC bug
+// 105593, fixed in GCC 13.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 // The high half of each 64-bit lane into its low half by a shuffle (port 5)
 // rather than a shift, which would compete with the multiplies for port 0.
 __attribute__((target("avx512f"), always_inline)) inline __m512i high_half(__m512i x) {
@@ -67,6 +74,9 @@ __attribute__((target("avx512f"), always_inline)) inline void rounds(Lanes (&x)[
       x[g].c3 = p0;
     }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 // Eight consecutive 32-bit values from `first`, one per lane (a carry into
 // the high half, where the low half wraps, is never read).

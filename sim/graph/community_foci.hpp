@@ -22,6 +22,21 @@ enum : Purpose { focus_placement = 16, clustered_ties = 17, hood_ties = 18 };
 constexpr std::size_t batch = 256;  // citizens whose streams are made at once
 constexpr unsigned tie_blocks = 8;  // per_citizen: 32 words, most citizens need no more
 
+// Walks citizens first .. first + n - 1 in batches of up to `batch`, making
+// each batch's streams of `purpose` at once: fn(b0, m, words) with
+// words[k * batch + i] = word k (k < 4 * blocks) of citizen first + b0 + i's
+// Stream(seed, 0, 0, ., purpose), i < m.
+template <unsigned blocks, class Fn>
+[[gnu::always_inline]] inline void for_each_citizen_batch(std::uint64_t seed, std::uint64_t first, std::uint32_t n,
+                                                          Purpose purpose, Fn&& fn) {
+  alignas(64) std::uint32_t words[4 * blocks * batch];
+  for (std::uint32_t b0 = 0; b0 < n; b0 += batch) {
+    const std::size_t m = std::min<std::size_t>(batch, n - b0);
+    stream_words(seed, static_cast<std::uint32_t>(first + b0), purpose, m, blocks, batch, words);
+    fn(b0, m, static_cast<const std::uint32_t*>(words));
+  }
+}
+
 // An integer in [0, n) from one 32-bit word by multiply-shift (Lemire 2019
 // without the rejection step), so every draw takes exactly one word and a
 // pass that skips draws stays in step without knowing n. The bias is below
@@ -142,12 +157,11 @@ inline std::uint32_t sociability_bin(std::uint32_t word) { return word >> (32 - 
 // Residents' sociability bins, for the ties they start (the leaving pass needs no more).
 inline void sociabilities(std::uint64_t seed, std::uint64_t first, std::uint32_t n, std::vector<std::uint32_t>& out) {
   out.resize(n);
-  alignas(64) std::uint32_t words[4 * placement_blocks * batch];
-  for (std::uint32_t b0 = 0; b0 < n; b0 += batch) {
-    const std::size_t m = std::min<std::size_t>(batch, n - b0);
-    stream_words(seed, static_cast<std::uint32_t>(first + b0), focus_placement, m, placement_blocks, batch, words);
-    for (std::size_t i = 0; i < m; ++i) out[b0 + i] = sociability_bin(words[3 * batch + i]);
-  }
+  for_each_citizen_batch<placement_blocks>(seed, first, n, focus_placement,
+                                           [&](std::uint32_t b0, std::size_t m, const std::uint32_t* words) {
+                                             for (std::size_t i = 0; i < m; ++i)
+                                               out[b0 + i] = sociability_bin(words[3 * batch + i]);
+                                           });
 }
 
 // Poisson by inversion from one uniform: the count k at which the
@@ -274,18 +288,15 @@ struct Placement {
     label.resize(n);
     key.resize(n);
     bin.resize(n);
-    alignas(64) std::uint32_t words[4 * placement_blocks * batch];
-    for (std::uint32_t b0 = 0; b0 < n; b0 += batch) {
-      const std::size_t m = std::min<std::size_t>(batch, n - b0);
-      const auto agent0 = static_cast<std::uint32_t>(first + b0);
-      stream_words(seed, agent0, focus_placement, m, placement_blocks, batch, words);
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::uint32_t w0 = words[i], w1 = words[batch + i];
-        label[b0 + i] = w0 < s.homophily_cut ? static_cast<std::uint32_t>(pop.group[agent0 + i]) : w1 & 3u;
-        key[b0 + i] = words[2 * batch + i];
-        bin[b0 + i] = sociability_bin(words[3 * batch + i]);
-      }
-    }
+    for_each_citizen_batch<placement_blocks>(
+        seed, first, n, focus_placement, [&](std::uint32_t b0, std::size_t m, const std::uint32_t* words) {
+          for (std::size_t i = 0; i < m; ++i) {
+            const std::uint32_t w0 = words[i], w1 = words[batch + i];
+            label[b0 + i] = w0 < s.homophily_cut ? static_cast<std::uint32_t>(pop.group[first + b0 + i]) : w1 & 3u;
+            key[b0 + i] = words[2 * batch + i];
+            bin[b0 + i] = sociability_bin(words[3 * batch + i]);
+          }
+        });
   }
 
  private:

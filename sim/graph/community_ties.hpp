@@ -76,69 +76,66 @@ template <bool only_leaving, class Sinks>
   std::uint64_t started_total = 0;
   // Kinds of tie (from their first word) that may leave the chunk.
   const std::uint64_t leave_cut = regional_leaves ? s.local_cut : s.regional_cut;
-  alignas(64) std::uint32_t words[4 * tie_blocks * batch];
-  for (std::uint32_t b0 = 0; b0 < n; b0 += batch) {
-    const std::size_t m = std::min<std::size_t>(batch, n - b0);
-    const auto agent0 = static_cast<std::uint32_t>(first + b0);
-    stream_words(seed, agent0, clustered_ties, m, tie_blocks, batch, words);
-    for (std::size_t i = 0; i < m; ++i) {
-      const std::uint32_t local = b0 + static_cast<std::uint32_t>(i);
-      BatchedStream rng(words + i, batch, 4 * tie_blocks, seed, static_cast<NodeId>(first + local), clustered_ties);
-      const Shape::Started& started = s.started[bins[local]];
-      const std::uint32_t count = poisson_count(rng.uniform(), started.mean, started.none);
-      started_total += count;
-      // The leaving pass with every word in the batch: one branch a tie (on
-      // whether it may leave, usually not) instead of the kinds' chain;
-      // friends and local acquaintances take two words, the others three.
-      if constexpr (only_leaving) {
-        if (2 + 3 * std::uint64_t{count} <= 4 * tie_blocks) {
-          const std::uint32_t* const column = words + i;
-          std::uint32_t k = 2;  // after the uniform's two words
-          for (std::uint32_t t = 0; t < count; ++t) {
-            const std::uint32_t kind = column[batch * k];
-            if (kind >= leave_cut) {
-              const std::uint32_t w1 = column[batch * (k + 1)], w2 = column[batch * (k + 2)];
-              if (kind < s.regional_cut)
-                to.regional_tie(local, w1, w2);
-              else
-                to.long_range_tie(local, w1, w2);
+  for_each_citizen_batch<tie_blocks>(
+      seed, first, n, clustered_ties, [&](std::uint32_t b0, std::size_t m, const std::uint32_t* words) {
+        for (std::size_t i = 0; i < m; ++i) {
+          const std::uint32_t local = b0 + static_cast<std::uint32_t>(i);
+          BatchedStream rng(words + i, batch, 4 * tie_blocks, seed, static_cast<NodeId>(first + local), clustered_ties);
+          const Shape::Started& started = s.started[bins[local]];
+          const std::uint32_t count = poisson_count(rng.uniform(), started.mean, started.none);
+          started_total += count;
+          // The leaving pass with every word in the batch: one branch a tie (on
+          // whether it may leave, usually not) instead of the kinds' chain;
+          // friends and local acquaintances take two words, the others three.
+          if constexpr (only_leaving) {
+            if (2 + 3 * std::uint64_t{count} <= 4 * tie_blocks) {
+              const std::uint32_t* const column = words + i;
+              std::uint32_t k = 2;  // after the uniform's two words
+              for (std::uint32_t t = 0; t < count; ++t) {
+                const std::uint32_t kind = column[batch * k];
+                if (kind >= leave_cut) {
+                  const std::uint32_t w1 = column[batch * (k + 1)], w2 = column[batch * (k + 2)];
+                  if (kind < s.regional_cut)
+                    to.regional_tie(local, w1, w2);
+                  else
+                    to.long_range_tie(local, w1, w2);
+                }
+                k += 2 + unsigned{kind >= s.local_cut};
+              }
+              continue;
             }
-            k += 2 + unsigned{kind >= s.local_cut};
           }
-          continue;
-        }
-      }
-      // The ties, reading words with next().
-      auto tie_loop = [&](auto&& next) {
-        for (std::uint32_t t = 0; t < count; ++t) {
-          const std::uint32_t kind = next();
-          if (kind < s.friend_cut) {
-            const std::uint32_t w = next();
-            if constexpr (!only_leaving) to.friend_tie(local, w);
-          } else if (kind < s.local_cut) {
-            const std::uint32_t w = next();
-            if constexpr (!only_leaving) to.local_tie(local, w);
-          } else if (kind < s.regional_cut) {
-            const std::uint32_t w1 = next(), w2 = next();
-            if (!only_leaving || regional_leaves) to.regional_tie(local, w1, w2);
+          // The ties, reading words with next().
+          auto tie_loop = [&](auto&& next) {
+            for (std::uint32_t t = 0; t < count; ++t) {
+              const std::uint32_t kind = next();
+              if (kind < s.friend_cut) {
+                const std::uint32_t w = next();
+                if constexpr (!only_leaving) to.friend_tie(local, w);
+              } else if (kind < s.local_cut) {
+                const std::uint32_t w = next();
+                if constexpr (!only_leaving) to.local_tie(local, w);
+              } else if (kind < s.regional_cut) {
+                const std::uint32_t w1 = next(), w2 = next();
+                if (!only_leaving || regional_leaves) to.regional_tie(local, w1, w2);
+              } else {
+                const std::uint32_t w1 = next(), w2 = next();
+                to.long_range_tie(local, w1, w2);
+              }
+            }
+          };
+          // Usually every word is in the batch: then they are read with the
+          // index in a register (the stream's own index makes a chain through
+          // memory), and the stream only for the rest.
+          if (2 + 3 * std::uint64_t{count} <= 4 * tie_blocks) {
+            const std::uint32_t* const column = words + i;
+            std::uint32_t k = 2;  // after the uniform's two words
+            tie_loop([&] { return column[batch * k++]; });
           } else {
-            const std::uint32_t w1 = next(), w2 = next();
-            to.long_range_tie(local, w1, w2);
+            tie_loop([&] { return rng.next_word(); });
           }
         }
-      };
-      // Usually every word is in the batch: then they are read with the
-      // index in a register (the stream's own index makes a chain through
-      // memory), and the stream only for the rest.
-      if (2 + 3 * std::uint64_t{count} <= 4 * tie_blocks) {
-        const std::uint32_t* const column = words + i;
-        std::uint32_t k = 2;  // after the uniform's two words
-        tie_loop([&] { return column[batch * k++]; });
-      } else {
-        tie_loop([&] { return rng.next_word(); });
-      }
-    }
-  }
+      });
   return started_total;
 }
 
