@@ -137,7 +137,7 @@ void Organising::refuse_unmatched_baseline() const {
                   rates_.baseline, influence_key, rates_.influence, rates_.dropout, rates_.reinforcement, unmatched_[h],
                   h, static_cast<double>(pop.deprivation[h]), rates_.gap, area_baseline(pop.deprivation[h]),
                   influence_key);
-    throw InputError(message);
+    throw InfeasibleParameters(message);
   }
 }
 

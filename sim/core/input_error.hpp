@@ -14,6 +14,15 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Parameter values, each allowed on its own, for which the model has no valid
+// state (a baseline that influence alone exceeds, say): bad input to a run,
+// but to a calibration a point outside the model's domain, whose particle is
+// rejected (the prior is then the declared one restricted to the domain).
+class InfeasibleParameters : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 // Closest candidate within a small edit distance, or "" when none is close:
 // the "did you mean" of an error message.
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);

@@ -91,17 +91,19 @@ void write_posterior_group(hid_t file, const Calibration& c, const CalibrationRe
 
 void write_generations_group(hid_t file, const CalibrationResult& r) {
   Handle group(H5Gcreate2(file, "generations", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create /generations");
-  std::vector<std::int64_t> generation, simulations;
+  std::vector<std::int64_t> generation, simulations, infeasible;
   std::vector<double> tolerance, acceptance, ess;
   for (const auto& g : r.generations) {
     generation.push_back(g.generation);
     simulations.push_back(static_cast<std::int64_t>(g.simulations));
+    infeasible.push_back(static_cast<std::int64_t>(g.infeasible));
     tolerance.push_back(g.tolerance);
     acceptance.push_back(g.acceptance);
     ess.push_back(g.ess);
   }
   write_integers(group, "generation", generation);
   write_integers(group, "simulations", simulations);
+  write_integers(group, "infeasible", infeasible);
   write_reals(group, "tolerance", tolerance);
   write_reals(group, "acceptance", acceptance);
   write_reals(group, "ess", ess);

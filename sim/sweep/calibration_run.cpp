@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -79,9 +80,17 @@ std::vector<std::vector<double>> simulated_targets(const Calibration& c, const s
   return out;
 }
 
-// Runs the particles' simulations and sets their distances. Returns how many ran now.
-std::size_t simulate(const Calibration& c, const CalibrationRunOptions& options, const MpiSession& mpi,
-                     std::vector<Particle>& particles, std::uint32_t generation) {
+struct Simulated {
+  std::size_t ran = 0;  // simulations run now (not found done by --resume)
+  std::size_t infeasible = 0;  // particles outside the model's domain, rejected
+  std::string first_infeasible;  // the first one's reason
+};
+
+// Runs the particles' simulations and sets their distances: infinite for a
+// particle at which the model has no valid state (InfeasibleParameters), so
+// that it is never kept; any other failure ends the calibration.
+Simulated simulate(const Calibration& c, const CalibrationRunOptions& options, const MpiSession& mpi,
+                   std::vector<Particle>& particles, std::uint32_t generation) {
   const Sweep sweep = generation_sweep(c, particles, generation);
   SweepRunOptions run;
   run.dir = generation_dir(options.dir, generation);
@@ -92,24 +101,41 @@ std::size_t simulate(const Calibration& c, const CalibrationRunOptions& options,
   std::string failure;
   if (mpi.rank() == 0)
     for (const auto& m : sweep.members)
-      if (out.results[m.index].status == "failed") {
+      if (out.results[m.index].status == "failed" && !out.results[m.index].infeasible) {
         failure = "generation " + std::to_string(generation) + ": simulation " + m.name +
                   " failed: " + out.results[m.index].message;
         break;
       }
   agree(mpi, failure);  // also a barrier: every member file is written
-  for (auto& p : particles) {
-    p.simulated = simulated_targets(c, member_path(run.dir, sweep.members[p.index]));
+  // Which particles are infeasible, on every rank (only rank 0 has the statuses).
+  std::vector<char> infeasible(particles.size(), 0);
+  if (mpi.rank() == 0)
+    for (std::size_t i = 0; i < particles.size(); ++i)
+      infeasible[i] = out.results[sweep.members[i].index].infeasible ? 1 : 0;
+  const std::string flags = mpi.broadcast(std::string(infeasible.begin(), infeasible.end()));
+  Simulated s;
+  s.ran = out.ran;
+  for (std::size_t i = 0; i < particles.size(); ++i) {
+    Particle& p = particles[i];
+    if (flags[i] == 1) {
+      p.simulated.assign(c.targets.size(), {});
+      p.distance = std::numeric_limits<double>::infinity();
+      if (s.infeasible++ == 0 && mpi.rank() == 0)
+        s.first_infeasible = sweep.members[i].name + ": " + out.results[sweep.members[i].index].message;
+      continue;
+    }
+    p.simulated = simulated_targets(c, member_path(run.dir, sweep.members[i]));
     p.distance = target_distance(c, p.simulated);
   }
-  return out.ran;
+  return s;
 }
 
-GenerationSummary summary(std::uint32_t generation, std::size_t simulations, const std::vector<Particle>& kept,
-                          double acceptance) {
+GenerationSummary summary(std::uint32_t generation, std::size_t simulations, std::size_t infeasible,
+                          const std::vector<Particle>& kept, double acceptance) {
   GenerationSummary s;
   s.generation = generation;
   s.simulations = simulations;
+  s.infeasible = infeasible;
   s.tolerance = kept.back().distance;
   s.acceptance = acceptance;
   s.ess = effective_sample_size(kept);
@@ -118,9 +144,11 @@ GenerationSummary summary(std::uint32_t generation, std::size_t simulations, con
 
 void report(const Calibration& c, const GenerationSummary& s, std::size_t kept, double seconds) {
   std::fprintf(stderr,
-               "calibrate %s: generation %u: %zu simulations in %.1f s; acceptance %.3f; tolerance %.4g; "
+               "calibrate %s: generation %u: %zu simulations in %.1f s%s; acceptance %.3f; tolerance %.4g; "
                "ESS %.1f of %zu\n",
-               c.name.c_str(), s.generation, s.simulations, seconds, s.acceptance, s.tolerance, s.ess, kept);
+               c.name.c_str(), s.generation, s.simulations, seconds,
+               s.infeasible == 0 ? "" : ("; " + std::to_string(s.infeasible) + " infeasible (rejected)").c_str(),
+               s.acceptance, s.tolerance, s.ess, kept);
 }
 
 }  // namespace
@@ -171,23 +199,36 @@ CalibrationResult run_calibration(const Calibration& c, const CalibrationRunOpti
     return s;
   };
   std::vector<Particle> particles = prior_particles(c, c.particles);
-  result.simulations_run_now += simulate(c, options, mpi, particles, 0);
+  const Simulated first = simulate(c, options, mpi, particles, 0);
+  result.simulations_run_now += first.ran;
   result.simulations += particles.size();
+  // The prior must leave enough of its particles inside the model's domain
+  // for a first generation.
+  if (particles.size() - first.infeasible < keep) {
+    std::string message = c.path + ": generation 0: only " + std::to_string(particles.size() - first.infeasible) +
+                          " of " + std::to_string(particles.size()) +
+                          " particles drawn from the priors are feasible, fewer than the " + std::to_string(keep) +
+                          " kept each generation; narrow the priors to where the model has a valid state (first "
+                          "infeasible particle " +
+                          first.first_infeasible + ")";
+    agree(mpi, message);
+  }
   std::vector<Particle> kept = best_particles(particles, keep);
-  result.generations.push_back(summary(0, particles.size(), kept, 1.0));
+  result.generations.push_back(summary(0, particles.size(), first.infeasible, kept, 1.0));
   if (leader && !options.quiet) report(c, result.generations.back(), keep, seconds());
 
   for (std::uint32_t g = 1; g < c.max_generations; ++g) {
     const double tolerance = kept.back().distance;
     std::vector<Particle> fresh = proposed_particles(c, kept, g, c.particles - keep);
-    result.simulations_run_now += simulate(c, options, mpi, fresh, g);
+    const Simulated now = simulate(c, options, mpi, fresh, g);
+    result.simulations_run_now += now.ran;
     result.simulations += fresh.size();
     const auto below =
         std::count_if(fresh.begin(), fresh.end(), [&](const Particle& p) { return p.distance < tolerance; });
     const double acceptance = static_cast<double>(below) / static_cast<double>(fresh.size());
     fresh.insert(fresh.end(), kept.begin(), kept.end());
     kept = best_particles(std::move(fresh), keep);
-    result.generations.push_back(summary(g, c.particles - keep, kept, acceptance));
+    result.generations.push_back(summary(g, c.particles - keep, now.infeasible, kept, acceptance));
     if (leader && !options.quiet) report(c, result.generations.back(), keep, seconds());
     if (acceptance <= c.min_acceptance) break;
   }

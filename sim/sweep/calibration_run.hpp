@@ -25,6 +25,7 @@ struct CalibrationRunOptions {
 struct GenerationSummary {
   std::uint32_t generation = 0;
   std::size_t simulations = 0;
+  std::size_t infeasible = 0;  // of those, particles outside the model's domain (rejected)
   double tolerance = 0;  // distance of the worst particle kept after this generation
   double acceptance = 1;  // share of this generation's new particles below the previous tolerance
   double ess = 0;  // effective sample size of the kept particles

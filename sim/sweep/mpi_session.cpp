@@ -51,4 +51,15 @@ int MpiSession::broadcast(int code) const {
   return code;
 }
 
+std::string MpiSession::broadcast(std::string text) const {
+#ifdef GROUNDSWELL_HAVE_MPI
+  if (active_) {
+    int size = broadcast(static_cast<int>(text.size()));
+    text.resize(static_cast<std::size_t>(size));
+    MPI_Bcast(text.data(), size, MPI_CHAR, 0, MPI_COMM_WORLD);
+  }
+#endif
+  return text;
+}
+
 }  // namespace gs

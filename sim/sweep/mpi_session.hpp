@@ -3,6 +3,8 @@
 // started by mpirun/srun (or --mpi is given), so a plain `groundswell sweep`
 // needs no MPI launcher; builds without MPI (GROUNDSWELL_HAVE_MPI unset) run
 // members serially.
+#include <string>
+
 namespace gs {
 
 bool mpi_available();  // built with MPI
@@ -20,6 +22,7 @@ class MpiSession {
   bool active() const { return active_; }
   // Rank 0's value of `code` on every rank (a no-op without MPI).
   int broadcast(int code) const;
+  std::string broadcast(std::string text) const;
 
  private:
   bool active_ = false;

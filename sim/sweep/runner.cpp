@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 
+#include "sim/core/input_error.hpp"
 #include "sim/io/file_lock.hpp"
 #include "sim/io/output.hpp"
 #include "sim/run/execute.hpp"
@@ -60,6 +61,10 @@ MemberStatus run_member(const SweepJob& job, std::uint32_t index) {
     // member's lock would delete its temporary and run it again.
     if (job.finisher != nullptr) job.finisher->hand_over([lock] {});
     st.status = "done";
+  } catch (const InfeasibleParameters& e) {
+    st.status = "failed";
+    st.infeasible = true;
+    st.message = e.what();
   } catch (const std::exception& e) {
     st.status = "failed";
     st.message = e.what();

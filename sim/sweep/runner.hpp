@@ -23,6 +23,9 @@ struct MemberStatus {
   // known where the member ran (not sent between MPI ranks).
   double output_seconds = std::numeric_limits<double>::quiet_NaN();
   std::string message;  // why it failed
+  // Failed because the model has no valid state at the member's parameters
+  // (InfeasibleParameters): a calibration rejects such a particle.
+  bool infeasible = false;
 };
 
 struct SweepJob {

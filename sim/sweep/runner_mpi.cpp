@@ -26,14 +26,16 @@ constexpr int tag_late = 3;  // worker -> rank 0, once stopped: its late failure
 std::string encode(std::uint32_t index, const MemberStatus& st) {
   char wall[64];
   std::snprintf(wall, sizeof wall, "%.17g", st.wall_seconds);
-  return std::to_string(index) + "\n" + st.status + "\n" + wall + "\n" + st.message;
+  return std::to_string(index) + "\n" + st.status + "\n" + wall + "\n" + (st.infeasible ? "1" : "0") + "\n" +
+         st.message;
 }
 
 std::uint32_t decode(const std::string& text, MemberStatus& st) {
-  const auto a = text.find('\n'), b = text.find('\n', a + 1), c = text.find('\n', b + 1);
+  const auto a = text.find('\n'), b = text.find('\n', a + 1), c = text.find('\n', b + 1), d = text.find('\n', c + 1);
   st.status = text.substr(a + 1, b - a - 1);
   st.wall_seconds = std::strtod(text.substr(b + 1, c - b - 1).c_str(), nullptr);
-  st.message = text.substr(c + 1);
+  st.infeasible = text.substr(c + 1, d - c - 1) == "1";
+  st.message = text.substr(d + 1);
   return static_cast<std::uint32_t>(std::stoul(text.substr(0, a)));
 }
 

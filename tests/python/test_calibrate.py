@@ -3,7 +3,8 @@ running the model at a known point, ABC-SMC calibrates two parameters from
 wide priors, and the known values must lie inside the posterior 90% intervals,
 each interval under half its prior's width. Also: the posterior is bitwise the
 same serially, under mpirun -n 2 and after kill -9 and --resume; a bad
-calibration file exits 2 naming file:line and leaves no output directory."""
+calibration file exits 2 naming file:line and leaves no output directory;
+particles at which the model has no valid state are rejected, not fatal."""
 import csv
 import os
 import shutil
@@ -227,5 +228,54 @@ for row in rows:
 bad_pair = subprocess.run([EXE, "compare", os.path.join(work, "few"), os.path.join(serial, "gen-0")],
                           capture_output=True, text=True)
 expect(bad_pair.returncode == 2 and "pair" in bad_pair.stderr, f"unpaired directories: {bad_pair.stderr}")
+
+# 6. Infeasible particles: social influence above about 0.0075 leaves the
+# town's baseline unmatchable (the run refuses it). A calibration rejects such
+# particles instead of failing, counts them, keeps none in the posterior, and
+# gives the same posterior under mpirun; a prior mostly infeasible is refused.
+def influence_calibration(name, high):
+    path = os.path.join(work, name + ".yaml")
+    with open(path, "w") as f:
+        f.write(f"base: {TOWN}\nparameters:\n"
+                f"  model.one_to_one.recruit_chance: {{prior: uniform, range: [0.01, 0.4]}}\n"
+                f"  model.social_influence: {{prior: uniform, range: [0.001, {high}]}}\n"
+                f"targets:\n  - {{metric: people_listened, step: {STEP}, value: {targets['people_listened'][0]!r}, "
+                f"sd: {targets['people_listened'][1]!r}}}\n"
+                f"  - {{metric: participation, step: {STEP}, value: 0.16, sd: 0.01}}\n"
+                f"particles: 30\nreplicates: 1\nseed: 5\nmax_generations: 3\n")
+    return path
+
+
+refused = subprocess.run([EXE, "run", TOWN, "-o", os.path.join(work, "refused.h5"), "--set",
+                          "model.social_influence=0.0085", "--threads", "1"], capture_output=True, text=True)
+expect(refused.returncode == 2 and "cannot be matched" in refused.stderr, f"a run at 0.0085: {refused.stderr}")
+some = influence_calibration("some_infeasible", 0.009)
+partly = os.path.join(work, "partly")
+r = calibrate([some, "--out-dir", partly])
+expect("infeasible (rejected)" in r.stderr, f"no count of infeasible particles in {r.stderr}")
+with h5py.File(os.path.join(partly, "posterior.h5"), "r") as f:
+    counts = f["generations"]["infeasible"][()]
+    expect(counts[0] > 0 and counts[0] < 15, f"generation 0's infeasible count {counts}")
+    distances = f["posterior"]["distance"][()]
+    expect(np.all(np.isfinite(distances)), f"an infeasible particle was kept: {distances}")
+    kept = list(zip(f["posterior"]["generation"][()].tolist(), f["posterior"]["particle"][()].tolist()))
+# Each generation's count is its members without a result file (a refused run
+# writes none), and every kept particle has one.
+for g, count in enumerate(counts.tolist()):
+    names = [n for n in os.listdir(os.path.join(partly, f"gen-{g}")) if n.startswith("p") and n.endswith(".h5")]
+    expect(len(names) == (30 if g == 0 else 15) - count, f"gen-{g}: {len(names)} files, {count} infeasible")
+for g, i in kept:
+    expect(os.path.exists(os.path.join(partly, f"gen-{g}", f"p{i:04d}.h5")), f"kept particle {g}/{i} has no file")
+if MPIRUN and built_with_mpi():
+    partly_mpi = os.path.join(work, "partly_mpi")
+    calibrate([some, "--out-dir", partly_mpi, "-q"], mpi_ranks=3)
+    expect(posterior_bytes(partly_mpi) == posterior_bytes(partly), "infeasible particles: serial and mpirun differ")
+mostly = influence_calibration("mostly_infeasible", 0.03)
+r = calibrate([mostly, "--out-dir", os.path.join(work, "mostly")], check=False)
+expect(r.returncode == 2 and f"{mostly}: generation 0: only" in r.stderr and "cannot be matched" in r.stderr
+       and "narrow the priors" in r.stderr, f"mostly infeasible prior: {r.returncode} {r.stderr[-600:]}")
+expect(not os.path.exists(os.path.join(work, "mostly", "posterior.h5")), "posterior.h5 from a refused calibration")
+print("infeasible particles: generation counts", counts.tolist())
+
 print("OK")
 shutil.rmtree(work, ignore_errors=True)
