@@ -57,9 +57,12 @@ void print_result(const Calibration& c, const CalibrationResult& r, const std::s
     std::printf("%-28s %6u %-26s %12.5g %28s\n", c.targets[t].metric.c_str(), c.targets[t].step,
                 observed(c.targets[t]).c_str(), i.median, ci);
   }
-  std::printf("\n%zu posterior particles from %zu simulations (%zu run now) in %zu generations; final tolerance %.4g\n",
-              r.posterior.size(), r.simulations, r.simulations_run_now, r.generations.size(),
-              r.generations.back().tolerance);
+  std::size_t infeasible = 0;
+  for (const auto& g : r.generations) infeasible += g.infeasible;
+  std::printf("\n%zu posterior particles from %zu simulations (%zu run now%s) in %zu generations; final tolerance %.4g\n",
+              r.posterior.size(), r.simulations, r.simulations_run_now,
+              infeasible == 0 ? "" : ("; " + std::to_string(infeasible) + " infeasible, rejected").c_str(),
+              r.generations.size(), r.generations.back().tolerance);
   std::printf("wrote %s and %s\n", (fs::path(dir) / "posterior.h5").string().c_str(),
               (fs::path(dir) / "posterior.csv").string().c_str());
 }

@@ -127,6 +127,7 @@ Simulated simulate(const Calibration& c, const CalibrationRunOptions& options, c
     p.simulated = simulated_targets(c, member_path(run.dir, sweep.members[i]));
     p.distance = target_distance(c, p.simulated);
   }
+  s.ran += s.infeasible;  // refused runs leave no file, so they always run now
   return s;
 }
 
