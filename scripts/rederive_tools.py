@@ -394,6 +394,9 @@ QUOTES = {
                     ("docs/calibration.md", ["0.110", "0.27 |", "0.62 |", "0.33 |", "4,500", "188,400", "26,000",
                                              "16.17%", "4.2 points", "26%", "ESS 12"]),
                     ("docs/models/organising.md", ["0.105 [", "0.25 (90%"])],
+    "forms": [("docs/calibration.md", ["10.25", "14.37", "4.75, 4.30", "0.0038 [", "0.00106 [", "16.17% [16.02%",
+                                       "16.44% [16.19%", "75 and 77"]),
+              ("docs/models/organising.md", ["16.17% [16.02%", "4.75"])],
     "sensitivity": [("docs/sensitivity.md", ["0.00228", "0.044", "eight times", "0.93**", "0.055", "0.015 [",
                                              "0.53**", "a few hundredths"]),
                     ("docs/policy.md", ["0.68-1.19", "0.009-0.023"])],
@@ -408,6 +411,7 @@ TITLES = {
     "competition": "G. 7.10: organisers' competition (capacity)",
     "uk": "D. Full UK scale (--uk)",
     "uncertainty": "B. scripts/policy_uncertainty.sh (calibration, posterior sweeps, figure)",
+    "forms": "O. Simple or complex contagion: two calibrations (calibration.md)",
     "sensitivity": "J. Sensitivity: Morris, then Sobol",
 }
 
