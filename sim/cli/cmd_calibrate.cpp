@@ -59,10 +59,11 @@ void print_result(const Calibration& c, const CalibrationResult& r, const std::s
   }
   std::size_t infeasible = 0;
   for (const auto& g : r.generations) infeasible += g.infeasible;
-  std::printf("\n%zu posterior particles from %zu simulations (%zu run now%s) in %zu generations; final tolerance %.4g\n",
-              r.posterior.size(), r.simulations, r.simulations_run_now,
-              infeasible == 0 ? "" : ("; " + std::to_string(infeasible) + " infeasible, rejected").c_str(),
-              r.generations.size(), r.generations.back().tolerance);
+  std::printf(
+      "\n%zu posterior particles from %zu simulations (%zu run now%s) in %zu generations; final tolerance %.4g\n",
+      r.posterior.size(), r.simulations, r.simulations_run_now,
+      infeasible == 0 ? "" : ("; " + std::to_string(infeasible) + " infeasible, rejected").c_str(),
+      r.generations.size(), r.generations.back().tolerance);
   std::printf("wrote %s and %s\n", (fs::path(dir) / "posterior.h5").string().c_str(),
               (fs::path(dir) / "posterior.csv").string().c_str());
 }
