@@ -12,9 +12,10 @@
 # .csv, national equivalents in runs/policy/national.txt and the figure
 # docs/images/policy_uncertainty.png. Interrupted? Run it again: every step
 # resumes. Results are bitwise the same for any RANKS. Build first
-# (scripts/build or cmake, see README). About 18 CPU minutes (calibration 11,
-# sweeps and the rest 7.3; measured on a loaded VM, docs/policy.md); about 15
-# minutes on two idle cores.
+# (scripts/build or cmake, see README). On two idle cores about 10 minutes
+# for the calibration (1,600 simulations of 570,000 people; 35-41 s a
+# generation of 100 on a 2-core AMD EPYC VM, 3 Dec 2026) and a few more for
+# the sweeps and the rest (docs/policy.md).
 #
 # scripts/rederive sets these to run it from fresh directories (defaults as above):
 #   RUNS=DIR           outputs under DIR instead of runs/ (DIR/calib/bs, DIR/policy)
