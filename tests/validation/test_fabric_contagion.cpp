@@ -39,6 +39,15 @@ model:
     strategy: cluster
 )";
 
+// The same people on the same graph after degree-preserving rewiring (two
+// double-edge swaps per tie): every degree kept, clustering gone.
+World rewired(const World& clustered, std::uint64_t seed) {
+  World out;
+  out.population = clustered.population;
+  out.graph = rewire_degree_preserving(clustered.graph, 2.0, seed);
+  return out;
+}
+
 // Final share active in each replicate.
 std::vector<double> final_shares(const Scenario& s, const World& world) {
   const RunPlan plan{s.model, s.model_params, s.seed, s.steps, s.replicates};
@@ -54,9 +63,7 @@ std::vector<double> final_shares(const Scenario& s, const World& world) {
 TEST(FabricContagion, ComplexContagionSpreadsOnClusteredFabricAndStallsWhenTiesAreRandomised) {
   const Scenario s = load_scenario_text(scenario_text, "fabric_centola_macy.yaml");
   const World clustered = s.graph->generate(s.graph_params, s.seed);
-  World randomised;
-  randomised.population = clustered.population;
-  randomised.graph = rewire_degree_preserving(clustered.graph, 2.0, s.seed);
+  const World randomised = rewired(clustered, s.seed);
   ASSERT_EQ(randomised.graph.edges(), clustered.graph.edges());
   for (NodeId v = 0; v < clustered.graph.nodes(); ++v)
     ASSERT_EQ(randomised.graph.degree(v), clustered.graph.degree(v)) << "rewiring keeps every degree";
@@ -133,9 +140,7 @@ std::pair<double, double> participation_start_end(const Scenario& s, const World
 TEST(FabricContagion, OrganisingBaselineDriftUnderComplexContagionIsNotClusteringsOwn) {
   const Scenario complex = load_scenario_text(organising_text, "fabric_organising_complex.yaml");
   const World clustered = complex.graph->generate(complex.graph_params, complex.seed);
-  World randomised;
-  randomised.population = clustered.population;
-  randomised.graph = rewire_degree_preserving(clustered.graph, 2.0, complex.seed);
+  const World randomised = rewired(clustered, complex.seed);
   const Scenario linear =
       load_scenario_text(organising_text, "fabric_organising_complex.yaml", {"model.contagion.form=linear"});
 
