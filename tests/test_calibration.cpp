@@ -186,7 +186,7 @@ TEST(Calibration, GenerationSweepGivesEachParticleItsValuesAndASeed) {
 TEST(Calibration, ShippedBigSocietyFileLoads) {
   const Calibration c =
       load_calibration(std::string(GROUNDSWELL_SOURCE_DIR) + "/scenarios/calibration/big_society.yaml");
-  EXPECT_EQ(c.parameters.size(), 4u);
+  EXPECT_EQ(c.parameters.size(), 5u);
   EXPECT_EQ(c.targets.size(), 5u);
   EXPECT_DOUBLE_EQ(c.population_scale, 0.01);
   for (const auto& t : c.targets) EXPECT_EQ(t.step, 208u) << t.metric;
