@@ -314,10 +314,11 @@ def uncertainty_rows(out):
     rows = []
     log = os.path.join(out, "uncertainty", "log.txt")
     national = os.path.join(out, "uncertainty", "runs", "policy", "national.txt")
-    documented = {"model.one_to_one.recruit_chance": "0.124 [0.081, 0.144]",
-                  "model.kinds.volunteer.one_to_ones_per_step": "0.24 [0.20, 0.34]",
-                  "model.multiplication.recruit_chance": "0.56 [0.22, 0.84]",
-                  "model.deprivation_gap": "0.42 [0.29, 0.51]"}
+    documented = {"model.one_to_one.recruit_chance": "0.140 [0.107, 0.184]",
+                  "model.kinds.volunteer.one_to_ones_per_step": "0.10 [0.053, 0.19]",
+                  "model.multiplication.recruit_chance": "0.66 [0.24, 0.86]",
+                  "model.deprivation_gap": "0.39 [0.36, 0.44]",
+                  "model.organisers.neighbourhood_capacity": "0.13 [0.034, 0.24]"}
     if os.path.exists(log):
         seen = set()
         for line in open(log, encoding="utf-8", errors="replace"):
@@ -328,9 +329,9 @@ def uncertainty_rows(out):
                 rows.append((f"posterior median [90%]: {name}", documented[name], f"{m.group(2)} {m.group(3)}",
                              locate("docs/calibration.md", "| " + documented[name].replace(" [", " | [") + " |")))
     if os.path.exists(national):
-        doc = {0: ("+0.018 to +0.065; about 29,000 people", "README.md", "the volunteer answer is +0.018"),
-               1: ("about 96,000 people", "docs/policy.md", "96,000"),
-               2: ("about 179,000 people (75,000-288,000)", "docs/policy.md", "179,000")}
+        doc = {0: ("+0.018 [+0.005, +0.038]; about 12,000 people", "README.md", "+0.005, +0.038"),
+               1: ("about 39,000 people", "docs/policy.md", "39,000"),
+               2: ("about 73,000 people (22,000-172,000)", "docs/policy.md", "73,000")}
         table = 0
         for line in open(national, encoding="utf-8"):
             if line.startswith("| week |"):
@@ -388,12 +389,12 @@ QUOTES = {
     "competition": [("docs/models/organising.md", ["53.6", "41.2", "8.46 / - / 5.23", "6.7 of 10", "95%"])],
     "uk": [("docs/policy.md", ["16.13%", "372,241", "5,040", "+0.064"]),
            ("docs/models/organising.md", ["16.03"])],
-    "uncertainty": [("README.md", ["+0.018 to +0.065"]),
-                    ("docs/policy.md", ["29,000", "96,000", "179,000", "12,000", "288,000", "+0.042", "0.24 (90%",
-                                        "1.3 to 1.4", "25%", "ESS 18.8", "4,400", "3.7-7.3", "+0.085"]),
-                    ("docs/calibration.md", ["0.124 |", "0.24 |", "0.56 |", "0.42 |", "4,700 |", "178,100", "28,700",
-                                             "16.22%", "6.0 points", "25%", "ESS of 100"]),
-                    ("docs/models/organising.md", ["0.124 [", "0.24 (90%", "178,100"])],
+    "uncertainty": [("README.md", ["+0.005, +0.038", "73,000"]),
+                    ("docs/policy.md", ["12,000", "39,000", "73,000", "172,000", "+0.018", "0.10 a week",
+                                        "1.6 to 2.2", "ESS 34", "+13,100", "+49,800"]),
+                    ("docs/calibration.md", ["| 0.140 |", "| 0.10 |", "| 0.66 |", "| 0.39 |", "| 0.13 |", "| 5,300 |",
+                                             "155,600", "26,200", "ESS of 100"]),
+                    ("docs/models/organising.md", ["0.140 [", "0.10 (90%", "155,600", "0.13 [0.034"])],
     "forms": [("docs/calibration.md", ["10.25", "14.37", "4.75, 4.30", "0.0038 [", "0.00106 [", "16.17% [16.02%",
                                        "16.44% [16.19%", "75 and 77"]),
               ("docs/models/organising.md", ["16.17% [16.02%", "4.75"])],
