@@ -105,21 +105,21 @@ TEST_F(LargeBlocks, EveryFormOfNewAndDeleteGivesBackWhatItTook) {
   ::operator delete(plain);
 #endif
   for (const std::size_t alignment : {std::size_t{64}, std::size_t{256}, std::size_t{4096}}) {
-    void* aligned = ::operator new(bytes, std::align_val_t{alignment});
+    void* aligned = ::operator new (bytes, std::align_val_t{alignment});
     EXPECT_TRUE(gs::large_blocks::owns(aligned));
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(aligned) % alignment, 0u) << alignment;
     std::memset(aligned, 1, bytes);
-    ::operator delete(aligned, std::align_val_t{alignment});
+    ::operator delete (aligned, std::align_val_t{alignment});
   }
   void* nothrow = ::operator new[](bytes, std::nothrow);
   EXPECT_TRUE(gs::large_blocks::owns(nothrow));
   ::operator delete[](nothrow, std::nothrow);
   EXPECT_EQ(gs::large_blocks::live(), before);
   // An alignment past a page goes to aligned_alloc and is still honoured.
-  void* wide = ::operator new(bytes, std::align_val_t{huge_page});
+  void* wide = ::operator new (bytes, std::align_val_t{huge_page});
   EXPECT_FALSE(gs::large_blocks::owns(wide));
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(wide) % huge_page, 0u);
-  ::operator delete(wide, std::align_val_t{huge_page});
+  ::operator delete (wide, std::align_val_t{huge_page});
 }
 
 TEST_F(LargeBlocks, PastTheTableLargeBlocksComeFromMallocAndAllAreFreed) {
@@ -158,6 +158,7 @@ TEST_F(LargeBlocks, TheHeapsFirstMegabytesAreAdvisedOntoHugePages) {
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(arena.start) % huge_page, 0u);
   const std::string flags = vm_flags_at(arena.start);
   EXPECT_NE(flags.find(" hg"), std::string::npos) << flags;
+  EXPECT_TRUE(arena.filled_below) << "the heap below the arena would be used first";
 }
 
 }  // namespace

@@ -58,6 +58,9 @@ std::array<Mapping, table_size> table{};
 std::size_t table_end = 0;  // entries past it are empty
 std::atomic<std::size_t> live_blocks{0};
 HeapArena advised_arena{};
+// Kept for the life of the process; volatile, or the compiler drops the
+// malloc whose result nothing reads.
+void* volatile heap_filler = nullptr;
 
 std::uintptr_t round_up(std::uintptr_t value, std::uintptr_t to) { return (value + to - 1) / to * to; }
 
@@ -167,24 +170,44 @@ void* allocate_nothrow(std::size_t bytes, std::size_t alignment) noexcept {
 // no longer reach it, so it would stay at 128 KiB and map (and fault in)
 // each medium-sized block afresh: keep everything below large_block_bytes in
 // the heap instead. And the heap's first heap_arena_bytes are advised onto
-// huge pages too: small runs (Mesa's virus job: 1,450 faults, a third of its
-// time) build their graph there.
+// huge pages too: small runs (Mesa's virus job: 1,460 faults, a third of its
+// time, before) build their graph there.
 constexpr std::size_t heap_arena_bytes = std::size_t{16} << 20;
-[[gnu::constructor]] void prepare_the_heap() {
-  ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(large_block_bytes));
-  if (!huge_pages_wanted()) return;
+
+void advise_the_heap() {
   // Grow the heap by heap_arena_bytes now; give memory free at its top back
   // to the system only past twice that (it would come back without the advice).
   ::mallopt(M_TOP_PAD, static_cast<int>(heap_arena_bytes));
   ::mallopt(M_TRIM_THRESHOLD, static_cast<int>(2 * heap_arena_bytes));
-  void* probe = std::malloc(large_block_bytes / 2);  // more than the heap has free: it grows now
+  constexpr std::size_t probe_bytes = large_block_bytes / 2;  // more than the heap has free: it grows now
+  constexpr std::uintptr_t chunk_header = 64;
+  void* probe = std::malloc(probe_bytes);
   ::mallopt(M_TOP_PAD, 128 << 10);  // glibc's default: later growth as before
   if (probe == nullptr) return;
-  const std::uintptr_t from = round_up(reinterpret_cast<std::uintptr_t>(probe), huge_page);
+  const auto at = reinterpret_cast<std::uintptr_t>(probe);
+  // Growing the heap, malloc wrote a header just past the probe, before any
+  // advice, and the 2 MiB around a page already written can no longer be one
+  // huge page: the advised part starts at the boundary after that header.
+  const std::uintptr_t from = round_up(at + probe_bytes + chunk_header, huge_page);
   const auto to = reinterpret_cast<std::uintptr_t>(::sbrk(0));
-  if (to > from && ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE) == 0)
-    advised_arena = {reinterpret_cast<const void*>(from), to - from};
+  if (to <= from || ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE) != 0) {
+    std::free(probe);
+    return;
+  }
+  advised_arena = {reinterpret_cast<const void*>(from), to - from};
+  // malloc would serve the next blocks from the heap below `from` first: fill
+  // it with a block that is kept and never written (so it holds no memory),
+  // and blocks come from the advised part.
   std::free(probe);
+  heap_filler = std::malloc(from - at - chunk_header);
+}
+
+[[gnu::constructor]] void prepare_the_heap() {
+  // The probe and the filler (up to 3 MiB) must come from the heap: glibc's
+  // largest threshold while they are made.
+  ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  if (huge_pages_wanted()) advise_the_heap();
+  ::mallopt(M_MMAP_THRESHOLD, static_cast<int>(large_block_bytes));
 }
 #endif
 
@@ -192,7 +215,11 @@ constexpr std::size_t heap_arena_bytes = std::size_t{16} << 20;
 
 bool enabled() noexcept { return GROUNDSWELL_LARGE_BLOCKS != 0; }
 std::size_t live() noexcept { return live_blocks.load(std::memory_order_relaxed); }
-HeapArena heap_arena() noexcept { return advised_arena; }
+HeapArena heap_arena() noexcept {
+  HeapArena arena = advised_arena;
+  arena.filled_below = heap_filler != nullptr;
+  return arena;
+}
 bool owns(const void* p) noexcept {
   if (!may_be_large(p)) return false;
   const std::lock_guard lock(table_mutex);
