@@ -2,13 +2,18 @@
 // MPI for the sweep command only. MPI is initialised when the process was
 // started by mpirun/srun (or --mpi is given), so a plain `groundswell sweep`
 // needs no MPI launcher; builds without MPI (GROUNDSWELL_HAVE_MPI unset) run
-// members serially.
+// members serially. MPI itself lives in a plug-in (mpi_calls.h) opened when
+// a session starts it.
 #include <string>
+
+#include "sim/sweep/mpi_calls.h"
 
 namespace gs {
 
 bool mpi_available();  // built with MPI
 bool launched_by_mpi_runner();  // environment set by mpirun, srun or another PMI launcher
+// The MPI calls, once an MpiSession has started MPI (std::logic_error before).
+const GroundswellMpiCalls& mpi_calls();
 
 class MpiSession {
  public:

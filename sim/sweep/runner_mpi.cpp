@@ -3,8 +3,6 @@
 #include "sim/sweep/runner.hpp"
 
 #ifdef GROUNDSWELL_HAVE_MPI
-#include <mpi.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <deque>
@@ -12,6 +10,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "sim/sweep/mpi_session.hpp"
 #endif
 
 namespace gs {
@@ -65,19 +65,17 @@ std::vector<LateFailure> decode_late(const std::string& text) {
 // blocking receive: OpenMPI spins in MPI_Recv, and rank 0 should leave its
 // core to the workers.
 std::string receive_text(int tag, int& source) {
-  int ready = 0;
-  MPI_Status probe;
-  for (;;) {
-    MPI_Iprobe(MPI_ANY_SOURCE, tag, MPI_COMM_WORLD, &ready, &probe);
-    if (ready) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // 1,000 wake-ups a second cost little
-  }
+  const GroundswellMpiCalls& mpi = mpi_calls();
   int length = 0;
-  MPI_Get_count(&probe, MPI_CHAR, &length);
+  while (mpi.waiting(tag, &source, &length) == 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // 1,000 wake-ups a second cost little
   std::string text(static_cast<std::size_t>(length), '\0');
-  MPI_Recv(text.data(), length, MPI_CHAR, probe.MPI_SOURCE, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-  source = probe.MPI_SOURCE;
+  mpi.receive(source, tag, text.data(), length);
   return text;
+}
+
+void send_text(int to, int tag, const std::string& text) {
+  mpi_calls().send(to, tag, text.data(), static_cast<int>(text.size()));
 }
 
 void hand_out(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::vector<MemberStatus>& results,
@@ -102,7 +100,7 @@ void hand_out(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::
     } else {
       --working;
     }
-    MPI_Send(&next, 1, MPI_INT, source, tag_work, MPI_COMM_WORLD);
+    mpi_calls().send(source, tag_work, &next, sizeof next);
   }
   // Every worker, once stopped, says which of its "done" members' files then failed.
   for (int r = 1; r < size; ++r) {
@@ -114,9 +112,9 @@ void hand_out(const SweepJob& job, const std::vector<std::uint32_t>& todo, std::
 void work(const SweepJob& job) {
   std::string report;  // empty: ready for the first member
   for (;;) {
-    MPI_Send(report.data(), static_cast<int>(report.size()), MPI_CHAR, 0, tag_report, MPI_COMM_WORLD);
+    send_text(0, tag_report, report);
     int next = -1;
-    MPI_Recv(&next, 1, MPI_INT, 0, tag_work, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    mpi_calls().receive(0, tag_work, &next, sizeof next);
     if (next < 0) {
       // Rank 0 waits for this message: it is sent even when finishing failed
       // in a way no member can carry, and that error is thrown after.
@@ -127,7 +125,7 @@ void work(const SweepJob& job) {
       } catch (...) {
         error = std::current_exception();
       }
-      MPI_Send(late.data(), static_cast<int>(late.size()), MPI_CHAR, 0, tag_late, MPI_COMM_WORLD);
+      send_text(0, tag_late, late);
       if (error) std::rethrow_exception(error);
       return;
     }

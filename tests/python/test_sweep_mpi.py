@@ -9,7 +9,7 @@ import subprocess
 import h5py
 import numpy as np
 
-from sweep_helpers import (MPIRUN, SMALL, built_with_mpi, expect, list_members, same_members, sweep, tempdir,
+from sweep_helpers import (EXE, MPIRUN, SMALL, built_with_mpi, expect, list_members, same_members, sweep, tempdir,
                            timeseries)
 
 work = tempdir()
@@ -35,6 +35,20 @@ if MPIRUN and built_with_mpi():
         r = subprocess.run(["h5diff", os.path.join(serial, n + ".h5"), os.path.join(three, n + ".h5"),
                             "/timeseries", "/timeseries"], capture_output=True, text=True)
         expect(r.returncode == 0, f"h5diff {n}: {r.stdout} {r.stderr}")
+    # MPI is a plug-in beside the executable, opened when MPI starts: the
+    # executable itself does not load libmpi, and an MPI start without the
+    # plug-in stops with a message that names it and writes nothing.
+    linked = subprocess.run(["ldd", EXE], capture_output=True, text=True).stdout
+    expect("libmpi" not in linked, f"groundswell links libmpi itself:\n{linked}")
+    env = dict(os.environ, GROUNDSWELL_MPI_PLUGIN=os.path.join(work, "missing", "groundswell-mpi.so"))
+    missing = os.path.join(work, "no_plugin")
+    r = subprocess.run([EXE, "sweep", "--mpi", SMALL, "--out-dir", missing, "-q"], capture_output=True, text=True,
+                       env=env)
+    expect(r.returncode == 1 and "MPI plug-in" in r.stderr and "GROUNDSWELL_MPI_PLUGIN" in r.stderr,
+           f"without the plug-in: exit {r.returncode}, stderr {r.stderr!r}")
+    written = os.listdir(missing) if os.path.exists(missing) else []
+    expect(not any(f.endswith(".h5") for f in written), f"without the plug-in, files were written: {written}")
+    print("MPI plug-in: not linked; a missing one is reported")
 else:
     print("MPI not available: serial runs only")
 
