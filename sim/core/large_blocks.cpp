@@ -144,7 +144,9 @@ void* allocate(std::size_t bytes, std::size_t alignment) {
   }
 }
 
-void release(void* p) noexcept {
+// release and allocate_nothrow serve only the operators below, which sanitizer
+// builds leave out.
+[[maybe_unused]] void release(void* p) noexcept {
   if (p == nullptr) return;
   if (GROUNDSWELL_LARGE_BLOCKS && live_blocks.load(std::memory_order_relaxed) > 0 && may_be_large(p)) {
     const Mapping mapping = forget(p);
@@ -156,7 +158,7 @@ void release(void* p) noexcept {
   std::free(p);
 }
 
-void* allocate_nothrow(std::size_t bytes, std::size_t alignment) noexcept {
+[[maybe_unused]] void* allocate_nothrow(std::size_t bytes, std::size_t alignment) noexcept {
   try {
     return allocate(bytes, alignment);
   } catch (...) {
