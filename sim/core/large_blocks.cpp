@@ -92,12 +92,18 @@ bool remember(const Mapping& mapping) {
   return true;
 }
 
+// p's entry in the table, or nullptr; the caller holds table_mutex.
+Mapping* entry_of(const void* p) {
+  const auto end = table.begin() + static_cast<std::ptrdiff_t>(table_end);
+  auto* found = std::find_if(table.begin(), end, [p](const Mapping& m) { return m.data == p; });
+  return found == end ? nullptr : found;
+}
+
 // Removes p's entry and returns its mapping; an empty Mapping if p is not a large block.
 Mapping forget(const void* p) {
   const std::lock_guard lock(table_mutex);
-  const auto end = table.begin() + static_cast<std::ptrdiff_t>(table_end);
-  auto* found = std::find_if(table.begin(), end, [p](const Mapping& m) { return m.data == p; });
-  if (found == end) return {};
+  Mapping* found = entry_of(p);
+  if (found == nullptr) return {};
   const Mapping mapping = *found;
   *found = {};
   while (table_end > 0 && table[table_end - 1].data == nullptr) --table_end;
@@ -225,8 +231,7 @@ HeapArena heap_arena() noexcept {
 bool owns(const void* p) noexcept {
   if (!may_be_large(p)) return false;
   const std::lock_guard lock(table_mutex);
-  return std::any_of(table.begin(), table.begin() + static_cast<std::ptrdiff_t>(table_end),
-                     [p](const Mapping& m) { return m.data == p; });
+  return entry_of(p) != nullptr;
 }
 
 }  // namespace gs::large_blocks

@@ -4,7 +4,7 @@
 // mapping of its own whose body the kernel is asked to back with 2 MiB pages
 // (madvise MADV_HUGEPAGE). A 4 KiB page costs one fault the first time it is
 // written; on the project's virtual machines a fault costs 2-10 us, so the
-// UK run's 1.6 million of them took a quarter of its time
+// UK run's 1.6 million of them took a quarter to a third of its time
 // (docs/performance.md, "Huge pages"). Smaller blocks go to malloc as before.
 //
 // The replacement of the global operator new and delete that does this is in
