@@ -49,6 +49,12 @@ TEST(StreamBlocks, Avx512BatchMatchesStream) {
   expect_streams_match(detail::first_blocks_avx512, 1);
   expect_streams_match(detail::first_blocks_avx512, 2);
 }
+
+TEST(StreamBlocks, Avx2BatchMatchesStream) {
+  if (!host_supports(VectorLevel::avx2)) GTEST_SKIP() << "no AVX2 on this CPU";
+  expect_streams_match(detail::first_blocks_avx2, 1);
+  expect_streams_match(detail::first_blocks_avx2, 2);
+}
 #endif
 
 TEST(StreamBlocks, BernoulliMatchesStream) {
