@@ -32,6 +32,10 @@ void finish_rows(Graph& g);
 // Sorts [first, last), drops repeats and stores the kept ids from dest on
 // (dest <= first; the row is read before anything is stored); returns how many.
 std::uint64_t sort_unique_row(NodeId* first, NodeId* last, NodeId* dest);
+// The variant sort_unique_row calls on this CPU, for loops over many rows
+// (choosing it is a dozen instructions, as many as sorting a short row).
+using SortUniqueRow = std::uint64_t (*)(NodeId* first, NodeId* last, NodeId* dest);
+SortUniqueRow sort_unique_row_variant();
 
 // Edge lists have no row owners: both passes go through atomics (no buffers,
 // so no memory beyond the graph and one counter per row). Pass 0 counts,
@@ -150,9 +154,10 @@ struct ChunkRows {
     for (const auto& per_thread : arriving)
       for (const auto& [x, y] : per_thread[chunk]) out[--count[(x >> shift) - lo]] = y;
     std::uint64_t write = 0;
+    const SortUniqueRow sort_row = sort_unique_row_variant();
     for (std::uint64_t i = 0; i < span; ++i) {
       const std::uint64_t read = count[i];
-      const std::uint64_t kept = sort_unique_row(out + read, out + count[i + 1], out + write);
+      const std::uint64_t kept = sort_row(out + read, out + count[i + 1], out + write);
       row_start[i] = static_cast<EdgeIndex>(write);
       write += kept;
     }

@@ -242,12 +242,16 @@ __attribute__((target("avx2,popcnt"))) std::uint64_t sort_unique_row_avx2(NodeId
 #endif
 }  // namespace
 
-std::uint64_t sort_unique_row(NodeId* first, NodeId* last, NodeId* dest) {
+SortUniqueRow sort_unique_row_variant() {
 #if defined(__x86_64__)
-  if (vector_level() == VectorLevel::avx512) return sort_unique_row_avx512(first, last, dest);
-  if (vector_level() == VectorLevel::avx2) return sort_unique_row_avx2(first, last, dest);
+  if (vector_level() == VectorLevel::avx512) return sort_unique_row_avx512;
+  if (vector_level() == VectorLevel::avx2) return sort_unique_row_avx2;
 #endif
-  return sort_unique_row_generic(first, last, dest);
+  return sort_unique_row_generic;
+}
+
+std::uint64_t sort_unique_row(NodeId* first, NodeId* last, NodeId* dest) {
+  return sort_unique_row_variant()(first, last, dest);
 }
 
 void set_offsets(Graph& g, const std::vector<std::uint32_t>& counts) {
@@ -290,6 +294,7 @@ void finish_rows(Graph& g) {
   bool parallel_move = true;
   std::size_t used_threads = 1;
   NodeId* const targets = g.targets.data();
+  const SortUniqueRow sort_row = sort_unique_row_variant();
   ParallelErrors errors;  // saving a tail allocates
 #pragma omp parallel
   {
@@ -302,7 +307,7 @@ void finish_rows(Graph& g) {
     std::uint64_t write = start[t];
     for (std::size_t v = a; v < b; ++v) {
       const std::uint64_t read = g.offsets[v], end = v + 1 < b ? g.offsets[v + 1] : start[t + 1];
-      const std::uint64_t kept = sort_unique_row(targets + read, targets + end, targets + write);
+      const std::uint64_t kept = sort_row(targets + read, targets + end, targets + write);
       g.offsets[v] = static_cast<EdgeIndex>(write - start[t]);  // relative to the block until the move
       write += kept;
     }
