@@ -19,6 +19,7 @@
 // given susceptible neighbour is T = beta / (beta + gamma - beta * gamma).
 // Docs: docs/models/virus_on_network.md.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #include "sim/core/random.hpp"
@@ -98,11 +99,14 @@ class VirusOnNetwork final : public Model {
   void step(const StepContext& ctx) override {
     const StreamKey key{ctx.seed, ctx.replicate, ctx.step, node_draws};
     // Decisions, all on the state at the start of the step. An infected node
-    // draws at most three uniforms (two Philox blocks), an exposed one one.
-    outcome_.resize(infected_.size());
-    for_each_stream_batch<2>(key, infected_,
+    // draws at most three uniforms, an exposed one one. The third, whether a
+    // recovered node becomes resistant, sits in the second Philox block of
+    // the node's stream: made only for the nodes that recover (a pass of
+    // their own, resolve_recoveries), it is the same draw.
+    ends_.resize(infected_.size());
+    for_each_stream_batch<1>(key, infected_,
                              [&](std::size_t first, std::size_t n, const std::uint32_t* w, std::size_t s) {
-                               for (std::size_t i = 0; i < n; ++i) outcome_[first + i] = infected_outcome(w + i, s);
+                               for (std::size_t i = 0; i < n; ++i) ends_[first + i] = infection_ends(w + i, s);
                              });
     fate_.resize(exposed_.size());
     for_each_stream_batch<1>(
@@ -114,6 +118,7 @@ class VirusOnNetwork final : public Model {
           }
         });
     apply_outcomes();
+    resolve_recoveries(key);
     apply_fates();
     update_exposed();
   }
@@ -136,20 +141,40 @@ class VirusOnNetwork final : public Model {
   }
 
  private:
-  // The rule for an infected node: its health after this step, from the
-  // words of its stream for this step, Stream(seed, replicate, step, v,
-  // node_draws), word k at words[k * stride]. Its three uniforms are the
-  // stream's first three (each drawn only when needed in the rule as
-  // written; they sit at fixed places, so reading all three is the same),
-  // compared in integers and combined without branches: whether a node
+  // The rule for an infected node, from the words of its stream for this
+  // step, Stream(seed, replicate, step, v, node_draws), word k at
+  // words[k * stride]: whether its infection ends in this step (it checks and
+  // recovers; the stream's first two uniforms, each drawn only when needed in
+  // the rule as written, but they sit at fixed places, so reading both is the
+  // same), compared in integers and combined without a branch: whether a node
   // recovers is as good as random.
-  Health infected_outcome(const std::uint32_t* words, std::size_t stride) const {
+  std::uint8_t infection_ends(const std::uint32_t* words, std::size_t stride) const {
     const bool checks = uniform_bits(words[0], words[stride]) < check_below_;
     const bool recovers = uniform_bits(words[2 * stride], words[3 * stride]) < recover_below_;
-    const bool resists = uniform_bits(words[4 * stride], words[5 * stride]) < resist_below_;
-    const auto after = static_cast<std::uint8_t>(resists ? resistant : susceptible);
-    const auto stays = static_cast<std::uint8_t>(checks & recovers) - 1u;  // all ones when it stays infected
-    return static_cast<Health>((after & ~stays) | (infected & stays));
+    return static_cast<std::uint8_t>(checks & recovers);
+  }
+
+  // The nodes that recovered in this step become resistant or susceptible
+  // again: the stream's third uniform, the first of its second block.
+  void resolve_recoveries(const StreamKey& key) {
+    std::int64_t resisting = 0;
+    std::uint8_t* const health = health_.data();
+    for_each_stream_batch<1>(
+        key, no_longer_infected_,
+        [&](std::size_t first, std::size_t n, const std::uint32_t* w, std::size_t s) {
+          std::int64_t here = 0;
+          for (std::size_t i = 0; i < n; ++i) {
+            const bool resists = uniform_bits(w[i], w[s + i]) < resist_below_;
+            health[no_longer_infected_[first + i]] = resists ? resistant : susceptible;
+            here += resists;
+          }
+          std::atomic_ref<std::int64_t>(resisting).fetch_add(here, std::memory_order_relaxed);  // integers: any order
+        },
+        1);
+    const auto left = static_cast<std::int64_t>(no_longer_infected_.size());
+    count_[resistant] += resisting;
+    count_[susceptible] += left - resisting;
+    count_[infected] -= left;
   }
 
   // The exposed list from scratch: the susceptible neighbours of infected nodes.
@@ -170,31 +195,24 @@ class VirusOnNetwork final : public Model {
   // vector's bounds after each one. And they do not branch on outcomes,
   // which are as good as random.
 
-  // Infected nodes that recover leave infected_ for no_longer_infected_.
+  // Infected nodes that recover leave infected_ for no_longer_infected_
+  // (their health and the counts follow in resolve_recoveries).
   void apply_outcomes() {
     const std::size_t n = infected_.size();
     no_longer_infected_.resize(n);
     NodeId* const list = infected_.data();
     NodeId* const lost = no_longer_infected_.data();
-    const Health* const outcome = outcome_.data();
-    std::uint8_t* const health = health_.data();
+    const std::uint8_t* const ends = ends_.data();
     std::size_t kept = 0, left = 0;
-    std::int64_t became[3] = {0, 0, 0};
     for (std::size_t i = 0; i < n; ++i) {
       const NodeId v = list[i];
-      const Health is = outcome[i];
       list[kept] = v;
       lost[left] = v;
-      kept += is == infected;
-      left += is != infected;
-      health[v] = is;
-      ++became[is];
+      kept += 1u - ends[i];
+      left += ends[i];
     }
     infected_.resize(kept);
     no_longer_infected_.resize(left);
-    count_[susceptible] += became[susceptible];
-    count_[resistant] += became[resistant];
-    count_[infected] -= static_cast<std::int64_t>(left);
   }
 
   // Exposed nodes caught in this step join infected_ and newly_infected_;
@@ -283,7 +301,7 @@ class VirusOnNetwork final : public Model {
   NodeList exposed_;
   std::vector<std::uint8_t> exposed_mark_;  // 1 for the nodes in exposed_
   NodeList newly_infected_, no_longer_infected_;  // in this step
-  std::vector<Health> outcome_;  // outcome_[i]: the new health of infected_[i]
+  std::vector<std::uint8_t> ends_;  // ends_[i]: 1 when infected_[i] recovers in this step
   std::vector<Fate> fate_;  // fate_[i]: what happens to exposed_[i] in this step
   std::int64_t count_[3] = {0, 0, 0};  // nodes in each Health state
 };

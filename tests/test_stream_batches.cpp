@@ -106,3 +106,28 @@ TEST(StreamBatches, BernoulliThresholdEqualsTheDoubleComparison) {
   }
   EXPECT_GT(agreements_true, 1000) << "some draws should succeed, or the test checks little";
 }
+
+// From a later block on: the words a second pass over some of the nodes
+// reads are those one pass over all would have read there.
+TEST(StreamBatches, LaterBlockIsTheStreamsBlock) {
+  const StreamKey key{7, 1, 9, 3};
+  std::vector<std::uint32_t> nodes(stream_batch + 9);
+  for (std::size_t i = 0; i < nodes.size(); ++i) nodes[i] = static_cast<std::uint32_t>(i * 7919u + 11u);
+  std::vector<double> whole(nodes.size()), later(nodes.size());
+  for_each_stream_batch<2>(key, nodes, [&](std::size_t at, std::size_t count, const std::uint32_t* w, std::size_t s) {
+    for (std::size_t i = 0; i < count; ++i) whole[at + i] = uniform_from_words(w[6 * s + i], w[7 * s + i]);
+  });
+  for_each_stream_batch<1>(
+      key, nodes,
+      [&](std::size_t at, std::size_t count, const std::uint32_t* w, std::size_t s) {
+        for (std::size_t i = 0; i < count; ++i) later[at + i] = uniform_from_words(w[2 * s + i], w[3 * s + i]);
+      },
+      1);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    Stream expected(key.seed, key.replicate, key.step, nodes[i], key.purpose);
+    for (int draw = 0; draw < 3; ++draw) expected.uniform();
+    const double fourth = expected.uniform();
+    ASSERT_EQ(whole[i], fourth) << "node " << i;
+    ASSERT_EQ(later[i], fourth) << "node " << i;
+  }
+}

@@ -38,13 +38,13 @@ namespace detail {
 // Portable version: the compiler vectorises the lanes as far as the baseline
 // instruction set allows.
 inline void first_blocks_generic(const StreamKey& key, const std::uint32_t* agents, std::size_t n, unsigned blocks,
-                                 std::size_t stride, std::uint32_t* words) {
+                                 std::size_t stride, std::uint32_t* words, unsigned first_block) {
   const auto k0 = static_cast<std::uint32_t>(key.seed), k1 = static_cast<std::uint32_t>(key.seed >> 32);
   for (unsigned block = 0; block < blocks; ++block) {
     std::uint32_t* const out = words + 4 * block * stride;
 #pragma omp simd
     for (std::size_t i = 0; i < n; ++i) {
-      std::uint32_t c0 = key.replicate, c1 = key.step, c2 = agents[i], c3 = (key.purpose << 16) + block;
+      std::uint32_t c0 = key.replicate, c1 = key.step, c2 = agents[i], c3 = (key.purpose << 16) + first_block + block;
       philox4x32_rounds(c0, c1, c2, c3, k0, k1);
       out[i] = c0;
       out[stride + i] = c1;
@@ -58,7 +58,7 @@ inline void first_blocks_generic(const StreamKey& key, const std::uint32_t* agen
 // AVX-512: eight streams per vector, two vectors side by side.
 __attribute__((target("avx512f"))) inline void first_blocks_avx512(const StreamKey& key, const std::uint32_t* agents,
                                                                    std::size_t n, unsigned blocks, std::size_t stride,
-                                                                   std::uint32_t* words) {
+                                                                   std::uint32_t* words, unsigned first_block) {
   const philox8::Keys keys = philox8::keys(key.seed);
   constexpr std::size_t chains = 2;
   for (std::size_t i = 0; i < n; i += 8 * chains) {
@@ -75,7 +75,7 @@ __attribute__((target("avx512f"))) inline void first_blocks_avx512(const StreamK
         x[g].c0 = _mm512_set1_epi64(key.replicate);
         x[g].c1 = _mm512_set1_epi64(key.step);
         x[g].c2 = agent[g];
-        x[g].c3 = _mm512_set1_epi64(static_cast<std::uint32_t>((key.purpose << 16) + block));
+        x[g].c3 = _mm512_set1_epi64(static_cast<std::uint32_t>((key.purpose << 16) + first_block + block));
       }
       philox8::rounds(x, keys);
       for (std::size_t g = 0; g < chains; ++g) {
@@ -97,7 +97,7 @@ __attribute__((target("avx512f"))) inline void first_blocks_avx512(const StreamK
 // into eight 32-bit values to store; the last n % 8 streams the portable way.
 __attribute__((target("avx2"))) inline void first_blocks_avx2(const StreamKey& key, const std::uint32_t* agents,
                                                               std::size_t n, unsigned blocks, std::size_t stride,
-                                                              std::uint32_t* words) {
+                                                              std::uint32_t* words, unsigned first_block) {
   const philox4::Keys keys = philox4::keys(key.seed);
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -110,7 +110,7 @@ __attribute__((target("avx2"))) inline void first_blocks_avx2(const StreamKey& k
         x[g].c0 = _mm256_set1_epi64x(key.replicate);
         x[g].c1 = _mm256_set1_epi64x(key.step);
         x[g].c2 = agent[g];
-        x[g].c3 = _mm256_set1_epi64x(static_cast<std::uint32_t>((key.purpose << 16) + block));
+        x[g].c3 = _mm256_set1_epi64x(static_cast<std::uint32_t>((key.purpose << 16) + first_block + block));
       }
       philox4::rounds(x, keys);
       const auto at = [&](std::size_t word) {
@@ -122,20 +122,23 @@ __attribute__((target("avx2"))) inline void first_blocks_avx2(const StreamKey& k
       _mm256_storeu_si256(at(3), philox4::low_words(x[0].c3, x[1].c3));
     }
   }
-  if (i < n) first_blocks_generic(key, agents + i, n - i, blocks, stride, words + i);
+  if (i < n) first_blocks_generic(key, agents + i, n - i, blocks, stride, words + i, first_block);
 }
 #endif
 }  // namespace detail
 
 // words[k * stride + i] = word k (k < 4 * blocks) of
-// Stream(key.seed, key.replicate, key.step, agents[i], key.purpose), for i < n <= stride.
+// Stream(key.seed, key.replicate, key.step, agents[i], key.purpose), for i < n <= stride;
+// from its block first_block on (the words a Stream draws after skip_blocks(first_block)).
 inline void first_blocks(const StreamKey& key, const std::uint32_t* agents, std::size_t n, unsigned blocks,
-                         std::size_t stride, std::uint32_t* words) {
+                         std::size_t stride, std::uint32_t* words, unsigned first_block = 0) {
 #if defined(__x86_64__)
-  if (vector_level() == VectorLevel::avx512) return detail::first_blocks_avx512(key, agents, n, blocks, stride, words);
-  if (vector_level() == VectorLevel::avx2) return detail::first_blocks_avx2(key, agents, n, blocks, stride, words);
+  if (vector_level() == VectorLevel::avx512)
+    return detail::first_blocks_avx512(key, agents, n, blocks, stride, words, first_block);
+  if (vector_level() == VectorLevel::avx2)
+    return detail::first_blocks_avx2(key, agents, n, blocks, stride, words, first_block);
 #endif
-  detail::first_blocks_generic(key, agents, n, blocks, stride, words);
+  detail::first_blocks_generic(key, agents, n, blocks, stride, words, first_block);
 }
 
 // Draws like Stream(key.seed, key.replicate, key.step, agent, key.purpose):

@@ -24,15 +24,19 @@ inline constexpr std::size_t stream_batch = 256;
 // words Stream(key.seed, key.replicate, key.step, node, key.purpose) draws,
 // in order (uniform_from_words / uniform_bits take them two at a time).
 // Split across threads when there are at least min_parallel_agents nodes.
+// With first_block, the words are those of the streams' blocks from that one
+// on (for a rule whose later draws only some nodes need: a second pass over
+// those nodes reads the same words as one pass over all would).
 template <unsigned Blocks, class DecideBatch>
-void for_each_stream_batch(const StreamKey& key, std::span<const std::uint32_t> nodes, DecideBatch&& decide_batch) {
+void for_each_stream_batch(const StreamKey& key, std::span<const std::uint32_t> nodes, DecideBatch&& decide_batch,
+                           unsigned first_block = 0) {
   const auto batches = static_cast<std::int64_t>((nodes.size() + stream_batch - 1) / stream_batch);
 #pragma omp parallel for schedule(static, 16) if (static_cast <std::int64_t>(nodes.size()) >= min_parallel_agents)
   for (std::int64_t b = 0; b < batches; ++b) {
     const std::size_t first = static_cast<std::size_t>(b) * stream_batch;
     const std::size_t n = std::min(stream_batch, nodes.size() - first);
     alignas(64) std::uint32_t words[4 * Blocks * stream_batch];
-    first_blocks(key, nodes.data() + first, n, Blocks, stream_batch, words);
+    first_blocks(key, nodes.data() + first, n, Blocks, stream_batch, words, first_block);
     decide_batch(first, n, static_cast<const std::uint32_t*>(words), stream_batch);
   }
 }
