@@ -60,7 +60,7 @@ World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
       const std::uint64_t first = static_cast<std::uint64_t>(b) * rows_per_block;
       const std::uint64_t last = std::min(n, first + rows_per_block);
       edges.reserve(static_cast<std::size_t>(static_cast<double>(last - first) * z * 0.5 * 1.1) + 16);
-      // The first blocks of the rows' streams (segment 0), made at once (uninitialised: all written).
+      // The first blocks of the rows' streams (segment 0), made at once (uninitialised: every word read is made).
       std::vector<std::uint32_t, UninitialisedAllocator<std::uint32_t>> words(4 * batched_blocks * rows_per_block);
       stream_words(seed, static_cast<std::uint32_t>(first), er_skip, last - first, batched_blocks, rows_per_block,
                    words.data());
