@@ -40,6 +40,13 @@ void expect_streams_match(MakeBlocks make, unsigned blocks, unsigned first_block
     for (std::size_t k = 0; k < 4 * blocks; ++k) ASSERT_EQ(words[k * stride + i], 0u) << "wrote past n at " << i;
 }
 
+// A kernel of sim/core/stream_blocks.hpp for listed agents, as a MakeBlocks.
+template <void (*Make)(const StreamKey&, ListedAgents, std::size_t, unsigned, std::size_t, std::uint32_t*, unsigned)>
+void listed(const StreamKey& key, const std::uint32_t* agents, std::size_t n, unsigned blocks, std::size_t stride,
+            std::uint32_t* words, unsigned first_block) {
+  Make(key, ListedAgents{agents}, n, blocks, stride, words, first_block);
+}
+
 // first_blocks itself, whose last parameter has a default.
 void dispatched(const StreamKey& key, const std::uint32_t* agents, std::size_t n, unsigned blocks, std::size_t stride,
                 std::uint32_t* words, unsigned first_block) {
@@ -54,24 +61,24 @@ TEST(StreamBlocks, DispatchedBatchMatchesStream) {
 }
 
 TEST(StreamBlocks, PortableBatchMatchesStream) {
-  expect_streams_match(detail::first_blocks_generic, 1);
-  expect_streams_match(detail::first_blocks_generic, 2);
-  expect_streams_match(detail::first_blocks_generic, 2, 3);
+  expect_streams_match(listed<detail::stream_blocks_generic<ListedAgents>>, 1);
+  expect_streams_match(listed<detail::stream_blocks_generic<ListedAgents>>, 2);
+  expect_streams_match(listed<detail::stream_blocks_generic<ListedAgents>>, 2, 3);
 }
 
 #if defined(__x86_64__)
 TEST(StreamBlocks, Avx512BatchMatchesStream) {
   if (!host_supports(VectorLevel::avx512)) GTEST_SKIP() << "no AVX-512 on this CPU";
-  expect_streams_match(detail::first_blocks_avx512, 1);
-  expect_streams_match(detail::first_blocks_avx512, 2);
-  expect_streams_match(detail::first_blocks_avx512, 2, 3);
+  expect_streams_match(listed<detail::stream_blocks_avx512<ListedAgents>>, 1);
+  expect_streams_match(listed<detail::stream_blocks_avx512<ListedAgents>>, 2);
+  expect_streams_match(listed<detail::stream_blocks_avx512<ListedAgents>>, 2, 3);
 }
 
 TEST(StreamBlocks, Avx2BatchMatchesStream) {
   if (!host_supports(VectorLevel::avx2)) GTEST_SKIP() << "no AVX2 on this CPU";
-  expect_streams_match(detail::first_blocks_avx2, 1);
-  expect_streams_match(detail::first_blocks_avx2, 2);
-  expect_streams_match(detail::first_blocks_avx2, 2, 3);
+  expect_streams_match(listed<detail::stream_blocks_avx2<ListedAgents>>, 1);
+  expect_streams_match(listed<detail::stream_blocks_avx2<ListedAgents>>, 2);
+  expect_streams_match(listed<detail::stream_blocks_avx2<ListedAgents>>, 2, 3);
 }
 #endif
 

@@ -43,6 +43,13 @@ void expect_streams_match(MakeWords make, std::uint32_t replicate = 0, std::uint
     ASSERT_EQ(actual.poisson(3.5), expected.poisson(3.5)) << "stream " << i;
   }
 }
+// A kernel of sim/core/stream_blocks.hpp for consecutive agents, as stream_words' MakeWords.
+template <void (*Make)(const StreamKey&, ConsecutiveAgents, std::size_t, unsigned, std::size_t, std::uint32_t*,
+                       unsigned)>
+void consecutive(std::uint64_t seed, std::uint32_t replicate, std::uint32_t step, std::uint32_t agent0, Purpose purpose,
+                 std::size_t n, unsigned blocks, std::size_t stride, std::uint32_t* words) {
+  Make(StreamKey{seed, replicate, step, purpose}, ConsecutiveAgents{agent0}, n, blocks, stride, words, 0);
+}
 }  // namespace
 
 TEST(StreamWords, DispatchedBatchMatchesStream) {
@@ -56,20 +63,20 @@ TEST(StreamWords, DispatchedBatchMatchesStream) {
 }
 
 TEST(StreamWords, PortableBatchMatchesStream) {
-  expect_streams_match(detail::stream_words_generic);
-  expect_streams_match(detail::stream_words_generic, 41, 0x74696573u);
+  expect_streams_match(consecutive<detail::stream_blocks_generic<ConsecutiveAgents>>);
+  expect_streams_match(consecutive<detail::stream_blocks_generic<ConsecutiveAgents>>, 41, 0x74696573u);
 }
 
 #if defined(__x86_64__)
 TEST(StreamWords, Avx2BatchMatchesStream) {
   if (!host_supports(VectorLevel::avx2)) GTEST_SKIP() << "this CPU lacks avx2";
-  expect_streams_match(detail::stream_words_avx2);
-  expect_streams_match(detail::stream_words_avx2, 41, 0x74696573u);
+  expect_streams_match(consecutive<detail::stream_blocks_avx2<ConsecutiveAgents>>);
+  expect_streams_match(consecutive<detail::stream_blocks_avx2<ConsecutiveAgents>>, 41, 0x74696573u);
 }
 
 TEST(StreamWords, Avx512BatchMatchesStream) {
   if (!host_supports(VectorLevel::avx512)) GTEST_SKIP() << "this CPU lacks avx512";
-  expect_streams_match(detail::stream_words_avx512);
-  expect_streams_match(detail::stream_words_avx512, 41, 0x74696573u);
+  expect_streams_match(consecutive<detail::stream_blocks_avx512<ConsecutiveAgents>>);
+  expect_streams_match(consecutive<detail::stream_blocks_avx512<ConsecutiveAgents>>, 41, 0x74696573u);
 }
 #endif

@@ -1,7 +1,8 @@
 #pragma once
-// The first Philox block of many agents' gs::Streams at once, for agents
-// listed in any order (a step's frontier, say), and a reader that draws from
-// such a block exactly as gs::Stream would. Made one stream at a time, as
+// The first Philox blocks of many agents' gs::Streams at once, for agents
+// listed in any order (a step's frontier, say) or consecutive (a generator's
+// rows, sim/graph/stream_words.hpp), and a reader that draws from such a
+// block exactly as gs::Stream would. Made one stream at a time, as
 // gs::Stream does, a block's ten dependent multiply rounds stall the core;
 // here they run lane-wise over a batch of streams (sim/core/philox_batch.hpp
 // where vector_level() is avx512 or avx2). The words are bit for bit gs::Stream's
@@ -34,11 +35,51 @@ struct StreamKey {
   Purpose purpose;
 };
 
+// Whose streams a batch makes: agents listed in any order (a step's
+// frontier), or consecutive ids from a first one (a generator's rows). Each
+// gives the kernels below an agent by index and, for the vector paths, the
+// agents from an index on, widened to one 64-bit lane each.
+struct ListedAgents {
+  const std::uint32_t* ids;
+  std::uint32_t operator[](std::size_t i) const { return ids[i]; }
+  ListedAgents from(std::size_t i) const { return {ids + i}; }
+#if defined(__x86_64__)
+  // Agents i .. i + 7, those below n (the rest of the lanes 0).
+  __attribute__((target("avx512f"), always_inline)) __m512i eight(std::size_t i, std::size_t n) const {
+    const auto mask = static_cast<__mmask16>(i >= n ? 0u : n - i >= 8 ? 0xFFu : (1u << (n - i)) - 1u);
+    return _mm512_cvtepu32_epi64(_mm512_castsi512_si256(_mm512_maskz_loadu_epi32(mask, ids + (i < n ? i : 0))));
+  }
+  // Agents i .. i + 7, all below n: four in each vector.
+  __attribute__((target("avx2"), always_inline)) void eight(std::size_t i, __m256i (&lanes)[2]) const {
+    const __m256i packed = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ids + i));
+    lanes[0] = _mm256_cvtepu32_epi64(_mm256_castsi256_si128(packed));
+    lanes[1] = _mm256_cvtepu32_epi64(_mm256_extracti128_si256(packed, 1));
+  }
+#endif
+};
+
+struct ConsecutiveAgents {
+  std::uint32_t first;  // ids wrap around 2^32
+  std::uint32_t operator[](std::size_t i) const { return first + static_cast<std::uint32_t>(i); }
+  ConsecutiveAgents from(std::size_t i) const { return {first + static_cast<std::uint32_t>(i)}; }
+#if defined(__x86_64__)
+  // (Lanes past n are made and never stored.)
+  __attribute__((target("avx512f"), always_inline)) __m512i eight(std::size_t i, std::size_t) const {
+    return philox8::consecutive(first + static_cast<std::uint32_t>(i));
+  }
+  __attribute__((target("avx2"), always_inline)) void eight(std::size_t i, __m256i (&lanes)[2]) const {
+    lanes[0] = philox4::consecutive(first + static_cast<std::uint32_t>(i));
+    lanes[1] = philox4::consecutive(first + static_cast<std::uint32_t>(i + 4));
+  }
+#endif
+};
+
 namespace detail {
 // Portable version: the compiler vectorises the lanes as far as the baseline
 // instruction set allows.
-inline void first_blocks_generic(const StreamKey& key, const std::uint32_t* agents, std::size_t n, unsigned blocks,
-                                 std::size_t stride, std::uint32_t* words, unsigned first_block) {
+template <class Agents>
+inline void stream_blocks_generic(const StreamKey& key, Agents agents, std::size_t n, unsigned blocks,
+                                  std::size_t stride, std::uint32_t* words, unsigned first_block) {
   const auto k0 = static_cast<std::uint32_t>(key.seed), k1 = static_cast<std::uint32_t>(key.seed >> 32);
   for (unsigned block = 0; block < blocks; ++block) {
     std::uint32_t* const out = words + 4 * block * stride;
@@ -56,19 +97,15 @@ inline void first_blocks_generic(const StreamKey& key, const std::uint32_t* agen
 
 #if defined(__x86_64__)
 // AVX-512: eight streams per vector, two vectors side by side.
-__attribute__((target("avx512f"))) inline void first_blocks_avx512(const StreamKey& key, const std::uint32_t* agents,
-                                                                   std::size_t n, unsigned blocks, std::size_t stride,
-                                                                   std::uint32_t* words, unsigned first_block) {
+template <class Agents>
+__attribute__((target("avx512f"))) inline void stream_blocks_avx512(const StreamKey& key, Agents agents, std::size_t n,
+                                                                    unsigned blocks, std::size_t stride,
+                                                                    std::uint32_t* words, unsigned first_block) {
   const philox8::Keys keys = philox8::keys(key.seed);
   constexpr std::size_t chains = 2;
   for (std::size_t i = 0; i < n; i += 8 * chains) {
     __m512i agent[chains];
-    for (std::size_t g = 0; g < chains; ++g) {
-      const std::size_t at = i + 8 * g;
-      const auto mask = static_cast<__mmask16>(at >= n ? 0u : n - at >= 8 ? 0xFFu : (1u << (n - at)) - 1u);
-      agent[g] =
-          _mm512_cvtepu32_epi64(_mm512_castsi512_si256(_mm512_maskz_loadu_epi32(mask, agents + (at < n ? at : 0))));
-    }
+    for (std::size_t g = 0; g < chains; ++g) agent[g] = agents.eight(i + 8 * g, n);
     for (unsigned block = 0; block < blocks; ++block) {
       philox8::Lanes x[chains];
       for (std::size_t g = 0; g < chains; ++g) {
@@ -95,15 +132,15 @@ __attribute__((target("avx512f"))) inline void first_blocks_avx512(const StreamK
 // AVX2 (CPUs without AVX-512, where the portable version gets two lanes of
 // SSE2): four streams per vector, two vectors side by side, their words packed
 // into eight 32-bit values to store; the last n % 8 streams the portable way.
-__attribute__((target("avx2"))) inline void first_blocks_avx2(const StreamKey& key, const std::uint32_t* agents,
-                                                              std::size_t n, unsigned blocks, std::size_t stride,
-                                                              std::uint32_t* words, unsigned first_block) {
+template <class Agents>
+__attribute__((target("avx2"))) inline void stream_blocks_avx2(const StreamKey& key, Agents agents, std::size_t n,
+                                                               unsigned blocks, std::size_t stride,
+                                                               std::uint32_t* words, unsigned first_block) {
   const philox4::Keys keys = philox4::keys(key.seed);
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    const __m256i eight = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(agents + i));
-    const __m256i agent[2] = {_mm256_cvtepu32_epi64(_mm256_castsi256_si128(eight)),
-                              _mm256_cvtepu32_epi64(_mm256_extracti128_si256(eight, 1))};
+    __m256i agent[2];
+    agents.eight(i, agent);
     for (unsigned block = 0; block < blocks; ++block) {
       philox4::Lanes x[2];
       for (std::size_t g = 0; g < 2; ++g) {
@@ -122,7 +159,7 @@ __attribute__((target("avx2"))) inline void first_blocks_avx2(const StreamKey& k
       _mm256_storeu_si256(at(3), philox4::low_words(x[0].c3, x[1].c3));
     }
   }
-  if (i < n) first_blocks_generic(key, agents + i, n - i, blocks, stride, words + i, first_block);
+  if (i < n) stream_blocks_generic(key, agents.from(i), n - i, blocks, stride, words + i, first_block);
 }
 #endif
 }  // namespace detail
@@ -130,15 +167,22 @@ __attribute__((target("avx2"))) inline void first_blocks_avx2(const StreamKey& k
 // words[k * stride + i] = word k (k < 4 * blocks) of
 // Stream(key.seed, key.replicate, key.step, agents[i], key.purpose), for i < n <= stride;
 // from its block first_block on (the words a Stream draws after skip_blocks(first_block)).
-inline void first_blocks(const StreamKey& key, const std::uint32_t* agents, std::size_t n, unsigned blocks,
-                         std::size_t stride, std::uint32_t* words, unsigned first_block = 0) {
+template <class Agents>
+inline void stream_blocks(const StreamKey& key, Agents agents, std::size_t n, unsigned blocks, std::size_t stride,
+                          std::uint32_t* words, unsigned first_block = 0) {
 #if defined(__x86_64__)
   if (vector_level() == VectorLevel::avx512)
-    return detail::first_blocks_avx512(key, agents, n, blocks, stride, words, first_block);
+    return detail::stream_blocks_avx512(key, agents, n, blocks, stride, words, first_block);
   if (vector_level() == VectorLevel::avx2)
-    return detail::first_blocks_avx2(key, agents, n, blocks, stride, words, first_block);
+    return detail::stream_blocks_avx2(key, agents, n, blocks, stride, words, first_block);
 #endif
-  detail::first_blocks_generic(key, agents, n, blocks, stride, words, first_block);
+  detail::stream_blocks_generic(key, agents, n, blocks, stride, words, first_block);
+}
+
+// The same for agents listed in any order: agents[i] for i < n.
+inline void first_blocks(const StreamKey& key, const std::uint32_t* agents, std::size_t n, unsigned blocks,
+                         std::size_t stride, std::uint32_t* words, unsigned first_block = 0) {
+  stream_blocks(key, ListedAgents{agents}, n, blocks, stride, words, first_block);
 }
 
 // Draws like Stream(key.seed, key.replicate, key.step, agent, key.purpose):
