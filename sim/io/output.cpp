@@ -371,8 +371,9 @@ std::string software_version() { return "groundswell " GROUNDSWELL_VERSION; }
 
 namespace {
 
-// What check_writable checks but the free space (what a sweep checks before
-// each member): the path can be a file and the directory takes new files.
+// What check_writable checks but the free space, and what write_atomically
+// checks before every write: the path can be a file and the directory takes
+// new files.
 void check_target(const std::string& path, bool replace_read_only) {
   const fs::path target(path);
   if (target.filename().empty()) throw OutputError(path + ": output path names a directory, not a file");
