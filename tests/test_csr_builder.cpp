@@ -309,3 +309,27 @@ TEST(CsrBuilder, RowSortMatchesSortAndUniqueForEveryLengthAndVariant) {
     force_vector_level(std::nullopt);
   }
 }
+
+// Edges in (u, v) order with u < v (as erdos_renyi emits them) skip the row
+// sort on one thread; one edge out of order, a repeat or a self loop anywhere
+// must bring the sort back. Each case against the independent construction.
+TEST(CsrBuilder, EdgesInOrderGiveTheSameGraphWithOrWithoutTheSort) {
+  const std::size_t nodes = 3000;
+  std::vector<Pairs> ordered(30);
+  for (NodeId u = 0; u < nodes; ++u) {
+    Stream rng(4, 0, 0, u, 1);
+    for (NodeId v = u + 1 + rng.below32(40); v < nodes; v += 1 + rng.below32(400)) ordered[u / 100].emplace_back(u, v);
+  }
+  std::vector<std::vector<Pairs>> cases = {ordered, ordered, ordered, ordered};
+  std::swap(cases[1][3][5], cases[1][3][6]);  // two edges out of order
+  cases[2][7].insert(cases[2][7].begin() + 9, cases[2][7][9]);  // a repeat
+  cases[3][12].insert(cases[3][12].begin() + 4, {1250, 1250});  // a self loop
+  const int saved = omp_get_max_threads();
+  for (std::size_t k = 0; k < cases.size(); ++k)
+    for (int threads : {1, 2}) {
+      SCOPED_TRACE("case " + std::to_string(k) + ", " + std::to_string(threads) + " threads");
+      omp_set_num_threads(threads);
+      expect_same(build_csr(nodes, cases[k]), reference(nodes, cases[k]));
+    }
+  omp_set_num_threads(saved);
+}

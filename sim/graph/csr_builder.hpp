@@ -37,6 +37,21 @@ std::uint64_t sort_unique_row(NodeId* first, NodeId* last, NodeId* dest);
 using SortUniqueRow = std::uint64_t (*)(NodeId* first, NodeId* last, NodeId* dest);
 SortUniqueRow sort_unique_row_variant();
 
+// Whether every edge so far came with u < v and after the one before in
+// (u, v) order. Then, on one thread, each row is filled in order with no
+// repeats or self loops: row x gets its u < x in the order of the rows u,
+// then its own v > x in order. Erdos-Renyi's edges come so, and the rows'
+// check for order was 3% of a small Erdos-Renyi job.
+struct EdgeOrder {
+  std::uint64_t last = 0;  // (u << 32 | v) + 1 of the edge before, 0 before the first
+  bool ascending = true;
+  [[gnu::always_inline]] void see(NodeId u, NodeId v) {
+    const std::uint64_t key = (std::uint64_t{u} << 32 | v) + 1;  // no overflow when u < v
+    ascending &= (u < v) & (key > last);
+    last = key;
+  }
+};
+
 // Edge lists have no row owners: both passes go through atomics (no buffers,
 // so no memory beyond the graph and one counter per row). Pass 0 counts,
 // pass 1 fills each row from its end. On one thread the adds are plain: a
@@ -47,6 +62,7 @@ struct AtomicRows {
   std::uint32_t* count;
   NodeId* targets;
   const EdgeIndex* offsets;
+  EdgeOrder* order = nullptr;  // pass 0 on one thread: watches the order of the edges
 
   [[gnu::always_inline]] void endpoint(NodeId x, NodeId y) const {
     if constexpr (!atomic) {
@@ -63,6 +79,7 @@ struct AtomicRows {
   void edges(const Edge* e, std::size_t n) const {
     for (std::size_t i = 0; i < n; ++i) {
       const auto [u, v] = e[i];
+      if constexpr (pass == 0 && !atomic) order->see(u, v);
       if (u == v) continue;
       endpoint(u, v);
       endpoint(v, u);
@@ -95,19 +112,26 @@ void streamed_chunks(const Rows& rows, std::int64_t n_chunks, const Source& sour
   }
 }
 
+// True when the pass ran on one thread (chunks in order) and, in pass 0,
+// every edge came in EdgeOrder.
 template <int pass, class Source>
-void streamed_pass(Graph& g, std::size_t chunks, const Source& source, std::vector<std::uint32_t>& count) {
+bool streamed_pass(Graph& g, std::size_t chunks, const Source& source, std::vector<std::uint32_t>& count) {
   const auto n_chunks = static_cast<std::int64_t>(chunks);
   ParallelErrors errors;
+  EdgeOrder order;
+  bool one_thread = false;
 #pragma omp parallel
   {
-    if (omp_get_num_threads() == 1)
-      streamed_chunks(AtomicRows<pass, false>{count.data(), g.targets.data(), g.offsets.data()}, n_chunks, source,
-                      errors);
-    else
+    if (omp_get_num_threads() == 1) {
+      one_thread = true;
+      streamed_chunks(AtomicRows<pass, false>{count.data(), g.targets.data(), g.offsets.data(), &order}, n_chunks,
+                      source, errors);
+    } else {
       streamed_chunks(AtomicRows<pass>{count.data(), g.targets.data(), g.offsets.data()}, n_chunks, source, errors);
+    }
   }
   errors.rethrow();
+  return one_thread && order.ascending;
 }
 
 // The rows one chunk owns, built in a scratch slab that stays in cache:
@@ -201,11 +225,11 @@ template <class Source>
 Graph build_csr_streamed(std::size_t nodes, std::size_t chunks, const Source& source) {
   std::vector<std::uint32_t> count(nodes, 0);
   Graph g;
-  detail::streamed_pass<0>(g, chunks, source, count);
+  const bool counted_in_order = detail::streamed_pass<0>(g, chunks, source, count);
   detail::set_offsets(g, count);
   g.targets.resize(g.offsets[nodes]);  // uninitialised: the fill pass touches it first, in parallel
-  detail::streamed_pass<1>(g, chunks, source, count);
-  detail::finish_rows(g);
+  const bool filled_in_order = detail::streamed_pass<1>(g, chunks, source, count) && counted_in_order;
+  if (!filled_in_order) detail::finish_rows(g);  // rows filled in order are sorted, with nothing to drop
   return g;
 }
 
