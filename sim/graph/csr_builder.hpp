@@ -56,7 +56,8 @@ struct EdgeOrder {
 // so no memory beyond the graph and one counter per row). Pass 0 counts,
 // pass 1 fills each row from its end. On one thread the adds are plain: a
 // locked add costs several times as much, and a small graph is built on one
-// thread (the same rows either way; the fill order within a row is sorted away).
+// thread (the same rows either way; the fill order within a row is sorted away,
+// or, when the edges came in EdgeOrder, is already sorted).
 template <int pass, bool atomic = true>
 struct AtomicRows {
   std::uint32_t* count;

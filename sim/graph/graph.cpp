@@ -49,8 +49,9 @@ std::uint64_t sort_unique_long_row(NodeId* first, NodeId* last, NodeId* dest) {
   return kept;
 }
 
-// A row already in order with no repeats (every row of some generators,
-// erdos_renyi's among them) is only moved to dest: true if it was.
+// A row already in order with no repeats (every row of some generators'
+// lists; an ordered list built on one thread skips the sort altogether,
+// build_csr_streamed) is only moved to dest: true if it was.
 bool moved_if_in_order(const NodeId* first, std::ptrdiff_t n, NodeId* dest) {
   bool in_order = true;
   for (std::ptrdiff_t i = 1; i < n; ++i) in_order &= first[i - 1] < first[i];
@@ -101,8 +102,8 @@ __attribute__((target("avx512f,popcnt"))) std::uint64_t sort_unique_row_avx512(N
   if (n <= 16) {  // most rows: one register
     const auto lanes = static_cast<__mmask16>((1u << n) - 1u);
     const __m512i row = _mm512_mask_loadu_epi32(marker, lanes, first);
-    // A row already in order with no repeats (every row of some generators,
-    // erdos_renyi's among them) is only moved: each entry below the next.
+    // A row already in order with no repeats (moved_if_in_order) is only
+    // moved: each entry below the next.
     const __m512i next =
         _mm512_permutexvar_epi32(_mm512_set_epi32(15, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1), row);
     const auto pairs = static_cast<__mmask16>(lanes >> 1);
@@ -188,8 +189,8 @@ __attribute__((target("avx2,popcnt"))) std::uint64_t sort_unique_row_avx2(NodeId
   const __m256i flip = _mm256_set1_epi32(static_cast<int>(0x80000000u));
   const std::ptrdiff_t registers = (n + 7) / 8;
   __m256i row[avx2_row / 8];
-  // A row already in order with no repeats (every row of some generators,
-  // erdos_renyi's among them) is only moved: each id below the next (the
+  // A row already in order with no repeats (moved_if_in_order) is only
+  // moved: each id below the next (the
   // marker after the last).
   bool in_order = true;
   for (std::ptrdiff_t r = 0; r < registers; ++r) {
