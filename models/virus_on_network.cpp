@@ -111,14 +111,10 @@ class VirusOnNetwork final : public Model {
                                for (std::size_t i = 0; i < n; ++i) ends_[first + i] = infection_ends(w + i, s);
                              });
     fate_.resize(exposed_.size());
-    for_each_stream_batch<1>(
-        key, exposed_, [&](std::size_t first, std::size_t n, const std::uint32_t* w, std::size_t s) {
-          for (std::size_t i = 0; i < n; ++i) {
-            const std::int32_t m = infected_neighbours_[exposed_[first + i]];
-            const bool caught = uniform_bits(w[i], w[s + i]) < infection_threshold(m);
-            fate_[first + i] = static_cast<Fate>(caught ? Fate::caught : m > 0 ? exposed : unexposed);
-          }
-        });
+    for_each_stream_batch<1>(key, exposed_,
+                             [&](std::size_t first, std::size_t n, const std::uint32_t* w, std::size_t s) {
+                               decide_exposed(exposed_.data() + first, n, w, s, fate_.data() + first);
+                             });
     apply_outcomes();
     resolve_recoveries(key);
     apply_fates();
@@ -157,6 +153,33 @@ class VirusOnNetwork final : public Model {
     const bool checks = uniform_bits(words[0], words[stride]) < check_below_;
     const bool recovers = uniform_bits(words[2 * stride], words[3 * stride]) < recover_below_;
     return static_cast<std::uint8_t>(checks & recovers);
+  }
+
+  // The rule for n exposed nodes, from the first two words of each one's
+  // stream (words[i], words[stride + i]): caught with the chance its count of
+  // infected neighbours gives, else still exposed if it has any. Through
+  // local pointers and a table read clamped to its end (a count past it is
+  // rare, and then its nodes are decided again with the exact chance), so
+  // the loop has no branch and no reload: the counts' random reads overlap.
+  void decide_exposed(const NodeId* nodes, std::size_t n, const std::uint32_t* words, std::size_t stride,
+                      Fate* fates) const {
+    const std::int32_t* const counts = infected_neighbours_.data();
+    const std::uint64_t* const below = threshold_by_count_.data();
+    const auto last = static_cast<std::int32_t>(threshold_by_count_.size() - 1);
+    std::int32_t most = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t m = counts[nodes[i]];
+      most = std::max(most, m);
+      const bool caught = uniform_bits(words[i], words[stride + i]) < below[std::min(m, last)];
+      // caught ? caught : m > 0 ? exposed : unexposed, in arithmetic (m == 0 is never caught)
+      fates[i] = static_cast<Fate>(caught + 2 * (m <= 0));
+    }
+    if (most > last) [[unlikely]]
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int32_t m = counts[nodes[i]];
+        if (m > last)
+          fates[i] = uniform_bits(words[i], words[stride + i]) < infection_threshold(m) ? Fate::caught : exposed;
+      }
   }
 
   // The nodes that recovered in this step become resistant or susceptible
@@ -233,6 +256,8 @@ class VirusOnNetwork final : public Model {
     NodeId* const infected_list = infected_.data() + infected_before;
     const Fate* const fate = fate_.data();
     std::uint8_t* const health = health_.data();
+    // By Fate: a table, not a choice the compiler may turn into a branch on an outcome.
+    static constexpr std::uint8_t health_after[] = {susceptible_listed, infected, susceptible};
     std::size_t kept = 0, newly = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const NodeId v = list[i];
@@ -242,7 +267,7 @@ class VirusOnNetwork final : public Model {
       infected_list[newly] = v;
       kept += f == exposed;
       newly += f == caught;
-      health[v] = f == caught ? infected : f == exposed ? susceptible_listed : susceptible;
+      health[v] = health_after[f];
     }
     exposed_.resize(kept);
     newly_infected_.resize(newly);

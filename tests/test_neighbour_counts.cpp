@@ -4,11 +4,13 @@
 // the way the rules were written before they had a frontier).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "graph_testing.hpp"
 #include "sim/core/cpu_features.hpp"
+#include "sim/core/params.hpp"
 #include "sim/core/random.hpp"
 #include "sim/engine/neighbour_counts.hpp"
 #include "sim/engine/run.hpp"
@@ -160,30 +162,37 @@ TEST(Threshold, FrontierStepsEqualAFullSweep) {
   EXPECT_GT(expected.back(), expected.front()) << "the cascade should grow, or the test checks little";
 }
 
-// Virus on a Network by a sweep over every node with the rule's own keyed draws
-// (node_draws = 2): skipping nodes that cannot change must change nothing.
-TEST(VirusOnNetwork, FrontierStepsEqualAFullSweep) {
-  const World w = random_graph(4000, 3, 8);
+namespace {
+
+struct VirusChances {
+  double spread, check, recover, resist;
+};
+
+// Virus on a Network by a sweep over every node with the rule's own keyed
+// draws (node_draws = 2), against the rule's run on each vector path. Returns
+// the peak share infected and the most infected neighbours a susceptible
+// node had.
+std::pair<double, std::int32_t> expect_virus_equals_full_sweep(const World& w, const VirusChances& c,
+                                                               std::uint32_t steps, int outbreak) {
   const Graph& g = w.graph;
-  const std::uint32_t steps = 40;
-  const double spread = 0.4, check = 1.0, recover = 0.3, resist = 0.5;
   const std::vector<RunResult> runs = on_each_vector_path([&] {
-    return run_model(
-        "  type: virus_on_network\n  initial_outbreak_size: 10\n  virus_spread_chance: 0.4\n"
-        "  virus_check_frequency: 1.0\n  recovery_chance: 0.3\n  gain_resistance_chance: 0.5\n",
-        w, steps, 17);
+    return run_model("  type: virus_on_network\n  initial_outbreak_size: " + std::to_string(outbreak) +
+                         "\n  virus_spread_chance: " + format_real(c.spread) + "\n  virus_check_frequency: " +
+                         format_real(c.check) + "\n  recovery_chance: " + format_real(c.recover) +
+                         "\n  gain_resistance_chance: " + format_real(c.resist) + "\n",
+                     w, steps, 17);
   });
   enum : std::uint8_t { S = 0, I = 1, R = 2 };
   std::vector<std::uint8_t> health(g.nodes(), S);
   Stream pick(17, 0, 0, 0, 1);
-  for (int placed = 0; placed < 10;) {
+  for (int placed = 0; placed < outbreak;) {
     const auto v = static_cast<NodeId>(pick.below(g.nodes()));
     if (health[v] == I) continue;
     health[v] = I;
     ++placed;
   }
-  std::uint32_t peak_step = 0;
   double peak = 0;
+  std::int32_t most_exposed = 0;
   for (std::uint32_t t = 1; t <= steps; ++t) {
     std::vector<std::uint8_t> next = health;
     for (NodeId v = 0; v < g.nodes(); ++v) {
@@ -191,18 +200,38 @@ TEST(VirusOnNetwork, FrontierStepsEqualAFullSweep) {
       std::int32_t m = 0;
       for (NodeId u : g.neighbours(v)) m += health[u] == I;
       if (health[v] == S && m > 0) {
-        if (rng.bernoulli(1.0 - std::pow(1.0 - spread, m))) next[v] = I;
-      } else if (health[v] == I && rng.bernoulli(check) && rng.bernoulli(recover)) {
-        next[v] = rng.bernoulli(resist) ? R : S;
+        most_exposed = std::max(most_exposed, m);
+        if (rng.bernoulli(1.0 - std::pow(1.0 - c.spread, m))) next[v] = I;
+      } else if (health[v] == I && rng.bernoulli(c.check) && rng.bernoulli(c.recover)) {
+        next[v] = rng.bernoulli(c.resist) ? R : S;
       }
     }
     health.swap(next);
     const double infected =
         static_cast<double>(std::count(health.begin(), health.end(), I)) / static_cast<double>(g.nodes());
     for (const RunResult& r : runs) EXPECT_EQ(r.values[1][t], infected) << "step " << t;
-    if (infected > peak) peak = infected, peak_step = t;
+    peak = std::max(peak, infected);
   }
-  EXPECT_GT(peak, 0.05) << "the outbreak should take off, or the test checks little (peak at step " << peak_step << ")";
+  return {peak, most_exposed};
+}
+
+}  // namespace
+
+// Skipping nodes that cannot change must change nothing.
+TEST(VirusOnNetwork, FrontierStepsEqualAFullSweep) {
+  const auto [peak, most_exposed] =
+      expect_virus_equals_full_sweep(random_graph(4000, 3, 8), {0.4, 1.0, 0.3, 0.5}, 40, 10);
+  EXPECT_GT(peak, 0.05) << "the outbreak should take off, or the test checks little";
+}
+
+// The rule reads each exposed node's chance from a table by its count of
+// infected neighbours; a node with more than the table holds gets the exact
+// chance. Dense enough that susceptible nodes meet counts well past it.
+TEST(VirusOnNetwork, CountsPastTheChanceTableEqualAFullSweep) {
+  const auto [peak, most_exposed] =
+      expect_virus_equals_full_sweep(random_graph(1500, 200, 3), {0.02, 1.0, 0.1, 0.5}, 25, 20);
+  EXPECT_GT(most_exposed, 80) << "no susceptible node met a count past the table (64): the test checks little";
+  EXPECT_GT(peak, 0.3);
 }
 
 // Bass by a sweep over every node with the rule's own keyed draws

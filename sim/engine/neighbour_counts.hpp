@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sim/graph/graph.hpp"
+#include "sim/graph/neighbour_walk.hpp"
 
 namespace gs {
 
@@ -31,35 +32,18 @@ class NeighbourCounts {
     for (NodeId u : graph_.neighbours(v)) count_[u] += delta;
   }
   // Each node of `nodes` entered (+1) or left (-1) the state: as change()
-  // node by node, with the next nodes' rows of the graph fetched ahead (each
-  // row is two dependent loads from memory, then a count per neighbour).
+  // node by node, with the rows walked as one stream (sim/graph/neighbour_walk.hpp).
   void change(std::span<const NodeId> nodes, std::int32_t delta) {
-    constexpr std::size_t row_ahead = 8, offset_ahead = 16;
-    const std::size_t n = nodes.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i + offset_ahead < n) __builtin_prefetch(&graph_.offsets[nodes[i + offset_ahead]]);
-      if (i + row_ahead < n) __builtin_prefetch(graph_.targets.data() + graph_.offsets[nodes[i + row_ahead]]);
-      change(nodes[i], delta);
-    }
+    std::int32_t* const count = count_.data();
+    for_each_neighbour_of(graph_, nodes, [&](NodeId u) { count[u] += delta; });
   }
   // The same, then reached(u, count) for each neighbour u with its new count
   // (a rule keeping a list of nodes with a nonzero count updates it here,
   // without a second pass over the rows).
   template <class Reached>
   void change(std::span<const NodeId> nodes, std::int32_t delta, Reached&& reached) {
-    constexpr std::size_t row_ahead = 8, offset_ahead = 16;
-    const std::size_t n = nodes.size();
     std::int32_t* const count = count_.data();
-    const EdgeIndex* const offsets = graph_.offsets.data();
-    const NodeId* const targets = graph_.targets.data();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i + offset_ahead < n) __builtin_prefetch(&offsets[nodes[i + offset_ahead]]);
-      if (i + row_ahead < n) __builtin_prefetch(targets + offsets[nodes[i + row_ahead]]);
-      for (EdgeIndex e = offsets[nodes[i]], end = offsets[nodes[i] + 1]; e < end; ++e) {
-        const NodeId u = targets[e];
-        reached(u, count[u] += delta);
-      }
-    }
+    for_each_neighbour_of(graph_, nodes, [&](NodeId u) { reached(u, count[u] += delta); });
   }
   // The same, safe to call from several threads at once (and slower: an
   // atomic add per neighbour).
@@ -77,6 +61,7 @@ class NeighbourCounts {
   }
 
   std::int32_t operator[](NodeId v) const { return count_[v]; }
+  const std::int32_t* data() const { return count_.data(); }  // count by node
 
  private:
   const Graph& graph_;
