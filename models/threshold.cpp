@@ -65,7 +65,7 @@ class Threshold final : public Model {
     std::fill(active_.begin(), active_.end(), 0);
     active_neighbours_.clear();
     just_activated_ = initial_seeds(ctx);
-    for (NodeId v : just_activated_) activate(v);
+    activate(just_activated_);
     active_count_ = static_cast<std::int64_t>(just_activated_.size());
     newly_active_ = active_count_;
     recheck_everyone_ = false;
@@ -83,11 +83,11 @@ class Threshold final : public Model {
         if (waiting(v)) frontier_.add(v);
       recheck_everyone_ = false;
     }
-    for (NodeId v : just_activated_) frontier_.add_neighbours(graph_, v, waiting);
+    frontier_.add_neighbours(graph_, just_activated_, waiting);
     just_activated_.clear();
     for (NodeId v : frontier_.nodes())
       if (graph_.degree(v) > 0 && active_neighbours_[v] >= needed(v)) just_activated_.push_back(v);
-    for (NodeId v : just_activated_) activate(v);
+    activate(just_activated_);
     newly_active_ = static_cast<std::int64_t>(just_activated_.size());
     active_count_ += newly_active_;
   }
@@ -108,9 +108,9 @@ class Threshold final : public Model {
   }
 
  private:
-  void activate(NodeId v) {
-    active_[v] = 1;
-    active_neighbours_.change(v, +1);
+  void activate(std::span<const NodeId> nodes) {
+    for (NodeId v : nodes) active_[v] = 1;
+    active_neighbours_.change(nodes, +1);
   }
 
   std::vector<NodeId> initial_seeds(const StepContext& ctx) const {

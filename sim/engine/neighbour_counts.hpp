@@ -92,20 +92,21 @@ class Frontier {
     }
   }
 
-  // Adds each node of `from` and each of its neighbours for which wanted(u)
-  // holds: as add() and add_neighbours() node by node, with the next nodes'
-  // rows of the graph fetched ahead (each node's row is two dependent
-  // loads from memory, which otherwise take most of the time on a large graph).
+  // Adds each neighbour of each node of `from` for which wanted(u) holds: as
+  // add_neighbours() node by node, with the rows walked as one stream
+  // (sim/graph/neighbour_walk.hpp).
   template <class Wanted>
-  void add_with_neighbours(const Graph& graph, std::span<const NodeId> from, Wanted&& wanted) {
-    constexpr std::size_t row_ahead = 8, offset_ahead = 16;
-    const std::size_t n = from.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i + offset_ahead < n) __builtin_prefetch(&graph.offsets[from[i + offset_ahead]]);
-      if (i + row_ahead < n) __builtin_prefetch(graph.targets.data() + graph.offsets[from[i + row_ahead]]);
-      add(from[i]);
-      add_neighbours(graph, from[i], wanted);
-    }
+  void add_neighbours(const Graph& graph, std::span<const NodeId> from, Wanted&& wanted) {
+    std::uint8_t* const marked = marked_.data();
+    NodeId* const list = nodes_.data();
+    std::size_t size = size_;
+    for_each_neighbour_of(graph, from, [&](NodeId u) {
+      const std::uint8_t take = static_cast<std::uint8_t>(wanted(u)) & static_cast<std::uint8_t>(1u - marked[u]);
+      list[size] = u;
+      size += take;
+      marked[u] |= take;
+    });
+    size_ = size;
   }
 
   std::span<const NodeId> nodes() const { return {nodes_.data(), size_}; }
