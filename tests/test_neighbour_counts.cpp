@@ -126,6 +126,20 @@ TEST(Frontier, HoldsEveryNodeOnce) {
   for (NodeId v = 0; v < w.graph.nodes(); ++v) ASSERT_EQ(sorted[v], v);
 }
 
+TEST(Frontier, NeighboursOfAListAreAddedAsRowByRow) {
+  const World w = random_graph(3000, 3, 6);
+  Frontier by_list(w.graph.nodes()), by_row(w.graph.nodes());
+  std::vector<NodeId> from;
+  for (NodeId v = 0; v < w.graph.nodes(); v += 2) from.push_back(v);  // fills the walk's buffer a few times
+  auto wanted = [](NodeId u) { return u % 3 != 0; };
+  by_list.add(5);
+  by_row.add(5);
+  by_list.add_neighbours(w.graph, from, wanted);
+  for (NodeId v : from) by_row.add_neighbours(w.graph, v, wanted);
+  ASSERT_GT(by_row.size(), 1000u);
+  EXPECT_TRUE(std::equal(by_list.nodes().begin(), by_list.nodes().end(), by_row.nodes().begin(), by_row.nodes().end()));
+}
+
 // Threshold contagion by a sweep over every node, synchronous, from the same seeds.
 TEST(Threshold, FrontierStepsEqualAFullSweep) {
   const World w = random_graph(3000, 5, 21);
