@@ -9,6 +9,7 @@
 #include "sim/core/parallel_errors.hpp"
 #include "sim/core/random.hpp"
 #include "sim/graph/generator.hpp"
+#include "sim/graph/geometric_skips.hpp"
 #include "sim/graph/stream_words.hpp"
 
 namespace gs {
@@ -21,6 +22,7 @@ constexpr std::uint32_t draws_per_segment = 30000;
 // Philox blocks of each row's stream made in a batch (sim/graph/stream_words.hpp):
 // two blocks are four uniforms, enough for most rows at small mean degrees.
 constexpr unsigned batched_blocks = 2;
+constexpr unsigned batched_draws = 2 * batched_blocks;  // a uniform is two words
 
 std::vector<ParamSpec> erdos_renyi_params() {
   // Parameter declarations read as a table, one per entry.
@@ -59,19 +61,46 @@ World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
     errors.run([&] {
       const std::uint64_t first = static_cast<std::uint64_t>(b) * rows_per_block;
       const std::uint64_t last = std::min(n, first + rows_per_block);
-      edges.reserve(static_cast<std::size_t>(static_cast<double>(last - first) * z * 0.5 * 1.1) + 16);
+      const std::uint64_t rows = last - first;
       // The first blocks of the rows' streams (segment 0), made at once (uninitialised: every word read is made).
       std::vector<std::uint32_t, UninitialisedAllocator<std::uint32_t>> words(4 * batched_blocks * rows_per_block);
-      stream_words(seed, static_cast<std::uint32_t>(first), er_skip, last - first, batched_blocks, rows_per_block,
+      stream_words(seed, static_cast<std::uint32_t>(first), er_skip, rows, batched_blocks, rows_per_block,
                    words.data());
+      // The skips of those draws, draw j of row r at skips[j * rows_per_block + r]: computed together, they
+      // no longer wait for each other (sim/graph/geometric_skips.hpp).
+      std::vector<double, UninitialisedAllocator<double>> skips(batched_draws * rows_per_block);
+      for (unsigned j = 0; j < batched_draws; ++j)
+        geometric_skips(words.data() + 2 * j * rows_per_block, words.data() + (2 * j + 1) * rows_per_block, rows, log_q,
+                        skips.data() + j * rows_per_block);
+      // Edges are written past the end in use (room for a row's batched draws), then trimmed.
+      edges.resize(static_cast<std::size_t>(static_cast<double>(rows) * z * 0.5 * 1.1) + 2 * batched_draws);
+      std::size_t size = 0;
       for (std::uint64_t u = first; u < last; ++u) {
-        std::uint32_t segment = 0, draws = 0;
-        BatchedStream batched(words.data() + (u - first), rows_per_block, 4 * batched_blocks, seed,
-                              static_cast<std::uint32_t>(u), er_skip);
+        if (size + batched_draws > edges.size()) edges.resize(2 * edges.size());
+        // The row's batched draws, without a branch: each is a tie while the
+        // ones before it were (floor(skip) < n - v exactly when skip < n - v;
+        // a skip past n, or NaN, is clamped to n first, so the conversion is defined).
+        const std::uint64_t r = u - first;
+        std::uint64_t v = u;  // the last tie's node, or u
+        bool tie = true;
+        for (unsigned j = 0; j < batched_draws; ++j) {
+          const double raw = skips[j * rows_per_block + r];
+          const double skip = raw < static_cast<double>(n) ? raw : static_cast<double>(n);
+          v += 1 + static_cast<std::uint64_t>(skip);
+          tie = tie && v < n;
+          edges[size] = {static_cast<NodeId>(u), static_cast<NodeId>(v)};
+          size += tie;
+        }
+        if (!tie) continue;
+        // A row with more ties than the batch: on from the next draw, one at a time.
+        std::uint32_t segment = 0, draws = batched_draws;
+        BatchedStream batched(words.data() + r, rows_per_block, 4 * batched_blocks, seed, static_cast<std::uint32_t>(u),
+                              er_skip);
+        batched.advance(2 * batched_draws);
         Stream later(seed, 0, 1, static_cast<std::uint32_t>(u), er_skip);  // for rows past draws_per_segment
         // Candidates are v = u+1 .. n-1; the geometric skip counts failures before
         // the next success, so memorylessness lets each row start afresh.
-        std::uint64_t v = u + 1;
+        ++v;
         while (v < n) {
           if (++draws == draws_per_segment) {
             draws = 0;
@@ -84,10 +113,12 @@ World generate_erdos_renyi(const ParamValues& params, std::uint64_t seed) {
           const double gap = std::log(1.0 - uniform) / log_q;
           if (!(gap < static_cast<double>(n - v))) break;  // also catches NaN/inf
           v += static_cast<std::uint64_t>(gap);
-          edges.emplace_back(static_cast<NodeId>(u), static_cast<NodeId>(v));
+          if (size == edges.size()) edges.resize(2 * edges.size());
+          edges[size++] = {static_cast<NodeId>(u), static_cast<NodeId>(v)};
           ++v;
         }
       }
+      edges.resize(size);
     });
   }
   errors.rethrow();
