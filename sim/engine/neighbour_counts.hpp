@@ -81,20 +81,9 @@ class Frontier {
     marked_[v] = 1;
   }
 
-  // Adds each neighbour of v for which wanted(u) holds.
-  template <class Wanted>
-  void add_neighbours(const Graph& graph, NodeId v, Wanted&& wanted) {
-    for (NodeId u : graph.neighbours(v)) {
-      const std::uint8_t take = static_cast<std::uint8_t>(wanted(u)) & static_cast<std::uint8_t>(1u - marked_[u]);
-      nodes_[size_] = u;
-      size_ += take;
-      marked_[u] |= take;
-    }
-  }
-
-  // Adds each neighbour of each node of `from` for which wanted(u) holds: as
-  // add_neighbours() node by node, with the rows walked as one stream
-  // (sim/graph/neighbour_walk.hpp).
+  // Adds each neighbour of each node of `from` for which wanted(u) holds,
+  // row after row, without a branch (as add()), the rows walked as one
+  // stream (sim/graph/neighbour_walk.hpp).
   template <class Wanted>
   void add_neighbours(const Graph& graph, std::span<const NodeId> from, Wanted&& wanted) {
     std::uint8_t* const marked = marked_.data();
